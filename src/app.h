@@ -1,0 +1,52 @@
+/*
+ * app: the modes of the program, between the command line (main.c) and the
+ * layers.  main.c fills struct app_options from argv and calls app_run(),
+ * which picks the source (live process, launched child, file), the
+ * presenter (stats text, JSON, TUI) and returns the exit status.
+ */
+#ifndef HV_APP_H
+#define HV_APP_H
+
+#include <sys/types.h>
+
+enum app_target {
+	TARGET_NONE,
+	TARGET_PID,
+	TARGET_LAUNCH,	/* heapview [OPTIONS] -- CMD ARGS */
+	TARGET_FILE,
+	TARGET_DEMO,
+};
+
+enum app_theme {
+	THEME_COLOR,
+	THEME_MONO,
+	THEME_SLIDES,
+};
+
+struct app_options {
+	enum app_target	 target;
+	pid_t		 pid;
+	char		**cmd;		/* TARGET_LAUNCH: NULL-terminated */
+	const char	*file;		/* TARGET_FILE */
+
+	int		 stats;
+	int		 dump;
+	const char	*dump_file;	/* NULL: stdout */
+	const char	*record_file;
+	int		 no_tui;
+	int		 types;
+	long		 frame;		/* -1: last */
+	int		 bench;		/* 0: off, else N */
+
+	double		 interval;	/* seconds */
+	int		 freeze;
+	int		 no_symbols;	/* diagnostic: force symbol-free discovery */
+	enum app_theme	 theme;
+	int		 ascii;
+	int		 no_color;
+	const char	*log_file;
+};
+
+int	app_run(const struct app_options *);
+
+#endif

@@ -1,0 +1,152 @@
+#include "config.h"
+
+#include "heap.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct heap *
+heap_new(const struct heap_layout *layout, enum heap_level level)
+{
+	struct heap *h = xcalloc(1, sizeof *h);
+
+	h->layout = *layout;
+	h->level = level;
+	h->counters.arenas_allocated_total = -1;
+	h->counters.arenas_highwater = -1;
+	h->counters.map_mid_nodes = -1;
+	h->counters.map_bot_nodes = -1;
+	return h;
+}
+
+struct heap_arena *
+heap_add_arena(struct heap *h, uint32_t index, uint64_t address, uint32_t npools)
+{
+	struct heap_arena *a;
+	uint64_t ps = h->layout.pool_size;
+
+	if (h->narenas == h->arenas_cap) {
+		h->arenas_cap = h->arenas_cap ? h->arenas_cap * 2 : 16;
+		h->arenas = xreallocarray(h->arenas, h->arenas_cap, sizeof *h->arenas);
+	}
+	a = &h->arenas[h->narenas++];
+	memset(a, 0, sizeof *a);
+	a->index = index;
+	a->address = address;
+	a->first_pool = ps ? (address + ps - 1) / ps * ps : address;
+	a->npools = npools;
+	a->pools = xcalloc(npools, sizeof *a->pools);
+	return a;
+}
+
+static int
+arena_cmp(const void *pa, const void *pb)
+{
+	const struct heap_arena *a = pa, *b = pb;
+
+	return a->address < b->address ? -1 : a->address > b->address;
+}
+
+void
+heap_finish(struct heap *h)
+{
+	if (h->narenas > 1)
+		qsort(h->arenas, h->narenas, sizeof *h->arenas, arena_cmp);
+}
+
+void
+heap_free(struct heap *h)
+{
+	size_t i;
+	uint32_t p;
+	int k;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->narenas; i++) {
+		for (p = 0; p < h->arenas[i].npools; p++)
+			free(h->arenas[i].pools[p].blocks);
+		free(h->arenas[i].pools);
+	}
+	free(h->arenas);
+	free(h->process.exe);
+	free(h->process.python);
+	if (h->process.argv != NULL) {
+		for (k = 0; h->process.argv[k] != NULL; k++)
+			free(h->process.argv[k]);
+		free(h->process.argv);
+	}
+	free(h);
+}
+
+uint32_t
+heap_block_size(const struct heap_layout *l, unsigned szidx)
+{
+	return (szidx + 1) * l->alignment;
+}
+
+uint32_t
+heap_blocks_per_pool(const struct heap_layout *l, unsigned szidx)
+{
+	return (l->pool_size - l->pool_overhead) / heap_block_size(l, szidx);
+}
+
+uint64_t
+heap_pool_address(const struct heap *h, const struct heap_arena *a, uint32_t i)
+{
+	return a->first_pool + (uint64_t)i * h->layout.pool_size;
+}
+
+enum block_state
+heap_block_state(const struct heap *h, const struct heap_pool *p, uint32_t i)
+{
+	uint32_t size = heap_block_size(&h->layout, p->szidx);
+	uint64_t off = h->layout.pool_overhead + (uint64_t)i * size;
+
+	switch (p->state) {
+	case POOL_FULL:
+		return off < p->nextoffset ? BLOCK_ALLOCATED : BLOCK_UNTOUCHED;
+	case POOL_USED:
+		if (p->blocks != NULL)
+			return heap_blocks_get(p->blocks, i);
+		return off < p->nextoffset ? BLOCK_ALLOCATED : BLOCK_UNTOUCHED;
+	default:
+		return off < p->nextoffset && p->state == POOL_EMPTY ?
+		    BLOCK_FREE : BLOCK_UNTOUCHED;
+	}
+}
+
+const char *
+heap_pool_state_name(enum pool_state s)
+{
+	static const char *const names[POOL_NSTATES] = {
+		[POOL_FULL] = "full",
+		[POOL_USED] = "used",
+		[POOL_EMPTY] = "empty",
+		[POOL_UNTOUCHED] = "untouched",
+		[POOL_INVALID] = "invalid",
+	};
+
+	return (unsigned)s < POOL_NSTATES ? names[s] : "invalid";
+}
+
+uint8_t *
+heap_blocks_new(uint32_t nblocks)
+{
+	return xcalloc((nblocks + 3) / 4, 1);
+}
+
+void
+heap_blocks_set(uint8_t *b, uint32_t i, enum block_state s)
+{
+	unsigned shift = (i % 4) * 2;
+
+	b[i / 4] = (uint8_t)((b[i / 4] & ~(3u << shift)) | ((unsigned)s << shift));
+}
+
+enum block_state
+heap_blocks_get(const uint8_t *b, uint32_t i)
+{
+	return (enum block_state)((b[i / 4] >> ((i % 4) * 2)) & 3u);
+}

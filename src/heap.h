@@ -1,0 +1,130 @@
+/*
+ * heap: the snapshot model.
+ *
+ * One struct heap is one capture of pymalloc's state: process metadata, the
+ * allocator's geometry, its counters, and every arena with its pools (and,
+ * at block level, every block's state).  Producers -- the live walker
+ * (pymalloc_walk.c) and the JSON loader (snapshot_*.c) -- build it through
+ * heap_new / heap_add_arena and hand it over; from then on it is read-only
+ * and every presenter (stats text, JSON, TUI) reads the same structure.
+ *
+ * Invariants a producer guarantees:
+ *  - arenas are sorted by address; arena.pools covers every pool slot from
+ *    first_pool to the arena's end (ntotalpools of them, 63 or 64);
+ *  - a pool's block states, when present, agree with its count; a pool whose
+ *    bytes failed validation is POOL_INVALID and has no blocks;
+ *  - counters are -1 when they could not be found: never invented.
+ */
+#ifndef HV_HEAP_H
+#define HV_HEAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum pool_state {
+	POOL_FULL,
+	POOL_USED,
+	POOL_EMPTY,
+	POOL_UNTOUCHED,
+	POOL_INVALID,
+};
+#define POOL_NSTATES 5
+
+enum block_state {
+	BLOCK_ALLOCATED,
+	BLOCK_FREE,
+	BLOCK_UNTOUCHED,
+};
+
+enum heap_level {
+	HEAP_LEVEL_POOLS,	/* headers only: map and stats */
+	HEAP_LEVEL_BLOCKS,	/* free lists walked: every block's state */
+};
+
+/* Geometry of the allocator, chosen by version (pymalloc_layout.c). */
+struct heap_layout {
+	uint32_t	arena_size;
+	uint32_t	pool_size;
+	uint32_t	alignment;
+	uint32_t	nclasses;	/* size classes: i holds (i+1)*alignment */
+	uint32_t	pool_overhead;	/* pool header bytes (48) */
+	/* 3.10+ radix tree of arenas, for the "arena map" lines; 0 if none. */
+	uint32_t	map_root_bytes;
+	uint32_t	map_mid_bytes;
+	uint32_t	map_bot_bytes;
+};
+
+struct heap_pool {
+	uint8_t		 state;		/* enum pool_state */
+	uint8_t		 szidx;
+	uint16_t	 count;		/* allocated blocks (header) */
+	uint32_t	 nextoffset;	/* first never-used block offset */
+	/* Block level only: 2 bits per block (enum block_state), NULL when the
+	 * states follow from the pool state (FULL, EMPTY, UNTOUCHED, INVALID)
+	 * or the heap is at pool level.  Use heap_block_state() to read. */
+	uint8_t		*blocks;
+};
+
+struct heap_arena {
+	uint32_t	 index;		/* slot in the arena table */
+	uint64_t	 address;
+	uint64_t	 pool_address;	/* first pool never carved */
+	uint64_t	 first_pool;	/* address rounded up to the pool size */
+	uint32_t	 ntotalpools;
+	uint32_t	 nfreepools;
+	uint32_t	 npools;	/* entries in pools[] */
+	struct heap_pool *pools;
+};
+
+struct heap_process {
+	int		 pid;		/* 0 for a snapshot without one */
+	char		*exe;
+	char		**argv;		/* NULL-terminated */
+	int		 argc;
+	char		*python;	/* "3.11.7" */
+	uint64_t	 rss_bytes;	/* 0 if unknown */
+};
+
+struct heap_counters {
+	int64_t		arenas_allocated_total;	/* -1 if unknown */
+	int64_t		arenas_highwater;
+	int64_t		map_mid_nodes;		/* -1 if unknown or no map */
+	int64_t		map_bot_nodes;
+};
+
+struct heap {
+	struct heap_process	 process;
+	struct heap_layout	 layout;
+	struct heap_counters	 counters;
+	enum heap_level		 level;
+	double			 captured_at;	/* seconds since the epoch */
+	double			 capture_ms;
+	size_t			 narenas;
+	size_t			 arenas_cap;
+	struct heap_arena	*arenas;
+};
+
+/* Construction (producers only). */
+struct heap	*heap_new(const struct heap_layout *, enum heap_level);
+/* Appends an arena with npools pool slots zeroed; returns it to fill. */
+struct heap_arena *heap_add_arena(struct heap *, uint32_t index,
+		    uint64_t address, uint32_t npools);
+/* Sorts arenas by address; producers call it once when done. */
+void		 heap_finish(struct heap *);
+void		 heap_free(struct heap *);
+
+/* Reading. */
+uint32_t	 heap_block_size(const struct heap_layout *, unsigned szidx);
+uint32_t	 heap_blocks_per_pool(const struct heap_layout *, unsigned szidx);
+uint64_t	 heap_pool_address(const struct heap *, const struct heap_arena *,
+		    uint32_t);
+enum block_state heap_block_state(const struct heap *, const struct heap_pool *,
+		    uint32_t);
+const char	*heap_pool_state_name(enum pool_state);
+
+/* Block-state bit arrays (2 bits per block). */
+uint8_t		*heap_blocks_new(uint32_t nblocks);
+void		 heap_blocks_set(uint8_t *, uint32_t, enum block_state);
+enum block_state heap_blocks_get(const uint8_t *, uint32_t);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * main: parses the command line (DESIGN.md) and hands over to app_run().
+ */
+#include "config.h"
+
+#include "app.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+"Usage: heapview --pid PID [OPTIONS]          watch a running CPython process\n"
+"       heapview [OPTIONS] -- CMD [ARGS...]   start CMD and watch it\n"
+"       heapview [OPTIONS] FILE               replay a snapshot (.json) or recording (.jsonl)\n"
+"       heapview --demo                       replay the bundled fragmentation recording\n"
+"\n"
+"Shows how CPython's small-object allocator (pymalloc) has laid out a\n"
+"process's memory: arenas, pools and blocks.\n"
+"\n"
+"Instead of the TUI:\n"
+"  -s, --stats            text report; its pymalloc section is what\n"
+"                         sys._debugmallocstats() prints for the same heap\n"
+"  -d, --dump[=FILE]      one snapshot as JSON (stdout by default)\n"
+"  -r, --record=FILE      append a frame every --interval to a recording\n"
+"                         (the TUI runs too, unless --no-tui)\n"
+"      --no-tui           with --record: record without the TUI\n"
+"      --frame=N          with FILE: the frame of a recording for --stats/--dump\n"
+"                         (default: the last)\n"
+"      --types            attribute blocks to Python types (census)\n"
+"      --bench=N          time discovery and N captures at each level\n"
+"\n"
+"Options:\n"
+"  -p, --pid=PID          the process to watch\n"
+"  -i, --interval=SECS    capture period, live (default 0.5)\n"
+"  -f, --freeze           stop the target while each capture is read\n"
+"  -t, --theme=NAME       color (default), mono, or slides (black used, white free)\n"
+"  -a, --ascii            ASCII glyphs instead of Unicode blocks\n"
+"      --no-color         same as NO_COLOR=1\n"
+"      --demo             replay the recording bundled with heapview\n"
+"      --log=FILE         append a debug log to FILE\n"
+"      --no-symbols       diagnostic: find the allocator without ELF symbols\n"
+"                         (also HEAPVIEW_NO_SYMBOLS=1)\n"
+"  -v, --version          print the version and exit\n"
+"  -h, --help             print this help and exit\n"
+"\n"
+"Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
+
+enum {
+	OPT_NO_TUI = 256,
+	OPT_FRAME,
+	OPT_TYPES,
+	OPT_BENCH,
+	OPT_NO_COLOR,
+	OPT_DEMO,
+	OPT_LOG,
+	OPT_NO_SYMBOLS,
+};
+
+static const struct option long_options[] = {
+	{ "pid",	required_argument,	NULL, 'p' },
+	{ "stats",	no_argument,		NULL, 's' },
+	{ "dump",	optional_argument,	NULL, 'd' },
+	{ "record",	required_argument,	NULL, 'r' },
+	{ "no-tui",	no_argument,		NULL, OPT_NO_TUI },
+	{ "frame",	required_argument,	NULL, OPT_FRAME },
+	{ "types",	no_argument,		NULL, OPT_TYPES },
+	{ "bench",	required_argument,	NULL, OPT_BENCH },
+	{ "interval",	required_argument,	NULL, 'i' },
+	{ "freeze",	no_argument,		NULL, 'f' },
+	{ "theme",	required_argument,	NULL, 't' },
+	{ "ascii",	no_argument,		NULL, 'a' },
+	{ "no-color",	no_argument,		NULL, OPT_NO_COLOR },
+	{ "demo",	no_argument,		NULL, OPT_DEMO },
+	{ "log",	required_argument,	NULL, OPT_LOG },
+	{ "no-symbols",	no_argument,		NULL, OPT_NO_SYMBOLS },
+	{ "version",	no_argument,		NULL, 'v' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL,		0,			NULL, 0 },
+};
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("heapview: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (try 'heapview --help')\n", stderr);
+	exit(2);
+}
+
+static long
+parse_long(const char *opt, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		usage_error("%s wants a whole number from %ld to %ld, not '%s'",
+		    opt, min, max, s);
+	return v;
+}
+
+static double
+parse_interval(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.01 && v <= 3600))
+		usage_error("--interval wants seconds from 0.01 to 3600, not '%s'", s);
+	return v;
+}
+
+static enum app_theme
+parse_theme(const char *s)
+{
+	if (strcmp(s, "color") == 0)
+		return THEME_COLOR;
+	if (strcmp(s, "mono") == 0)
+		return THEME_MONO;
+	if (strcmp(s, "slides") == 0)
+		return THEME_SLIDES;
+	usage_error("unknown theme '%s' (color, mono or slides)", s);
+}
+
+/* The options that make sense together; reports the first conflict. */
+static void
+check_options(const struct app_options *o)
+{
+	int outputs = (o->stats != 0) + (o->dump != 0) + (o->bench != 0);
+
+	if (o->target == TARGET_NONE)
+		usage_error("nothing to watch: give --pid PID, -- CMD, a FILE or --demo");
+	if (outputs > 1)
+		usage_error("--stats, --dump and --bench are different outputs; pick one");
+	if (o->record_file != NULL && outputs > 0)
+		usage_error("--record runs until interrupted; it does not mix with --stats, --dump or --bench");
+	if (o->no_tui && o->record_file == NULL)
+		usage_error("--no-tui only makes sense with --record");
+	if (o->frame >= 0 && o->target != TARGET_FILE)
+		usage_error("--frame picks a frame of a recording FILE");
+	if (o->bench && o->target != TARGET_PID && o->target != TARGET_LAUNCH)
+		usage_error("--bench measures live captures: give --pid PID or -- CMD");
+	if (o->freeze && o->target != TARGET_PID && o->target != TARGET_LAUNCH)
+		usage_error("--freeze stops a live process: give --pid PID or -- CMD");
+	if (o->record_file != NULL && o->target != TARGET_PID &&
+	    o->target != TARGET_LAUNCH)
+		usage_error("--record captures a live process: give --pid PID or -- CMD");
+}
+
+static void
+set_target(struct app_options *o, enum app_target t)
+{
+	if (o->target != TARGET_NONE && o->target != t)
+		usage_error("give only one of --pid, -- CMD, FILE and --demo");
+	if (o->target == t && t == TARGET_FILE)
+		usage_error("give only one FILE");
+	o->target = t;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app_options o = {
+		.frame = -1,
+		.interval = 0.5,
+		.theme = THEME_COLOR,
+	};
+	const char *env;
+	int c, dashdash = 0, i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			dashdash = i;
+			break;
+		}
+	}
+	if (dashdash != 0)
+		argc = dashdash;	/* getopt sees only heapview's own part */
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:sd::r:i:ft:avh", long_options,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			set_target(&o, TARGET_PID);
+			o.pid = (pid_t)parse_long("--pid", optarg, 1, INT_MAX);
+			break;
+		case 's': o.stats = 1; break;
+		case 'd': o.dump = 1; o.dump_file = optarg; break;
+		case 'r': o.record_file = optarg; break;
+		case OPT_NO_TUI: o.no_tui = 1; break;
+		case OPT_FRAME:
+			o.frame = parse_long("--frame", optarg, 0, LONG_MAX);
+			break;
+		case OPT_TYPES: o.types = 1; break;
+		case OPT_BENCH:
+			o.bench = (int)parse_long("--bench", optarg, 1, 100000);
+			break;
+		case 'i': o.interval = parse_interval(optarg); break;
+		case 'f': o.freeze = 1; break;
+		case 't': o.theme = parse_theme(optarg); break;
+		case 'a': o.ascii = 1; break;
+		case OPT_NO_COLOR: o.no_color = 1; break;
+		case OPT_DEMO: set_target(&o, TARGET_DEMO); break;
+		case OPT_LOG: o.log_file = optarg; break;
+		case OPT_NO_SYMBOLS: o.no_symbols = 1; break;
+		case 'v':
+			printf("heapview %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case ':':
+			usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	for (i = optind; i < argc; i++) {
+		set_target(&o, TARGET_FILE);
+		o.file = argv[i];
+	}
+	if (dashdash != 0) {
+		if (argv[dashdash + 1] == NULL)
+			usage_error("'--' must be followed by a command to run");
+		set_target(&o, TARGET_LAUNCH);
+		o.cmd = &argv[dashdash + 1];
+	}
+	env = getenv("NO_COLOR");
+	if (env != NULL && *env != '\0')
+		o.no_color = 1;
+	env = getenv("HEAPVIEW_NO_SYMBOLS");
+	if (env != NULL && *env != '\0' && strcmp(env, "0") != 0)
+		o.no_symbols = 1;
+	check_options(&o);
+	if (o.log_file != NULL)
+		util_log_open(o.log_file);
+	return app_run(&o);
+}

@@ -1,0 +1,17 @@
+/*
+ * render: text presenters of a struct heap (no curses, no /proc).
+ */
+#ifndef HV_RENDER_H
+#define HV_RENDER_H
+
+#include <stdio.h>
+
+#include "heap.h"
+
+/* The pymalloc section, byte for byte as sys._debugmallocstats() prints it
+ * for the same heap (including the 3.10+ arena map block when known). */
+void	render_stats_pymalloc(FILE *, const struct heap *);
+/* heapview's own lines: utilisation, RSS against arena bytes, INVALID pools. */
+void	render_stats_extra(FILE *, const struct heap *);
+
+#endif

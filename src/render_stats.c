@@ -1,0 +1,136 @@
+#include "config.h"
+
+#include "heap_stats.h"
+#include "render.h"
+#include "util.h"
+
+#include <inttypes.h>
+
+/* obmalloc.c's printone(): label padded to 35 columns, "=", then the value
+ * right-aligned in 21 columns with thousands separators. */
+static void
+printone(FILE *out, const char *label, uint64_t value)
+{
+	char num[40];
+
+	util_commas(num, sizeof num, value);
+	fprintf(out, "%-35s=%21s\n", label, num);
+}
+
+static void
+printunknown(FILE *out, const char *label)
+{
+	fprintf(out, "%-35s=%21s\n", label, "unknown");
+}
+
+static void
+print_counter(FILE *out, const char *label, int64_t value)
+{
+	if (value < 0)
+		printunknown(out, label);
+	else
+		printone(out, label, (uint64_t)value);
+}
+
+static void
+print_class_table(FILE *out, const struct heap *h, const struct heap_stats *st)
+{
+	uint32_t c;
+
+	fprintf(out, "Small block threshold = %u, in %u size classes.\n",
+	    heap_block_size(&h->layout, h->layout.nclasses - 1), h->layout.nclasses);
+	fputs("\nclass   size   num pools   blocks in use  avail blocks\n"
+	    "-----   ----   ---------   -------------  ------------\n", out);
+	for (c = 0; c < st->nclasses; c++) {
+		if (st->pools[c] == 0)
+			continue;
+		fprintf(out, "%5u %6u %11" PRIu64 " %15" PRIu64 " %13" PRIu64 "\n",
+		    c, heap_block_size(&h->layout, c), st->pools[c],
+		    st->in_use[c], st->avail[c]);
+	}
+	fputc('\n', out);
+}
+
+static void
+print_arena_map(FILE *out, const struct heap *h)
+{
+	const struct heap_layout *l = &h->layout;
+	const struct heap_counters *k = &h->counters;
+	uint64_t mid, bot;
+
+	if (l->map_root_bytes == 0)
+		return;
+	fputs("\narena map counts\n", out);
+	print_counter(out, "# arena map mid nodes", k->map_mid_nodes);
+	print_counter(out, "# arena map bot nodes", k->map_bot_nodes);
+	fputc('\n', out);
+	printone(out, "# bytes lost to arena map root", l->map_root_bytes);
+	if (k->map_mid_nodes < 0 || k->map_bot_nodes < 0) {
+		printunknown(out, "# bytes lost to arena map mid");
+		printunknown(out, "# bytes lost to arena map bot");
+		printunknown(out, "Total");
+		return;
+	}
+	mid = (uint64_t)k->map_mid_nodes * l->map_mid_bytes;
+	bot = (uint64_t)k->map_bot_nodes * l->map_bot_bytes;
+	printone(out, "# bytes lost to arena map mid", mid);
+	printone(out, "# bytes lost to arena map bot", bot);
+	printone(out, "Total", l->map_root_bytes + mid + bot);
+}
+
+void
+render_stats_pymalloc(FILE *out, const struct heap *h)
+{
+	const struct heap_counters *k = &h->counters;
+	struct heap_stats st;
+	char label[64];
+
+	heap_stats_compute(h, &st);
+	print_class_table(out, h, &st);
+	print_counter(out, "# arenas allocated total", k->arenas_allocated_total);
+	if (k->arenas_allocated_total < 0)
+		printunknown(out, "# arenas reclaimed");
+	else
+		printone(out, "# arenas reclaimed",
+		    (uint64_t)k->arenas_allocated_total - st.narenas);
+	print_counter(out, "# arenas highwater mark", k->arenas_highwater);
+	printone(out, "# arenas allocated current", st.narenas);
+	snprintf(label, sizeof label, "%" PRIu64 " arenas * %u bytes/arena",
+	    st.narenas, h->layout.arena_size);
+	printone(out, label, st.arena_bytes);
+	fputc('\n', out);
+	printone(out, "# bytes in allocated blocks", st.allocated_bytes);
+	printone(out, "# bytes in available blocks", st.available_bytes);
+	snprintf(label, sizeof label, "%" PRIu64 " unused pools * %u bytes",
+	    st.unused_pools, h->layout.pool_size);
+	printone(out, label, st.unused_pools * h->layout.pool_size);
+	printone(out, "# bytes lost to pool headers", st.pool_header_bytes);
+	printone(out, "# bytes lost to quantization", st.quantization_bytes);
+	printone(out, "# bytes lost to arena alignment", st.alignment_bytes);
+	printone(out, "Total", st.total_bytes);
+	print_arena_map(out, h);
+}
+
+void
+render_stats_extra(FILE *out, const struct heap *h)
+{
+	struct heap_stats st;
+
+	heap_stats_compute(h, &st);
+	if (st.arena_bytes > 0)
+		fprintf(out, "utilisation: %.1f%% (%" PRIu64 " bytes in allocated "
+		    "blocks / %" PRIu64 " arena bytes)\n",
+		    100.0 * (double)st.allocated_bytes / (double)st.arena_bytes,
+		    st.allocated_bytes, st.arena_bytes);
+	else
+		fputs("utilisation: no arenas\n", out);
+	if (h->process.rss_bytes != 0 && st.arena_bytes > 0)
+		fprintf(out, "process RSS: %" PRIu64 " bytes, %.1fx the arena bytes\n",
+		    h->process.rss_bytes,
+		    (double)h->process.rss_bytes / (double)st.arena_bytes);
+	else if (h->process.rss_bytes != 0)
+		fprintf(out, "process RSS: %" PRIu64 " bytes\n", h->process.rss_bytes);
+	else
+		fputs("process RSS: unknown\n", out);
+	fprintf(out, "pools found invalid: %" PRIu64 "\n", st.invalid_pools);
+}

@@ -1,0 +1,47 @@
+/*
+ * util: the few helpers every layer shares.
+ *
+ * Allocation never returns NULL: on failure xmalloc and friends run the
+ * registered fatal hook (the TUI uses it to restore the terminal), print one
+ * line and exit 1.  Errors that the caller can explain are returned as -1 plus
+ * a malloc'd message in *cause (tmux's convention); util_cause() builds it.
+ */
+#ifndef HV_UTIL_H
+#define HV_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HV_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define HV_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define HV_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Sets *cause (when cause is not NULL) to a formatted message; returns -1. */
+int util_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Called before exiting on a fatal error (allocation failure). */
+void util_set_fatal_hook(void (*hook)(void));
+void util_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Debug log, enabled by -v/--verbose=FILE; never writes to the terminal. */
+void util_log_open(const char *path);
+void util_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic clock in seconds, and wall clock in seconds since the epoch. */
+double util_monotonic(void);
+double util_wallclock(void);
+
+/* Reads a whole small file (bounded by max bytes) into a NUL-terminated buffer. */
+char *util_read_file(const char *path, size_t max, size_t *len, char **cause);
+
+/* Formats n with a comma every three digits, as CPython's stats do. */
+void util_commas(char *buf, size_t len, uint64_t n);
+
+#endif

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Command-line handling: --help, --version, usage errors exit 2 with one line.
+. "${HV_SRCDIR:-.}/tests/lib.sh"
+
+expect_exit 0 "$HEAPVIEW" --help && expect_grep '^Usage: heapview' "$HV_TMP/out"
+expect_exit 0 "$HEAPVIEW" --version && expect_grep '^heapview [0-9]' "$HV_TMP/out"
+expect_exit 0 "$HEAPVIEW" -v
+
+for args in "" "--bogus" "--pid" "--pid=abc" "--pid=0" "--interval=0 --pid=1" \
+    "--theme=pink --pid=1" "--pid=1 --stats --dump" "--pid=1 x.json" "--" \
+    "--frame=1 --pid=1" "--no-tui --pid=1" "--bench=0 --pid=1"; do
+	# shellcheck disable=SC2086
+	expect_exit 2 "$HEAPVIEW" $args || continue
+	[ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "'$args': usage error is not one line"
+	expect_grep "try 'heapview --help'" "$HV_TMP/err"
+done
+finish
