@@ -1,0 +1,35 @@
+/*
+ * pymalloc: knows CPython's small-object allocator.
+ *
+ * pymalloc_open() identifies the interpreter behind a source (executable or
+ * libpython in its mappings, its version), picks the layout for that version
+ * and finds the arena table -- through ELF symbols when the binary has them,
+ * otherwise by scanning for pool headers and the pointer to the table.  What
+ * it found is cached; every pymalloc_capture() re-validates it, rediscovers
+ * when the table moved, and walks the arenas into a new struct heap that the
+ * caller owns.  Nothing here draws or prints.
+ */
+#ifndef HV_PYMALLOC_H
+#define HV_PYMALLOC_H
+
+#include "heap.h"
+#include "source.h"
+
+struct pymalloc_options {
+	int	no_symbols;	/* diagnostic: never use ELF symbols */
+};
+
+struct pymalloc;
+
+/* Fails with a message saying what was found instead: not CPython (and what
+ * it is), or CPython whose object allocator is not pymalloc (and which). */
+struct pymalloc	*pymalloc_open(struct source *, const struct pymalloc_options *,
+		    char **);
+int		 pymalloc_capture(struct pymalloc *, enum heap_level,
+		    struct heap **, char **);
+const char	*pymalloc_version(const struct pymalloc *);
+/* How the arena table was found: "symbols" or "scan". */
+const char	*pymalloc_method(const struct pymalloc *);
+void		 pymalloc_close(struct pymalloc *);
+
+#endif
