@@ -109,5 +109,7 @@ void		 source_buffers_add(struct source *, uint64_t, const void *,
 void		*source_buffers_data(struct source *, uint64_t);
 void		 source_buffers_set_process(struct source *,
 		    const struct source_process *);
+/* Fixes what source_now() returns (until then: the monotonic clock). */
+void		 source_buffers_set_now(struct source *, double);
 
 #endif
