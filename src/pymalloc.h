@@ -30,6 +30,9 @@ int		 pymalloc_capture(struct pymalloc *, enum heap_level,
 const char	*pymalloc_version(const struct pymalloc *);
 /* How the arena table was found: "symbols" or "scan". */
 const char	*pymalloc_method(const struct pymalloc *);
+/* What the last capture read: pool headers, and bytes in all. */
+uint64_t	 pymalloc_pools_read(const struct pymalloc *);
+uint64_t	 pymalloc_bytes_read(const struct pymalloc *);
 void		 pymalloc_close(struct pymalloc *);
 
 #endif

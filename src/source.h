@@ -100,6 +100,11 @@ pid_t		 source_proc_pid(struct source *);
 /* Turns the pread fallback on for tests (0 = process_vm_readv first). */
 void		 source_proc_force_pread(struct source *, int);
 
+/* --freeze (source_freeze.c): stops every thread of pid until
+ * source_thaw(), which is async-signal-safe and also runs at exit. */
+int		 source_freeze(pid_t, char **);
+void		 source_thaw(void);
+
 /* Buffers given by a test (source_buffers.c). */
 struct source	*source_buffers_new(void);
 /* Adds a region backed by a copy of data (NULL data: unreadable region). */

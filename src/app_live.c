@@ -1,0 +1,331 @@
+/*
+ * Live modes: attach to --pid or launch "-- CMD", find the allocator, and
+ * run one of the non-TUI outputs (--stats, --bench) or hand captures to the
+ * TUI/recorder through app_live_capture().
+ */
+#include "config.h"
+
+#include "app.h"
+#include "app_live.h"
+#include "heap_stats.h"
+#include "render.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LAUNCH_WAIT_SECONDS	10.0
+#define LAUNCH_POLL_US		20000
+
+static volatile sig_atomic_t child_pid;
+
+static const char permission_help[] =
+"  Reading another process's memory needs ptrace access to it:\n"
+"  - Yama: /proc/sys/kernel/yama/ptrace_scope 1 lets you read only your own\n"
+"    children: start the program under heapview ('heapview -- CMD ARGS');\n"
+"  - or run heapview as the target's user, with sudo, or with CAP_SYS_PTRACE\n"
+"    (in a container: --cap-add=SYS_PTRACE);\n"
+"  - ptrace_scope 3 forbids it for everyone until reboot.\n";
+
+static void
+print_open_error(pid_t pid, int err, const char *cause)
+{
+	fprintf(stderr, "heapview: %s\n", cause);
+	if (err == EACCES || err == EPERM)
+		fputs(permission_help, stderr);
+	(void)pid;
+}
+
+int
+app_live_open(struct app_live *lv, const struct app_options *o, pid_t pid,
+    int quiet)
+{
+	struct pymalloc_options popts = { .no_symbols = o->no_symbols };
+	char *cause = NULL;
+	int err;
+
+	memset(lv, 0, sizeof *lv);
+	lv->pid = pid;
+	lv->freeze = o->freeze;
+	lv->src = source_proc_open(pid, &cause);
+	if (lv->src == NULL) {
+		err = errno;
+		if (!quiet)
+			print_open_error(pid, err, cause);
+		free(cause);
+		return -1;
+	}
+	lv->pm = pymalloc_open(lv->src, &popts, &cause);
+	if (lv->pm == NULL) {
+		if (!quiet)
+			fprintf(stderr, "heapview: process %d: %s\n", (int)pid, cause);
+		free(cause);
+		source_close(lv->src);
+		lv->src = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+app_live_capture(struct app_live *lv, enum heap_level level, struct heap **out,
+    char **cause)
+{
+	int rc;
+
+	*out = NULL;
+	if (lv->freeze && source_freeze(lv->pid, cause) != 0)
+		return -1;
+	rc = pymalloc_capture(lv->pm, level, out, cause);
+	if (lv->freeze)
+		source_thaw();
+	if (rc != 0 && kill(lv->pid, 0) != 0 && errno == ESRCH)
+		util_cause(cause, "process %d exited", (int)lv->pid);
+	return rc;
+}
+
+void
+app_live_close(struct app_live *lv)
+{
+	pymalloc_close(lv->pm);
+	source_close(lv->src);
+	memset(lv, 0, sizeof *lv);
+}
+
+static int
+run_stats(struct app_live *lv)
+{
+	struct heap *h;
+	char *cause = NULL;
+
+	if (app_live_capture(lv, HEAP_LEVEL_POOLS, &h, &cause) != 0) {
+		fprintf(stderr, "heapview: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	render_stats_pymalloc(stdout, h);
+	fputc('\n', stdout);
+	render_stats_extra(stdout, h);
+	heap_free(h);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Times n captures at one level; returns -1 on a capture failure. */
+static int
+bench_level(struct app_live *lv, enum heap_level level, int n, double *min,
+    double *median, uint64_t *pools, uint64_t *bytes)
+{
+	double *t = xcalloc((size_t)n, sizeof *t);
+	char *cause = NULL;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct heap *h;
+		double t0 = util_monotonic();
+
+		if (app_live_capture(lv, level, &h, &cause) != 0) {
+			fprintf(stderr, "heapview: %s\n", cause);
+			free(cause);
+			free(t);
+			return -1;
+		}
+		t[i] = (util_monotonic() - t0) * 1000.0;
+		*pools = pymalloc_pools_read(lv->pm);
+		*bytes = pymalloc_bytes_read(lv->pm);
+		heap_free(h);
+	}
+	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	*min = t[0];
+	*median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	free(t);
+	return 0;
+}
+
+static int
+run_bench(const struct app_options *o, pid_t pid)
+{
+	struct app_live lv;
+	double t0, disc, min, med;
+	uint64_t pools, bytes;
+
+	t0 = util_monotonic();
+	if (app_live_open(&lv, o, pid, 0) != 0)
+		return 1;
+	disc = (util_monotonic() - t0) * 1000.0;
+	printf("discovery: %.1f ms\n", disc);
+	if (bench_level(&lv, HEAP_LEVEL_POOLS, o->bench, &min, &med, &pools,
+	    &bytes) != 0)
+		goto fail;
+	printf("pool-level capture: min %.2f ms, median %.2f ms (%llu pools)\n",
+	    min, med, (unsigned long long)pools);
+	if (bench_level(&lv, HEAP_LEVEL_BLOCKS, o->bench, &min, &med, &pools,
+	    &bytes) != 0)
+		goto fail;
+	printf("block-level capture: min %.2f ms, median %.2f ms (%llu bytes read)\n",
+	    min, med, (unsigned long long)bytes);
+	app_live_close(&lv);
+	return 0;
+fail:
+	app_live_close(&lv);
+	return 1;
+}
+
+int
+app_live_output(const struct app_options *o, struct app_live *lv)
+{
+	if (o->bench)	/* discovery is part of what is measured */
+		return run_bench(o, lv->pid);
+	if (o->stats)
+		return run_stats(lv);
+	return app_live_dump(o, lv);
+}
+
+int
+app_live_oneshot(const struct app_options *o, pid_t pid)
+{
+	struct app_live lv;
+	int rc;
+
+	if (o->bench)
+		return run_bench(o, pid);
+	if (app_live_open(&lv, o, pid, 0) != 0)
+		return 1;
+	rc = app_live_output(o, &lv);
+	app_live_close(&lv);
+	return rc;
+}
+
+/* ---- -- CMD ARGS -------------------------------------------------------- */
+
+static void
+forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+/* Starts cmd; returns its pid once exec succeeded, or -1 with a message. */
+static pid_t
+spawn(char **cmd)
+{
+	int fds[2], err = 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		fprintf(stderr, "heapview: pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "heapview: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		execvp(cmd[0], cmd);
+		err = errno;
+		if (write(fds[1], &err, sizeof err) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(fds[1]);
+	do
+		r = read(fds[0], &err, sizeof err);
+	while (r < 0 && errno == EINTR);
+	close(fds[0]);
+	if (r == (ssize_t)sizeof err) {
+		waitpid(pid, NULL, 0);
+		fprintf(stderr, "heapview: cannot run %s: %s\n", cmd[0], strerror(err));
+		return -1;
+	}
+	return pid;
+}
+
+/* Reports how the child ended; returns heapview's exit status. */
+static int
+report_child(pid_t pid, const char *name)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return 1;
+	}
+	child_pid = 0;
+	if (WIFEXITED(status)) {
+		fprintf(stderr, "heapview: %s (pid %d) exited with status %d\n",
+		    name, (int)pid, WEXITSTATUS(status));
+		return 0;
+	}
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "heapview: %s (pid %d) was killed by signal %d (%s)\n",
+		    name, (int)pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+	return 0;
+}
+
+/* Waits until the child's heap can be read (its interpreter has started). */
+int
+app_live_wait(struct app_live *lv, const struct app_options *o, pid_t pid)
+{
+	double deadline = util_monotonic() + LAUNCH_WAIT_SECONDS;
+	int status;
+
+	for (;;) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			child_pid = 0;
+			fprintf(stderr, "heapview: %s (pid %d) exited before its "
+			    "heap could be read\n", o->cmd[0], (int)pid);
+			return -1;
+		}
+		if (app_live_open(lv, o, pid, 1) == 0)
+			return 0;
+		if (util_monotonic() > deadline)
+			return app_live_open(lv, o, pid, 0);	/* say why */
+		usleep(LAUNCH_POLL_US);
+	}
+}
+
+int
+app_live_launch(const struct app_options *o,
+    int (*run)(const struct app_options *, struct app_live *))
+{
+	struct sigaction sa;
+	struct app_live lv;
+	pid_t pid;
+	int rc;
+
+	pid = spawn(o->cmd);
+	if (pid < 0)
+		return 1;
+	child_pid = pid;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = forward_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (app_live_wait(&lv, o, pid) != 0) {
+		if (child_pid > 0) {
+			kill(pid, SIGTERM);
+			report_child(pid, o->cmd[0]);
+		}
+		return 1;
+	}
+	rc = run(o, &lv);
+	app_live_close(&lv);
+	report_child(pid, o->cmd[0]);
+	return rc;
+}

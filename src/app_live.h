@@ -1,0 +1,37 @@
+/*
+ * app_live: a live target (attached by pid or launched) for the modes in
+ * app*.c: open it, capture it (freezing it if asked), close it.
+ */
+#ifndef HV_APP_LIVE_H
+#define HV_APP_LIVE_H
+
+#include <sys/types.h>
+
+#include "app.h"
+#include "heap.h"
+#include "pymalloc.h"
+#include "source.h"
+
+struct app_live {
+	pid_t		 pid;
+	int		 freeze;
+	struct source	*src;
+	struct pymalloc	*pm;
+};
+
+/* Prints the error itself (unless quiet) and returns -1 on failure. */
+int	app_live_open(struct app_live *, const struct app_options *, pid_t, int);
+int	app_live_capture(struct app_live *, enum heap_level, struct heap **,
+	    char **);
+void	app_live_close(struct app_live *);
+
+/* --stats, --dump or --bench on a pid; returns the exit status. */
+int	app_live_oneshot(const struct app_options *, pid_t);
+int	app_live_output(const struct app_options *, struct app_live *);
+int	app_live_dump(const struct app_options *, struct app_live *);
+/* Launches o->cmd, waits for its heap, calls run, reports the child's end. */
+int	app_live_launch(const struct app_options *,
+	    int (*)(const struct app_options *, struct app_live *));
+int	app_live_wait(struct app_live *, const struct app_options *, pid_t);
+
+#endif

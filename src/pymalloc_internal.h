@@ -1,0 +1,162 @@
+/*
+ * pymalloc_internal: what the pymalloc_* files share and tests may use.
+ *
+ * pymalloc_layout.c  the table of layouts per CPython version
+ * pymalloc_pool.c    decoding of arena objects and pool headers from bytes
+ *                    (pure functions over buffers: no source, no I/O)
+ * pymalloc_interp.c  which interpreter a process runs, and its version
+ * pymalloc_find.c    where the allocator state is (symbols or scan)
+ * pymalloc_walk.c    the capture: state -> arena table -> pools -> heap
+ */
+#ifndef HV_PYMALLOC_INTERNAL_H
+#define HV_PYMALLOC_INTERNAL_H
+
+#include <stdint.h>
+
+#include "heap.h"
+#include "source.h"
+
+struct elf_image;
+
+#define PY_POOL_HEADER_SIZE	48
+#define PY_ARENA_OBJECT_SIZE	48
+/* Bounds on what a sane arena table holds (256 Ti of 1 MiB arenas). */
+#define PY_MAX_ARENAS		(1u << 28)
+
+enum py_state_kind {
+	PY_STATE_STATICS,	/* 2.7 - 3.11: file-static globals */
+	PY_STATE_STRUCT,	/* 3.12+: struct _obmalloc_state */
+};
+
+struct py_layout {
+	int			major, minor_lo, minor_hi;
+	struct heap_layout	geometry;
+	enum py_state_kind	state_kind;
+	int			has_counters;	/* ntimes/highwater exist */
+	/* Radix tree of arenas (3.10+): entries per node level, and the
+	 * number of address bits it covers. */
+	unsigned		map_top_bits, map_mid_bits, map_bot_bits;
+	unsigned		map_address_bits;
+};
+
+/* 3.12+ struct _obmalloc_state offsets (PYMALLOC.md). */
+#define PY_STATE_ARENAS		512
+#define PY_STATE_MAXARENAS	520
+#define PY_STATE_CURRENT	1064
+#define PY_STATE_NTIMES		1072
+#define PY_STATE_HIGHWATER	1080
+#define PY_STATE_MAP_ROOT	1096
+
+const struct py_layout *py_layout_find(int major, int minor);
+
+/* A decoded arena_object. */
+struct py_arena_object {
+	uint64_t	address;
+	uint64_t	pool_address;
+	uint32_t	nfreepools;
+	uint32_t	ntotalpools;
+	uint64_t	freepools;
+};
+
+struct py_pool_header {
+	uint32_t	count;
+	uint64_t	freeblock;
+	uint64_t	nextpool;
+	uint64_t	prevpool;
+	uint32_t	arenaindex;
+	uint32_t	szidx;
+	uint32_t	nextoffset;
+	uint32_t	maxnextoffset;
+};
+
+void	py_decode_arena_object(const uint8_t *, struct py_arena_object *);
+void	py_decode_pool_header(const uint8_t *, struct py_pool_header *);
+/* The arena fields make sense for this geometry (address != 0). */
+int	py_arena_object_valid(const struct heap_layout *,
+	    const struct py_arena_object *);
+/* Pools an arena at address has (63 or 64 for 1 MiB / 16 KiB). */
+uint32_t py_arena_npools(const struct heap_layout *, uint64_t address);
+/* A carved pool's header is self-consistent (arenaindex not checked). */
+int	py_pool_header_valid(const struct heap_layout *,
+	    const struct py_pool_header *, uint64_t pool);
+/* State of a carved pool from its header: FULL, USED, EMPTY or INVALID. */
+enum pool_state py_pool_state(const struct heap_layout *,
+	    const struct py_pool_header *, uint64_t pool, uint32_t arenaindex);
+/*
+ * Walks the free list of a USED pool whose bytes are in buf (pool_size
+ * bytes read at address pool) and fills blocks (2 bits per block).  Returns
+ * 0, or -1 when the list loops, leaves the pool, lands off a block boundary
+ * or at/after nextoffset, or the free count disagrees with the header.
+ */
+int	py_pool_walk_blocks(const struct heap_layout *,
+	    const struct py_pool_header *, const uint8_t *buf, uint64_t pool,
+	    uint8_t *blocks);
+
+static inline uint64_t
+py_load64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static inline uint32_t
+py_load32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/* The interpreter found in a process's mappings (pymalloc_interp.c). */
+struct py_image {
+	char		*path;		/* executable or libpython */
+	int		 is_lib;
+	uint64_t	 bias;		/* load bias, when the ELF was read */
+	int		 have_bias;
+	struct elf_image *elf;		/* NULL when the file could not be read */
+	/* Writable ranges of the image at run time (.data, .bss). */
+	size_t		 nranges;
+	uint64_t	 range_start[8];
+	uint64_t	 range_end[8];
+};
+
+struct py_interp {
+	struct py_image		 image;
+	int			 major, minor;
+	char			 version[32];	/* "3.11.7", or "3.11" */
+	int			 free_threaded;
+	const struct py_layout	*layout;
+};
+
+/* Identifies CPython behind the source; fails saying what the process is. */
+int	py_interp_identify(struct source *, const struct source_region *,
+	    size_t, struct py_interp *, char **);
+void	py_interp_free(struct py_interp *);
+/* Run-time address of a symbol of the image (0 = not found). */
+uint64_t py_interp_symbol(const struct py_interp *, const char *, unsigned,
+	    uint64_t *size);
+
+/* Where the allocator's state lives in the target (pymalloc_find.c). */
+struct py_state {
+	const char	*method;	/* "symbols" or "scan" */
+	uint64_t	 arenas_var;	/* struct arena_object *arenas */
+	uint64_t	 maxarenas_var;	/* uint maxarenas */
+	uint64_t	 current_var;	/* size_t narenas_currently_allocated */
+	uint64_t	 ntimes_var;	/* 0: unknown */
+	uint64_t	 highwater_var;
+	uint64_t	 map_root;	/* radix tree root, 0: none or unknown */
+	uint64_t	 map_mid_var;	/* int counters; 0: count the tree */
+	uint64_t	 map_bot_var;
+};
+
+int	py_find_state(struct source *, const struct py_interp *,
+	    const struct source_region *, size_t, int no_symbols,
+	    struct py_state *, char **);
+/* 3.12+: the bytes at an address look like struct _obmalloc_state. */
+int	py_state_struct_valid(const struct heap_layout *, uint64_t,
+	    const uint8_t *, size_t);
+
+#endif

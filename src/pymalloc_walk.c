@@ -1,0 +1,449 @@
+/*
+ * The capture: read the allocator state found by pymalloc_find.c, the arena
+ * table, every carved pool's header (pool level) and every USED pool whole
+ * (block level), in large batched reads, and build a struct heap.  Torn or
+ * hostile bytes make a pool INVALID; they never stop the walk.
+ */
+#include "config.h"
+
+#include "pymalloc.h"
+#include "pymalloc_internal.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FULL_POOL_BATCH	256	/* whole pools per read at block level */
+
+struct pymalloc {
+	struct source		*src;
+	struct pymalloc_options	 opts;
+	struct py_interp	 interp;
+	struct py_state		 state;
+	uint64_t		 pools_read;
+	uint64_t		 bytes_read;
+};
+
+/* What one capture read of the state variables. */
+struct state_values {
+	uint64_t	arenas;
+	uint32_t	maxarenas;
+	int64_t		current, ntimes, highwater;
+	int64_t		map_mid, map_bot;
+};
+
+static int
+read_u64(struct source *src, uint64_t addr, int64_t *out)
+{
+	uint8_t b[8];
+
+	if (addr == 0 || source_read_exact(src, addr, b, 8, NULL) != 0) {
+		*out = -1;
+		return -1;
+	}
+	*out = (int64_t)py_load64(b);
+	return 0;
+}
+
+static int
+read_i32(struct source *src, uint64_t addr, int64_t *out)
+{
+	uint8_t b[4];
+
+	if (addr == 0 || source_read_exact(src, addr, b, 4, NULL) != 0) {
+		*out = -1;
+		return -1;
+	}
+	*out = (int32_t)py_load32(b);
+	return 0;
+}
+
+/* Counts the radix tree's nodes (they are never freed, so the counts are
+ * obmalloc's own arena_map_*_count). */
+static void
+count_map_nodes(struct source *src, const struct heap_layout *l, uint64_t root,
+    struct state_values *v)
+{
+	uint8_t *node = xmalloc(HV_MAX(l->map_root_bytes, l->map_mid_bytes));
+	uint64_t *mids = NULL;
+	size_t nmid = 0, i, k;
+	int64_t bots = 0;
+
+	if (source_read_exact(src, root, node, l->map_root_bytes, NULL) != 0)
+		goto out;
+	for (k = 0; k < l->map_root_bytes / 8; k++) {
+		uint64_t p = py_load64(node + 8 * k);
+
+		if (p == 0)
+			continue;
+		if (nmid == 64)
+			goto out;
+		mids = xreallocarray(mids, nmid + 1, sizeof *mids);
+		mids[nmid++] = p;
+	}
+	for (i = 0; i < nmid; i++) {
+		if (source_read_exact(src, mids[i], node, l->map_mid_bytes, NULL) != 0)
+			goto out;
+		for (k = 0; k < l->map_mid_bytes / 8; k++)
+			bots += py_load64(node + 8 * k) != 0;
+	}
+	v->map_mid = (int64_t)nmid;
+	v->map_bot = bots;
+out:
+	free(mids);
+	free(node);
+}
+
+static int
+read_state(struct pymalloc *pm, struct state_values *v)
+{
+	const struct py_state *st = &pm->state;
+	int64_t arenas, maxarenas;
+
+	memset(v, 0, sizeof *v);
+	v->map_mid = v->map_bot = -1;
+	if (read_u64(pm->src, st->arenas_var, &arenas) != 0 ||
+	    read_i32(pm->src, st->maxarenas_var, &maxarenas) != 0)
+		return -1;
+	v->arenas = (uint64_t)arenas;
+	v->maxarenas = (uint32_t)maxarenas;
+	if (v->maxarenas > PY_MAX_ARENAS || (v->maxarenas == 0) != (v->arenas == 0))
+		return -1;
+	read_u64(pm->src, st->current_var, &v->current);
+	read_u64(pm->src, st->ntimes_var, &v->ntimes);
+	read_u64(pm->src, st->highwater_var, &v->highwater);
+	if (st->map_mid_var != 0 && st->map_bot_var != 0) {
+		read_i32(pm->src, st->map_mid_var, &v->map_mid);
+		read_i32(pm->src, st->map_bot_var, &v->map_bot);
+	} else if (st->map_root != 0) {
+		count_map_nodes(pm->src, &pm->interp.layout->geometry, st->map_root, v);
+	}
+	return 0;
+}
+
+static void
+fill_process(struct pymalloc *pm, struct heap *h)
+{
+	struct source_process p;
+
+	if (source_process(pm->src, &p, NULL) == 0) {
+		h->process.pid = p.pid;
+		h->process.exe = p.exe;
+		h->process.argv = p.argv;
+		h->process.argc = p.argc;
+		h->process.rss_bytes = p.rss_bytes;
+	}
+	h->process.python = xstrdup(pm->interp.version);
+}
+
+/* Adds the arenas of the table to h; pool slots start UNTOUCHED. */
+static void
+add_arenas(struct heap *h, const uint8_t *table, uint32_t maxarenas)
+{
+	const struct heap_layout *l = &h->layout;
+	uint32_t i, p;
+
+	for (i = 0; i < maxarenas; i++) {
+		struct py_arena_object ao;
+		struct heap_arena *a;
+
+		py_decode_arena_object(table + (size_t)i * PY_ARENA_OBJECT_SIZE, &ao);
+		if (ao.address == 0 || ao.address % 4096 != 0 ||
+		    ao.address > UINT64_MAX - l->arena_size)
+			continue;
+		a = heap_add_arena(h, i, ao.address, py_arena_npools(l, ao.address));
+		a->ntotalpools = ao.ntotalpools;
+		a->nfreepools = ao.nfreepools;
+		a->pool_address = ao.pool_address;
+		for (p = 0; p < a->npools; p++)
+			a->pools[p].state = POOL_UNTOUCHED;
+		if (!py_arena_object_valid(l, &ao)) {
+			/* Torn slot: nothing in it can be placed. */
+			for (p = 0; p < a->npools; p++)
+				a->pools[p].state = POOL_INVALID;
+			a->pool_address = a->first_pool;
+		}
+	}
+}
+
+static uint32_t
+carved_pools(const struct heap *h, const struct heap_arena *a)
+{
+	if (a->pool_address <= a->first_pool)
+		return 0;
+	return (uint32_t)HV_MIN((a->pool_address - a->first_pool) /
+	    h->layout.pool_size, a->npools);
+}
+
+static void
+set_pool(struct heap_pool *pool, const struct py_pool_header *hd,
+    enum pool_state state)
+{
+	pool->state = (uint8_t)state;
+	if (state == POOL_INVALID)
+		return;
+	pool->szidx = (uint8_t)hd->szidx;
+	pool->count = (uint16_t)hd->count;
+	pool->nextoffset = hd->nextoffset;
+}
+
+/* Reads every carved pool's header in one batch and decodes it. */
+static int
+walk_headers(struct pymalloc *pm, struct heap *h, char **cause)
+{
+	const struct heap_layout *l = &h->layout;
+	struct source_read *rd;
+	uint8_t *buf;
+	size_t total = 0, k = 0, i;
+	uint32_t p;
+	int rc;
+
+	for (i = 0; i < h->narenas; i++)
+		total += carved_pools(h, &h->arenas[i]);
+	rd = xcalloc(total, sizeof *rd);
+	buf = xmalloc(total * PY_POOL_HEADER_SIZE);
+	for (i = 0; i < h->narenas; i++) {
+		for (p = 0; p < carved_pools(h, &h->arenas[i]); p++, k++) {
+			rd[k].addr = heap_pool_address(h, &h->arenas[i], p);
+			rd[k].buf = buf + k * PY_POOL_HEADER_SIZE;
+			rd[k].len = PY_POOL_HEADER_SIZE;
+		}
+	}
+	rc = source_read(pm->src, rd, total, cause);
+	pm->pools_read = total;
+	pm->bytes_read += total * PY_POOL_HEADER_SIZE;
+	for (i = 0, k = 0; rc == 0 && i < h->narenas; i++) {
+		struct heap_arena *a = &h->arenas[i];
+
+		for (p = 0; p < carved_pools(h, a); p++, k++) {
+			struct py_pool_header hd;
+
+			if (rd[k].got != PY_POOL_HEADER_SIZE) {
+				a->pools[p].state = POOL_INVALID;
+				continue;
+			}
+			py_decode_pool_header(rd[k].buf, &hd);
+			set_pool(&a->pools[p], &hd,
+			    py_pool_state(l, &hd, rd[k].addr, a->index));
+		}
+	}
+	free(rd);
+	free(buf);
+	return rc;
+}
+
+struct pool_ref {
+	struct heap_arena	*arena;
+	uint32_t		 index;
+};
+
+/* Reads USED pools whole, FULL_POOL_BATCH at a time, and walks their free
+ * lists.  The header is taken again from the whole read so that the block
+ * states and the count come from the same bytes. */
+static int
+walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
+{
+	const struct heap_layout *l = &h->layout;
+	struct source_read rd[FULL_POOL_BATCH];
+	struct pool_ref ref[FULL_POOL_BATCH];
+	uint8_t *buf = xmalloc((size_t)FULL_POOL_BATCH * l->pool_size);
+	size_t i = 0, nb, k;
+	uint32_t p = 0;
+	int rc = 0;
+
+	while (rc == 0 && i < h->narenas) {
+		for (nb = 0; nb < FULL_POOL_BATCH && i < h->narenas;) {
+			struct heap_arena *a = &h->arenas[i];
+
+			if (p >= a->npools) {
+				i++;
+				p = 0;
+				continue;
+			}
+			if (a->pools[p].state == POOL_USED) {
+				ref[nb] = (struct pool_ref){ a, p };
+				rd[nb] = (struct source_read){
+				    .addr = heap_pool_address(h, a, p),
+				    .buf = buf + nb * l->pool_size,
+				    .len = l->pool_size };
+				nb++;
+			}
+			p++;
+		}
+		if (nb == 0 || (rc = source_read(pm->src, rd, nb, cause)) != 0)
+			break;
+		pm->bytes_read += (uint64_t)nb * l->pool_size;
+		for (k = 0; k < nb; k++) {
+			struct heap_pool *pool = &ref[k].arena->pools[ref[k].index];
+			struct py_pool_header hd;
+			enum pool_state state;
+
+			if (rd[k].got != l->pool_size) {
+				pool->state = POOL_INVALID;
+				continue;
+			}
+			py_decode_pool_header(rd[k].buf, &hd);
+			state = py_pool_state(l, &hd, rd[k].addr, ref[k].arena->index);
+			set_pool(pool, &hd, state);
+			if (state != POOL_USED)
+				continue;
+			pool->blocks = heap_blocks_new(heap_blocks_per_pool(l, hd.szidx));
+			if (py_pool_walk_blocks(l, &hd, rd[k].buf, rd[k].addr,
+			    pool->blocks) != 0) {
+				free(pool->blocks);
+				pool->blocks = NULL;
+				pool->state = POOL_INVALID;
+			}
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+static int
+capture_once(struct pymalloc *pm, enum heap_level level, struct heap **out,
+    char **cause)
+{
+	const struct heap_layout *l = &pm->interp.layout->geometry;
+	double t0 = source_now(pm->src);
+	struct state_values v;
+	uint8_t *table = NULL;
+	struct heap *h;
+	size_t len;
+
+	if (read_state(pm, &v) != 0)
+		return util_cause(cause, "the allocator state no longer validates");
+	len = (size_t)v.maxarenas * PY_ARENA_OBJECT_SIZE;
+	pm->bytes_read = len;
+	if (len != 0) {
+		table = xmalloc(len);
+		if (source_read_exact(pm->src, v.arenas, table, len, NULL) != 0) {
+			free(table);
+			return util_cause(cause, "cannot read the arena table");
+		}
+	}
+	h = heap_new(l, level);
+	h->captured_at = util_wallclock();
+	add_arenas(h, table, v.maxarenas);
+	free(table);
+	if (walk_headers(pm, h, cause) != 0 ||
+	    (level == HEAP_LEVEL_BLOCKS && walk_blocks(pm, h, cause) != 0)) {
+		heap_free(h);
+		return -1;
+	}
+	/* Counters found by a scan are trusted only while the current count
+	 * beside them agrees with the table. */
+	if (pm->state.current_var == 0 || v.current == (int64_t)h->narenas ||
+	    strcmp(pm->state.method, "symbols") == 0) {
+		h->counters.arenas_allocated_total = v.ntimes;
+		h->counters.arenas_highwater = v.highwater;
+	}
+	h->counters.map_mid_nodes = v.map_mid;
+	h->counters.map_bot_nodes = v.map_bot;
+	fill_process(pm, h);
+	heap_finish(h);
+	h->capture_ms = (source_now(pm->src) - t0) * 1000.0;
+	*out = h;
+	return 0;
+}
+
+static int
+discover(struct pymalloc *pm, char **cause)
+{
+	struct source_region *r;
+	size_t n;
+	int rc;
+
+	if (source_regions(pm->src, &r, &n, cause) != 0)
+		return -1;
+	rc = py_find_state(pm->src, &pm->interp, r, n, pm->opts.no_symbols,
+	    &pm->state, cause);
+	source_regions_free(r, n);
+	return rc;
+}
+
+int
+pymalloc_capture(struct pymalloc *pm, enum heap_level level, struct heap **out,
+    char **cause)
+{
+	*out = NULL;
+	if (capture_once(pm, level, out, NULL) == 0)
+		return 0;
+	/* The table moved or the state was torn: find it again, once. */
+	util_log("capture failed validation; rediscovering");
+	if (discover(pm, cause) != 0)
+		return -1;
+	return capture_once(pm, level, out, cause);
+}
+
+struct pymalloc *
+pymalloc_open(struct source *src, const struct pymalloc_options *opts,
+    char **cause)
+{
+	struct pymalloc *pm = xcalloc(1, sizeof *pm);
+	struct source_region *r;
+	struct state_values v;
+	size_t n;
+	int rc;
+
+	pm->src = src;
+	if (opts != NULL)
+		pm->opts = *opts;
+	if (source_regions(src, &r, &n, cause) != 0) {
+		free(pm);
+		return NULL;
+	}
+	rc = py_interp_identify(src, r, n, &pm->interp, cause);
+	source_regions_free(r, n);
+	if (rc != 0) {
+		free(pm);
+		return NULL;
+	}
+	rc = discover(pm, cause);
+	if (rc != 0 && (cause == NULL || *cause == NULL ||
+	    strncmp(*cause, "no pymalloc pool", 16) != 0)) {
+		pymalloc_close(pm);
+		return NULL;
+	}
+	if (rc != 0 || read_state(pm, &v) != 0 || v.maxarenas == 0) {
+		util_cause(cause, "CPython %s does not use pymalloc for objects "
+		    "(no arena is allocated): PYTHONMALLOC=malloc, mimalloc or "
+		    "another allocator is in use", pm->interp.version);
+		pymalloc_close(pm);
+		return NULL;
+	}
+	return pm;
+}
+
+const char *
+pymalloc_version(const struct pymalloc *pm)
+{
+	return pm->interp.version;
+}
+
+const char *
+pymalloc_method(const struct pymalloc *pm)
+{
+	return pm->state.method;
+}
+
+uint64_t
+pymalloc_pools_read(const struct pymalloc *pm)
+{
+	return pm->pools_read;
+}
+
+uint64_t
+pymalloc_bytes_read(const struct pymalloc *pm)
+{
+	return pm->bytes_read;
+}
+
+void
+pymalloc_close(struct pymalloc *pm)
+{
+	if (pm == NULL)
+		return;
+	py_interp_free(&pm->interp);
+	free(pm);
+}
