@@ -17,6 +17,7 @@ heap_new(const struct heap_layout *layout, enum heap_level level)
 	h->counters.arenas_highwater = -1;
 	h->counters.map_mid_nodes = -1;
 	h->counters.map_bot_nodes = -1;
+	h->counters.debug_malloc_calls = -1;
 	return h;
 }
 

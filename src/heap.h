@@ -90,6 +90,9 @@ struct heap_counters {
 	int64_t		arenas_highwater;
 	int64_t		map_mid_nodes;		/* -1 if unknown or no map */
 	int64_t		map_bot_nodes;
+	/* 3.6/3.7 with debug hooks: "# times object malloc called"; -1 when
+	 * the line is not printed (hooks off, other versions, unknown). */
+	int64_t		debug_malloc_calls;
 };
 
 struct heap {

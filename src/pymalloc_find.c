@@ -189,6 +189,8 @@ find_by_symbols(struct source *src, const struct py_interp *pi,
 	st->current_var = py_interp_symbol(pi, "narenas_currently_allocated", 0, NULL);
 	st->ntimes_var = py_interp_symbol(pi, "ntimes_arena_allocated", 0, NULL);
 	st->highwater_var = py_interp_symbol(pi, "narenas_highwater", 0, NULL);
+	if (pi->layout->has_serialno)
+		st->serialno_var = py_interp_symbol(pi, "serialno", 0, NULL);
 	if (l->map_root_bytes != 0) {
 		st->map_root = py_interp_symbol(pi, "arena_map_root", 0, NULL);
 		st->map_mid_var = py_interp_symbol(pi, "arena_map_mid_count", 0, NULL);
@@ -432,6 +434,10 @@ find_statics(struct source *src, const struct py_interp *pi,
 		st->highwater_var = best;
 		st->ntimes_var = best + 8;
 		st->current_var = best + 16;
+		/* 3.6/3.7: the debug hooks' serialno is declared after the
+		 * counters, two words below them. */
+		if (pi->layout->has_serialno)
+			st->serialno_var = best - 16;
 	}
 	return 0;
 }

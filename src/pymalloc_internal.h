@@ -33,6 +33,7 @@ struct py_layout {
 	struct heap_layout	geometry;
 	enum py_state_kind	state_kind;
 	int			has_counters;	/* ntimes/highwater exist */
+	int			has_serialno;	/* stats print the debug serialno */
 	/* Radix tree of arenas (3.10+): entries per node level, and the
 	 * number of address bits it covers. */
 	unsigned		map_top_bits, map_mid_bits, map_bot_bits;
@@ -150,6 +151,7 @@ struct py_state {
 	uint64_t	 map_root;	/* radix tree root, 0: none or unknown */
 	uint64_t	 map_mid_var;	/* int counters; 0: count the tree */
 	uint64_t	 map_bot_var;
+	uint64_t	 serialno_var;	/* 3.6/3.7 debug hooks' call count */
 };
 
 int	py_find_state(struct source *, const struct py_interp *,

@@ -13,15 +13,17 @@
 
 static const struct py_layout layouts[] = {
 	{ 2, 7, 7,   { 256 * KIB, 4 * KIB, 8, 64, 48, 0, 0, 0 },
-	  PY_STATE_STATICS, 0, 0, 0, 0, 0 },
-	{ 3, 6, 9,   { 256 * KIB, 4 * KIB, 16, 32, 48, 0, 0, 0 },
-	  PY_STATE_STATICS, 1, 0, 0, 0, 0 },
+	  PY_STATE_STATICS, 0, 0, 0, 0, 0, 0 },
+	{ 3, 6, 7,   { 256 * KIB, 4 * KIB, 16, 32, 48, 0, 0, 0 },
+	  PY_STATE_STATICS, 1, 1, 0, 0, 0, 0 },
+	{ 3, 8, 9,   { 256 * KIB, 4 * KIB, 16, 32, 48, 0, 0, 0 },
+	  PY_STATE_STATICS, 1, 0, 0, 0, 0, 0 },
 	{ 3, 10, 10, { 1 * MIB, 16 * KIB, 16, 32, 48, 8 * KIB, 8 * KIB, 2 * KIB },
-	  PY_STATE_STATICS, 1, 10, 10, 8, 48 },
+	  PY_STATE_STATICS, 1, 0, 10, 10, 8, 48 },
 	{ 3, 11, 11, { 1 * MIB, 16 * KIB, 16, 32, 48, 256 * KIB, 256 * KIB, 128 * KIB },
-	  PY_STATE_STATICS, 1, 15, 15, 14, 64 },
+	  PY_STATE_STATICS, 1, 0, 15, 15, 14, 64 },
 	{ 3, 12, 14, { 1 * MIB, 16 * KIB, 16, 32, 48, 256 * KIB, 256 * KIB, 128 * KIB },
-	  PY_STATE_STRUCT, 1, 15, 15, 14, 64 },
+	  PY_STATE_STRUCT, 1, 0, 15, 15, 14, 64 },
 };
 
 const struct py_layout *

@@ -30,6 +30,7 @@ struct state_values {
 	uint32_t	maxarenas;
 	int64_t		current, ntimes, highwater;
 	int64_t		map_mid, map_bot;
+	int64_t		serialno;
 };
 
 static int
@@ -112,6 +113,7 @@ read_state(struct pymalloc *pm, struct state_values *v)
 	read_u64(pm->src, st->current_var, &v->current);
 	read_u64(pm->src, st->ntimes_var, &v->ntimes);
 	read_u64(pm->src, st->highwater_var, &v->highwater);
+	read_u64(pm->src, st->serialno_var, &v->serialno);
 	if (st->map_mid_var != 0 && st->map_bot_var != 0) {
 		read_i32(pm->src, st->map_mid_var, &v->map_mid);
 		read_i32(pm->src, st->map_bot_var, &v->map_bot);
@@ -340,6 +342,10 @@ capture_once(struct pymalloc *pm, enum heap_level level, struct heap **out,
 	}
 	h->counters.map_mid_nodes = v.map_mid;
 	h->counters.map_bot_nodes = v.map_bot;
+	/* obmalloc prints the line only with debug hooks on, and only they
+	 * count: a zero count means they are off. */
+	if (v.serialno > 0 && v.serialno < ((int64_t)1 << 48))
+		h->counters.debug_malloc_calls = v.serialno;
 	fill_process(pm, h);
 	heap_finish(h);
 	h->capture_ms = (source_now(pm->src) - t0) * 1000.0;

@@ -87,6 +87,9 @@ render_stats_pymalloc(FILE *out, const struct heap *h)
 
 	heap_stats_compute(h, &st);
 	print_class_table(out, h, &st);
+	if (k->debug_malloc_calls >= 0)
+		printone(out, "# times object malloc called",
+		    (uint64_t)k->debug_malloc_calls);
 	print_counter(out, "# arenas allocated total", k->arenas_allocated_total);
 	if (k->arenas_allocated_total < 0)
 		printunknown(out, "# arenas reclaimed");
