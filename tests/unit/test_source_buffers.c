@@ -13,8 +13,8 @@
  *	0x1000-0x1100	A, bytes 0..255
  *	0x1100-0x1200	B, bytes 255..0 (touches A)
  *	0x1200-0x1300	gap
- *	0x1300-0x1400	C, unreadable
- *	0x1400-0x1500	D, bytes 0x5a (touches C)
+ *	0x1300-0x1400	D, bytes 0x5a
+ *	0x1400-0x1500	C, unreadable (touches D)
  */
 static struct source *
 make(void)
@@ -29,9 +29,9 @@ make(void)
 	}
 	memset(d, 0x5a, sizeof d);
 	s = source_buffers_new();
-	source_buffers_add(s, 0x1400, d, sizeof d, SOURCE_R, "d");
+	source_buffers_add(s, 0x1300, d, sizeof d, SOURCE_R, "d");
 	source_buffers_add(s, 0x1000, a, sizeof a, SOURCE_R | SOURCE_W, "[heap]");
-	source_buffers_add(s, 0x1300, NULL, 256, 0, "");
+	source_buffers_add(s, 0x1400, NULL, 256, 0, "");
 	source_buffers_add(s, 0x1100, b, sizeof b, SOURCE_R, NULL);
 	return s;
 }
@@ -46,10 +46,11 @@ test_reads(void)
 		{ .addr = 0x11f0, .buf = buf[1], .len = 64 },	/* into gap */
 		{ .addr = 0x10f8, .buf = buf[2], .len = 16 },	/* A into B */
 		{ .addr = 0x1000, .buf = buf[3], .len = 512 },	/* A, B, gap */
-		{ .addr = 0x1300, .buf = buf[4], .len = 8 },	/* unreadable */
+		{ .addr = 0x1400, .buf = buf[4], .len = 8 },	/* unreadable */
 		{ .addr = 0x1000, .buf = buf[5], .len = 0 },	/* nothing */
 		{ .addr = 0x1250, .buf = buf[5], .len = 8 },	/* gap */
-		{ .addr = 0x14ff, .buf = buf[5], .len = 8 },	/* off the end */
+		{ .addr = 0x13f8, .buf = buf[5], .len = 16 },	/* D into C */
+		{ .addr = 0x1500, .buf = buf[4], .len = 8 },	/* past all */
 	};
 	char *cause = NULL;
 	size_t i;
@@ -71,8 +72,10 @@ test_reads(void)
 	CHECK_EQ_U(r[4].got, 0);
 	CHECK_EQ_U(r[5].got, 0);
 	CHECK_EQ_U(r[6].got, 0);
-	CHECK_EQ_U(r[7].got, 1);
+	CHECK_EQ_U(r[7].got, 8);
 	CHECK_EQ_U(buf[5][0], 0x5a);
+	CHECK_EQ_U(buf[5][7], 0x5a);
+	CHECK_EQ_U(r[8].got, 0);
 	CHECK(cause == NULL);
 	source_close(s);
 }
@@ -90,16 +93,16 @@ test_exact_and_edit(void)
 	CHECK(source_read_exact(s, 0x12fe, x, 4, &cause) == -1);
 	CHECK(cause != NULL);
 	free(cause);
-	p = source_buffers_data(s, 0x1400);
+	p = source_buffers_data(s, 0x1300);
 	CHECK(p != NULL);
 	if (p != NULL)
 		p[1] = 7;
-	CHECK(source_buffers_data(s, 0x1300) == NULL);
+	CHECK(source_buffers_data(s, 0x1400) == NULL);
 	CHECK(source_buffers_data(s, 0x1200) == NULL);
 	CHECK(source_buffers_data(s, 0x1001) == (char *)source_buffers_data(s,
 	    0x1000) + 1);
 	cause = NULL;
-	CHECK(source_read_exact(s, 0x1401, x, 1, &cause) == 0);
+	CHECK(source_read_exact(s, 0x1301, x, 1, &cause) == 0);
 	CHECK_EQ_U(x[0], 7);
 	source_close(s);
 }
@@ -121,8 +124,10 @@ test_regions(void)
 		CHECK_EQ_U(r[0].perms, SOURCE_R | SOURCE_W);
 		CHECK_STR(r[1].name, "");
 		CHECK_EQ_U(r[2].start, 0x1300);
-		CHECK_EQ_U(r[2].perms, 0);
-		CHECK_STR(r[3].name, "d");
+		CHECK_STR(r[2].name, "d");
+		CHECK_EQ_U(r[3].start, 0x1400);
+		CHECK_EQ_U(r[3].end, 0x1500);
+		CHECK_EQ_U(r[3].perms, 0);
 	}
 	source_regions_free(r, n);
 	source_close(s);
