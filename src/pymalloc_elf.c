@@ -744,31 +744,54 @@ elf_writable_segments(const struct elf_image *img,
 	return img->nwritable;
 }
 
-int
-elf_load_bias(const struct elf_image *img, uint64_t start, uint64_t offset,
-    uint64_t *bias, char **cause)
+/*
+ * Bias candidates for a mapping at start with file offset off: segments whose
+ * first page is off when exact (the usual mapping, one per segment), else
+ * segments holding off (a mapping split by mprotect, e.g. after RELRO).  The
+ * distinction matters because the last page of one segment is often the
+ * first page of the next one, mapped twice at different addresses.
+ */
+static int
+bias_candidates(const struct elf_image *img, uint64_t start, uint64_t off,
+    int exact, uint64_t *bias, char **cause)
 {
 	const struct elf_segment *s;
-	uint64_t b = 0;
+	uint64_t first, b;
 	size_t i;
 	int found = 0;
 
 	for (i = 0; i < img->nloads; i++) {
 		s = &img->loads[i];
-		if (s->filesz == 0 ||
-		    offset < (s->offset & ~(uint64_t)(PAGE - 1)) ||
-		    offset >= s->offset + s->filesz)	/* checked at open */
+		first = s->offset & ~(uint64_t)(PAGE - 1);
+		if (s->filesz == 0 || (exact && off != first) || off < first ||
+		    off >= s->offset + s->filesz)	/* no overflow: open */
 			continue;
-		/* Unsigned wrap-around is intended: offset may sit below
-		 * s->offset in the segment's first page. */
-		if (found && start - (s->vaddr - s->offset + offset) != b)
+		/* Unsigned wrap-around is intended: off may lie below
+		 * s->offset, in the segment's first page. */
+		b = start - (s->vaddr - s->offset + off);
+		if (found && b != *bias)
 			return util_cause(cause, "%s: segments sharing file "
 			    "offset 0x%llx disagree on the load address",
-			    img->path, (unsigned long long)offset);
-		b = start - (s->vaddr - s->offset + offset);
+			    img->path, (unsigned long long)off);
+		*bias = b;
 		found = 1;
 	}
-	if (!found)
+	return found;
+}
+
+int
+elf_load_bias(const struct elf_image *img, uint64_t start, uint64_t offset,
+    uint64_t *bias, char **cause)
+{
+	uint64_t b = 0;
+	int found;
+
+	found = bias_candidates(img, start, offset, 1, &b, cause);
+	if (found == 0)
+		found = bias_candidates(img, start, offset, 0, &b, cause);
+	if (found < 0)
+		return -1;
+	if (found == 0)
 		return util_cause(cause, "%s: no load segment maps file offset "
 		    "0x%llx", img->path, (unsigned long long)offset);
 	if (b % PAGE != 0)
