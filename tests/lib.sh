@@ -62,3 +62,34 @@ hv_interpreter() {
 	[ -n "$p" ] || skip "interpreter $1 not on this machine"
 	echo "$p"
 }
+
+# hv_start_target PYTHON [ARGS...]: starts tests/data/frag_target.py with its
+# stderr in $HV_TMP/own.txt, waits until it has printed its own stats, and
+# sets $TARGET_PID.  Fails the test (exit 1) if the target dies first.
+hv_start_target() {
+	py=$1; shift
+	"$py" "$HV_SRCDIR/tests/data/frag_target.py" "$@" 2>"$HV_TMP/own.txt" &
+	TARGET_PID=$!
+	HV_PIDS="$HV_PIDS $TARGET_PID"
+	i=0
+	while ! grep -q HEAPVIEW-READY "$HV_TMP/own.txt" 2>/dev/null; do
+		if ! kill -0 "$TARGET_PID" 2>/dev/null; then
+			echo "FAIL: target $py died: $(tail -5 "$HV_TMP/own.txt")" >&2
+			exit 1
+		fi
+		i=$((i + 1))
+		[ "$i" -lt 1200 ] || { echo "FAIL: target $py never got ready" >&2; exit 1; }
+		sleep 0.05
+	done
+}
+
+# hv_pymalloc_section FILE: the pymalloc part of a stats text, from "Small
+# block threshold" to the last "Total" before the free lists (CPython) or
+# heapview's own lines.
+hv_pymalloc_section() {
+	awk '/^Small block threshold/ { on = 1 }
+	     on && (/ free / || /^utilisation/ || /HEAPVIEW-READY/) { exit }
+	     on { lines[n++] = $0 }
+	     END { while (n > 0 && lines[n - 1] == "") n--
+	           for (i = 0; i < n; i++) print lines[i] }' "$1"
+}
