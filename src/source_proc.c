@@ -221,6 +221,81 @@ vm_readv(struct proc *ps, const struct iovec *local,
 #endif
 }
 
+/* Length of the readable prefix of [addr, addr + len) by the cached maps. */
+static size_t
+cache_span(struct proc *ps, uint64_t addr, size_t len)
+{
+	const struct source_region *r;
+	uint64_t at = addr;
+
+	while (at - addr < len) {
+		r = source_region_find(ps->cache, ps->ncache, at);
+		if (r == NULL || !(r->perms & SOURCE_R))
+			break;
+		at = r->end;
+	}
+	return (size_t)HV_MIN(at - addr, (uint64_t)len);
+}
+
+static int
+cache_refresh(struct proc *ps, char **cause)
+{
+	struct source_region *r;
+	size_t n;
+
+	if (proc_load_maps(ps, &r, &n, cause) != 0)
+		return -1;
+	source_regions_free(ps->cache, ps->ncache);
+	ps->cache = r;
+	ps->ncache = n;
+	return 0;
+}
+
+/* pread of the readable span; -1 only when the process has gone. */
+static int
+pread_one(struct proc *ps, struct source_read *rq, size_t len)
+{
+	ssize_t r;
+
+	while (rq->got < len) {
+		r = pread(ps->memfd, (char *)rq->buf + rq->got, len - rq->got,
+		    (off_t)(rq->addr + rq->got));
+		if (r > 0)
+			rq->got += (size_t)r;
+		else if (r < 0 && errno == EINTR)
+			continue;
+		else if (r == 0 && proc_gone(ps))
+			return -1;
+		else
+			break;		/* EIO: unmapped since the maps were read */
+	}
+	return 0;
+}
+
+/* Reads requests from on with pread, one call each: the slow path. */
+static int
+read_pread(struct proc *ps, struct source_read *rq, size_t n, size_t from,
+    char **cause)
+{
+	int fresh = 0;
+	size_t i, len, span;
+
+	for (i = from; i < n; i++) {
+		rq[i].got = 0;
+		len = clip_len(rq[i].addr, rq[i].len);
+		span = cache_span(ps, rq[i].addr, len);
+		if (span < len && !fresh) {
+			if (cache_refresh(ps, cause) != 0)
+				return -1;
+			fresh = 1;
+			span = cache_span(ps, rq[i].addr, len);
+		}
+		if (pread_one(ps, &rq[i], span) != 0)
+			return proc_exited(ps, cause);
+	}
+	return 0;
+}
+
 /* Fills the iovecs from request *i, byte *off on; returns how many. */
 static size_t
 batch_fill(struct proc *ps, struct source_read *rq, size_t n, size_t *i,
@@ -294,9 +369,6 @@ short_finish(struct proc *ps, struct source_read *rq, size_t seg_start)
 	}
 }
 
-static int	read_pread(struct proc *, struct source_read *, size_t, size_t,
-		    char **);
-
 static int
 read_vm(struct proc *ps, struct source_read *rq, size_t n, char **cause)
 {
@@ -319,81 +391,6 @@ read_vm(struct proc *ps, struct source_read *rq, size_t n, char **cause)
 		short_finish(ps, &rq[i], ps->seg_off[short_at]);
 		i++;
 		off = 0;
-	}
-	return 0;
-}
-
-/* Length of the readable prefix of [addr, addr + len) by the cached maps. */
-static size_t
-cache_span(struct proc *ps, uint64_t addr, size_t len)
-{
-	const struct source_region *r;
-	uint64_t at = addr;
-
-	while (at - addr < len) {
-		r = source_region_find(ps->cache, ps->ncache, at);
-		if (r == NULL || !(r->perms & SOURCE_R))
-			break;
-		at = r->end;
-	}
-	return (size_t)HV_MIN(at - addr, (uint64_t)len);
-}
-
-static int
-cache_refresh(struct proc *ps, char **cause)
-{
-	struct source_region *r;
-	size_t n;
-
-	if (proc_load_maps(ps, &r, &n, cause) != 0)
-		return -1;
-	source_regions_free(ps->cache, ps->ncache);
-	ps->cache = r;
-	ps->ncache = n;
-	return 0;
-}
-
-/* pread of the readable span; -1 only when the process has gone. */
-static int
-pread_one(struct proc *ps, struct source_read *rq, size_t len)
-{
-	ssize_t r;
-
-	while (rq->got < len) {
-		r = pread(ps->memfd, (char *)rq->buf + rq->got, len - rq->got,
-		    (off_t)(rq->addr + rq->got));
-		if (r > 0)
-			rq->got += (size_t)r;
-		else if (r < 0 && errno == EINTR)
-			continue;
-		else if (r == 0 && proc_gone(ps))
-			return -1;
-		else
-			break;		/* EIO: unmapped since the maps were read */
-	}
-	return 0;
-}
-
-/* Reads requests from on with pread, one call each: the slow path. */
-static int
-read_pread(struct proc *ps, struct source_read *rq, size_t n, size_t from,
-    char **cause)
-{
-	int fresh = 0;
-	size_t i, len, span;
-
-	for (i = from; i < n; i++) {
-		rq[i].got = 0;
-		len = clip_len(rq[i].addr, rq[i].len);
-		span = cache_span(ps, rq[i].addr, len);
-		if (span < len && !fresh) {
-			if (cache_refresh(ps, cause) != 0)
-				return -1;
-			fresh = 1;
-			span = cache_span(ps, rq[i].addr, len);
-		}
-		if (pread_one(ps, &rq[i], span) != 0)
-			return proc_exited(ps, cause);
 	}
 	return 0;
 }
