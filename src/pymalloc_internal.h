@@ -154,6 +154,11 @@ struct py_state {
 	uint64_t	 serialno_var;	/* 3.6/3.7 debug hooks' call count */
 };
 
+/* A pymalloc over a source whose layout and state locations are given, for
+ * tests on hand-built buffers (no interpreter identification). */
+struct pymalloc *py_open_state(struct source *, const struct py_layout *,
+	    const struct py_state *, const char *version);
+
 int	py_find_state(struct source *, const struct py_interp *,
 	    const struct source_region *, size_t, int no_symbols,
 	    struct py_state *, char **);

@@ -10,6 +10,7 @@
 #include "pymalloc_internal.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -418,6 +419,21 @@ pymalloc_open(struct source *src, const struct pymalloc_options *opts,
 		pymalloc_close(pm);
 		return NULL;
 	}
+	return pm;
+}
+
+struct pymalloc *
+py_open_state(struct source *src, const struct py_layout *layout,
+    const struct py_state *state, const char *version)
+{
+	struct pymalloc *pm = xcalloc(1, sizeof *pm);
+
+	pm->src = src;
+	pm->interp.layout = layout;
+	snprintf(pm->interp.version, sizeof pm->interp.version, "%s", version);
+	pm->state = *state;
+	if (pm->state.method == NULL)
+		pm->state.method = "given";
 	return pm;
 }
 
