@@ -27,13 +27,19 @@ app_run(const struct app_options *o)
 	case TARGET_PID:
 		if (oneshot)
 			return app_live_oneshot(o, o->pid);
+		if (o->record_file != NULL && o->no_tui)
+			return app_live_attach(o, app_live_record);
 		return not_yet("the live TUI");
 	case TARGET_LAUNCH:
 		if (oneshot)
 			return app_live_launch(o, app_live_output);
+		if (o->record_file != NULL && o->no_tui)
+			return app_live_launch(o, app_live_record);
 		return not_yet("the live TUI");
 	case TARGET_FILE:
-		return not_yet("loading snapshots");
+		if (o->stats || o->dump)
+			return app_replay(o);
+		return not_yet("the replay TUI");
 	case TARGET_DEMO:
 		return not_yet("--demo");
 	case TARGET_NONE:
@@ -42,10 +48,3 @@ app_run(const struct app_options *o)
 	return 2;
 }
 
-int
-app_live_dump(const struct app_options *o, struct app_live *lv)
-{
-	(void)o;
-	(void)lv;
-	return not_yet("--dump");
-}

@@ -48,5 +48,6 @@ struct app_options {
 };
 
 int	app_run(const struct app_options *);
+int	app_replay(const struct app_options *);	/* FILE --stats / --dump */
 
 #endif

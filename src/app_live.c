@@ -209,6 +209,20 @@ app_live_oneshot(const struct app_options *o, pid_t pid)
 	return rc;
 }
 
+int
+app_live_attach(const struct app_options *o,
+    int (*run)(const struct app_options *, struct app_live *))
+{
+	struct app_live lv;
+	int rc;
+
+	if (app_live_open(&lv, o, o->pid, 0) != 0)
+		return 1;
+	rc = run(o, &lv);
+	app_live_close(&lv);
+	return rc;
+}
+
 /* ---- -- CMD ARGS -------------------------------------------------------- */
 
 static void

@@ -29,6 +29,11 @@ void	app_live_close(struct app_live *);
 int	app_live_oneshot(const struct app_options *, pid_t);
 int	app_live_output(const struct app_options *, struct app_live *);
 int	app_live_dump(const struct app_options *, struct app_live *);
+/* --record --no-tui until interrupted or the target exits. */
+int	app_live_record(const struct app_options *, struct app_live *);
+/* Attaches to o->pid, calls run, detaches. */
+int	app_live_attach(const struct app_options *,
+	    int (*)(const struct app_options *, struct app_live *));
 /* Launches o->cmd, waits for its heap, calls run, reports the child's end. */
 int	app_live_launch(const struct app_options *,
 	    int (*)(const struct app_options *, struct app_live *));

@@ -299,8 +299,8 @@ py_interp_identify(struct source *src, const struct source_region *r, size_t n,
 	}
 	if (pi->image.path == NULL) {
 		what = proc.exe != NULL ? proc.exe : "an unknown program";
-		util_cause(cause, "process %d is not CPython: it runs %s and maps "
-		    "no libpython", (int)proc.pid, what);
+		util_cause(cause, "not CPython: it runs %s and maps no libpython",
+		    what);
 		source_process_free(&proc);
 		return -1;
 	}

@@ -1,0 +1,181 @@
+/*
+ * Live outputs that write JSON (--dump, --record) and the live feed that the
+ * TUI pulls frames from (which also appends them to a recording when asked).
+ */
+#include "config.h"
+
+#include "app.h"
+#include "app_live.h"
+#include "snapshot.h"
+#include "util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+request_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+int
+app_live_dump(const struct app_options *o, struct app_live *lv)
+{
+	struct heap *h;
+	char *cause = NULL;
+	FILE *out = stdout;
+	int rc = 0;
+
+	if (app_live_capture(lv, HEAP_LEVEL_BLOCKS, &h, &cause) != 0) {
+		fprintf(stderr, "heapview: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	if (o->dump_file != NULL && (out = fopen(o->dump_file, "w")) == NULL) {
+		fprintf(stderr, "heapview: %s: %s\n", o->dump_file, strerror(errno));
+		heap_free(h);
+		return 1;
+	}
+	if (snapshot_write(out, h, &cause) != 0 || fflush(out) != 0) {
+		fprintf(stderr, "heapview: %s: %s\n",
+		    o->dump_file ? o->dump_file : "stdout",
+		    cause ? cause : strerror(errno));
+		rc = 1;
+	}
+	if (out != stdout && fclose(out) != 0 && rc == 0) {
+		fprintf(stderr, "heapview: %s: %s\n", o->dump_file, strerror(errno));
+		rc = 1;
+	}
+	free(cause);
+	heap_free(h);
+	return rc;
+}
+
+/* A live target plus, with --record, the recording its frames go to. */
+struct live_feed {
+	struct app_live		*lv;
+	const char		*path;
+	struct snapshot_writer	*writer;
+	double			 t0;
+	int			 failed;	/* the recording could not be written */
+};
+
+static int
+feed_record(struct live_feed *f, const struct heap *h, char **cause)
+{
+	if (f->path == NULL || f->failed)
+		return 0;
+	if (f->writer == NULL) {
+		f->t0 = util_monotonic();
+		f->writer = snapshot_writer_open(f->path, h, cause);
+		if (f->writer == NULL) {
+			f->failed = 1;
+			return -1;
+		}
+	}
+	if (snapshot_writer_frame(f->writer, h, util_monotonic() - f->t0, NULL,
+	    cause) != 0) {
+		f->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static struct heap *
+feed_capture(void *ctx, enum heap_level level, char **cause)
+{
+	struct live_feed *f = ctx;
+	struct heap *h;
+
+	if (app_live_capture(f->lv, level, &h, cause) != 0)
+		return NULL;
+	/* Only the periodic pool-level frames are recorded. */
+	if (level == HEAP_LEVEL_POOLS && feed_record(f, h, cause) != 0) {
+		char *msg = xasprintf("recording stopped: %s", *cause);
+
+		free(*cause);
+		*cause = msg;
+		heap_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+static int
+feed_close(struct live_feed *f)
+{
+	char *cause = NULL;
+
+	if (f->writer != NULL && snapshot_writer_close(f->writer, &cause) != 0) {
+		fprintf(stderr, "heapview: %s: %s\n", f->path, cause);
+		free(cause);
+		return -1;
+	}
+	return f->failed ? -1 : 0;
+}
+
+static void
+sleep_seconds(double s)
+{
+	struct timespec ts;
+
+	if (s <= 0)
+		return;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);	/* a signal cuts it short: fine */
+}
+
+/* --record --no-tui: a frame every interval until SIGINT/SIGTERM or the
+ * target exits; every frame written is flushed, so all of them survive. */
+static int
+record_loop(const struct app_options *o, struct live_feed *f)
+{
+	struct sigaction sa, old_int, old_term;
+	unsigned long frames = 0;
+	int rc = 0;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = request_stop;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	while (!stop_requested) {
+		double next = util_monotonic() + o->interval;
+		char *cause = NULL;
+		struct heap *h = feed_capture(f, HEAP_LEVEL_POOLS, &cause);
+
+		if (h == NULL) {
+			int exited = strstr(cause, "exited") != NULL;
+
+			fprintf(stderr, "heapview: %s\n", cause);
+			free(cause);
+			if (!exited)
+				rc = 1;
+			break;
+		}
+		heap_free(h);
+		frames++;
+		sleep_seconds(next - util_monotonic());
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (feed_close(f) != 0)
+		rc = 1;
+	fprintf(stderr, "heapview: %lu frames recorded to %s\n", frames, f->path);
+	return rc;
+}
+
+int
+app_live_record(const struct app_options *o, struct app_live *lv)
+{
+	struct live_feed f = { .lv = lv, .path = o->record_file };
+
+	return record_loop(o, &f);
+}
