@@ -413,9 +413,18 @@ pymalloc_open(struct source *src, const struct pymalloc_options *opts,
 		return NULL;
 	}
 	if (rc != 0 || read_state(pm, &v) != 0 || v.maxarenas == 0) {
-		util_cause(cause, "CPython %s does not use pymalloc for objects "
-		    "(no arena is allocated): PYTHONMALLOC=malloc, mimalloc or "
-		    "another allocator is in use", pm->interp.version);
+		struct source_process p;
+
+		source_process(src, &p, NULL);
+		if (p.pythonmalloc != NULL && *p.pythonmalloc != '\0')
+			util_cause(cause, "CPython %s does not use pymalloc for "
+			    "objects: it runs with PYTHONMALLOC=%s", pm->interp.version,
+			    p.pythonmalloc);
+		else
+			util_cause(cause, "CPython %s does not use pymalloc for "
+			    "objects (no arena is allocated): another allocator is "
+			    "in use", pm->interp.version);
+		source_process_free(&p);
 		pymalloc_close(pm);
 		return NULL;
 	}

@@ -83,6 +83,7 @@ source_process_free(struct source_process *p)
 	int i;
 
 	free(p->exe);
+	free(p->pythonmalloc);
 	if (p->argv != NULL) {
 		for (i = 0; p->argv[i] != NULL; i++)
 			free(p->argv[i]);

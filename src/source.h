@@ -49,6 +49,7 @@ struct source_process {
 	char		**argv;		/* NULL-terminated, or NULL */
 	int		 argc;
 	uint64_t	 rss_bytes;	/* 0 if unknown */
+	char		*pythonmalloc;	/* PYTHONMALLOC from its environment */
 };
 
 struct source;

@@ -473,6 +473,28 @@ proc_rss(struct proc *ps)
 	return resident * ps->page;
 }
 
+/* The value of PYTHONMALLOC in the environment the process started with. */
+static char *
+proc_pythonmalloc(struct proc *ps)
+{
+	static const char key[] = "PYTHONMALLOC=";
+	struct growbuf b = { NULL, 0 };
+	char *value = NULL;
+	ssize_t len;
+	size_t at;
+	int more;
+
+	len = read_at(ps->dirfd, "environ", &b, PROC_CMDLINE_MAX, &more);
+	for (at = 0; len > 0 && at < (size_t)len; at += strlen(b.p + at) + 1) {
+		if (strncmp(b.p + at, key, sizeof key - 1) == 0) {
+			value = xstrdup(b.p + at + sizeof key - 1);
+			break;
+		}
+	}
+	free(b.p);
+	return value;
+}
+
 static int
 proc_process(struct source *s, struct source_process *p, char **cause)
 {
@@ -484,6 +506,7 @@ proc_process(struct source *s, struct source_process *p, char **cause)
 	p->exe = proc_exe(ps);
 	p->argv = proc_argv(ps, &p->argc);
 	p->rss_bytes = proc_rss(ps);
+	p->pythonmalloc = proc_pythonmalloc(ps);
 	return 0;
 }
 

@@ -20,9 +20,9 @@ expect_exit 1 "$HEAPVIEW" --pid "$other" --stats &&
 # CPython without pymalloc.
 PYTHONMALLOC=malloc hv_start_target "$py"
 expect_exit 1 "$HEAPVIEW" --pid "$TARGET_PID" --stats &&
-	expect_grep "does not use pymalloc" "$HV_TMP/err"
+	expect_grep "does not use pymalloc.*PYTHONMALLOC=malloc" "$HV_TMP/err"
 HEAPVIEW_NO_SYMBOLS=1 expect_exit 1 "$HEAPVIEW" --pid "$TARGET_PID" --stats &&
-	expect_grep "does not use pymalloc" "$HV_TMP/err"
+	expect_grep "does not use pymalloc.*PYTHONMALLOC=malloc" "$HV_TMP/err"
 kill "$TARGET_PID"
 
 # A command that cannot run, and one that exits before its heap is read.
