@@ -23,6 +23,7 @@
 #define MAX_PHDRS	65536u
 #define MAX_SECTIONS	65536u
 #define MAX_SYMBOLS	(1u << 24)
+#define MAX_NAME	1024u	/* longer names are never looked up */
 #define PAGE		4096u	/* x86-64: segments are mapped in pages */
 
 enum { TAB_SYMTAB, TAB_DYNSYM, TAB_COUNT };
@@ -34,12 +35,15 @@ struct symtab {
 	size_t		 strsize;
 };
 
-/* Hash of symbols by plain name; sym == 0 marks an empty slot (symbol 0 is
- * the null symbol and never stored). */
-struct hent {
+/*
+ * The symbols sorted by the hash of their plain name: a lookup is a binary
+ * search plus a scan of equal hashes.  Unlike an open hash table it has no
+ * quadratic case when a hostile file repeats one name a million times.
+ */
+struct sym_ref {
 	uint32_t	hash;
-	uint32_t	sym;
 	uint32_t	tab;
+	uint32_t	sym;
 };
 
 struct elf_image {
@@ -63,8 +67,8 @@ struct elf_image {
 	size_t			 shstrsize;
 
 	struct symtab		 tabs[TAB_COUNT];
-	struct hent		*hash;
-	size_t			 hmask;
+	struct sym_ref		*index;
+	size_t			 nindex;
 };
 
 static const char *tab_names[TAB_COUNT] = { ".symtab", ".dynsym" };
@@ -252,13 +256,23 @@ check_section(struct elf_image *img, size_t i, const unsigned char *p,
 	return 0;
 }
 
+/* The string at off in a table, or NULL if off is outside the table or the
+ * string has no NUL within MAX_NAME bytes: every scan stays short. */
+static const char *
+table_str(const char *strs, size_t size, uint32_t off)
+{
+	if (off >= size ||
+	    memchr(strs + off, '\0', HV_MIN(size - off, MAX_NAME + 1)) == NULL)
+		return NULL;
+	return strs + off;
+}
+
 /* Points every section's name into .shstrtab (no table: empty names). */
 static int
 resolve_names(struct elf_image *img, uint32_t shstrndx, char **cause)
 {
 	const struct elf_section *st;
 	size_t i;
-	uint32_t off;
 
 	if (shstrndx == SHN_UNDEF)
 		return 0;
@@ -276,12 +290,11 @@ resolve_names(struct elf_image *img, uint32_t shstrndx, char **cause)
 		return -1;
 	img->shstrsize = (size_t)st->size;
 	for (i = 1; i < img->nsections; i++) {
-		off = img->name_offs[i];
-		if (off >= img->shstrsize || memchr(img->shstrtab + off, '\0',
-		    img->shstrsize - off) == NULL)
+		img->sections[i].name = table_str(img->shstrtab,
+		    img->shstrsize, img->name_offs[i]);
+		if (img->sections[i].name == NULL)
 			return util_cause(cause, "%s: section %zu has its name "
 			    "outside the section name table", img->path, i);
-		img->sections[i].name = img->shstrtab + off;
 	}
 	return 0;
 }
@@ -460,16 +473,17 @@ load_symtab(struct elf_image *img, int which, size_t sec, char **cause)
 	return 0;
 }
 
-/* The name of symbol i, or NULL if its string is outside the table. */
+static uint32_t
+sym_name_off(const struct symtab *t, size_t i)
+{
+	return le32(t->syms + i * SYM_SIZE);
+}
+
+/* The name of symbol i, or NULL (see table_str). */
 static const char *
 sym_name(const struct symtab *t, size_t i)
 {
-	uint32_t off = le32(t->syms + i * SYM_SIZE);
-
-	if (off >= t->strsize ||
-	    memchr(t->strs + off, '\0', t->strsize - off) == NULL)
-		return NULL;
-	return t->strs + off;
+	return table_str(t->strs, t->strsize, sym_name_off(t, i));
 }
 
 /* Whether a symbol can name a run-time address in the image. */
@@ -521,47 +535,48 @@ hash_name(const char *s, size_t n)
 	return h;
 }
 
-static void
-hash_insert(struct elf_image *img, uint32_t h, uint32_t sym, uint32_t tab)
+static int
+ref_cmp(const void *pa, const void *pb)
 {
-	size_t i = h & img->hmask;
+	const struct sym_ref *a = pa, *b = pb;
 
-	while (img->hash[i].sym != 0)	/* load <= 1/2: a free slot exists */
-		i = (i + 1) & img->hmask;
-	img->hash[i].hash = h;
-	img->hash[i].sym = sym;
-	img->hash[i].tab = tab;
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	if (a->tab != b->tab)
+		return a->tab < b->tab ? -1 : 1;
+	return a->sym < b->sym ? -1 : a->sym > b->sym;
 }
 
+/* Indexes the usable symbols of both tables.  A name offset outside its
+ * string table is corruption; a name too long to matter is skipped. */
 static int
-build_hash(struct elf_image *img, char **cause)
+build_index(struct elf_image *img, char **cause)
 {
 	const struct symtab *t;
 	const char *name;
-	size_t total = 0, cap = 16, i;
+	size_t total = 0, i;
 	uint32_t tab;
 
 	for (tab = 0; tab < TAB_COUNT; tab++)
 		total += img->tabs[tab].nsyms;
-	while (cap < total * 2)
-		cap *= 2;
-	img->hash = xcalloc(cap, sizeof *img->hash);
-	img->hmask = cap - 1;
+	img->index = xcalloc(total, sizeof *img->index);
 	for (tab = 0; tab < TAB_COUNT; tab++) {
 		t = &img->tabs[tab];
 		for (i = 1; i < t->nsyms; i++) {
-			name = sym_name(t, i);
-			if (name == NULL)
+			if (sym_name_off(t, i) >= t->strsize)
 				return util_cause(cause, "%s: %s symbol %zu has "
 				    "its name outside the string table",
 				    img->path, tab_names[tab], i);
-			if (name[0] == '\0' || !sym_usable(t->syms +
-			    i * SYM_SIZE))
+			name = sym_name(t, i);
+			if (name == NULL || name[0] == '\0' ||
+			    !sym_usable(t->syms + i * SYM_SIZE))
 				continue;
-			hash_insert(img, hash_name(name, plain_len(name)),
-			    (uint32_t)i, tab);
+			img->index[img->nindex++] = (struct sym_ref){
+			    hash_name(name, plain_len(name)), tab,
+			    (uint32_t)i };
 		}
 	}
+	qsort(img->index, img->nindex, sizeof *img->index, ref_cmp);
 	return 0;
 }
 
@@ -583,7 +598,7 @@ read_symbols(struct elf_image *img, char **cause)
 		if (load_symtab(img, which, i, cause) != 0)
 			return -1;
 	}
-	return build_hash(img, cause);
+	return build_index(img, cause);
 }
 
 struct elf_image *
@@ -635,7 +650,7 @@ elf_close(struct elf_image *img)
 		free(img->tabs[i].syms);
 		free(img->tabs[i].strs);
 	}
-	free(img->hash);
+	free(img->index);
 	free(img->loads);
 	free(img->writable);
 	free(img->sections);
@@ -689,22 +704,37 @@ match_rank(const struct symtab *t, uint32_t sym, uint32_t tab,
 	return -1;
 }
 
+/* The first index entry with hash h (or nindex). */
+static size_t
+index_lower(const struct elf_image *img, uint32_t h)
+{
+	size_t lo = 0, hi = img->nindex, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (img->index[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int
 elf_symbol(const struct elf_image *img, const char *name, unsigned flags,
     uint64_t *value, uint64_t *size)
 {
-	const struct hent *e;
+	const struct sym_ref *e;
 	const unsigned char *sym;
 	size_t len = plain_len(name), i;
 	uint32_t h = hash_name(name, len);
 	uint64_t best_value = 0, best_size = 0;
 	int best = -1, ambiguous = 0, rank;
 
-	for (i = h & img->hmask; img->hash[i].sym != 0;
-	    i = (i + 1) & img->hmask) {
-		e = &img->hash[i];
-		if (e->hash != h ||
-		    (e->tab == TAB_SYMTAB && (flags & ELF_DYNSYM_ONLY)))
+	for (i = index_lower(img, h);
+	    i < img->nindex && img->index[i].hash == h; i++) {
+		e = &img->index[i];
+		if (e->tab == TAB_SYMTAB && (flags & ELF_DYNSYM_ONLY))
 			continue;
 		rank = match_rank(&img->tabs[e->tab], e->sym, e->tab, name,
 		    len);

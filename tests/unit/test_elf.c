@@ -357,6 +357,210 @@ test_debian_python(void)
 	elf_close(img);
 }
 
+/* ---- synthetic files: the lookup rules, exactly ---------------------- */
+
+struct fake_sym {
+	const char	*name;
+	unsigned	 bind;		/* STB_* */
+	unsigned	 type;		/* STT_* */
+	unsigned	 shndx;
+	uint64_t	 value;
+};
+
+static void
+put(unsigned char *p, uint64_t v, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/*
+ * Writes an ET_DYN with one PT_LOAD and the sections null, .symtab, .strtab,
+ * .shstrtab to a memfd.  names_len bytes of string table are reserved after
+ * the names (filled with 'x', no NUL) for long-name tests.
+ */
+static int
+fake_elf(const struct fake_sym *syms, size_t n, size_t names_len)
+{
+	static const char shstr[] = "\0.symtab\0.strtab\0.shstrtab";
+	size_t symoff = 128, stroff, strsize = 1, shstroff, shoff, size, i;
+	size_t xrun;
+	unsigned char *b, *sh;
+	int fd;
+
+	for (i = 0; i < n; i++)
+		strsize += syms[i].name != NULL ? strlen(syms[i].name) + 1 : 0;
+	xrun = strsize;
+	strsize += names_len + 1;
+	stroff = symoff + (n + 1) * 24;
+	shstroff = stroff + strsize;
+	shoff = (shstroff + sizeof shstr + 7) & ~(size_t)7;
+	size = shoff + 4 * 64;
+	b = xcalloc(1, size);
+	memcpy(b, ELFMAG, SELFMAG);
+	b[EI_CLASS] = ELFCLASS64;
+	b[EI_DATA] = ELFDATA2LSB;
+	b[EI_VERSION] = EV_CURRENT;
+	put(b + 16, ET_DYN, 2);
+	put(b + 18, EM_X86_64, 2);
+	put(b + 20, EV_CURRENT, 4);
+	put(b + 32, 64, 8);		/* e_phoff */
+	put(b + 40, shoff, 8);
+	put(b + 54, 56, 2);
+	put(b + 56, 1, 2);
+	put(b + 58, 64, 2);
+	put(b + 60, 4, 2);
+	put(b + 62, 3, 2);		/* e_shstrndx */
+	put(b + 64, PT_LOAD, 4);
+	put(b + 68, PF_R | PF_W, 4);
+	put(b + 64 + 32, size, 8);	/* filesz */
+	put(b + 64 + 40, size + 0x10000, 8);
+	put(b + 64 + 48, 0x1000, 8);
+	strsize = 1;
+	for (i = 0; i < n; i++) {
+		unsigned char *e = b + symoff + (i + 1) * 24;
+
+		if (syms[i].name == NULL)	/* a name in the long run */
+			put(e, xrun, 4);
+		else {
+			put(e, strsize, 4);
+			strcpy((char *)b + stroff + strsize, syms[i].name);
+			strsize += strlen(syms[i].name) + 1;
+		}
+		e[4] = (unsigned char)ELF64_ST_INFO(syms[i].bind, syms[i].type);
+		put(e + 6, syms[i].shndx, 2);
+		put(e + 8, syms[i].value, 8);
+		put(e + 16, 8, 8);
+	}
+	memset(b + stroff + xrun, 'x', names_len);
+	strsize = xrun + names_len + 1;
+	memcpy(b + shstroff, shstr, sizeof shstr);
+	sh = b + shoff + 64;			/* .symtab */
+	put(sh, 1, 4);
+	put(sh + 4, SHT_SYMTAB, 4);
+	put(sh + 24, symoff, 8);
+	put(sh + 32, (n + 1) * 24, 8);
+	put(sh + 40, 2, 4);
+	put(sh + 48, 8, 8);
+	put(sh + 56, 24, 8);
+	sh += 64;				/* .strtab */
+	put(sh, 9, 4);
+	put(sh + 4, SHT_STRTAB, 4);
+	put(sh + 24, stroff, 8);
+	put(sh + 32, strsize, 8);
+	sh += 64;				/* .shstrtab */
+	put(sh, 17, 4);
+	put(sh + 4, SHT_STRTAB, 4);
+	put(sh + 24, shstroff, 8);
+	put(sh + 32, sizeof shstr, 8);
+	fd = memfd_create("heapview-fake", MFD_CLOEXEC);
+	if (fd >= 0 && pwrite(fd, b, size, 0) != (ssize_t)size) {
+		close(fd);
+		fd = -1;
+	}
+	free(b);
+	return fd;
+}
+
+static uint64_t
+fake_lookup(const struct elf_image *img, const char *name)
+{
+	uint64_t v;
+
+	return elf_symbol(img, name, 0, &v, NULL) == 0 ? v : 0;
+}
+
+static void
+test_lookup_rules(void)
+{
+	static const struct fake_sym syms[] = {
+		{ "arenas.lto_priv.0", STB_LOCAL, STT_OBJECT, 5, 0x1000 },
+		{ "dup.0", STB_LOCAL, STT_OBJECT, 5, 0x2000 },
+		{ "dup.1", STB_LOCAL, STT_OBJECT, 5, 0x3000 },
+		{ "g", STB_GLOBAL, STT_OBJECT, 5, 0x4000 },
+		{ "g.0", STB_LOCAL, STT_OBJECT, 5, 0x5000 },
+		{ "s", STB_LOCAL, STT_OBJECT, 5, 0x6000 },
+		{ "s", STB_GLOBAL, STT_OBJECT, 5, 0x7000 },
+		{ "same", STB_LOCAL, STT_OBJECT, 5, 0x8000 },
+		{ "same", STB_LOCAL, STT_OBJECT, 6, 0x8000 },
+		{ "x.llvm.12345", STB_LOCAL, STT_OBJECT, 5, 0x9000 },
+		{ "y.constprop.0", STB_LOCAL, STT_FUNC, 5, 0xa000 },
+		{ "a.b", STB_LOCAL, STT_OBJECT, 5, 0xb000 },
+		{ "tls", STB_GLOBAL, STT_TLS, 5, 0x10 },
+		{ "undef", STB_GLOBAL, STT_OBJECT, SHN_UNDEF, 0 },
+		{ "abs", STB_GLOBAL, STT_OBJECT, SHN_ABS, 0xc000 },
+		{ ".0", STB_LOCAL, STT_OBJECT, 5, 0xd000 },
+		{ NULL, STB_GLOBAL, STT_OBJECT, 5, 0xe000 },	/* too long */
+	};
+	struct elf_image *img;
+	char *cause = NULL;
+	int fd;
+
+	fd = fake_elf(syms, HV_ARRAY_LEN(syms), 4000);
+	img = fd >= 0 ? elf_open(fd, "fake", &cause) : NULL;
+	CHECK(img != NULL);
+	if (img == NULL) {
+		fprintf(stderr, "%s\n", cause ? cause : "no memfd");
+		goto out;
+	}
+	CHECK(elf_has_symtab(img));
+	CHECK_EQ_U(fake_lookup(img, "arenas"), 0x1000);
+	CHECK_EQ_U(fake_lookup(img, "dup"), 0);		/* ambiguous */
+	CHECK_EQ_U(fake_lookup(img, "dup.1"), 0x3000);
+	CHECK_EQ_U(fake_lookup(img, "g"), 0x4000);	/* exact wins */
+	CHECK_EQ_U(fake_lookup(img, "g.0"), 0x5000);
+	CHECK_EQ_U(fake_lookup(img, "s"), 0x7000);	/* global wins */
+	CHECK_EQ_U(fake_lookup(img, "same"), 0x8000);
+	CHECK_EQ_U(fake_lookup(img, "x"), 0x9000);
+	CHECK_EQ_U(fake_lookup(img, "y"), 0);
+	CHECK_EQ_U(fake_lookup(img, "a"), 0);
+	CHECK_EQ_U(fake_lookup(img, "a.b"), 0xb000);
+	CHECK_EQ_U(fake_lookup(img, "tls"), 0);
+	CHECK_EQ_U(fake_lookup(img, "undef"), 0);
+	CHECK_EQ_U(fake_lookup(img, "abs"), 0);
+	CHECK_EQ_U(fake_lookup(img, ".0"), 0xd000);
+	CHECK_EQ_U(fake_lookup(img, ""), 0);
+	CHECK(elf_symbol(img, "g", ELF_DYNSYM_ONLY, NULL, NULL) == -1);
+	elf_close(img);
+out:
+	free(cause);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Tables built to be slow: many copies of one name, and names that run
+ * for a megabyte.  Both must open and answer (bounded work, no hang). */
+static void
+test_lookup_bounded(void)
+{
+	struct fake_sym *syms;
+	struct elf_image *img;
+	size_t n = 200000, i;
+	char *cause = NULL;
+	int fd;
+
+	syms = xcalloc(n, sizeof *syms);
+	for (i = 0; i < n; i++) {
+		syms[i] = (struct fake_sym){ i % 2 ? "n.0" : NULL, STB_LOCAL,
+		    STT_OBJECT, 5, 0x1000 + i * 8 };
+	}
+	syms[n - 1].name = "last";
+	fd = fake_elf(syms, n, 1 << 20);
+	img = fd >= 0 ? elf_open(fd, "fake", &cause) : NULL;
+	CHECK(img != NULL);
+	if (img != NULL) {
+		CHECK(elf_symbol(img, "n", 0, NULL, NULL) == -1);
+		CHECK_EQ_U(fake_lookup(img, "last"), 0x1000 + (n - 1) * 8);
+		elf_close(img);
+	}
+	free(cause);
+	free(syms);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* ---- hostile input ----------------------------------------------------- */
 
 struct mutant {
@@ -628,6 +832,8 @@ main(void)
 	test_libpython311();
 	test_libpython313();
 	test_debian_python();
+	test_lookup_rules();
+	test_lookup_bounded();
 	test_rejections();
 	test_hostile();
 	return check_done();
