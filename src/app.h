@@ -48,6 +48,13 @@ struct app_options {
 };
 
 int	app_run(const struct app_options *);
+
+/* The TUI (app_tui.c): a replay of o->file, or of the bundled recording for
+ * TARGET_DEMO; and a live feed (tui.h) whose capture app.c provides.  Both
+ * return the exit status. */
+struct tui_feed;
+int	app_tui_replay(const struct app_options *);
+int	app_tui_live(const struct app_options *, struct tui_feed *);
 int	app_replay(const struct app_options *);	/* FILE --stats / --dump */
 
 #endif

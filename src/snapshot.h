@@ -9,6 +9,21 @@
  * recording of one frame); frames are indexed on open and expanded one at a
  * time on demand, so large recordings do not sit in memory expanded.
  * Parse errors are "FILE:LINE: what was expected".
+ *
+ * Recordings may store a frame as a delta: "key" names an earlier full
+ * frame, "same" lists the positions of that frame's arenas carried over
+ * unchanged, and each entry of "arenas" is either a whole arena ("pools")
+ * or an arena of the key frame at the same address with some pool slots
+ * replaced ("changes", each pool with its "slot").  The writer emits a full
+ * frame at least every SNAPSHOT_KEY_SECONDS of recording, and whenever a
+ * delta would not be much smaller; a reader needs at most two lines to
+ * rebuild any frame.
+ *
+ * Everything read is untrusted.  Before cJSON sees a line (or a whole
+ * snapshot document) its length, nesting, string lengths and number of
+ * values are checked against the limits below; after, every field is
+ * checked and the heap built satisfies heap.h's invariants.  So memory stays
+ * bounded whatever the file holds.
  */
 #ifndef HV_SNAPSHOT_H
 #define HV_SNAPSHOT_H
@@ -17,6 +32,15 @@
 #include <stdio.h>
 
 #include "heap.h"
+
+#define SNAPSHOT_VERSION		1
+#define SNAPSHOT_KEY_SECONDS		4.0		/* full frame at least this often */
+#define SNAPSHOT_MAX_LINE		(256u << 20)	/* bytes of a frame or document */
+#define SNAPSHOT_MAX_DEPTH		16		/* arrays and objects nested */
+#define SNAPSHOT_MAX_STRING		(1u << 20)	/* bytes of one string */
+#define SNAPSHOT_MAX_VALUES		(4u << 20)	/* JSON values in a frame */
+#define SNAPSHOT_MAX_HEAP		(512u << 20)	/* bytes of the heap built */
+#define SNAPSHOT_MAX_LABEL		1024		/* bytes of a frame label */
 
 /* One snapshot document. */
 int	snapshot_write(FILE *, const struct heap *, char **);
@@ -32,6 +56,9 @@ int	snapshot_writer_close(struct snapshot_writer *, char **);
 /* Reading a snapshot or a recording. */
 struct snapshot_file;
 struct snapshot_file *snapshot_open(const char *, char **);
+/* The same from bytes in memory (tests, fuzzing); name is used in messages. */
+struct snapshot_file *snapshot_open_mem(const char *, const void *, size_t,
+	    char **);
 int	snapshot_is_recording(const struct snapshot_file *);
 size_t	snapshot_nframes(const struct snapshot_file *);
 double	snapshot_frame_time(const struct snapshot_file *, size_t);

@@ -1,0 +1,811 @@
+/*
+ * The JSON formats: RLE of block states, snapshot round trips at pool and
+ * block level (field by field and by the --stats text), recordings with
+ * full and delta frames, recordings cut at every byte of their last line,
+ * and the loader's answers to bad deltas.
+ */
+#include "config.h"
+
+#include "check.h"
+#include "heap.h"
+#include "heap_rle.h"
+#include "render.h"
+#include "snapshot.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct heap_layout layout_310 = {
+	.arena_size = 1 << 20, .pool_size = 16384, .alignment = 16,
+	.nclasses = 32, .pool_overhead = 48,
+	.map_root_bytes = 262144, .map_mid_bytes = 32768, .map_bot_bytes = 8192,
+};
+static const struct heap_layout layout_38 = {
+	.arena_size = 256 << 10, .pool_size = 4096, .alignment = 16,
+	.nclasses = 32, .pool_overhead = 48,
+};
+/* Small pools and arenas: cheap to load a thousand times over. */
+static const struct heap_layout layout_small = {
+	.arena_size = 16 << 10, .pool_size = 1024, .alignment = 16,
+	.nclasses = 32, .pool_overhead = 48,
+};
+
+static char tmpdir[64];
+
+/* ---- building heaps by hand --------------------------------------------- */
+
+static uint32_t
+pool_end(const struct heap_layout *l, unsigned szidx, uint32_t nblocks)
+{
+	return l->pool_overhead + nblocks * heap_block_size(l, szidx);
+}
+
+static void
+set_full(const struct heap *h, struct heap_pool *p, unsigned szidx)
+{
+	uint32_t cap = heap_blocks_per_pool(&h->layout, szidx);
+
+	p->state = POOL_FULL;
+	p->szidx = (uint8_t)szidx;
+	p->count = (uint16_t)cap;
+	p->nextoffset = pool_end(&h->layout, szidx, cap);
+}
+
+/* Carved blocks: every third one free, the others allocated; the rest
+ * untouched.  At block level the states are stored. */
+static void
+set_used(const struct heap *h, struct heap_pool *p, unsigned szidx,
+    uint32_t carved, uint32_t seed)
+{
+	uint32_t cap = heap_blocks_per_pool(&h->layout, szidx), i, n = 0;
+
+	carved = HV_MIN(carved, cap);
+	p->state = POOL_USED;
+	p->szidx = (uint8_t)szidx;
+	p->nextoffset = pool_end(&h->layout, szidx, carved);
+	if (h->level == HEAP_LEVEL_BLOCKS)
+		p->blocks = heap_blocks_new(cap);
+	for (i = 0; i < cap; i++) {
+		enum block_state s = i >= carved ? BLOCK_UNTOUCHED :
+		    (i + seed) % 3 == 1 ? BLOCK_FREE : BLOCK_ALLOCATED;
+
+		n += s == BLOCK_ALLOCATED;
+		if (p->blocks != NULL)
+			heap_blocks_set(p->blocks, i, s);
+	}
+	p->count = (uint16_t)n;
+}
+
+static void
+set_empty(const struct heap *h, struct heap_pool *p, unsigned szidx)
+{
+	p->state = POOL_EMPTY;
+	p->szidx = (uint8_t)szidx;
+	p->nextoffset = pool_end(&h->layout, szidx,
+	    HV_MIN(5, heap_blocks_per_pool(&h->layout, szidx)));
+}
+
+static void
+set_process(struct heap *h)
+{
+	static const char *const argv[] = { "python3", "-c", "x = [1] * 9", NULL };
+	int i;
+
+	h->process.pid = 4242;
+	h->process.exe = xstrdup("/usr/bin/python3.11");
+	h->process.python = xstrdup("3.11.2");
+	h->process.argv = xcalloc(4, sizeof *h->process.argv);
+	for (i = 0; argv[i] != NULL; i++)
+		h->process.argv[i] = xstrdup(argv[i]);
+	h->process.argc = i;
+	h->process.rss_bytes = 52428800;
+	h->captured_at = 1700000000.25;
+	h->capture_ms = 3.5;
+	h->counters.arenas_allocated_total = 9;
+	h->counters.arenas_highwater = 4;
+	h->counters.map_mid_nodes = 1;
+	h->counters.map_bot_nodes = 2;
+}
+
+/* Pools below carved were used; the rest are untouched. */
+static void
+arena_carved(const struct heap *h, struct heap_arena *a, uint32_t carved)
+{
+	uint32_t p;
+
+	a->ntotalpools = a->npools;
+	a->pool_address = heap_pool_address(h, a, carved);
+	a->nfreepools = 0;
+	for (p = 0; p < a->npools; p++) {
+		if (p >= carved)
+			a->pools[p].state = POOL_UNTOUCHED;
+		if (a->pools[p].state == POOL_EMPTY ||
+		    a->pools[p].state == POOL_UNTOUCHED)
+			a->nfreepools++;
+	}
+}
+
+/*
+ * Three arenas, added out of address order: a pool-aligned one with every
+ * pool state, an unaligned one (63 pools) and a fresh one; variant shifts
+ * a few pools, as frames of a recording would.
+ */
+static struct heap *
+make_heap(const struct heap_layout *l, enum heap_level level, int variant)
+{
+	struct heap *h = heap_new(l, level);
+	uint64_t base = 0x7f3a20000000ull;
+	uint32_t ppa = l->arena_size / l->pool_size;
+	struct heap_arena *a;
+
+	set_process(h);
+	h->process.rss_bytes += (uint64_t)variant * 4096;
+	h->captured_at += variant * 0.5;
+
+	/* 4096 bytes past an arena boundary: one pool less when pools are
+	 * larger than pages. */
+	a = heap_add_arena(h, 2, base + 4 * (uint64_t)l->arena_size + 4096,
+	    l->pool_size > 4096 ? ppa - 1 : ppa);
+	set_used(h, &a->pools[0], 7, 20, (uint32_t)variant);
+	set_full(h, &a->pools[1], 31);
+	set_empty(h, &a->pools[2], 3);
+	arena_carved(h, a, 3);
+
+	a = heap_add_arena(h, 0, base, ppa);
+	set_full(h, &a->pools[0], 0);
+	set_used(h, &a->pools[1], 0,
+	    heap_blocks_per_pool(l, 0), (uint32_t)variant);
+	set_used(h, &a->pools[2], 5, 3, 0);
+	set_empty(h, &a->pools[3], 1);
+	a->pools[4].state = POOL_INVALID;
+	a->pools[4].szidx = 200;
+	a->pools[4].count = 60000;
+	a->pools[4].nextoffset = 123457;
+	set_used(h, &a->pools[5], 31, 2, 0);
+	set_used(h, &a->pools[6], 12, 9, 2);
+	set_full(h, &a->pools[7], 12);
+	if (variant % 2 == 1)
+		set_full(h, &a->pools[8], 2);
+	else
+		set_used(h, &a->pools[8], 2, 40, 1);
+	arena_carved(h, a, 9);
+
+	if (variant < 3) {
+		a = heap_add_arena(h, 1, base + 2 * (uint64_t)l->arena_size, ppa);
+		arena_carved(h, a, 0);
+	}
+	if (variant >= 2) {
+		a = heap_add_arena(h, 7, base + 9 * (uint64_t)l->arena_size, ppa);
+		set_used(h, &a->pools[0], 4, 1, 0);
+		arena_carved(h, a, 1);
+	}
+	heap_finish(h);
+	return h;
+}
+
+/* ---- comparing ---------------------------------------------------------- */
+
+static char *
+stats_text(const struct heap *h)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	render_stats_pymalloc(fp, h);
+	fputc('\n', fp);
+	render_stats_extra(fp, h);
+	fclose(fp);
+	return buf;
+}
+
+static void
+check_pools_equal(const struct heap *a, const struct heap_arena *x,
+    const struct heap_arena *y)
+{
+	uint32_t p, i, bad = 0;
+
+	for (p = 0; p < x->npools && p < y->npools; p++) {
+		const struct heap_pool *u = &x->pools[p], *v = &y->pools[p];
+
+		if (u->state != v->state || u->szidx != v->szidx ||
+		    u->count != v->count || u->nextoffset != v->nextoffset ||
+		    (u->blocks == NULL) != (v->blocks == NULL))
+			bad++;
+		for (i = 0; i < heap_blocks_per_pool(&a->layout, u->szidx); i++)
+			if (heap_block_state(a, u, i) != heap_block_state(a, v, i))
+				bad++;
+	}
+	CHECK_EQ_U(bad, 0);
+}
+
+static void
+check_heaps_equal(const struct heap *a, const struct heap *b)
+{
+	size_t i;
+	int k;
+	char *sa, *sb;
+
+	CHECK(memcmp(&a->layout, &b->layout, sizeof a->layout) == 0);
+	CHECK_EQ_U(a->level, b->level);
+	CHECK_EQ_U(a->process.pid, b->process.pid);
+	CHECK_STR(a->process.exe, b->process.exe);
+	CHECK_STR(a->process.python, b->process.python);
+	CHECK_EQ_U(a->process.argc, b->process.argc);
+	for (k = 0; k < a->process.argc && k < b->process.argc; k++)
+		CHECK_STR(a->process.argv[k], b->process.argv[k]);
+	CHECK_EQ_U(a->process.rss_bytes, b->process.rss_bytes);
+	CHECK(fabs(a->captured_at - b->captured_at) < 0.0005);
+	CHECK(a->capture_ms == b->capture_ms);
+	CHECK(memcmp(&a->counters, &b->counters, sizeof a->counters) == 0);
+	CHECK_EQ_U(a->narenas, b->narenas);
+	for (i = 0; i < a->narenas && i < b->narenas; i++) {
+		const struct heap_arena *x = &a->arenas[i], *y = &b->arenas[i];
+
+		CHECK_EQ_U(x->index, y->index);
+		CHECK_EQ_U(x->address, y->address);
+		CHECK_EQ_U(x->pool_address, y->pool_address);
+		CHECK_EQ_U(x->first_pool, y->first_pool);
+		CHECK_EQ_U(x->ntotalpools, y->ntotalpools);
+		CHECK_EQ_U(x->nfreepools, y->nfreepools);
+		CHECK_EQ_U(x->npools, y->npools);
+		check_pools_equal(a, x, y);
+	}
+	sa = stats_text(a);
+	sb = stats_text(b);
+	CHECK_STR(sb, sa);
+	free(sa);
+	free(sb);
+}
+
+/* ---- RLE ------------------------------------------------------------- */
+
+static void
+check_rle_round_trip(const char *text, uint32_t n, uint32_t na, uint32_t nf)
+{
+	uint8_t *blocks = NULL;
+	uint32_t counts[3];
+	char *cause = NULL, *again;
+
+	CHECK(heap_rle_decode(text, n, &blocks, counts, &cause) == 0);
+	if (blocks == NULL) {
+		fprintf(stderr, "  decoding \"%s\": %s\n", text, cause);
+		free(cause);
+		return;
+	}
+	CHECK_EQ_U(counts[BLOCK_ALLOCATED], na);
+	CHECK_EQ_U(counts[BLOCK_FREE], nf);
+	CHECK_EQ_U(counts[BLOCK_UNTOUCHED], n - na - nf);
+	again = heap_rle_encode(blocks, n);
+	CHECK_STR(again, text);
+	free(again);
+	free(blocks);
+}
+
+static void
+check_rle_error(const char *text, uint32_t n, const char *want)
+{
+	uint8_t *blocks = NULL;
+	uint32_t counts[3];
+	char *cause = NULL;
+
+	CHECK(heap_rle_decode(text, n, &blocks, counts, &cause) == -1);
+	CHECK(blocks == NULL);
+	CHECK(cause != NULL && strstr(cause, want) != NULL);
+	if (cause == NULL || strstr(cause, want) == NULL)
+		fprintf(stderr, "  \"%s\": got \"%s\", wanted \"%s\"\n", text,
+		    cause ? cause : "(none)", want);
+	free(cause);
+}
+
+static void
+test_rle(void)
+{
+	uint8_t *blocks = heap_blocks_new(1021), *out = NULL;
+	uint32_t i, counts[3];
+	char *text, *cause = NULL;
+
+	check_rle_round_trip("A3F1A6U500", 510, 9, 1);
+	check_rle_round_trip("A1021", 1021, 1021, 0);
+	check_rle_round_trip("U1", 1, 0, 0);
+	check_rle_round_trip("F7", 7, 0, 7);
+	check_rle_round_trip("U3A1", 4, 1, 0);
+	check_rle_round_trip("", 0, 0, 0);
+
+	/* Alternating states: the longest text, and a maximal count. */
+	for (i = 0; i < 1021; i++)
+		heap_blocks_set(blocks, i, i % 2 ? BLOCK_FREE : BLOCK_ALLOCATED);
+	text = heap_rle_encode(blocks, 1021);
+	CHECK_EQ_U(strlen(text), 1021 * 2);
+	CHECK(strncmp(text, "A1F1A1", 6) == 0);
+	CHECK(heap_rle_decode(text, 1021, &out, counts, &cause) == 0);
+	CHECK_EQ_U(counts[BLOCK_ALLOCATED], 511);
+	CHECK(out != NULL && memcmp(out, blocks, 255) == 0);
+	free(text);
+	free(out);
+	free(blocks);
+	blocks = heap_blocks_new(65535);
+	text = heap_rle_encode(blocks, 65535);
+	CHECK_STR(text, "A65535");
+	free(text);
+	free(blocks);
+
+	/* Non-canonical but unambiguous: adjacent runs of one state. */
+	CHECK(heap_rle_decode("A3A2", 5, &out, counts, &cause) == 0);
+	CHECK_EQ_U(counts[BLOCK_ALLOCATED], 5);
+	free(out);
+
+	check_rle_error("A3F1A6U499", 510, "add up to 509 blocks");
+	check_rle_error("A3F1A6U501", 510, "more than the pool's 510 blocks");
+	check_rle_error("A0U10", 10, "expected a run length");
+	check_rle_error("A01U9", 10, "expected a run length");
+	check_rle_error("A", 10, "at offset 1: expected a run length");
+	check_rle_error("3A", 10, "at offset 0: expected A, F or U, got '3'");
+	check_rle_error("A5X5", 10, "at offset 2: expected A, F or U, got 'X'");
+	check_rle_error("a10", 10, "got 'a'");
+	check_rle_error("A5\tU5", 10, "got byte 0x09");
+	check_rle_error("A-5", 10, "expected a run length");
+	check_rle_error("A99999999999999999999999", 10, "more than the pool's");
+	check_rle_error("A4294967296", 10, "more than the pool's");
+	check_rle_error("", 10, "add up to 0 blocks");
+}
+
+/* ---- snapshots ------------------------------------------------------- */
+
+static char *
+tmp_path(const char *name)
+{
+	return xasprintf("%s/%s", tmpdir, name);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	char *cause = NULL, *s = util_read_file(path, 1 << 26, len, &cause);
+
+	CHECK(s != NULL);
+	free(cause);
+	return s;
+}
+
+static struct heap *
+load_one(const char *path, struct snapshot_file **fp)
+{
+	char *cause = NULL;
+	struct snapshot_file *f = snapshot_open(path, &cause);
+	struct heap *h;
+
+	CHECK(f != NULL);
+	if (f == NULL) {
+		fprintf(stderr, "  %s\n", cause);
+		free(cause);
+		return NULL;
+	}
+	h = snapshot_frame(f, snapshot_nframes(f) - 1, &cause);
+	CHECK(h != NULL);
+	if (h == NULL) {
+		fprintf(stderr, "  %s\n", cause);
+		free(cause);
+	}
+	*fp = f;
+	return h;
+}
+
+static void
+test_snapshot_round_trip(const struct heap_layout *l, enum heap_level level)
+{
+	struct heap *h = make_heap(l, level, 0), *back;
+	struct snapshot_file *f = NULL;
+	char *path = tmp_path("snap.json"), *cause = NULL, *first, *second;
+	size_t len1, len2;
+	FILE *fp;
+
+	fp = fopen(path, "w");
+	CHECK(snapshot_write(fp, h, &cause) == 0);
+	fclose(fp);
+	first = slurp(path, &len1);
+	CHECK(first != NULL && strstr(first, "\"format\":\"heapview-snapshot\"") != NULL);
+	CHECK((strstr(first, "\"blocks\":\"") != NULL) == (level == HEAP_LEVEL_BLOCKS));
+	if ((back = load_one(path, &f)) != NULL) {
+		CHECK(!snapshot_is_recording(f));
+		CHECK_EQ_U(snapshot_nframes(f), 1);
+		CHECK(snapshot_warning(f) == NULL);
+		check_heaps_equal(h, back);
+		/* Saving what was loaded gives the same document. */
+		fp = fopen(path, "w");
+		CHECK(snapshot_write(fp, back, &cause) == 0);
+		fclose(fp);
+		second = slurp(path, &len2);
+		CHECK_STR(second, first);
+		free(second);
+	}
+	free(first);
+	heap_free(back);
+	snapshot_close(f);
+	heap_free(h);
+	free(path);
+}
+
+/* The stats of a loaded snapshot name the numbers of the heap saved. */
+static void
+test_snapshot_stats(void)
+{
+	struct heap *h = make_heap(&layout_310, HEAP_LEVEL_BLOCKS, 0), *back;
+	struct snapshot_file *f = NULL;
+	char *path = tmp_path("stats.json"), *cause = NULL, *text;
+	FILE *fp = fopen(path, "w");
+
+	CHECK(snapshot_write(fp, h, &cause) == 0);
+	fclose(fp);
+	if ((back = load_one(path, &f)) != NULL) {
+		text = stats_text(back);
+		CHECK(strstr(text, "# arenas allocated total           =                    9\n") != NULL);
+		CHECK(strstr(text, "# arenas allocated current         =                    3\n") != NULL);
+		CHECK(strstr(text, "# bytes lost to arena alignment    =               16,384\n") != NULL);
+		CHECK(strstr(text, "# arena map bot nodes              =                    2\n") != NULL);
+		CHECK(strstr(text, "pools found invalid: 1\n") != NULL);
+		CHECK(strstr(text, "process RSS: 52428800 bytes") != NULL);
+		free(text);
+	}
+	heap_free(back);
+	snapshot_close(f);
+	heap_free(h);
+	free(path);
+}
+
+/* A snapshot spread over lines (as another tool might write it) loads. */
+static void
+test_snapshot_pretty(void)
+{
+	struct heap *h = make_heap(&layout_38, HEAP_LEVEL_BLOCKS, 1), *back;
+	struct snapshot_file *f = NULL;
+	char *path = tmp_path("pretty.json"), *cause = NULL, *text, *pretty;
+	size_t len;
+	cJSON *doc;
+	FILE *fp = fopen(path, "w");
+
+	CHECK(snapshot_write(fp, h, &cause) == 0);
+	fclose(fp);
+	text = slurp(path, &len);
+	doc = cJSON_Parse(text);
+	pretty = cJSON_Print(doc);
+	fp = fopen(path, "w");
+	fputs(pretty, fp);
+	fclose(fp);
+	if ((back = load_one(path, &f)) != NULL)
+		check_heaps_equal(h, back);
+	cJSON_Delete(doc);
+	free(pretty);
+	free(text);
+	heap_free(back);
+	snapshot_close(f);
+	heap_free(h);
+	free(path);
+}
+
+/* ---- recordings ------------------------------------------------------ */
+
+#define NFRAMES 14
+
+static double
+frame_t(int i)
+{
+	/* 0.5 s apart, with a gap that forces a full frame. */
+	return i * 0.5 + (i >= 10 ? 5.0 : 0);
+}
+
+static const char *
+frame_label(int i)
+{
+	return i % 4 == 0 ? (i == 4 ? "phase \"two\"\n" : "phase") : NULL;
+}
+
+static const struct heap_layout *frame_layout = &layout_310;
+
+static struct heap *
+frame_heap(enum heap_level level, int i)
+{
+	return make_heap(frame_layout, level, i % 5);
+}
+
+static char *
+write_recording(const char *name, enum heap_level level, int nframes)
+{
+	char *path = tmp_path(name), *cause = NULL;
+	struct snapshot_writer *w;
+	struct heap *h = frame_heap(level, 0);
+	int i;
+
+	w = snapshot_writer_open(path, h, &cause);
+	CHECK(w != NULL);
+	heap_free(h);
+	for (i = 0; w != NULL && i < nframes; i++) {
+		h = frame_heap(level, i);
+		CHECK(snapshot_writer_frame(w, h, frame_t(i), frame_label(i),
+		    &cause) == 0);
+		heap_free(h);
+	}
+	CHECK(snapshot_writer_close(w, &cause) == 0);
+	free(cause);
+	return path;
+}
+
+/* Full frames come at least every SNAPSHOT_KEY_SECONDS; deltas are used. */
+static void
+check_key_frames(const char *path, int nframes)
+{
+	size_t len;
+	char *text = slurp(path, &len), *line, *save = NULL;
+	double key_t[NFRAMES] = { 0 }, t;
+	int i = -1, deltas = 0;
+	cJSON *o, *key;
+
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save), i++) {
+		if (i < 0)
+			continue;
+		o = cJSON_Parse(line);
+		t = cJSON_GetObjectItem(o, "t")->valuedouble;
+		key = cJSON_GetObjectItem(o, "key");
+		key_t[i] = key == NULL ? t : key_t[key->valueint];
+		CHECK(t - key_t[i] < SNAPSHOT_KEY_SECONDS);
+		CHECK(key == NULL || cJSON_GetObjectItem(o, "same") != NULL);
+		deltas += key != NULL;
+		cJSON_Delete(o);
+	}
+	CHECK_EQ_U(i, nframes);
+	CHECK(deltas >= nframes / 2);
+	free(text);
+}
+
+static void
+test_recording(enum heap_level level)
+{
+	char *path = write_recording("rec.jsonl", level, NFRAMES), *cause = NULL;
+	struct snapshot_file *f;
+	struct heap *h, *want;
+	int i;
+
+	check_key_frames(path, NFRAMES);
+	f = snapshot_open(path, &cause);
+	CHECK(f != NULL);
+	if (f == NULL) {
+		fprintf(stderr, "  %s\n", cause);
+		free(cause);
+		free(path);
+		return;
+	}
+	CHECK(snapshot_is_recording(f));
+	CHECK(snapshot_warning(f) == NULL);
+	CHECK_EQ_U(snapshot_nframes(f), NFRAMES);
+	/* Backwards, so that the key frame cache is missed and refilled. */
+	for (i = NFRAMES - 1; i >= 0; i--) {
+		CHECK(snapshot_frame_time(f, (size_t)i) == frame_t(i));
+		if (frame_label(i) == NULL)
+			CHECK(snapshot_frame_label(f, (size_t)i) == NULL);
+		else
+			CHECK_STR(snapshot_frame_label(f, (size_t)i), frame_label(i));
+		h = snapshot_frame(f, (size_t)i, &cause);
+		CHECK(h != NULL);
+		want = frame_heap(level, i);
+		if (h != NULL)
+			check_heaps_equal(want, h);
+		heap_free(want);
+		heap_free(h);
+	}
+	CHECK(snapshot_frame(f, NFRAMES, &cause) == NULL);
+	free(cause);
+	snapshot_close(f);
+	unlink(path);
+	free(path);
+}
+
+/*
+ * A recorder killed mid-line: every cut of the last line loads the frames
+ * before it and says the last one was skipped -- except a cut before its
+ * first byte (nothing to skip) and one just before its newline (the frame
+ * is whole).
+ */
+static void
+test_cut_recording(int nframes)
+{
+	char *path = write_recording("cut.jsonl", HEAP_LEVEL_BLOCKS, nframes);
+	char *cause = NULL, *want, name[32];
+	size_t len, start, cut, lines = (size_t)nframes + 1, bad = 0;
+	struct snapshot_file *f;
+	char *text = slurp(path, &len);
+	struct heap *h, *expect = frame_heap(HEAP_LEVEL_BLOCKS, nframes - 2);
+
+	for (start = len - 1; start > 0 && text[start - 1] != '\n'; start--)
+		continue;
+	want = xasprintf("cut:%zu: incomplete frame skipped", lines);
+	for (cut = start; cut < len; cut++) {
+		snprintf(name, sizeof name, "cut");
+		f = snapshot_open_mem(name, text, cut, &cause);
+		if (f == NULL) {
+			fprintf(stderr, "  cut at %zu: %s\n", cut, cause);
+			bad++;
+			continue;
+		}
+		if (cut == start || cut == len - 1) {
+			bad += snapshot_warning(f) != NULL;
+			bad += snapshot_nframes(f) != (size_t)nframes -
+			    (cut == start);
+		} else {
+			bad += snapshot_warning(f) == NULL ||
+			    strcmp(snapshot_warning(f), want) != 0;
+			bad += snapshot_nframes(f) != (size_t)nframes - 1;
+		}
+		if (cut == start + (len - start) / 2) {
+			h = snapshot_frame(f, (size_t)nframes - 2, &cause);
+			CHECK(h != NULL);
+			if (h != NULL)
+				check_heaps_equal(expect, h);
+			heap_free(h);
+		}
+		snapshot_close(f);
+	}
+	CHECK_EQ_U(bad, 0);
+	CHECK(len - start > 100);
+	free(cause);
+	free(want);
+	free(text);
+	heap_free(expect);
+	unlink(path);
+	free(path);
+}
+
+/* ---- bad deltas, through the loader --------------------------------- */
+
+static void
+check_load_error(const char *text, const char *want)
+{
+	char *cause = NULL;
+	struct snapshot_file *f;
+
+	f = snapshot_open_mem("bad.jsonl", text, strlen(text), &cause);
+	CHECK(f == NULL);
+	CHECK(cause != NULL && strstr(cause, want) != NULL);
+	if (cause == NULL || strstr(cause, want) == NULL)
+		fprintf(stderr, "  got \"%s\", wanted \"%s\"\n",
+		    cause ? cause : "(none)", want);
+	snapshot_close(f);
+	free(cause);
+}
+
+#define HEADER "{\"format\":\"heapview-recording\",\"version\":1," \
+	"\"process\":{\"pid\":1,\"exe\":null,\"argv\":[],\"python\":null," \
+	"\"rss_bytes\":0},\"allocator\":{\"name\":\"pymalloc\"," \
+	"\"arena_size\":65536,\"pool_size\":16384,\"alignment\":16," \
+	"\"size_classes\":32,\"pool_overhead\":48,\"arena_map_root_bytes\":0," \
+	"\"arena_map_mid_bytes\":0,\"arena_map_bot_bytes\":0}}\n"
+#define BODY "\"captured_at\":\"2024-05-01T12:00:00.000Z\",\"capture_ms\":1," \
+	"\"rss_bytes\":0,\"counters\":{\"arenas_allocated_total\":null," \
+	"\"arenas_highwater\":null,\"arena_map_mid_nodes\":null," \
+	"\"arena_map_bot_nodes\":null}"
+#define ARENA(i, addr, pa) "{\"index\":" #i ",\"address\":\"" addr "\"," \
+	"\"pool_address\":\"" pa "\",\"ntotalpools\":4,\"nfreepools\":3," \
+	"\"pools\":[{\"szidx\":0,\"count\":1,\"nextoffset\":80," \
+	"\"state\":\"used\"},{\"szidx\":0,\"count\":0,\"nextoffset\":0," \
+	"\"state\":\"untouched\"},{\"szidx\":0,\"count\":0,\"nextoffset\":0," \
+	"\"state\":\"untouched\"},{\"szidx\":0,\"count\":0,\"nextoffset\":0," \
+	"\"state\":\"untouched\"}]}"
+#define FULL(t) "{\"t\":" #t ",\"level\":\"pools\"," BODY ",\"arenas\":[" \
+	ARENA(0, "0x10000", "0x14000") "]}\n"
+
+static void
+test_bad_deltas(void)
+{
+	char *cause = NULL;
+	struct snapshot_file *f;
+	struct heap *h;
+	const char *ok = HEADER FULL(0)
+	    "{\"t\":1,\"key\":0,\"level\":\"pools\"," BODY ",\"same\":[],"
+	    "\"arenas\":[{\"index\":0,\"address\":\"0x10000\",\"pool_address\":"
+	    "\"0x18000\",\"ntotalpools\":4,\"nfreepools\":2,\"changes\":[{\"slot\":1,"
+	    "\"szidx\":2,\"count\":3,\"nextoffset\":192,\"state\":\"used\"}]}]}\n"
+	    "{\"t\":2,\"key\":0,\"level\":\"pools\"," BODY ",\"same\":[0],"
+	    "\"arenas\":[" ARENA(1, "0x30000", "0x34000") "]}\n";
+
+	f = snapshot_open_mem("ok.jsonl", ok, strlen(ok), &cause);
+	CHECK(f != NULL);
+	if (f == NULL)
+		fprintf(stderr, "  %s\n", cause);
+	if (f != NULL && snapshot_nframes(f) == 3) {
+		h = snapshot_frame(f, 1, &cause);
+		CHECK(h != NULL && h->narenas == 1 &&
+		    h->arenas[0].pools[1].count == 3 &&
+		    h->arenas[0].pools[0].count == 1);
+		heap_free(h);
+		h = snapshot_frame(f, 2, &cause);
+		CHECK(h != NULL && h->narenas == 2 &&
+		    h->arenas[1].address == 0x30000);
+		heap_free(h);
+	}
+	snapshot_close(f);
+	free(cause);
+
+	check_load_error(HEADER "{\"t\":0,\"key\":0,\"level\":\"pools\"," BODY
+	    ",\"same\":[],\"arenas\":[]}\n",
+	    "bad.jsonl:2: key: the first frame must be a full frame");
+	check_load_error(HEADER FULL(0) "{\"t\":1,\"key\":1,\"level\":\"pools\","
+	    BODY ",\"same\":[],\"arenas\":[]}\n",
+	    "bad.jsonl:3: key: expected an integer from 0 to 0, got 1");
+	check_load_error(HEADER FULL(0) "{\"t\":1,\"key\":0,\"level\":\"pools\","
+	    BODY ",\"same\":[],\"arenas\":[]}\n{\"t\":2,\"key\":1,\"level\":"
+	    "\"pools\"," BODY ",\"same\":[],\"arenas\":[]}\n",
+	    "bad.jsonl:4: key: expected a full frame, but frame 1 is a delta");
+	check_load_error(HEADER FULL(0) "{\"t\":1,\"key\":0,\"level\":\"pools\","
+	    BODY ",\"same\":[1],\"arenas\":[]}\n",
+	    "bad.jsonl:3: same[0]: expected an integer from 0 to 0, got 1");
+	check_load_error(HEADER FULL(0) "{\"t\":1,\"key\":0,\"level\":\"pools\","
+	    BODY ",\"same\":[0],\"arenas\":[" ARENA(0, "0x10000", "0x14000") "]}\n",
+	    "bad.jsonl:3: arenas: the arena at 0x10000 overlaps the one at 0x10000");
+	check_load_error(HEADER FULL(0) "{\"t\":1,\"key\":0,\"level\":\"blocks\","
+	    BODY ",\"same\":[0],\"arenas\":[]}\n",
+	    "bad.jsonl:3: level: expected \"pools\", the level of the key frame");
+	check_load_error(HEADER FULL(0) "{\"t\":1,\"key\":0,\"level\":\"pools\","
+	    BODY ",\"same\":[],\"arenas\":[{\"index\":0,\"address\":\"0x50000\","
+	    "\"pool_address\":\"0x54000\",\"ntotalpools\":4,\"nfreepools\":3,"
+	    "\"changes\":[]}]}\n",
+	    "bad.jsonl:3: arenas[0].address: no arena at 0x50000 in the key frame");
+	check_load_error(HEADER FULL(0) "{\"t\":1,\"key\":0,\"level\":\"pools\","
+	    BODY ",\"same\":[],\"arenas\":[{\"index\":0,\"address\":\"0x10000\","
+	    "\"pool_address\":\"0x14000\",\"ntotalpools\":4,\"nfreepools\":3,"
+	    "\"changes\":[{\"slot\":0,\"szidx\":0,\"count\":0,\"nextoffset\":0,"
+	    "\"state\":\"empty\"},{\"slot\":0,\"szidx\":0,\"count\":0,"
+	    "\"nextoffset\":0,\"state\":\"empty\"}]}]}\n",
+	    "bad.jsonl:3: arenas[0].changes[1].slot: expected an integer from 1 to 3");
+	/* A change that breaks the arena: untouched below pool_address. */
+	check_load_error(HEADER FULL(0) "{\"t\":1,\"key\":0,\"level\":\"pools\","
+	    BODY ",\"same\":[],\"arenas\":[{\"index\":0,\"address\":\"0x10000\","
+	    "\"pool_address\":\"0x14000\",\"ntotalpools\":4,\"nfreepools\":3,"
+	    "\"changes\":[{\"slot\":0,\"szidx\":0,\"count\":0,\"nextoffset\":0,"
+	    "\"state\":\"untouched\"}]}]}\n",
+	    "bad.jsonl:3: arenas: the untouched pool at 0x10000 (arena 0x10000, "
+	    "slot 0) is below pool_address 0x14000");
+	check_load_error(HEADER FULL(2) FULL(1),
+	    "bad.jsonl:3: t: expected a number from 2 to 1e+09, got 1");
+	check_load_error(HEADER, "bad.jsonl:1: the recording has no complete frame");
+}
+
+int
+main(void)
+{
+	static const char *const names[] = {
+		"snap.json", "stats.json", "pretty.json", "rec.jsonl", "cut.jsonl",
+	};
+	char *path;
+	size_t i;
+
+	snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/hv-snapshot.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 99;
+	}
+	test_rle();
+	test_snapshot_round_trip(&layout_310, HEAP_LEVEL_POOLS);
+	test_snapshot_round_trip(&layout_310, HEAP_LEVEL_BLOCKS);
+	test_snapshot_round_trip(&layout_38, HEAP_LEVEL_POOLS);
+	test_snapshot_round_trip(&layout_38, HEAP_LEVEL_BLOCKS);
+	test_snapshot_stats();
+	test_snapshot_pretty();
+	test_recording(HEAP_LEVEL_POOLS);
+	test_recording(HEAP_LEVEL_BLOCKS);
+	frame_layout = &layout_small;
+	test_recording(HEAP_LEVEL_BLOCKS);
+	test_cut_recording(3);		/* the last line a delta */
+	test_cut_recording(11);		/* the last line a full frame */
+	test_bad_deltas();
+	for (i = 0; i < HV_ARRAY_LEN(names); i++) {
+		path = tmp_path(names[i]);
+		unlink(path);
+		free(path);
+	}
+	rmdir(tmpdir);
+	return check_done();
+}
