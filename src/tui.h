@@ -1,0 +1,66 @@
+/*
+ * tui: the terminal interface, a presenter of struct heap frames.
+ *
+ * The caller describes where frames come from in a struct tui_feed and calls
+ * tui_run(), which owns the terminal until it returns:
+ *
+ *   replay  feed->file is an open snapshot_file (snapshot.h); the TUI expands
+ *           one frame at a time with snapshot_frame() and plays them at the
+ *           recorded pace.  The caller closes the file after tui_run().
+ *   live    feed->capture(ctx, level, &cause) is called every interval (and
+ *           at once when the pool view wants blocks: level HEAP_LEVEL_BLOCKS).
+ *           It returns a new heap that the TUI owns and frees, or NULL with a
+ *           malloc'd *cause.  A cause containing "exited" means the target is
+ *           gone: the TUI stops capturing, keeps the last frame and says so.
+ *           Any other failure is shown and capturing goes on.  The callback
+ *           may do more than capture (append the frame to a recording).
+ *
+ * tui_run() returns 0 when the user quits, or -1 with *cause when the
+ * terminal could not be used (no tty, unknown TERM) or no frame could be
+ * read.  The terminal is restored on every path: return, fatal error
+ * (util_set_fatal_hook), SIGINT and SIGTERM; after a signal the TUI restores
+ * the terminal and re-raises it.  Messages gathered while the screen was
+ * active (capture errors, file warnings) are printed on stderr on the way out.
+ *
+ * Nothing here reads /proc or any other source: the feed is the only input.
+ */
+#ifndef HV_TUI_H
+#define HV_TUI_H
+
+#include <stdio.h>
+
+#include "heap.h"
+
+struct snapshot_file;
+
+enum tui_theme {
+	TUI_THEME_COLOR,
+	TUI_THEME_MONO,		/* attributes only */
+	TUI_THEME_SLIDES,	/* black used, white free */
+};
+#define TUI_NTHEMES 3
+
+struct tui_options {
+	enum tui_theme	 theme;
+	int		 ascii;		/* ASCII glyphs even in a UTF-8 locale */
+	int		 no_color;	/* forces mono, whatever theme says */
+	double		 interval;	/* live capture period, seconds */
+};
+
+struct tui_feed {
+	const char	*title;		/* "pid 1234: python app.py" or a file name */
+	int		 live;
+	/* live */
+	struct heap	*(*capture)(void *ctx, enum heap_level, char **cause);
+	void		*ctx;
+	/* replay */
+	struct snapshot_file *file;
+};
+
+int	tui_run(const struct tui_options *, struct tui_feed *, char **cause);
+
+/* The key table as the KEYS section of the man page (roff), from ".SH KEYS"
+ * up to the next section.  tests/tui_keys_man.sh compares it with the page. */
+void	tui_keys_roff(FILE *);
+
+#endif

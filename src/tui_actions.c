@@ -1,0 +1,283 @@
+/*
+ * tui_actions: one function per action of the key table.  Each changes the
+ * state and returns what must be redrawn (TUI_DIRTY_*), never draws.
+ */
+#include "config.h"
+
+#include "tui_int.h"
+#include "util.h"
+
+static const double intervals[] = {
+	0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60,
+};
+
+unsigned
+act_quit(struct tui *t, int key)
+{
+	(void)t;
+	(void)key;
+	return TUI_QUIT;
+}
+
+unsigned
+act_help(struct tui *t, int key)
+{
+	(void)key;
+	t->help = !t->help;
+	t->help_top = 0;
+	return TUI_DIRTY_LAYOUT;
+}
+
+static enum tui_move
+key_move(int key)
+{
+	switch (key) {
+	case KEY_UP: case 'k': return MOVE_UP;
+	case KEY_DOWN: case 'j': return MOVE_DOWN;
+	case KEY_LEFT: case 'h': return MOVE_LEFT;
+	case KEY_RIGHT: case 'l': return MOVE_RIGHT;
+	case KEY_PPAGE: case 'B' & 0x1f: return MOVE_PGUP;
+	case KEY_NPAGE: case 'F' & 0x1f: return MOVE_PGDN;
+	case KEY_HOME: return MOVE_HOME;
+	default: return MOVE_END;
+	}
+}
+
+/* While the help is shown, moving scrolls it. */
+static unsigned
+help_scroll(struct tui *t, enum tui_move m)
+{
+	WINDOW *w = t->scr.help;
+	int page = w != NULL ? getmaxy(w) - 2 : 1;
+	int last = HV_MAX(0, tui_help_lines(w != NULL ? getmaxx(w) : 80) - page);
+	int top = t->help_top;
+
+	switch (m) {
+	case MOVE_UP: top--; break;
+	case MOVE_DOWN: top++; break;
+	case MOVE_PGUP: top -= page; break;
+	case MOVE_PGDN: top += page; break;
+	case MOVE_HOME: top = 0; break;
+	case MOVE_END: top = last; break;
+	default: break;
+	}
+	t->help_top = HV_MAX(0, HV_MIN(top, last));
+	return TUI_DIRTY_HELP;
+}
+
+unsigned
+act_move(struct tui *t, int key)
+{
+	if (t->help)
+		return help_scroll(t, key_move(key));
+	if (t->scr.too_small)
+		return 0;
+	return tui_view_ops(t->view)->go(t, key_move(key));
+}
+
+unsigned
+act_enter(struct tui *t, int key)
+{
+	(void)key;
+	if (t->help)
+		return act_help(t, key);
+	return tui_view_ops(t->view)->enter(t);
+}
+
+unsigned
+act_back(struct tui *t, int key)
+{
+	if (t->help)
+		return act_help(t, key);
+	if (t->view == t->back)
+		return 0;
+	return tui_set_view(t, t->back, VIEW_ARENAS);
+}
+
+unsigned
+act_next_view(struct tui *t, int key)
+{
+	(void)key;
+	return tui_set_view(t, (t->view + 1) % TUI_NVIEWS, t->view);
+}
+
+unsigned
+act_prev_view(struct tui *t, int key)
+{
+	(void)key;
+	return tui_set_view(t, (t->view + TUI_NVIEWS - 1) % TUI_NVIEWS, t->view);
+}
+
+static unsigned
+play_live(struct tui *t)
+{
+	if (t->exited) {
+		tui_status(t, "the target has exited; nothing more to capture");
+		return TUI_DIRTY_FOOTER;
+	}
+	t->playing = !t->playing;
+	t->next_tick = util_monotonic();
+	return TUI_DIRTY_HEADER | TUI_DIRTY_TIMELINE;
+}
+
+unsigned
+act_play(struct tui *t, int key)
+{
+	unsigned dirty = TUI_DIRTY_HEADER | TUI_DIRTY_TIMELINE;
+
+	(void)key;
+	if (t->feed->live)
+		return play_live(t);
+	if (t->playing) {
+		t->playing = 0;
+		return dirty;
+	}
+	if (t->tl.count < 2) {
+		tui_status(t, "one frame: nothing to play");
+		return TUI_DIRTY_FOOTER;
+	}
+	if (t->pos + 1 >= t->tl.count)
+		dirty |= tui_show(t, 0);
+	t->playing = 1;
+	t->next_tick = util_monotonic() + tui_frame_gap(t, t->pos);
+	return dirty;
+}
+
+/* Shows frame i; live, leaving the newest frame stops following. */
+static unsigned
+go_frame(struct tui *t, size_t i)
+{
+	unsigned dirty;
+
+	if (t->tl.count == 0)
+		return 0;
+	if (i >= t->tl.count)
+		i = t->tl.count - 1;
+	if (t->feed->live)
+		t->follow = i + 1 == t->tl.count;
+	if (i == t->pos)
+		return TUI_DIRTY_TIMELINE;
+	dirty = tui_show(t, i);
+	if (!t->feed->live && t->playing)
+		t->next_tick = util_monotonic() + tui_frame_gap(t, t->pos);
+	return dirty;
+}
+
+unsigned
+act_step(struct tui *t, int key)
+{
+	if (!t->feed->live)
+		t->playing = 0;
+	if (key == ',' || key == '<') {
+		if (t->pos == 0) {
+			tui_status(t, "this is the first frame");
+			return TUI_DIRTY_FOOTER | TUI_DIRTY_HEADER;
+		}
+		return go_frame(t, t->pos - 1) | TUI_DIRTY_HEADER;
+	}
+	if (t->pos + 1 >= t->tl.count) {
+		tui_status(t, "this is the last frame");
+		return TUI_DIRTY_FOOTER | TUI_DIRTY_HEADER;
+	}
+	return go_frame(t, t->pos + 1) | TUI_DIRTY_HEADER;
+}
+
+unsigned
+act_speed(struct tui *t, int key)
+{
+	if (t->feed->live) {
+		tui_status(t, "live: + and - change the capture interval");
+		return TUI_DIRTY_FOOTER;
+	}
+	if (key == '[' && t->speed > 0)
+		t->speed--;
+	else if (key == ']' && (size_t)t->speed + 1 < tui_nspeeds)
+		t->speed++;
+	if (t->playing)
+		t->next_tick = util_monotonic() + tui_frame_gap(t, t->pos);
+	return TUI_DIRTY_HEADER | TUI_DIRTY_TIMELINE;
+}
+
+unsigned
+act_first(struct tui *t, int key)
+{
+	(void)key;
+	return go_frame(t, 0) | TUI_DIRTY_HEADER;
+}
+
+unsigned
+act_last(struct tui *t, int key)
+{
+	(void)key;
+	if (t->tl.count == 0)
+		return 0;
+	return go_frame(t, t->tl.count - 1) | TUI_DIRTY_HEADER;
+}
+
+unsigned
+act_interval(struct tui *t, int key)
+{
+	size_t i, n = HV_ARRAY_LEN(intervals);
+	double v = t->interval;
+
+	if (!t->feed->live) {
+		tui_status(t, "replay: [ and ] change the speed");
+		return TUI_DIRTY_FOOTER;
+	}
+	if (key == '+' || key == '=') {
+		for (i = 0; i < n && intervals[i] <= v * 1.001; i++)
+			;
+		v = i < n ? intervals[i] : intervals[n - 1];
+	} else {
+		for (i = n; i > 0 && intervals[i - 1] >= v * 0.999; i--)
+			;
+		v = i > 0 ? intervals[i - 1] : intervals[0];
+	}
+	if (t->playing)
+		t->next_tick += v - t->interval;
+	t->interval = v;
+	return TUI_DIRTY_HEADER;
+}
+
+unsigned
+act_theme(struct tui *t, int key)
+{
+	(void)key;
+	if (!t->scr.colors) {
+		tui_status(t, "mono only: %s", t->opt.no_color ?
+		    "NO_COLOR or --no-color is set" : "the terminal has no colors");
+		return TUI_DIRTY_FOOTER;
+	}
+	tui_screen_theme(&t->scr, (t->scr.theme + 1) % TUI_NTHEMES);
+	tui_status(t, "theme: %s", t->scr.theme == TUI_THEME_COLOR ? "color" :
+	    t->scr.theme == TUI_THEME_MONO ? "mono" : "slides");
+	return TUI_DIRTY_LAYOUT;
+}
+
+unsigned
+act_redraw(struct tui *t, int key)
+{
+	(void)t;
+	(void)key;
+	clearok(curscr, TRUE);
+	return TUI_DIRTY_LAYOUT;
+}
+
+unsigned
+act_mouse(struct tui *t, int key)
+{
+	WINDOW *w = t->scr.win[PANEL_VIEW];
+	MEVENT ev;
+	int y, x;
+
+	(void)key;
+	if (getmouse(&ev) != OK || w == NULL || t->help)
+		return 0;
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+		return 0;
+	y = ev.y;
+	x = ev.x;
+	if (!wmouse_trafo(w, &y, &x, FALSE))
+		return 0;
+	return tui_view_ops(t->view)->click(t, y, x);
+}

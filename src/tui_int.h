@@ -1,0 +1,354 @@
+/*
+ * tui_int: what the tui_* and view_* files share (tui.h is the outside).
+ *
+ *   tui_screen.c  the terminal: newterm, colors and themes, glyph sets,
+ *                 windows, teardown on every path; the only curses setup.
+ *   tui_keys.c    the key table: the handler, the help overlay and the man
+ *                 page's KEYS section are all made from it.
+ *   tui_frame.c   one frame: a heap plus what drawing needs, computed once
+ *                 when the frame arrives (stats, prefix sums, what changed),
+ *                 so that drawing costs the screen, not the heap.
+ *   tui_timeline.c the frames over time: a recording read on demand, or the
+ *                 history of live captures; utilisation for the sparkline.
+ *   tui_loop.c    tui_run, the one loop, and one function per action.
+ *   tui_panels.c  header, totals, timeline, footer, help, "too small".
+ *   view_*.c      the views drawn in the middle of the screen.
+ *
+ * Key handlers and ticks return TUI_DIRTY_* bits; only the loop draws.
+ */
+#ifndef HV_TUI_INT_H
+#define HV_TUI_INT_H
+
+#include <curses.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heap.h"
+#include "heap_stats.h"
+#include "tui.h"
+
+/* ---- what changed ---------------------------------------------------- */
+#define TUI_DIRTY_HEADER	0x01u
+#define TUI_DIRTY_TOTALS	0x02u
+#define TUI_DIRTY_VIEW		0x04u
+#define TUI_DIRTY_TIMELINE	0x08u
+#define TUI_DIRTY_FOOTER	0x10u
+#define TUI_DIRTY_HELP		0x20u
+#define TUI_DIRTY_LAYOUT	0x40u	/* windows rebuilt: everything */
+#define TUI_DIRTY_FRAME		(TUI_DIRTY_HEADER | TUI_DIRTY_TOTALS | \
+				 TUI_DIRTY_VIEW | TUI_DIRTY_TIMELINE)
+#define TUI_DIRTY_ALL		0x7fu
+#define TUI_QUIT		0x100u
+
+/* ---- screen ---------------------------------------------------------- */
+/* Semantic roles; each theme gives every role a look. */
+enum tui_role {
+	ROLE_NORMAL,
+	ROLE_TITLE,		/* header line */
+	ROLE_BAR,		/* timeline and footer */
+	ROLE_KEY,		/* key names in the footer */
+	ROLE_DIM,		/* labels, addresses */
+	ROLE_VALUE,		/* numbers on the totals line */
+	ROLE_POOL_FULL,
+	ROLE_POOL_USED,
+	ROLE_POOL_EMPTY,
+	ROLE_POOL_UNTOUCHED,
+	ROLE_POOL_INVALID,
+	ROLE_BLOCK_ALLOCATED,
+	ROLE_BLOCK_FREE,
+	ROLE_BLOCK_UNTOUCHED,
+	ROLE_BLOCK_UNKNOWN,
+	ROLE_STRIP,
+	ROLE_BAR_USED,
+	ROLE_BAR_AVAIL,
+	ROLE_SPARK,
+	ROLE_CHANGED,		/* cells that changed since the last frame */
+	ROLE_CURSOR,
+	ROLE_WARN,		/* "exited", errors */
+	ROLE_HELP,
+};
+#define TUI_NROLES (ROLE_HELP + 1)
+
+/* Every state has its own glyph, in a Unicode set and an ASCII set. */
+enum tui_glyph {
+	GLYPH_POOL_FULL,
+	GLYPH_POOL_USED_HIGH,	/* fill >= 2/3 */
+	GLYPH_POOL_USED_MID,	/* fill >= 1/3 */
+	GLYPH_POOL_USED_LOW,
+	GLYPH_POOL_EMPTY,
+	GLYPH_POOL_UNTOUCHED,
+	GLYPH_POOL_INVALID,
+	GLYPH_BLOCK_ALLOCATED,
+	GLYPH_BLOCK_FREE,
+	GLYPH_BLOCK_UNTOUCHED,
+	GLYPH_BLOCK_UNKNOWN,	/* pool-level capture: position not known */
+	GLYPH_SHADE_0,		/* strip: nothing allocated ... */
+	GLYPH_SHADE_1,
+	GLYPH_SHADE_2,
+	GLYPH_SHADE_3,
+	GLYPH_SHADE_4,		/* ... all allocated */
+	GLYPH_SPARK_0,		/* sparkline, eight heights */
+	GLYPH_SPARK_7 = GLYPH_SPARK_0 + 7,
+	GLYPH_SPARK_NONE,	/* frame not scanned yet */
+	GLYPH_BAR_USED,
+	GLYPH_BAR_AVAIL,
+	GLYPH_VLINE,
+};
+#define TUI_NGLYPHS (GLYPH_VLINE + 1)
+
+enum tui_panel {
+	PANEL_HEADER,
+	PANEL_TOTALS,
+	PANEL_VIEW,
+	PANEL_TIMELINE,
+	PANEL_FOOTER,
+};
+#define TUI_NPANELS (PANEL_FOOTER + 1)
+
+#define TUI_MIN_COLS 40
+#define TUI_MIN_LINES 10
+
+struct tui_screen {
+	enum tui_theme	 theme;
+	int		 ascii;
+	int		 colors;	/* the terminal has colors and they are wanted */
+	int		 too_small;
+	int		 cols, lines;
+	WINDOW		*win[TUI_NPANELS];
+	WINDOW		*help;		/* overlay, NULL when hidden */
+};
+
+int	tui_screen_open(struct tui_screen *, const struct tui_options *, char **);
+/* Restores the terminal; safe to call twice and from the fatal hook. */
+void	tui_screen_close(void);
+void	tui_screen_theme(struct tui_screen *, enum tui_theme);
+/* (Re)creates the windows for the terminal's current size. */
+void	tui_screen_layout(struct tui_screen *, int help);
+void	tui_screen_layout_free(struct tui_screen *);
+/* The signal that asked to stop (SIGINT, SIGTERM), or 0. */
+int	tui_screen_signal(void);
+
+void	tui_role(WINDOW *, enum tui_role);
+void	tui_role_attr(WINDOW *, enum tui_role, attr_t);
+void	tui_glyph(WINDOW *, enum tui_glyph);
+/* Clears from the cursor to the end of the line in the current role. */
+void	tui_clrtoeol(WINDOW *);
+
+/* ---- keys ------------------------------------------------------------ */
+struct tui;
+
+#define TUI_KEY_REPLAY	0x1u	/* the key does something in replay */
+#define TUI_KEY_LIVE	0x2u	/* ... in live mode */
+#define TUI_KEY_BOTH	(TUI_KEY_REPLAY | TUI_KEY_LIVE)
+#define TUI_KEY_MAXCODES 4
+
+struct tui_key {
+	int		 codes[TUI_KEY_MAXCODES];	/* curses key codes, 0 ends */
+	const char	*label;		/* how help and man page name the key */
+	const char	*help;		/* one sentence */
+	const char	*hint;		/* short word for the footer, or NULL */
+	unsigned	 modes;
+	unsigned	(*action)(struct tui *, int);
+};
+
+extern const struct tui_key tui_keys[];
+extern const size_t tui_nkeys;
+const struct tui_key *tui_key_find(int);
+
+/* The actions (tui_actions.c): one per key, each returns TUI_DIRTY_* bits. */
+unsigned act_quit(struct tui *, int);
+unsigned act_help(struct tui *, int);
+unsigned act_move(struct tui *, int);
+unsigned act_enter(struct tui *, int);
+unsigned act_back(struct tui *, int);
+unsigned act_next_view(struct tui *, int);
+unsigned act_prev_view(struct tui *, int);
+unsigned act_play(struct tui *, int);
+unsigned act_step(struct tui *, int);
+unsigned act_speed(struct tui *, int);
+unsigned act_first(struct tui *, int);
+unsigned act_last(struct tui *, int);
+unsigned act_interval(struct tui *, int);
+unsigned act_theme(struct tui *, int);
+unsigned act_redraw(struct tui *, int);
+unsigned act_mouse(struct tui *, int);
+
+/* ---- frames ---------------------------------------------------------- */
+/* Pool fill is kept in 1/TUI_FILL_ONE units. */
+#define TUI_FILL_ONE 65536u
+
+struct tui_frame {
+	int		 refs;
+	struct heap	*heap;
+	struct heap_stats stats;
+	double		 t;		/* seconds since the first frame */
+	char		*label;
+	double		 util;		/* allocated bytes / arena bytes */
+
+	/* Pools numbered across all arenas in address order. */
+	size_t		 npools;
+	size_t		*arena_first;	/* [narenas + 1] */
+	uint32_t	 max_arena_pools;
+	uint64_t	*fill_prefix;	/* [npools + 1]: sum of fills before */
+	/* vs the frame shown before this one; NULL: nothing to compare */
+	uint32_t	*changed_prefix;	/* [npools + 1] */
+	size_t		 nchanged;
+};
+
+/* Takes ownership of heap. */
+struct tui_frame *tui_frame_new(struct heap *, double, const char *);
+struct tui_frame *tui_frame_ref(struct tui_frame *);
+void	tui_frame_unref(struct tui_frame *);
+/* Marks the pools of f that differ from prev (NULL: forget). */
+void	tui_frame_diff(struct tui_frame *, const struct tui_frame *);
+uint32_t tui_pool_fill(const struct heap *, const struct heap_pool *);
+/* Mean fill (0..TUI_FILL_ONE) and changed count over pools [s, e). */
+uint32_t tui_frame_fill(const struct tui_frame *, size_t, size_t);
+size_t	tui_frame_changed(const struct tui_frame *, size_t, size_t);
+/* The arena holding global pool g. */
+size_t	tui_frame_arena_of(const struct tui_frame *, size_t);
+/* The arena at address addr, or (size_t)-1. */
+size_t	tui_frame_find_arena(const struct tui_frame *, uint64_t);
+size_t	tui_frame_footprint(const struct tui_frame *);
+
+/* ---- timeline -------------------------------------------------------- */
+struct tui_timeline {
+	struct tui_feed	*feed;
+	int		 live;
+	size_t		 count;		/* frames available */
+	/* live: the history, oldest first, bounded in frames and bytes */
+	struct tui_frame **hist;
+	size_t		 hist_cap;
+	size_t		 hist_bytes;
+	size_t		 dropped;	/* frames dropped from the front */
+	double		 t0;		/* first capture, wall clock */
+	/* replay: utilisation per frame for the sparkline, < 0 if unknown */
+	double		*util;
+	size_t		 scan_next;	/* next frame to scan for util */
+};
+
+void	tui_timeline_init(struct tui_timeline *, struct tui_feed *);
+void	tui_timeline_free(struct tui_timeline *);
+double	tui_timeline_time(const struct tui_timeline *, size_t);
+const char *tui_timeline_label(const struct tui_timeline *, size_t);
+double	tui_timeline_util(const struct tui_timeline *, size_t);
+/* A reference to frame i (the caller unrefs), or NULL with *cause. */
+struct tui_frame *tui_timeline_get(struct tui_timeline *, size_t, char **);
+/* Live: adds a captured heap at the end (takes ownership); returns how
+ * many old frames were dropped from the front to stay within budget. */
+size_t	tui_timeline_append(struct tui_timeline *, struct heap *);
+/* Replay: scans one more frame's utilisation; 0 when all are known. */
+int	tui_timeline_scan(struct tui_timeline *);
+
+/* ---- the state ------------------------------------------------------- */
+enum tui_view {
+	VIEW_ARENAS,
+	VIEW_POOL,
+	VIEW_CLASSES,
+	VIEW_STRIP,
+};
+#define TUI_NVIEWS (VIEW_STRIP + 1)
+
+enum tui_move {
+	MOVE_UP,
+	MOVE_DOWN,
+	MOVE_LEFT,
+	MOVE_RIGHT,
+	MOVE_PGUP,
+	MOVE_PGDN,
+	MOVE_HOME,
+	MOVE_END,
+};
+
+struct tui {
+	struct tui_options	 opt;
+	struct tui_feed		*feed;
+	struct tui_screen	 scr;
+	struct tui_timeline	 tl;
+
+	struct tui_frame	*frame;		/* shown; never NULL in the loop */
+	size_t			 pos;		/* its index in the timeline */
+	int			 follow;	/* live: show each new capture */
+
+	enum tui_view		 view;
+	enum tui_view		 back;		/* where Esc goes */
+	int			 help;
+	int			 help_top;
+
+	/* cursors, kept as addresses so that they survive new frames */
+	uint64_t		 arena_addr;
+	size_t			 arena;		/* index in frame->heap->arenas */
+	uint32_t		 pool;
+	size_t			 arena_top;	/* first arena row shown */
+	uint32_t		 block;
+	unsigned		 klass;
+	unsigned		 class_top;
+	size_t			 strip_unit;	/* sixteenths of a pool, in
+						   address order */
+
+	/* time */
+	double			 interval;
+	int			 playing;	/* replay: playing; live: capturing */
+	int			 speed;		/* index into tui_speeds */
+	double			 next_tick;	/* next frame or capture */
+	double			 changed_until;
+	int			 exited;
+	double			 status_until;
+	char			*status;	/* one line shown in the timeline */
+	char			*messages;	/* printed after the screen closes */
+	int			 capture_errors;
+	char			*last_error;
+};
+
+extern const double tui_speeds[];
+extern const size_t tui_nspeeds;
+
+/* tui_loop.c */
+void	tui_status(struct tui *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	tui_message(struct tui *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+unsigned tui_show(struct tui *, size_t);
+unsigned tui_capture(struct tui *);
+unsigned tui_set_view(struct tui *, enum tui_view, enum tui_view);
+double	tui_frame_gap(const struct tui *, size_t);
+void	tui_draw_all(struct tui *);
+unsigned tui_select_pool(struct tui *, size_t, uint32_t);
+const struct heap_arena *tui_cur_arena(const struct tui *);
+const struct heap_pool *tui_cur_pool(const struct tui *);
+
+/* tui_panels.c */
+void	tui_draw_header(struct tui *, WINDOW *);
+void	tui_draw_totals(struct tui *, WINDOW *);
+void	tui_draw_timeline(struct tui *, WINDOW *);
+void	tui_draw_footer(struct tui *, WINDOW *);
+void	tui_draw_help(struct tui *, WINDOW *);
+void	tui_draw_too_small(struct tui *);
+int	tui_help_lines(int);
+void	tui_format_bytes(char *, size_t, uint64_t);
+void	tui_puts(WINDOW *, const char *);
+void	tui_printf(WINDOW *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* ---- views ----------------------------------------------------------- */
+struct tui_view_ops {
+	const char	*name;
+	void		(*draw)(struct tui *, WINDOW *);
+	unsigned	(*go)(struct tui *, enum tui_move);
+	unsigned	(*click)(struct tui *, int, int);
+	unsigned	(*enter)(struct tui *);
+};
+
+extern const struct tui_view_ops view_arenas_ops;
+extern const struct tui_view_ops view_pool_ops;
+extern const struct tui_view_ops view_classes_ops;
+extern const struct tui_view_ops view_strip_ops;
+const struct tui_view_ops *tui_view_ops(enum tui_view);
+
+/* Helpers the views share (tui_panels.c). */
+int	tui_view_rows(WINDOW *);
+enum tui_glyph tui_pool_glyph(enum pool_state, uint32_t);
+enum tui_role tui_pool_role(enum pool_state);
+enum tui_glyph tui_shade_glyph(uint32_t);
+
+#endif

@@ -1,0 +1,456 @@
+/*
+ * tui_loop: tui_run and the one loop.
+ *
+ * Each turn: the timeout follows from the state (the next capture or frame
+ * when playing, the end of a highlight or a status line, background scanning
+ * of a recording; otherwise wait for a key), getch waits once, the key or the
+ * tick says what changed, and only what changed is drawn, each window with
+ * wnoutrefresh and the terminal with one doupdate.
+ */
+#include "config.h"
+
+#include "tui_int.h"
+#include "util.h"
+
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HIGHLIGHT_SECS 1.0	/* how long changed cells stay highlighted */
+#define STATUS_SECS 3.0
+#define MAX_GAP_SECS 5.0	/* longer pauses in a recording are shortened */
+#define SCAN_REDRAW_EVERY 16	/* frames scanned per sparkline redraw */
+
+const double tui_speeds[] = { 0.25, 0.5, 1, 2, 4, 8, 16, 32 };
+const size_t tui_nspeeds = HV_ARRAY_LEN(tui_speeds);
+#define SPEED_1X 2
+
+static const struct tui_view_ops *const views[TUI_NVIEWS] = {
+	[VIEW_ARENAS] = &view_arenas_ops,
+	[VIEW_POOL] = &view_pool_ops,
+	[VIEW_CLASSES] = &view_classes_ops,
+	[VIEW_STRIP] = &view_strip_ops,
+};
+
+const struct tui_view_ops *
+tui_view_ops(enum tui_view v)
+{
+	return views[v];
+}
+
+/* ---- messages -------------------------------------------------------- */
+void
+tui_status(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(t->status);
+	va_start(ap, fmt);
+	if (vasprintf(&t->status, fmt, ap) < 0)
+		t->status = NULL;
+	va_end(ap);
+	t->status_until = util_monotonic() + STATUS_SECS;
+}
+
+/* Kept for stderr once the terminal is restored. */
+void
+tui_message(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *line, *all;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0) {
+		va_end(ap);
+		return;
+	}
+	va_end(ap);
+	all = xasprintf("%s%s\n", t->messages != NULL ? t->messages : "", line);
+	free(line);
+	free(t->messages);
+	t->messages = all;
+}
+
+/* ---- the shown frame and the cursors --------------------------------- */
+const struct heap_arena *
+tui_cur_arena(const struct tui *t)
+{
+	const struct heap *h = t->frame->heap;
+
+	return t->arena < h->narenas ? &h->arenas[t->arena] : NULL;
+}
+
+const struct heap_pool *
+tui_cur_pool(const struct tui *t)
+{
+	const struct heap_arena *a = tui_cur_arena(t);
+
+	return a != NULL && t->pool < a->npools ? &a->pools[t->pool] : NULL;
+}
+
+unsigned
+tui_select_pool(struct tui *t, size_t arena, uint32_t pool)
+{
+	const struct heap *h = t->frame->heap;
+
+	if (h->narenas == 0) {
+		t->arena = 0;
+		t->pool = 0;
+		return TUI_DIRTY_VIEW;
+	}
+	if (arena >= h->narenas)
+		arena = h->narenas - 1;
+	if (pool >= h->arenas[arena].npools)
+		pool = h->arenas[arena].npools > 0 ?
+		    h->arenas[arena].npools - 1 : 0;
+	if (arena != t->arena || pool != t->pool)
+		t->block = 0;
+	t->arena = arena;
+	t->arena_addr = h->arenas[arena].address;
+	t->pool = pool;
+	return TUI_DIRTY_VIEW;
+}
+
+/* Keeps the cursor on the same arena when it still exists. */
+static void
+cursors_follow(struct tui *t)
+{
+	size_t i = tui_frame_find_arena(t->frame, t->arena_addr);
+	uint32_t block = t->block;
+
+	tui_select_pool(t, i != (size_t)-1 ? i : t->arena, t->pool);
+	t->block = block;
+	if (t->strip_unit >= t->frame->npools * 16)
+		t->strip_unit = t->frame->npools > 0 ?
+		    t->frame->npools * 16 - 1 : 0;
+}
+
+unsigned
+tui_show(struct tui *t, size_t i)
+{
+	struct tui_frame *f;
+	char *cause = NULL;
+
+	f = tui_timeline_get(&t->tl, i, &cause);
+	if (f == NULL) {
+		tui_status(t, "frame %zu: %s", i + 1, cause);
+		free(cause);
+		return TUI_DIRTY_FOOTER;
+	}
+	tui_frame_diff(f, t->frame);
+	tui_frame_unref(t->frame);
+	t->frame = f;
+	t->pos = i;
+	t->changed_until = f->nchanged > 0 ?
+	    util_monotonic() + HIGHLIGHT_SECS : 0;
+	cursors_follow(t);
+	return TUI_DIRTY_FRAME | TUI_DIRTY_FOOTER;
+}
+
+/* ---- live captures --------------------------------------------------- */
+static unsigned
+capture_failed(struct tui *t, char *cause)
+{
+	const char *why = cause != NULL ? cause : "capture failed";
+
+	if (strstr(why, "exited") != NULL) {
+		t->exited = 1;
+		t->playing = 0;
+		tui_message(t, "heapview: %s", why);
+		tui_status(t, "%s; showing the last capture", why);
+	} else {
+		t->capture_errors++;
+		tui_status(t, "capture failed: %s", why);
+		free(t->last_error);
+		t->last_error = xstrdup(why);
+	}
+	free(cause);
+	return TUI_DIRTY_HEADER | TUI_DIRTY_TIMELINE | TUI_DIRTY_FOOTER;
+}
+
+/* The pool view wants block states; everything else needs only pools. */
+unsigned
+tui_capture(struct tui *t)
+{
+	enum heap_level level = t->view == VIEW_POOL ?
+	    HEAP_LEVEL_BLOCKS : HEAP_LEVEL_POOLS;
+	struct heap *h;
+	char *cause = NULL;
+	size_t dropped;
+
+	if (!t->feed->live || t->exited)
+		return 0;
+	h = t->feed->capture(t->feed->ctx, level, &cause);
+	if (h == NULL)
+		return capture_failed(t, cause);
+	dropped = tui_timeline_append(&t->tl, h);
+	t->pos = t->pos >= dropped ? t->pos - dropped : 0;
+	if (t->follow)
+		return tui_show(t, t->tl.count - 1);
+	return TUI_DIRTY_TIMELINE;
+}
+
+unsigned
+tui_set_view(struct tui *t, enum tui_view v, enum tui_view back)
+{
+	unsigned dirty = TUI_DIRTY_VIEW | TUI_DIRTY_HEADER | TUI_DIRTY_FOOTER;
+
+	t->back = back;
+	t->view = v;
+	if (v == VIEW_POOL && t->feed->live && t->follow && t->playing &&
+	    t->frame->heap->level != HEAP_LEVEL_BLOCKS) {
+		dirty |= tui_capture(t);
+		t->next_tick = util_monotonic() + t->interval;
+	}
+	return dirty;
+}
+
+/* ---- time ------------------------------------------------------------ */
+/* Seconds from frame i to the next at the current speed. */
+double
+tui_frame_gap(const struct tui *t, size_t i)
+{
+	double gap = tui_timeline_time(&t->tl, i + 1) -
+	    tui_timeline_time(&t->tl, i);
+
+	if (!(gap > 0))
+		gap = 0;
+	if (gap > MAX_GAP_SECS)
+		gap = MAX_GAP_SECS;
+	return gap / tui_speeds[t->speed];
+}
+
+static unsigned
+tick_play(struct tui *t, double now)
+{
+	unsigned dirty;
+
+	if (t->pos + 1 >= t->tl.count) {
+		t->playing = 0;
+		return TUI_DIRTY_HEADER | TUI_DIRTY_TIMELINE;
+	}
+	dirty = tui_show(t, t->pos + 1);
+	if (t->pos + 1 >= t->tl.count)
+		t->playing = 0;
+	else
+		t->next_tick = now + tui_frame_gap(t, t->pos);
+	return dirty | TUI_DIRTY_HEADER;
+}
+
+static unsigned
+tick(struct tui *t)
+{
+	double now = util_monotonic();
+	unsigned dirty = 0;
+	int n;
+
+	if (t->changed_until > 0 && now >= t->changed_until) {
+		t->changed_until = 0;
+		dirty |= TUI_DIRTY_VIEW;
+	}
+	if (t->status != NULL && now >= t->status_until) {
+		free(t->status);
+		t->status = NULL;
+		dirty |= TUI_DIRTY_FOOTER;
+	}
+	if (t->playing && now >= t->next_tick) {
+		if (t->feed->live) {
+			dirty |= tui_capture(t);
+			t->next_tick = HV_MAX(t->next_tick + t->interval, now);
+		} else
+			dirty |= tick_play(t, now);
+	}
+	for (n = 0; n < SCAN_REDRAW_EVERY && tui_timeline_scan(&t->tl); n++)
+		dirty |= TUI_DIRTY_TIMELINE;
+	return dirty;
+}
+
+static int
+wait_ms(const struct tui *t)
+{
+	double now = util_monotonic(), deadline = INFINITY, ms;
+
+	if (!t->tl.live && t->tl.scan_next < t->tl.count)
+		return 0;
+	if (t->playing)
+		deadline = t->next_tick;
+	if (t->changed_until > 0)
+		deadline = HV_MIN(deadline, t->changed_until);
+	if (t->status != NULL)
+		deadline = HV_MIN(deadline, t->status_until);
+	if (isinf(deadline))
+		return -1;
+	ms = ceil((deadline - now) * 1000);
+	return ms <= 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* ---- drawing --------------------------------------------------------- */
+typedef void (*panel_draw)(struct tui *, WINDOW *);
+
+static void
+draw_panel(struct tui *t, enum tui_panel p, panel_draw fn)
+{
+	WINDOW *w = t->scr.win[p];
+
+	werase(w);
+	fn(t, w);
+	wnoutrefresh(w);
+}
+
+static void
+draw_view(struct tui *t, WINDOW *w)
+{
+	views[t->view]->draw(t, w);
+}
+
+static void
+draw(struct tui *t, unsigned dirty)
+{
+	if (t->scr.too_small) {
+		if (dirty != 0)
+			tui_draw_too_small(t);
+		doupdate();
+		return;
+	}
+	if (dirty & TUI_DIRTY_HEADER)
+		draw_panel(t, PANEL_HEADER, tui_draw_header);
+	if (dirty & TUI_DIRTY_TOTALS)
+		draw_panel(t, PANEL_TOTALS, tui_draw_totals);
+	if (dirty & TUI_DIRTY_VIEW)
+		draw_panel(t, PANEL_VIEW, draw_view);
+	if (dirty & TUI_DIRTY_TIMELINE)
+		draw_panel(t, PANEL_TIMELINE, tui_draw_timeline);
+	if (dirty & TUI_DIRTY_FOOTER)
+		draw_panel(t, PANEL_FOOTER, tui_draw_footer);
+	/* the overlay lies on the view: it goes out after it */
+	if (t->scr.help != NULL && (dirty & (TUI_DIRTY_VIEW | TUI_DIRTY_HELP))) {
+		werase(t->scr.help);
+		tui_draw_help(t, t->scr.help);
+		wnoutrefresh(t->scr.help);
+	}
+	doupdate();
+}
+
+/* Draws everything once, as the loop does after a resize; the benchmark
+ * counts the instructions of this function. */
+void
+tui_draw_all(struct tui *t)
+{
+	draw(t, TUI_DIRTY_ALL);
+}
+
+/* ---- the loop -------------------------------------------------------- */
+static unsigned
+handle_key(struct tui *t, int ch)
+{
+	const struct tui_key *k = tui_key_find(ch);
+
+	if (k == NULL)
+		return 0;
+	return k->action(t, ch);
+}
+
+static int
+loop(struct tui *t)
+{
+	unsigned dirty = TUI_DIRTY_LAYOUT | TUI_DIRTY_ALL;
+	int ch;
+
+	for (;;) {
+		if (dirty & TUI_DIRTY_LAYOUT) {
+			tui_screen_layout(&t->scr, t->help);
+			dirty |= TUI_DIRTY_ALL;
+		}
+		draw(t, dirty);
+		dirty = 0;
+		timeout(wait_ms(t));
+		ch = getch();
+		if (tui_screen_signal() != 0)
+			return tui_screen_signal();
+		if (ch == KEY_RESIZE)
+			dirty |= TUI_DIRTY_LAYOUT;
+		else if (ch != ERR)
+			dirty |= handle_key(t, ch);
+		if (dirty & TUI_QUIT)
+			return 0;
+		dirty |= tick(t);
+	}
+}
+
+/* ---- setup ----------------------------------------------------------- */
+static int
+first_frame(struct tui *t, char **cause)
+{
+	struct heap *h;
+
+	if (!t->feed->live) {
+		if (t->tl.count == 0)
+			return util_cause(cause, "%s: no frames",
+			    t->feed->title != NULL ? t->feed->title : "file");
+		t->frame = tui_timeline_get(&t->tl, 0, cause);
+		return t->frame != NULL ? 0 : -1;
+	}
+	h = t->feed->capture(t->feed->ctx, HEAP_LEVEL_POOLS, cause);
+	if (h == NULL)
+		return -1;
+	tui_timeline_append(&t->tl, h);
+	t->frame = tui_timeline_get(&t->tl, 0, cause);
+	return 0;
+}
+
+static void
+tui_free(struct tui *t)
+{
+	tui_frame_unref(t->frame);
+	tui_timeline_free(&t->tl);
+	free(t->status);
+	free(t->messages);
+	free(t->last_error);
+}
+
+static void
+report(struct tui *t)
+{
+	if (t->capture_errors > 0)
+		tui_message(t, "heapview: %d captures failed; the last: %s",
+		    t->capture_errors, t->last_error);
+	if (t->messages != NULL)
+		fputs(t->messages, stderr);
+}
+
+int
+tui_run(const struct tui_options *o, struct tui_feed *feed, char **cause)
+{
+	struct tui t;
+	int sig;
+
+	memset(&t, 0, sizeof t);
+	t.opt = *o;
+	t.feed = feed;
+	t.interval = o->interval > 0 ? o->interval : 0.5;
+	t.speed = SPEED_1X;
+	t.follow = 1;
+	t.view = t.back = VIEW_ARENAS;
+	tui_timeline_init(&t.tl, feed);
+	if (first_frame(&t, cause) != 0 ||
+	    tui_screen_open(&t.scr, o, cause) != 0) {
+		tui_free(&t);
+		return -1;
+	}
+	cursors_follow(&t);
+	t.playing = feed->live;
+	t.next_tick = util_monotonic() + t.interval;
+	sig = loop(&t);
+	tui_screen_layout_free(&t.scr);
+	tui_screen_close();
+	report(&t);
+	tui_free(&t);
+	if (sig != 0) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	return 0;
+}

@@ -1,0 +1,385 @@
+/*
+ * tui_screen: the only place that sets the terminal up and puts it back.
+ *
+ * The terminal is restored by tui_screen_close(), which atexit, the fatal
+ * hook and tui_run all call (it does nothing the second time).  SIGINT and
+ * SIGTERM only set a flag: the loop sees it when getch returns, leaves, and
+ * re-raises the signal once the terminal is back.
+ */
+#include "config.h"
+
+#include "tui_int.h"
+#include "util.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static SCREEN *screen;
+static int screen_active;
+static volatile sig_atomic_t screen_signal;
+
+/* ---- themes ---------------------------------------------------------- */
+#define PAPER	(-2)	/* the slides' white: bright white when there is one */
+#define INK	COLOR_BLACK
+#define DFLT	(-1)
+
+struct tui_look {
+	short	fg, bg;
+	attr_t	attr;
+};
+
+static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
+	[TUI_THEME_COLOR] = {
+		[ROLE_NORMAL] =		{ DFLT, DFLT, A_NORMAL },
+		[ROLE_TITLE] =		{ COLOR_WHITE, COLOR_BLUE, A_BOLD },
+		[ROLE_BAR] =		{ COLOR_BLACK, COLOR_CYAN, A_NORMAL },
+		[ROLE_KEY] =		{ COLOR_BLACK, COLOR_CYAN, A_BOLD },
+		[ROLE_DIM] =		{ COLOR_CYAN, DFLT, A_NORMAL },
+		[ROLE_VALUE] =		{ DFLT, DFLT, A_BOLD },
+		[ROLE_POOL_FULL] =	{ COLOR_RED, DFLT, A_NORMAL },
+		[ROLE_POOL_USED] =	{ COLOR_YELLOW, DFLT, A_NORMAL },
+		[ROLE_POOL_EMPTY] =	{ COLOR_GREEN, DFLT, A_NORMAL },
+		[ROLE_POOL_UNTOUCHED] =	{ COLOR_BLUE, DFLT, A_NORMAL },
+		[ROLE_POOL_INVALID] =	{ COLOR_MAGENTA, DFLT, A_BOLD },
+		[ROLE_BLOCK_ALLOCATED] = { COLOR_RED, DFLT, A_NORMAL },
+		[ROLE_BLOCK_FREE] =	{ COLOR_GREEN, DFLT, A_NORMAL },
+		[ROLE_BLOCK_UNTOUCHED] = { COLOR_BLUE, DFLT, A_NORMAL },
+		[ROLE_BLOCK_UNKNOWN] =	{ COLOR_MAGENTA, DFLT, A_NORMAL },
+		[ROLE_STRIP] =		{ DFLT, DFLT, A_NORMAL },
+		[ROLE_BAR_USED] =	{ COLOR_RED, DFLT, A_NORMAL },
+		[ROLE_BAR_AVAIL] =	{ COLOR_GREEN, DFLT, A_NORMAL },
+		[ROLE_SPARK] =		{ COLOR_CYAN, DFLT, A_NORMAL },
+		[ROLE_CHANGED] =	{ COLOR_WHITE, COLOR_MAGENTA, A_BOLD },
+		[ROLE_CURSOR] =		{ COLOR_CYAN, COLOR_BLUE, A_BOLD },
+		[ROLE_WARN] =		{ COLOR_RED, DFLT, A_BOLD },
+		[ROLE_HELP] =		{ DFLT, DFLT, A_NORMAL },
+	},
+	[TUI_THEME_MONO] = {
+		[ROLE_NORMAL] =		{ DFLT, DFLT, A_NORMAL },
+		[ROLE_TITLE] =		{ DFLT, DFLT, A_REVERSE | A_BOLD },
+		[ROLE_BAR] =		{ DFLT, DFLT, A_REVERSE },
+		[ROLE_KEY] =		{ DFLT, DFLT, A_REVERSE | A_BOLD },
+		[ROLE_DIM] =		{ DFLT, DFLT, A_DIM },
+		[ROLE_VALUE] =		{ DFLT, DFLT, A_BOLD },
+		[ROLE_POOL_FULL] =	{ DFLT, DFLT, A_NORMAL },
+		[ROLE_POOL_USED] =	{ DFLT, DFLT, A_NORMAL },
+		[ROLE_POOL_EMPTY] =	{ DFLT, DFLT, A_NORMAL },
+		[ROLE_POOL_UNTOUCHED] =	{ DFLT, DFLT, A_DIM },
+		[ROLE_POOL_INVALID] =	{ DFLT, DFLT, A_BOLD },
+		[ROLE_BLOCK_ALLOCATED] = { DFLT, DFLT, A_NORMAL },
+		[ROLE_BLOCK_FREE] =	{ DFLT, DFLT, A_NORMAL },
+		[ROLE_BLOCK_UNTOUCHED] = { DFLT, DFLT, A_DIM },
+		[ROLE_BLOCK_UNKNOWN] =	{ DFLT, DFLT, A_BOLD },
+		[ROLE_STRIP] =		{ DFLT, DFLT, A_NORMAL },
+		[ROLE_BAR_USED] =	{ DFLT, DFLT, A_NORMAL },
+		[ROLE_BAR_AVAIL] =	{ DFLT, DFLT, A_DIM },
+		[ROLE_SPARK] =		{ DFLT, DFLT, A_NORMAL },
+		[ROLE_CHANGED] =	{ DFLT, DFLT, A_BOLD | A_UNDERLINE },
+		[ROLE_CURSOR] =		{ DFLT, DFLT, A_REVERSE },
+		[ROLE_WARN] =		{ DFLT, DFLT, A_BOLD | A_REVERSE },
+		[ROLE_HELP] =		{ DFLT, DFLT, A_NORMAL },
+	},
+	/* The talk's diagrams: black ink on white paper, nothing else but a
+	 * brief red for what just changed. */
+	[TUI_THEME_SLIDES] = {
+		[ROLE_NORMAL] =		{ INK, PAPER, A_NORMAL },
+		[ROLE_TITLE] =		{ PAPER, INK, A_BOLD },
+		[ROLE_BAR] =		{ PAPER, INK, A_NORMAL },
+		[ROLE_KEY] =		{ PAPER, INK, A_BOLD },
+		[ROLE_DIM] =		{ INK, PAPER, A_NORMAL },
+		[ROLE_VALUE] =		{ INK, PAPER, A_BOLD },
+		[ROLE_POOL_FULL] =	{ INK, PAPER, A_NORMAL },
+		[ROLE_POOL_USED] =	{ INK, PAPER, A_NORMAL },
+		[ROLE_POOL_EMPTY] =	{ INK, PAPER, A_NORMAL },
+		[ROLE_POOL_UNTOUCHED] =	{ INK, PAPER, A_NORMAL },
+		[ROLE_POOL_INVALID] =	{ INK, PAPER, A_BOLD },
+		[ROLE_BLOCK_ALLOCATED] = { INK, PAPER, A_NORMAL },
+		[ROLE_BLOCK_FREE] =	{ INK, PAPER, A_NORMAL },
+		[ROLE_BLOCK_UNTOUCHED] = { INK, PAPER, A_NORMAL },
+		[ROLE_BLOCK_UNKNOWN] =	{ INK, PAPER, A_NORMAL },
+		[ROLE_STRIP] =		{ INK, PAPER, A_NORMAL },
+		[ROLE_BAR_USED] =	{ INK, PAPER, A_NORMAL },
+		[ROLE_BAR_AVAIL] =	{ INK, PAPER, A_NORMAL },
+		[ROLE_SPARK] =		{ INK, PAPER, A_NORMAL },
+		[ROLE_CHANGED] =	{ COLOR_RED, PAPER, A_NORMAL },
+		[ROLE_CURSOR] =		{ INK, PAPER, A_REVERSE },
+		[ROLE_WARN] =		{ INK, PAPER, A_BOLD | A_REVERSE },
+		[ROLE_HELP] =		{ INK, PAPER, A_NORMAL },
+	},
+};
+
+/* What tui_role() applies: resolved once per theme change. */
+static attr_t role_attr[TUI_NROLES];
+static short role_pair[TUI_NROLES];
+
+/* ---- glyphs ---------------------------------------------------------- */
+static const wchar_t glyphs_unicode[TUI_NGLYPHS] = {
+	[GLYPH_POOL_FULL] = L'\u2588',		/* full block */
+	[GLYPH_POOL_USED_HIGH] = L'\u2593',	/* dark shade */
+	[GLYPH_POOL_USED_MID] = L'\u2592',	/* medium shade */
+	[GLYPH_POOL_USED_LOW] = L'\u2591',	/* light shade */
+	[GLYPH_POOL_EMPTY] = L'\u25cb',		/* white circle */
+	[GLYPH_POOL_UNTOUCHED] = L'\u00b7',	/* middle dot */
+	[GLYPH_POOL_INVALID] = L'\u00d7',	/* multiplication sign */
+	[GLYPH_BLOCK_ALLOCATED] = L'\u2588',
+	[GLYPH_BLOCK_FREE] = L'\u25cb',
+	[GLYPH_BLOCK_UNTOUCHED] = L'\u00b7',
+	[GLYPH_BLOCK_UNKNOWN] = L'?',
+	[GLYPH_SHADE_0] = L' ',
+	[GLYPH_SHADE_1] = L'\u2591',
+	[GLYPH_SHADE_2] = L'\u2592',
+	[GLYPH_SHADE_3] = L'\u2593',
+	[GLYPH_SHADE_4] = L'\u2588',
+	[GLYPH_SPARK_0] = L'\u2581', L'\u2582', L'\u2583', L'\u2584',
+	    L'\u2585', L'\u2586', L'\u2587', L'\u2588',
+	[GLYPH_SPARK_NONE] = L' ',
+	[GLYPH_BAR_USED] = L'\u2588',
+	[GLYPH_BAR_AVAIL] = L'\u2591',
+	[GLYPH_VLINE] = L'\u2502',
+};
+
+static const wchar_t glyphs_ascii[TUI_NGLYPHS] = {
+	[GLYPH_POOL_FULL] = L'#',
+	[GLYPH_POOL_USED_HIGH] = L'=',
+	[GLYPH_POOL_USED_MID] = L'+',
+	[GLYPH_POOL_USED_LOW] = L'-',
+	[GLYPH_POOL_EMPTY] = L'o',
+	[GLYPH_POOL_UNTOUCHED] = L'.',
+	[GLYPH_POOL_INVALID] = L'X',
+	[GLYPH_BLOCK_ALLOCATED] = L'#',
+	[GLYPH_BLOCK_FREE] = L'o',
+	[GLYPH_BLOCK_UNTOUCHED] = L'.',
+	[GLYPH_BLOCK_UNKNOWN] = L'?',
+	[GLYPH_SHADE_0] = L' ',
+	[GLYPH_SHADE_1] = L'.',
+	[GLYPH_SHADE_2] = L':',
+	[GLYPH_SHADE_3] = L'=',
+	[GLYPH_SHADE_4] = L'#',
+	[GLYPH_SPARK_0] = L'_', L'.', L',', L'-', L'~', L'=', L'*', L'#',
+	[GLYPH_SPARK_NONE] = L' ',
+	[GLYPH_BAR_USED] = L'#',
+	[GLYPH_BAR_AVAIL] = L'-',
+	[GLYPH_VLINE] = L'|',
+};
+
+static cchar_t glyph_cc[TUI_NGLYPHS];
+
+static void
+glyphs_load(int ascii)
+{
+	const wchar_t *set = ascii ? glyphs_ascii : glyphs_unicode;
+	wchar_t wc[2] = { 0, 0 };
+	size_t i;
+
+	for (i = 0; i < TUI_NGLYPHS; i++) {
+		wc[0] = set[i];
+		setcchar(&glyph_cc[i], wc, A_NORMAL, 0, NULL);
+	}
+}
+
+void
+tui_glyph(WINDOW *w, enum tui_glyph g)
+{
+	wadd_wch(w, &glyph_cc[g]);
+}
+
+void
+tui_role(WINDOW *w, enum tui_role r)
+{
+	wattr_set(w, role_attr[r], role_pair[r], NULL);
+}
+
+void
+tui_role_attr(WINDOW *w, enum tui_role r, attr_t extra)
+{
+	wattr_set(w, role_attr[r] | extra, role_pair[r], NULL);
+}
+
+void
+tui_clrtoeol(WINDOW *w)
+{
+	int y, x, maxx;
+
+	getyx(w, y, x);
+	maxx = getmaxx(w);
+	for (; x < maxx; x++)
+		mvwaddch(w, y, x, ' ');
+}
+
+static short
+resolve(short c, short paper)
+{
+	return c == PAPER ? paper : c;
+}
+
+void
+tui_screen_theme(struct tui_screen *s, enum tui_theme theme)
+{
+	short paper = COLORS >= 16 ? 15 : COLOR_WHITE;
+	int r;
+
+	if (!s->colors)
+		theme = TUI_THEME_MONO;
+	s->theme = theme;
+	for (r = 0; r < TUI_NROLES; r++) {
+		const struct tui_look *l = &looks[theme][r];
+
+		role_attr[r] = l->attr;
+		role_pair[r] = 0;
+		if (theme == TUI_THEME_MONO)
+			continue;
+		init_pair((short)(r + 1), resolve(l->fg, paper),
+		    resolve(l->bg, paper));
+		role_pair[r] = (short)(r + 1);
+	}
+}
+
+/* ---- windows --------------------------------------------------------- */
+void
+tui_screen_layout_free(struct tui_screen *s)
+{
+	int i;
+
+	for (i = 0; i < TUI_NPANELS; i++) {
+		if (s->win[i] != NULL)
+			delwin(s->win[i]);
+		s->win[i] = NULL;
+	}
+	if (s->help != NULL)
+		delwin(s->help);
+	s->help = NULL;
+}
+
+static WINDOW *
+window_new(struct tui_screen *s, int h, int w, int y, int x)
+{
+	WINDOW *win = newwin(h, w, y, x);
+
+	if (win == NULL)
+		util_fatal("cannot create a %dx%d window", w, h);
+	wbkgdset(win, (chtype)' ' | COLOR_PAIR(role_pair[ROLE_NORMAL]) |
+	    role_attr[ROLE_NORMAL]);
+	(void)s;
+	return win;
+}
+
+/* Header and totals on top, timeline and footer at the bottom, the view in
+ * between; the help overlay covers the view. */
+void
+tui_screen_layout(struct tui_screen *s, int help)
+{
+	int view_h, help_h, help_w;
+
+	tui_screen_layout_free(s);
+	s->cols = COLS;
+	s->lines = LINES;
+	s->too_small = COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES;
+	/* stdscr is never drawn on; this keeps getch from repainting it. */
+	wnoutrefresh(stdscr);
+	if (s->too_small)
+		return;
+	view_h = LINES - 4;
+	s->win[PANEL_HEADER] = window_new(s, 1, COLS, 0, 0);
+	s->win[PANEL_TOTALS] = window_new(s, 1, COLS, 1, 0);
+	s->win[PANEL_VIEW] = window_new(s, view_h, COLS, 2, 0);
+	s->win[PANEL_TIMELINE] = window_new(s, 1, COLS, LINES - 2, 0);
+	s->win[PANEL_FOOTER] = window_new(s, 1, COLS, LINES - 1, 0);
+	if (help) {
+		help_w = HV_MIN(COLS, 76);
+		help_h = HV_MIN(view_h, tui_help_lines(help_w) + 2);
+		s->help = window_new(s, help_h, help_w, 2 + (view_h - help_h) / 2,
+		    (COLS - help_w) / 2);
+	}
+}
+
+/* ---- setup and teardown ---------------------------------------------- */
+static void
+on_signal(int sig)
+{
+	screen_signal = sig;
+}
+
+int
+tui_screen_signal(void)
+{
+	return screen_signal;
+}
+
+static void
+signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: getch must return so that the loop sees the flag */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void
+tui_screen_close(void)
+{
+	if (!screen_active)
+		return;
+	screen_active = 0;
+	endwin();
+	fflush(stdout);
+	delscreen(screen);
+	screen = NULL;
+}
+
+static int
+locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+int
+tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
+{
+	static int registered;
+	const char *term = getenv("TERM");
+
+	memset(s, 0, sizeof *s);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return util_cause(cause, "the map needs a terminal; "
+		    "--stats or --dump write text instead");
+	setlocale(LC_ALL, "");
+	s->ascii = o->ascii || !locale_is_utf8();
+	screen = newterm(NULL, stdout, stdin);
+	if (screen == NULL)
+		return util_cause(cause, "cannot use the terminal (TERM=%s)",
+		    term != NULL ? term : "unset");
+	screen_active = 1;
+	if (!registered) {
+		atexit(tui_screen_close);
+		registered = 1;
+	}
+	util_set_fatal_hook(tui_screen_close);
+	signals_install();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
+	mouseinterval(0);
+	s->colors = !o->no_color && has_colors();
+	if (s->colors) {
+		start_color();
+		use_default_colors();
+	}
+	glyphs_load(s->ascii);
+	tui_screen_theme(s, o->no_color ? TUI_THEME_MONO : o->theme);
+	return 0;
+}

@@ -1,0 +1,241 @@
+/*
+ * view_arenas: the arena map.  One row per arena in address order, one cell
+ * per pool; when the row has fewer columns than the arena has pools, each
+ * cell stands for k pools and the title says so.  Only the rows on screen
+ * are visited, and each of them reads at most one arena's pools: the cost
+ * is the screen's, whatever the number of arenas.
+ *
+ *   line 0          title, cell size, legend
+ *   lines 1..h-2    arenas from arena_top
+ *   line h-1        what the cursor is on
+ */
+#include "config.h"
+
+#include "tui_int.h"
+#include "util.h"
+
+#include <inttypes.h>
+
+struct geom {
+	int		label_w;	/* columns before the first cell */
+	int		addr;		/* the label shows the address */
+	uint32_t	k;		/* pools per cell */
+	uint32_t	ncells;
+	int		rows;		/* arena rows on screen */
+};
+
+static void
+geom(const struct tui *t, WINDOW *w, struct geom *g)
+{
+	uint32_t maxp = HV_MAX(t->frame->max_arena_pools, 1);
+	int cols = getmaxx(w), room;
+
+	g->rows = HV_MAX(getmaxy(w) - 2, 1);
+	g->label_w = 6;		/* "12345 " */
+	g->addr = cols - g->label_w - 15 - 1 >= (int)maxp;
+	if (g->addr)
+		g->label_w += 15;	/* "0x7f0123456789 " */
+	room = HV_MAX(cols - g->label_w - 1, 1);
+	g->k = (maxp + (uint32_t)room - 1) / (uint32_t)room;
+	g->ncells = (maxp + g->k - 1) / g->k;
+}
+
+/* Keeps the cursor's arena on screen. */
+static void
+scroll_to_cursor(struct tui *t, const struct geom *g)
+{
+	if (t->arena < t->arena_top)
+		t->arena_top = t->arena;
+	else if (t->arena >= t->arena_top + (size_t)g->rows)
+		t->arena_top = t->arena - (size_t)g->rows + 1;
+	if (t->arena_top >= t->frame->heap->narenas)
+		t->arena_top = 0;
+}
+
+/* The state a cell of k pools shows: invalid wins, then all-full, all-
+ * untouched, nothing in use (empty), else used shaded by the mean fill. */
+static enum pool_state
+cell_state(const struct heap_arena *a, uint32_t s, uint32_t e)
+{
+	unsigned n[POOL_NSTATES] = { 0 };
+	uint32_t p;
+
+	if (e - s == 1)
+		return a->pools[s].state < POOL_NSTATES ? a->pools[s].state :
+		    POOL_INVALID;
+	for (p = s; p < e; p++)
+		n[a->pools[p].state < POOL_NSTATES ?
+		    a->pools[p].state : POOL_INVALID]++;
+	if (n[POOL_INVALID] > 0)
+		return POOL_INVALID;
+	if (n[POOL_FULL] == e - s)
+		return POOL_FULL;
+	if (n[POOL_UNTOUCHED] == e - s)
+		return POOL_UNTOUCHED;
+	if (n[POOL_FULL] + n[POOL_USED] == 0)
+		return POOL_EMPTY;
+	return POOL_USED;
+}
+
+static void
+draw_label(WINDOW *w, const struct geom *g, const struct heap_arena *a)
+{
+	tui_role(w, ROLE_DIM);
+	tui_printf(w, "%5" PRIu32 " ", a->index);
+	if (g->addr)
+		tui_printf(w, "0x%012" PRIx64 " ", a->address);
+}
+
+static void
+draw_row(struct tui *t, WINDOW *w, const struct geom *g, size_t ai)
+{
+	const struct tui_frame *f = t->frame;
+	const struct heap_arena *a = &f->heap->arenas[ai];
+	size_t first = f->arena_first[ai];
+	int highlight = t->changed_until > 0;
+	enum pool_state st;
+	uint32_t c, s, e;
+
+	draw_label(w, g, a);
+	for (c = 0; c < g->ncells; c++) {
+		s = c * g->k;
+		if (s >= a->npools)
+			break;
+		e = HV_MIN(s + g->k, a->npools);
+		st = cell_state(a, s, e);
+		if (ai == t->arena && t->pool >= s && t->pool < e)
+			tui_role(w, ROLE_CURSOR);
+		else if (highlight && tui_frame_changed(f, first + s, first + e))
+			tui_role(w, ROLE_CHANGED);
+		else
+			tui_role(w, tui_pool_role(st));
+		tui_glyph(w, tui_pool_glyph(st,
+		    tui_frame_fill(f, first + s, first + e)));
+	}
+}
+
+static void
+draw_title(struct tui *t, WINDOW *w, const struct geom *g)
+{
+	const struct heap *h = t->frame->heap;
+	char cell[32];
+
+	tui_format_bytes(cell, sizeof cell, (uint64_t)g->k * h->layout.pool_size);
+	wmove(w, 0, 1);
+	tui_role(w, ROLE_VALUE);
+	tui_puts(w, "arena map");
+	tui_role(w, ROLE_NORMAL);
+	tui_printf(w, "  %zu arenas, %zu pools  1 cell = %" PRIu32 " pool%s (%s)",
+	    h->narenas, t->frame->npools, g->k, g->k > 1 ? "s" : "", cell);
+	if (t->changed_until > 0 && t->frame->nchanged > 0)
+		tui_printf(w, "  %zu changed", t->frame->nchanged);
+}
+
+static void
+draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
+{
+	const struct heap *h = t->frame->heap;
+	const struct heap_arena *a = tui_cur_arena(t);
+	const struct heap_pool *p = tui_cur_pool(t);
+
+	wmove(w, getmaxy(w) - 1, 1);
+	tui_role(w, ROLE_NORMAL);
+	if (a == NULL || p == NULL) {
+		tui_puts(w, "no arenas");
+		return;
+	}
+	tui_printf(w, "arena %" PRIu32 " (%" PRIu32 " of %" PRIu32
+	    " pools free)  pool %" PRIu32 " at 0x%" PRIx64 ": %s",
+	    a->index, a->nfreepools, a->ntotalpools, t->pool,
+	    heap_pool_address(h, a, t->pool), heap_pool_state_name(p->state));
+	if (p->state == POOL_FULL || p->state == POOL_USED)
+		tui_printf(w, ", %" PRIu32 "-byte blocks, %u of %" PRIu32,
+		    heap_block_size(&h->layout, p->szidx), p->count,
+		    heap_blocks_per_pool(&h->layout, p->szidx));
+	if (g->k > 1)
+		tui_printf(w, "  (cell: pools %" PRIu32 "-%" PRIu32 ")",
+		    t->pool / g->k * g->k,
+		    HV_MIN(t->pool / g->k * g->k + g->k, a->npools) - 1);
+}
+
+static void
+draw(struct tui *t, WINDOW *w)
+{
+	const struct heap *h = t->frame->heap;
+	struct geom g;
+	size_t ai;
+	int r;
+
+	geom(t, w, &g);
+	scroll_to_cursor(t, &g);
+	draw_title(t, w, &g);
+	for (r = 0; r < g.rows; r++) {
+		ai = t->arena_top + (size_t)r;
+		if (ai >= h->narenas)
+			break;
+		wmove(w, r + 1, 0);
+		draw_row(t, w, &g, ai);
+	}
+	draw_cursor_line(t, w, &g);
+}
+
+static unsigned
+go(struct tui *t, enum tui_move m)
+{
+	const struct heap *h = t->frame->heap;
+	size_t a = t->arena, last;
+	uint32_t p = t->pool;
+	struct geom g;
+
+	if (h->narenas == 0)
+		return 0;
+	geom(t, t->scr.win[PANEL_VIEW], &g);
+	last = h->narenas - 1;
+	switch (m) {
+	case MOVE_UP: a = a > 0 ? a - 1 : 0; break;
+	case MOVE_DOWN: a = HV_MIN(a + 1, last); break;
+	case MOVE_LEFT: p = p >= g.k ? p - g.k : 0; break;
+	case MOVE_RIGHT: p = p / g.k * g.k + g.k; break;
+	case MOVE_PGUP: a = a > (size_t)g.rows ? a - (size_t)g.rows : 0; break;
+	case MOVE_PGDN: a = HV_MIN(a + (size_t)g.rows, last); break;
+	case MOVE_HOME: a = 0; p = 0; break;
+	case MOVE_END: a = last; break;
+	}
+	if (p >= h->arenas[a].npools)
+		p = t->pool;
+	return tui_select_pool(t, a, p);
+}
+
+static unsigned
+click(struct tui *t, int y, int x)
+{
+	const struct heap *h = t->frame->heap;
+	struct geom g;
+	size_t a;
+	uint32_t c;
+
+	geom(t, t->scr.win[PANEL_VIEW], &g);
+	if (y < 1 || y > g.rows || x < g.label_w)
+		return 0;
+	a = t->arena_top + (size_t)(y - 1);
+	c = (uint32_t)(x - g.label_w);
+	if (a >= h->narenas || c >= g.ncells || c * g.k >= h->arenas[a].npools)
+		return 0;
+	return tui_select_pool(t, a, c * g.k);
+}
+
+static unsigned
+enter(struct tui *t)
+{
+	if (tui_cur_pool(t) == NULL)
+		return 0;
+	return tui_set_view(t, VIEW_POOL, VIEW_ARENAS);
+}
+
+const struct tui_view_ops view_arenas_ops = {
+	.name = "arena map",
+	.draw = draw,
+	.go = go,
+	.click = click,
+	.enter = enter,
+};

@@ -1,0 +1,211 @@
+/*
+ * view_classes: the size-class table of sys._debugmallocstats(), with a bar
+ * per class: bytes in allocated blocks against bytes in available blocks,
+ * all bars on one scale.  The numbers come from the frame's heap_stats,
+ * computed once when the frame arrived; drawing costs the classes shown.
+ *
+ *   line 0          threshold and number of classes
+ *   line 1          column heads
+ *   lines 2..h-2    the classes that have pools, from class_top
+ *   line h-1        the class under the cursor
+ */
+#include "config.h"
+
+#include "tui_int.h"
+#include "util.h"
+
+#include <inttypes.h>
+
+#define TABLE_W 54	/* the columns of _debugmallocstats */
+
+/* The classes listed: those with pools, as _debugmallocstats lists them. */
+static unsigned
+listed(const struct heap_stats *st, unsigned *out)
+{
+	unsigned c, n = 0;
+
+	for (c = 0; c < st->nclasses; c++)
+		if (st->pools[c] > 0)
+			out[n++] = c;
+	return n;
+}
+
+/* The row of the cursor: its class, or the first listed one after it. */
+static unsigned
+cursor_row(const struct tui *t, const unsigned *cls, unsigned n)
+{
+	unsigned r;
+
+	for (r = 0; r < n; r++)
+		if (cls[r] >= t->klass)
+			return r;
+	return n > 0 ? n - 1 : 0;
+}
+
+static void
+draw_bar(WINDOW *w, const struct heap_stats *st, unsigned c, uint64_t size,
+    uint64_t max, int width)
+{
+	uint64_t used = st->in_use[c] * size, avail = st->avail[c] * size;
+	int u, a, i;
+
+	if (max == 0 || width <= 0)
+		return;
+	u = (int)((used * (uint64_t)width + max / 2) / max);
+	a = (int)(((used + avail) * (uint64_t)width + max / 2) / max) - u;
+	if (u == 0 && used > 0)
+		u = 1;
+	tui_role(w, ROLE_BAR_USED);
+	for (i = 0; i < u && i < width; i++)
+		tui_glyph(w, GLYPH_BAR_USED);
+	tui_role(w, ROLE_BAR_AVAIL);
+	for (; i < u + a && i < width; i++)
+		tui_glyph(w, GLYPH_BAR_AVAIL);
+}
+
+static void
+draw_cursor_line(struct tui *t, WINDOW *w, const struct heap_stats *st,
+    unsigned c)
+{
+	const struct heap_layout *l = &t->frame->heap->layout;
+	uint64_t total = st->in_use[c] + st->avail[c];
+
+	wmove(w, getmaxy(w) - 1, 1);
+	tui_role(w, ROLE_NORMAL);
+	tui_printf(w, "class %u (%" PRIu32 "-byte blocks): %" PRIu64 " pools, %"
+	    PRIu64 " of %" PRIu64 " blocks in use (%.1f%%)  Enter: its pools", c,
+	    heap_block_size(l, c), st->pools[c], st->in_use[c], total,
+	    total > 0 ? 100.0 * (double)st->in_use[c] / (double)total : 0.0);
+}
+
+static uint64_t
+max_bytes(const struct tui *t, const unsigned *cls, unsigned n)
+{
+	const struct heap_stats *st = &t->frame->stats;
+	uint64_t m = 0, b;
+	unsigned r;
+
+	for (r = 0; r < n; r++) {
+		b = (st->in_use[cls[r]] + st->avail[cls[r]]) *
+		    heap_block_size(&t->frame->heap->layout, cls[r]);
+		m = HV_MAX(m, b);
+	}
+	return m;
+}
+
+static void
+draw(struct tui *t, WINDOW *w)
+{
+	const struct heap_stats *st = &t->frame->stats;
+	const struct heap_layout *l = &t->frame->heap->layout;
+	unsigned cls[HEAP_STATS_MAX_CLASSES], n = listed(st, cls), r, cur, c;
+	int rows = HV_MAX(getmaxy(w) - 3, 1), y, barw = getmaxx(w) - TABLE_W - 3;
+	uint64_t max = max_bytes(t, cls, n);
+
+	wmove(w, 0, 1);
+	tui_role(w, ROLE_VALUE);
+	tui_puts(w, "size classes");
+	tui_role(w, ROLE_NORMAL);
+	tui_printf(w, "  small block threshold %" PRIu32 ", %" PRIu32
+	    " classes, %u in use", l->nclasses > 0 ?
+	    heap_block_size(l, l->nclasses - 1) : 0, l->nclasses, n);
+	tui_role(w, ROLE_DIM);
+	mvwaddstr(w, 1, 0, "class   size   num pools   blocks in use  avail blocks");
+	if (n == 0) {
+		tui_role(w, ROLE_NORMAL);
+		mvwaddstr(w, 2, 1, "no pools in use");
+		return;
+	}
+	cur = cursor_row(t, cls, n);
+	if (cur < t->class_top)
+		t->class_top = cur;
+	else if (cur >= t->class_top + (unsigned)rows)
+		t->class_top = cur - (unsigned)rows + 1;
+	for (y = 0, r = t->class_top; y < rows && r < n; y++, r++) {
+		c = cls[r];
+		wmove(w, y + 2, 0);
+		tui_role(w, r == cur ? ROLE_CURSOR : ROLE_NORMAL);
+		tui_printf(w, "%5u %6" PRIu32 " %11" PRIu64 " %15" PRIu64 " %13"
+		    PRIu64, c, heap_block_size(l, c), st->pools[c],
+		    st->in_use[c], st->avail[c]);
+		tui_role(w, ROLE_NORMAL);
+		tui_puts(w, "  ");
+		draw_bar(w, st, c, heap_block_size(l, c), max, barw);
+	}
+	draw_cursor_line(t, w, st, cls[cur]);
+}
+
+static unsigned
+go(struct tui *t, enum tui_move m)
+{
+	const struct heap_stats *st = &t->frame->stats;
+	unsigned cls[HEAP_STATS_MAX_CLASSES], n = listed(st, cls), r;
+	int rows = HV_MAX(tui_view_rows(t->scr.win[PANEL_VIEW]) - 3, 1);
+
+	if (n == 0)
+		return 0;
+	r = cursor_row(t, cls, n);
+	switch (m) {
+	case MOVE_UP: case MOVE_LEFT: r = r > 0 ? r - 1 : 0; break;
+	case MOVE_DOWN: case MOVE_RIGHT: r = HV_MIN(r + 1, n - 1); break;
+	case MOVE_PGUP: r = r > (unsigned)rows ? r - (unsigned)rows : 0; break;
+	case MOVE_PGDN: r = HV_MIN(r + (unsigned)rows, n - 1); break;
+	case MOVE_HOME: r = 0; break;
+	case MOVE_END: r = n - 1; break;
+	}
+	t->klass = cls[r];
+	return TUI_DIRTY_VIEW;
+}
+
+static unsigned
+click(struct tui *t, int y, int x)
+{
+	const struct heap_stats *st = &t->frame->stats;
+	unsigned cls[HEAP_STATS_MAX_CLASSES], n = listed(st, cls), r;
+
+	(void)x;
+	if (y < 2 || y >= tui_view_rows(t->scr.win[PANEL_VIEW]) - 1)
+		return 0;
+	r = t->class_top + (unsigned)(y - 2);
+	if (r >= n)
+		return 0;
+	t->klass = cls[r];
+	return TUI_DIRTY_VIEW;
+}
+
+/* To the arena map, on the first pool in use of the class (a search over
+ * the pools, once, on a key press). */
+static unsigned
+enter(struct tui *t)
+{
+	const struct heap_stats *st = &t->frame->stats;
+	const struct heap *h = t->frame->heap;
+	unsigned cls[HEAP_STATS_MAX_CLASSES], n = listed(st, cls), c;
+	size_t a;
+	uint32_t p;
+
+	if (n == 0)
+		return 0;
+	c = cls[cursor_row(t, cls, n)];
+	t->klass = c;
+	for (a = 0; a < h->narenas; a++) {
+		for (p = 0; p < h->arenas[a].npools; p++) {
+			const struct heap_pool *pool = &h->arenas[a].pools[p];
+
+			if (pool->szidx == c && (pool->state == POOL_USED ||
+			    pool->state == POOL_FULL)) {
+				tui_select_pool(t, a, p);
+				return tui_set_view(t, VIEW_ARENAS, VIEW_CLASSES);
+			}
+		}
+	}
+	return 0;
+}
+
+const struct tui_view_ops view_classes_ops = {
+	.name = "size classes",
+	.draw = draw,
+	.go = go,
+	.click = click,
+	.enter = enter,
+};
