@@ -68,6 +68,8 @@ hv_interpreter() {
 # sets $TARGET_PID.  Fails the test (exit 1) if the target dies first.
 hv_start_target() {
 	py=$1; shift
+	# A stale file from an earlier target would look ready at once.
+	rm -f "$HV_TMP/own.txt"
 	"$py" "$HV_SRCDIR/tests/data/frag_target.py" "$@" 2>"$HV_TMP/own.txt" &
 	TARGET_PID=$!
 	HV_PIDS="$HV_PIDS $TARGET_PID"
