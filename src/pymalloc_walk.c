@@ -135,6 +135,7 @@ fill_process(struct pymalloc *pm, struct heap *h)
 		h->process.argv = p.argv;
 		h->process.argc = p.argc;
 		h->process.rss_bytes = p.rss_bytes;
+		free(p.pythonmalloc);
 	}
 	h->process.python = xstrdup(pm->interp.version);
 }
