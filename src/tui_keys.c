@@ -114,7 +114,8 @@ tui_keys_roff(FILE *out)
 	for (i = 0; i < tui_nkeys; i++) {
 		const struct tui_key *k = &tui_keys[i];
 
-		fputs(".TP\n.B \"", out);
+		/* the first .TP sets the indent for the others */
+		fputs(i == 0 ? ".TP 12n\n.B \"" : ".TP\n.B \"", out);
 		roff_text(out, k->label);
 		fputs("\"\n", out);
 		roff_text(out, k->help);
