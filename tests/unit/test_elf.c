@@ -376,29 +376,10 @@ put(unsigned char *p, uint64_t v, size_t len)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
-/*
- * Writes an ET_DYN with one PT_LOAD and the sections null, .symtab, .strtab,
- * .shstrtab to a memfd.  names_len bytes of string table are reserved after
- * the names (filled with 'x', no NUL) for long-name tests.
- */
-static int
-fake_elf(const struct fake_sym *syms, size_t n, size_t names_len)
+/* ELF header and one PT_LOAD covering the whole file, read-write. */
+static void
+fake_ehdr(unsigned char *b, size_t size, size_t shoff)
 {
-	static const char shstr[] = "\0.symtab\0.strtab\0.shstrtab";
-	size_t symoff = 128, stroff, strsize = 1, shstroff, shoff, size, i;
-	size_t xrun;
-	unsigned char *b, *sh;
-	int fd;
-
-	for (i = 0; i < n; i++)
-		strsize += syms[i].name != NULL ? strlen(syms[i].name) + 1 : 0;
-	xrun = strsize;
-	strsize += names_len + 1;
-	stroff = symoff + (n + 1) * 24;
-	shstroff = stroff + strsize;
-	shoff = (shstroff + sizeof shstr + 7) & ~(size_t)7;
-	size = shoff + 4 * 64;
-	b = xcalloc(1, size);
 	memcpy(b, ELFMAG, SELFMAG);
 	b[EI_CLASS] = ELFCLASS64;
 	b[EI_DATA] = ELFDATA2LSB;
@@ -418,6 +399,44 @@ fake_elf(const struct fake_sym *syms, size_t n, size_t names_len)
 	put(b + 64 + 32, size, 8);	/* filesz */
 	put(b + 64 + 40, size + 0x10000, 8);
 	put(b + 64 + 48, 0x1000, 8);
+}
+
+static void
+fake_shdr(unsigned char *sh, uint32_t name, uint32_t type, size_t off,
+    size_t size, uint32_t link)
+{
+	put(sh, name, 4);
+	put(sh + 4, type, 4);
+	put(sh + 24, off, 8);
+	put(sh + 32, size, 8);
+	put(sh + 40, link, 4);
+	put(sh + 56, type == SHT_SYMTAB ? 24 : 0, 8);
+}
+
+/*
+ * Writes an ET_DYN with one PT_LOAD and the sections null, .symtab, .strtab,
+ * .shstrtab to a memfd.  names_len bytes of string table are reserved after
+ * the names (filled with 'x', no NUL) for long-name tests.
+ */
+static int
+fake_elf(const struct fake_sym *syms, size_t n, size_t names_len)
+{
+	static const char shstr[] = "\0.symtab\0.strtab\0.shstrtab";
+	size_t symoff = 128, stroff, strsize = 1, shstroff, shoff, size, i;
+	size_t xrun;
+	unsigned char *b;
+	int fd;
+
+	for (i = 0; i < n; i++)
+		strsize += syms[i].name != NULL ? strlen(syms[i].name) + 1 : 0;
+	xrun = strsize;
+	strsize += names_len + 1;
+	stroff = symoff + (n + 1) * 24;
+	shstroff = stroff + strsize;
+	shoff = (shstroff + sizeof shstr + 7) & ~(size_t)7;
+	size = shoff + 4 * 64;
+	b = xcalloc(1, size);
+	fake_ehdr(b, size, shoff);
 	strsize = 1;
 	for (i = 0; i < n; i++) {
 		unsigned char *e = b + symoff + (i + 1) * 24;
@@ -437,24 +456,9 @@ fake_elf(const struct fake_sym *syms, size_t n, size_t names_len)
 	memset(b + stroff + xrun, 'x', names_len);
 	strsize = xrun + names_len + 1;
 	memcpy(b + shstroff, shstr, sizeof shstr);
-	sh = b + shoff + 64;			/* .symtab */
-	put(sh, 1, 4);
-	put(sh + 4, SHT_SYMTAB, 4);
-	put(sh + 24, symoff, 8);
-	put(sh + 32, (n + 1) * 24, 8);
-	put(sh + 40, 2, 4);
-	put(sh + 48, 8, 8);
-	put(sh + 56, 24, 8);
-	sh += 64;				/* .strtab */
-	put(sh, 9, 4);
-	put(sh + 4, SHT_STRTAB, 4);
-	put(sh + 24, stroff, 8);
-	put(sh + 32, strsize, 8);
-	sh += 64;				/* .shstrtab */
-	put(sh, 17, 4);
-	put(sh + 4, SHT_STRTAB, 4);
-	put(sh + 24, shstroff, 8);
-	put(sh + 32, sizeof shstr, 8);
+	fake_shdr(b + shoff + 64, 1, SHT_SYMTAB, symoff, (n + 1) * 24, 2);
+	fake_shdr(b + shoff + 128, 9, SHT_STRTAB, stroff, strsize, 0);
+	fake_shdr(b + shoff + 192, 17, SHT_STRTAB, shstroff, sizeof shstr, 0);
 	fd = memfd_create("heapview-fake", MFD_CLOEXEC);
 	if (fd >= 0 && pwrite(fd, b, size, 0) != (ssize_t)size) {
 		close(fd);
@@ -559,6 +563,107 @@ test_lookup_bounded(void)
 	free(syms);
 	if (fd >= 0)
 		close(fd);
+}
+
+/* An ET_DYN of size bytes with these PT_LOADs and no section headers. */
+static struct elf_image *
+fake_loads(const struct elf_segment *segs, size_t n, size_t size,
+    char **cause)
+{
+	struct elf_image *img = NULL;
+	unsigned char *b = xcalloc(1, size), *ph;
+	size_t i;
+	int fd;
+
+	fake_ehdr(b, size, 0);
+	put(b + 56, n, 2);
+	put(b + 58, 0, 2);
+	put(b + 60, 0, 2);
+	put(b + 62, 0, 2);
+	for (i = 0; i < n; i++) {
+		ph = b + 64 + i * 56;
+		put(ph, PT_LOAD, 4);
+		put(ph + 4, segs[i].flags, 4);
+		put(ph + 8, segs[i].offset, 8);
+		put(ph + 16, segs[i].vaddr, 8);
+		put(ph + 32, segs[i].filesz, 8);
+		put(ph + 40, segs[i].memsz, 8);
+		put(ph + 48, 0x1000, 8);
+	}
+	fd = memfd_create("heapview-fake", MFD_CLOEXEC);
+	if (fd >= 0 && pwrite(fd, b, size, 0) == (ssize_t)size)
+		img = elf_open(fd, "fake", cause);
+	if (fd >= 0)
+		close(fd);
+	free(b);
+	return img;
+}
+
+/*
+ * lld-style layout: the read-only segment's last page is also the first
+ * page of the writable one, which is linked one page higher.  A mapping at
+ * file offset 0x2000 exists twice; the one that starts there is the
+ * writable segment's.  RELRO then splits the writable mapping in two.
+ */
+static void
+test_bias_shared_page(void)
+{
+	const struct elf_segment segs[] = {
+		{ 0, 0x2800, 0, 0x2800, PF_R },
+		{ 0x3d50, 0x2600, 0x2d50, 0x2400, PF_R | PF_W },
+	};
+	const uint64_t base = 0x7f1234560000;
+	struct elf_image *img;
+	uint64_t bias = 0;
+	char *cause = NULL;
+
+	img = fake_loads(segs, HV_ARRAY_LEN(segs), 0x6000, &cause);
+	CHECK(img != NULL && !elf_has_symtab(img));
+	if (img == NULL)
+		goto out;
+	CHECK(elf_load_bias(img, base, 0, &bias, NULL) == 0);
+	CHECK_EQ_U(bias, base);
+	CHECK(elf_load_bias(img, base + 0x3000, 0x2000, &bias, NULL) == 0);
+	CHECK_EQ_U(bias, base);
+	CHECK(elf_load_bias(img, base + 0x4000, 0x3000, &bias, NULL) == 0);
+	CHECK_EQ_U(bias, base);
+	CHECK(elf_load_bias(img, base, 0x6000, &bias, &cause) == -1);
+	CHECK(elf_symbol(img, "anything", 0, NULL, NULL) == -1);
+	CHECK(elf_section_find(img, ".text") == NULL);
+	elf_close(img);
+out:
+	free(cause);
+}
+
+static void
+expect_bad_load(const struct elf_segment *seg, const char *why)
+{
+	const struct elf_segment ok = { 0, 0x1000, 0, 0x1000, PF_R };
+	const struct elf_segment segs[] = { ok, *seg };
+	struct elf_image *img;
+	char *cause = NULL;
+
+	img = fake_loads(segs, 2, 0x4000, &cause);
+	CHECK(img == NULL && cause != NULL && strstr(cause, why) != NULL);
+	if (cause != NULL && strstr(cause, why) == NULL)
+		fprintf(stderr, "cause: %s\n", cause);
+	elf_close(img);
+	free(cause);
+}
+
+static void
+test_bad_loads(void)
+{
+	const struct elf_segment more = { 0x2000, 0x10, 0x2000, 0x20, PF_R };
+	const struct elf_segment past = { 0x2000, 0x3000, 0x2000, 0x3000, PF_R };
+	const struct elf_segment skew = { 0x2100, 0x10, 0x2000, 0x10, PF_R };
+	const struct elf_segment wrap = { UINT64_MAX - 0xfff, 0x2000, 0x3000,
+	    0x10, PF_R };
+
+	expect_bad_load(&more, "more bytes in the file");
+	expect_bad_load(&past, "past the end");
+	expect_bad_load(&skew, "not congruent");
+	expect_bad_load(&wrap, "wraps around");
 }
 
 /* ---- hostile input ----------------------------------------------------- */
@@ -833,6 +938,8 @@ main(void)
 	test_libpython313();
 	test_debian_python();
 	test_lookup_rules();
+	test_bias_shared_page();
+	test_bad_loads();
 	test_lookup_bounded();
 	test_rejections();
 	test_hostile();
