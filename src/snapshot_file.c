@@ -257,6 +257,8 @@ parse(const struct snapshot_file *f, const char *text, size_t len,
 		if (blank(end, len - (size_t)(end - text)))
 			return doc;
 		cJSON_Delete(doc);
+		while (isspace((unsigned char)*end))
+			end++;
 		excerpt(near, sizeof near, end, text + len);
 		util_cause(cause, "%s:%zu: expected the end of the JSON value, "
 		    "got \"%s\"", f->name, line + count_lines(text, (size_t)(end -

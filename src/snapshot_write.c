@@ -47,6 +47,13 @@ snapshot_format_time(char *buf, size_t len, double t)
 	snprintf(buf, len, "%s.%03dZ", date, (int)(ms % 1000));
 }
 
+/* Seconds rounded to microseconds: short numbers in the files. */
+static double
+micro(double secs)
+{
+	return isfinite(secs) && secs > 0 ? round(secs * 1e6) / 1e6 : 0;
+}
+
 static cJSON *
 json_hex(uint64_t v)
 {
@@ -116,8 +123,8 @@ snapshot_json_body(cJSON *o, const struct heap *h)
 
 	snapshot_format_time(when, sizeof when, h->captured_at);
 	cJSON_AddStringToObject(o, "captured_at", when);
-	cJSON_AddNumberToObject(o, "capture_ms",
-	    isfinite(h->capture_ms) && h->capture_ms > 0 ? h->capture_ms : 0);
+	cJSON_AddNumberToObject(o, "capture_ms", isfinite(h->capture_ms) &&
+	    h->capture_ms > 0 ? round(h->capture_ms * 1e3) / 1e3 : 0);
 	cJSON_AddStringToObject(o, "level",
 	    h->level == HEAP_LEVEL_BLOCKS ? "blocks" : "pools");
 	k = cJSON_AddObjectToObject(o, "counters");
@@ -244,7 +251,7 @@ snapshot_json_frame(const struct heap *h, double t, const char *label,
 	cJSON *o = cJSON_CreateObject(), *arenas;
 	size_t i;
 
-	cJSON_AddNumberToObject(o, "t", t);
+	cJSON_AddNumberToObject(o, "t", micro(t));
 	if (label != NULL)
 		cJSON_AddStringToObject(o, "label", label);
 	if (key != NULL)

@@ -11,6 +11,7 @@
 #include "heap_rle.h"
 #include "render.h"
 #include "snapshot.h"
+#include "snapshot_heaps.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -19,173 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const struct heap_layout layout_310 = {
-	.arena_size = 1 << 20, .pool_size = 16384, .alignment = 16,
-	.nclasses = 32, .pool_overhead = 48,
-	.map_root_bytes = 262144, .map_mid_bytes = 32768, .map_bot_bytes = 8192,
-};
-static const struct heap_layout layout_38 = {
-	.arena_size = 256 << 10, .pool_size = 4096, .alignment = 16,
-	.nclasses = 32, .pool_overhead = 48,
-};
-/* Small pools and arenas: cheap to load a thousand times over. */
-static const struct heap_layout layout_small = {
-	.arena_size = 16 << 10, .pool_size = 1024, .alignment = 16,
-	.nclasses = 32, .pool_overhead = 48,
-};
-
 static char tmpdir[64];
-
-/* ---- building heaps by hand --------------------------------------------- */
-
-static uint32_t
-pool_end(const struct heap_layout *l, unsigned szidx, uint32_t nblocks)
-{
-	return l->pool_overhead + nblocks * heap_block_size(l, szidx);
-}
-
-static void
-set_full(const struct heap *h, struct heap_pool *p, unsigned szidx)
-{
-	uint32_t cap = heap_blocks_per_pool(&h->layout, szidx);
-
-	p->state = POOL_FULL;
-	p->szidx = (uint8_t)szidx;
-	p->count = (uint16_t)cap;
-	p->nextoffset = pool_end(&h->layout, szidx, cap);
-}
-
-/* Carved blocks: every third one free, the others allocated; the rest
- * untouched.  At block level the states are stored. */
-static void
-set_used(const struct heap *h, struct heap_pool *p, unsigned szidx,
-    uint32_t carved, uint32_t seed)
-{
-	uint32_t cap = heap_blocks_per_pool(&h->layout, szidx), i, n = 0;
-
-	carved = HV_MIN(carved, cap);
-	p->state = POOL_USED;
-	p->szidx = (uint8_t)szidx;
-	p->nextoffset = pool_end(&h->layout, szidx, carved);
-	if (h->level == HEAP_LEVEL_BLOCKS)
-		p->blocks = heap_blocks_new(cap);
-	for (i = 0; i < cap; i++) {
-		enum block_state s = i >= carved ? BLOCK_UNTOUCHED :
-		    (i + seed) % 3 == 1 ? BLOCK_FREE : BLOCK_ALLOCATED;
-
-		n += s == BLOCK_ALLOCATED;
-		if (p->blocks != NULL)
-			heap_blocks_set(p->blocks, i, s);
-	}
-	p->count = (uint16_t)n;
-}
-
-static void
-set_empty(const struct heap *h, struct heap_pool *p, unsigned szidx)
-{
-	p->state = POOL_EMPTY;
-	p->szidx = (uint8_t)szidx;
-	p->nextoffset = pool_end(&h->layout, szidx,
-	    HV_MIN(5, heap_blocks_per_pool(&h->layout, szidx)));
-}
-
-static void
-set_process(struct heap *h)
-{
-	static const char *const argv[] = { "python3", "-c", "x = [1] * 9", NULL };
-	int i;
-
-	h->process.pid = 4242;
-	h->process.exe = xstrdup("/usr/bin/python3.11");
-	h->process.python = xstrdup("3.11.2");
-	h->process.argv = xcalloc(4, sizeof *h->process.argv);
-	for (i = 0; argv[i] != NULL; i++)
-		h->process.argv[i] = xstrdup(argv[i]);
-	h->process.argc = i;
-	h->process.rss_bytes = 52428800;
-	h->captured_at = 1700000000.25;
-	h->capture_ms = 3.5;
-	h->counters.arenas_allocated_total = 9;
-	h->counters.arenas_highwater = 4;
-	h->counters.map_mid_nodes = 1;
-	h->counters.map_bot_nodes = 2;
-}
-
-/* Pools below carved were used; the rest are untouched. */
-static void
-arena_carved(const struct heap *h, struct heap_arena *a, uint32_t carved)
-{
-	uint32_t p;
-
-	a->ntotalpools = a->npools;
-	a->pool_address = heap_pool_address(h, a, carved);
-	a->nfreepools = 0;
-	for (p = 0; p < a->npools; p++) {
-		if (p >= carved)
-			a->pools[p].state = POOL_UNTOUCHED;
-		if (a->pools[p].state == POOL_EMPTY ||
-		    a->pools[p].state == POOL_UNTOUCHED)
-			a->nfreepools++;
-	}
-}
-
-/*
- * Three arenas, added out of address order: a pool-aligned one with every
- * pool state, an unaligned one (63 pools) and a fresh one; variant shifts
- * a few pools, as frames of a recording would.
- */
-static struct heap *
-make_heap(const struct heap_layout *l, enum heap_level level, int variant)
-{
-	struct heap *h = heap_new(l, level);
-	uint64_t base = 0x7f3a20000000ull;
-	uint32_t ppa = l->arena_size / l->pool_size;
-	struct heap_arena *a;
-
-	set_process(h);
-	h->process.rss_bytes += (uint64_t)variant * 4096;
-	h->captured_at += variant * 0.5;
-
-	/* 4096 bytes past an arena boundary: one pool less when pools are
-	 * larger than pages. */
-	a = heap_add_arena(h, 2, base + 4 * (uint64_t)l->arena_size + 4096,
-	    l->pool_size > 4096 ? ppa - 1 : ppa);
-	set_used(h, &a->pools[0], 7, 20, (uint32_t)variant);
-	set_full(h, &a->pools[1], 31);
-	set_empty(h, &a->pools[2], 3);
-	arena_carved(h, a, 3);
-
-	a = heap_add_arena(h, 0, base, ppa);
-	set_full(h, &a->pools[0], 0);
-	set_used(h, &a->pools[1], 0,
-	    heap_blocks_per_pool(l, 0), (uint32_t)variant);
-	set_used(h, &a->pools[2], 5, 3, 0);
-	set_empty(h, &a->pools[3], 1);
-	a->pools[4].state = POOL_INVALID;
-	a->pools[4].szidx = 200;
-	a->pools[4].count = 60000;
-	a->pools[4].nextoffset = 123457;
-	set_used(h, &a->pools[5], 31, 2, 0);
-	set_used(h, &a->pools[6], 12, 9, 2);
-	set_full(h, &a->pools[7], 12);
-	if (variant % 2 == 1)
-		set_full(h, &a->pools[8], 2);
-	else
-		set_used(h, &a->pools[8], 2, 40, 1);
-	arena_carved(h, a, 9);
-
-	if (variant < 3) {
-		a = heap_add_arena(h, 1, base + 2 * (uint64_t)l->arena_size, ppa);
-		arena_carved(h, a, 0);
-	}
-	if (variant >= 2) {
-		a = heap_add_arena(h, 7, base + 9 * (uint64_t)l->arena_size, ppa);
-		set_used(h, &a->pools[0], 4, 1, 0);
-		arena_carved(h, a, 1);
-	}
-	heap_finish(h);
-	return h;
-}
 
 /* ---- comparing ---------------------------------------------------------- */
 
@@ -491,25 +326,12 @@ test_snapshot_pretty(void)
 
 #define NFRAMES 14
 
-static double
-frame_t(int i)
-{
-	/* 0.5 s apart, with a gap that forces a full frame. */
-	return i * 0.5 + (i >= 10 ? 5.0 : 0);
-}
-
-static const char *
-frame_label(int i)
-{
-	return i % 4 == 0 ? (i == 4 ? "phase \"two\"\n" : "phase") : NULL;
-}
-
 static const struct heap_layout *frame_layout = &layout_310;
 
 static struct heap *
 frame_heap(enum heap_level level, int i)
 {
-	return make_heap(frame_layout, level, i % 5);
+	return make_frame(frame_layout, level, i);
 }
 
 static char *

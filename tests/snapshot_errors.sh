@@ -1,0 +1,184 @@
+#!/bin/sh
+# Malformed and hostile files given to the real binary: each is refused
+# with "FILE:LINE: what was expected" on stderr and exit status 1, and the
+# hostile ones (deep nesting, a 100 MB string) with bounded memory.
+# Each case edits a good snapshot (tests/data/snapshot/blocks.json) or
+# recording (blocks.jsonl) in one place.
+. "${HV_SRCDIR:-.}/tests/lib.sh"
+
+data=$HV_SRCDIR/tests/data/snapshot
+cd "$HV_TMP" || exit 99
+
+# refuse FILE MESSAGE: heapview FILE --stats exits 1 saying MESSAGE.
+refuse() {
+	expect_exit 1 "$HEAPVIEW" "$1" --stats || return
+	grep -qF -e "$2" "$HV_TMP/err" ||
+		fail "$1: expected '$2', got: $(head -c 400 "$HV_TMP/err")"
+	[ ! -s "$HV_TMP/out" ] || fail "$1: printed stats for a bad file"
+}
+
+# snap SED MESSAGE: the good snapshot edited by SED is refused with MESSAGE.
+snap() {
+	sed -e "$1" "$data/blocks.json" > bad.json
+	cmp -s bad.json "$data/blocks.json" && fail "'$1' changed nothing"
+	refuse bad.json "$2"
+}
+
+# The inputs are good to start with.
+expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
+expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats
+
+# ---- not JSON, truncated, empty, not a file -------------------------------
+echo 'hello, world' > bad.json
+refuse bad.json 'bad.json:1: invalid JSON: expected a value'
+head -c 2000 "$data/blocks.json" > bad.json
+refuse bad.json 'bad.json:1: truncated JSON: expected more'
+: > bad.json
+refuse bad.json 'bad.json:1: empty file: expected a heapview snapshot or recording'
+printf '\n  \n' > bad.json
+refuse bad.json 'bad.json:1: expected a JSON value, got only white space'
+refuse "$HV_TMP" "$HV_TMP: is a directory, expected a snapshot or recording file"
+refuse missing.json 'missing.json: No such file or directory'
+cp "$HEAPVIEW" bad.json
+refuse bad.json 'bad.json:1: a NUL byte: this is not JSON text'
+{ cat "$data/blocks.json"; echo '{}'; } > bad.json
+refuse bad.json 'bad.json:2: expected the end of the snapshot, got "{}"'
+echo '[1, 2, 3]' > bad.json
+refuse bad.json 'bad.json:1: expected a heapview snapshot or recording (a JSON object), got an array'
+
+# ---- the document's fields ----------------------------------------------
+snap 's/"heapview-snapshot"/"heapview-snapshat"/' \
+    'bad.json:1: format: expected "heapview-snapshot" or "heapview-recording", got "heapview-snapshat"'
+snap 's/"version":1/"version":2/' \
+    'bad.json:1: version: expected 1 (the version this heapview reads), got 2'
+snap 's/"capture_ms":3.5,//' \
+    'bad.json:1: capture_ms: missing: expected a number from 0 to 1e+09'
+snap 's/"allocator":{[^}]*},//' \
+    'bad.json:1: allocator: missing: expected an object'
+snap 's/"pid":4242/"pid":"4242"/' \
+    'bad.json:1: process.pid: expected an integer from 0 to 2147483647, got a string'
+snap 's/"argv":\["python3"/"argv":[3/' \
+    'bad.json:1: process.argv[0]: expected a string, got a number'
+snap 's/"arenas_highwater":4/"arenas_highwater":-4/' \
+    'bad.json:1: counters.arenas_highwater: expected an integer from 0 to 9007199254740992, got -4'
+snap 's/"captured_at":"[^"]*"/"captured_at":"yesterday"/' \
+    'bad.json:1: captured_at: expected an RFC 3339 time like "2024-05-01T12:00:00.000Z", got "yesterday"'
+snap 's/"level":"blocks"/"level":"bytes"/' \
+    'bad.json:1: level: expected "pools" or "blocks", got "bytes"'
+snap 's/"name":"pymalloc"/"name":"mimalloc"/' \
+    'bad.json:1: allocator.name: expected "pymalloc", got "mimalloc"'
+snap 's/"pool_size":1024/"pool_size":3000/' \
+    'bad.json:1: allocator.pool_size: expected a power of two, got 3000'
+snap 's/"pool_size":1024/"pool_size":1e300/' \
+    'bad.json:1: allocator.pool_size: expected an integer from 1024 to 262144, got 1.0000000000000001e+300'
+snap 's/"arena_size":16384/"arena_size":16000/' \
+    'bad.json:1: allocator.arena_size: expected a multiple of pool_size (1024), got 16000'
+snap 's/"size_classes":32/"size_classes":100/' \
+    'bad.json:1: allocator.size_classes: expected an integer from 1 to 64, got 100'
+snap 's/"alignment":16/"alignment":64/' \
+    'bad.json:1: allocator.size_classes: blocks of class 31 (2048 bytes) do not fit a 1024-byte pool'
+
+# ---- arenas -------------------------------------------------------------
+snap 's/"ntotalpools":16/"ntotalpools":1e12/' \
+    'bad.json:1: arenas[0].ntotalpools: expected an integer from 1 to 16, got 1000000000000'
+snap 's/"ntotalpools":16/"ntotalpools":15/' \
+    'bad.json:1: arenas[0].ntotalpools: expected 16 (the pool slots of an arena at 0x7f3a20000000), got 15'
+snap 's/"nfreepools":8/"nfreepools":4294967296/' \
+    'bad.json:1: arenas[0].nfreepools: expected an integer from 0 to 16, got 4294967296'
+snap 's/"address":"0x7f3a20000000"/"address":"7f3a20000000"/' \
+    'bad.json:1: arenas[0].address: expected a hex address like "0x7f3a2c000000", got "7f3a20000000"'
+snap 's/"address":"0x7f3a20000000"/"address":"0x7f3a2000000000000"/' \
+    'bad.json:1: arenas[0].address: expected a hex address'
+snap 's/"pool_address":"0x7f3a20002400"/"pool_address":"0x7f3a20002401"/' \
+    'bad.json:1: arenas[0].pool_address: expected a pool boundary from 0x7f3a20000000 to 0x7f3a20004000, got 0x7f3a20002401'
+snap 's/"pool_address":"0x7f3a20002400"/"pool_address":"0x7f3a20002800"/' \
+    'bad.json:1: arenas: the untouched pool at 0x7f3a20002400 (arena 0x7f3a20000000, slot 9) is below pool_address 0x7f3a20002800'
+snap 's/0x7f3a20008000/0x7f3a20002000/g' \
+    'bad.json:1: arenas: the arena at 0x7f3a20002000 overlaps the one at 0x7f3a20000000 (arenas are 16384 bytes)'
+snap 's/0x7f3a20008000/0x7f3a10000000/g' \
+    'bad.json:1: arenas[1].address: expected arenas in increasing address order, got 0x7f3a10000000 after 0x7f3a20000000'
+snap 's/"index":1,/"index":0,/' \
+    'bad.json:1: arenas: two arenas have index 0'
+snap 's/"pools":\[{"szidx":0,"count":61,"nextoffset":1024,"state":"full"},/"pools":[/' \
+    'bad.json:1: arenas[0].pools: expected 16 pools (ntotalpools), got 15'
+
+# ---- pools --------------------------------------------------------------
+snap 's/{"szidx":0,"count":61,/{"szidx":40,"count":61,/' \
+    'bad.json:1: arenas[0].pools[0].szidx: expected an integer from 0 to 31, got 40'
+snap 's/{"szidx":0,"count":61,/{"szidx":0,"count":62,/' \
+    'bad.json:1: arenas[0].pools[0].count: expected an integer from 0 to 61, got 62'
+snap 's/{"szidx":0,"count":61,/{"szidx":0,"count":60,/' \
+    'bad.json:1: arenas[0].pools[0].count: expected 61 in a full pool of class 0, got 60'
+snap 's/"nextoffset":336,/"nextoffset":337,/' \
+    'bad.json:1: arenas[0].pools[2].nextoffset: expected 0 or a block boundary (48 + k * 96) up to 1024, got 337'
+snap 's/"state":"empty"/"state":"vacant"/' \
+    'bad.json:1: arenas[0].pools[3].state: expected full, used, empty, untouched or invalid, got "vacant"'
+snap 's/"count":0,"nextoffset":208,"state":"empty"/"count":1,"nextoffset":208,"state":"empty"/' \
+    'bad.json:1: arenas[0].pools[3].count: expected 0 in an empty pool, got 1'
+snap 's/"count":2,"nextoffset":336,"state":"used"/"count":4,"nextoffset":336,"state":"used"/' \
+    'bad.json:1: arenas[0].pools[2].count: expected 1 to 3 in a used pool (the blocks below nextoffset 336), got 4'
+snap 's/"blocks":"A1F1A1U7"/"blocks":"A1F1A1U6"/' \
+    'bad.json:1: arenas[0].pools[2].blocks: runs add up to 9 blocks, expected the pool'"'"'s 10'
+snap 's/"blocks":"A1F1A1U7"/"blocks":"A3U7"/' \
+    'bad.json:1: arenas[0].pools[2].blocks: 3 blocks allocated, but count is 2'
+snap 's/"blocks":"A1F1A1U7"/"blocks":"A1F1U1A1U6"/' \
+    'bad.json:1: arenas[0].pools[2].blocks: block 2 (offset 240) is untouched, but nextoffset is 336'
+snap 's/"blocks":"A1F1A1U7"/"blocks":"A1F1A1Q7"/' \
+    "bad.json:1: arenas[0].pools[2].blocks: at offset 6: expected A, F or U, got 'Q'"
+snap 's/"blocks":"A1F1A1U7"/"blocks":"A1F1A1U0007"/' \
+    'bad.json:1: arenas[0].pools[2].blocks: at offset 7: expected a run length from 1 (no leading zero)'
+snap 's/"nextoffset":1024,"state":"full"}/"nextoffset":1024,"state":"full","blocks":"A61"}/' \
+    'bad.json:1: arenas[0].pools[0].blocks: block states in a full pool (only used pools store them)'
+snap 's/"level":"blocks"/"level":"pools"/' \
+    'bad.json:1: arenas[0].pools[1].blocks: block states in a pool-level capture ("level": "pools")'
+
+# ---- hostile sizes: refused early, memory bounded -------------------------
+# max_rss FILE: heapview's peak resident memory in KiB loading FILE (or
+# nothing when /usr/bin/time cannot say).
+max_rss() {
+	[ -x /usr/bin/time ] || return 0
+	/usr/bin/time -f '%M' -o "$HV_TMP/rss" "$HEAPVIEW" "$1" --stats \
+	    >/dev/null 2>&1
+	tail -n 1 "$HV_TMP/rss"
+}
+printf '%0100000d' 0 | tr 0 '[' > deep.json
+refuse deep.json 'deep.json:1: JSON nested deeper than 16 levels'
+{ printf '{"format":"heapview-snapshot","exe":"'
+  head -c 100000000 /dev/zero | tr '\0' a
+  printf '"}\n'; } > huge.json
+refuse huge.json 'huge.json:1: a string longer than 1048576 bytes'
+rss=$(max_rss huge.json)
+[ -z "$rss" ] || [ "$rss" -lt 65536 ] ||
+	fail "loading a 100 MB string took $rss KiB of memory"
+# Four million numbers: more values than a frame may hold.
+{ printf '{"arenas":['; head -c 20000000 /dev/zero | tr '\0' '\n' |
+  sed 's/^$/0,/' | tr -d '\n'; printf '0]}\n'; } > many.json
+refuse many.json 'many.json:1: more than 4194304 JSON values in one frame'
+rss=$(max_rss many.json)
+[ -z "$rss" ] || [ "$rss" -lt 131072 ] ||
+	fail "loading 20 million values took $rss KiB of memory"
+
+# ---- recordings ---------------------------------------------------------
+rec() {
+	sed -e "$1" "$data/blocks.jsonl" > bad.jsonl
+	cmp -s bad.jsonl "$data/blocks.jsonl" && fail "'$1' changed nothing"
+	refuse bad.jsonl "$2"
+}
+rec '1s/"version":1/"version":7/' \
+    'bad.jsonl:1: version: expected 1 (the version this heapview reads), got 7'
+rec '1s/"pool_size":1024/"pool_size":"1024"/' \
+    'bad.jsonl:1: allocator.pool_size: expected an integer from 1024 to 262144, got a string'
+rec '5s/.*/{/' 'bad.jsonl:5: truncated JSON: expected more values and a closing bracket'
+rec '6s/^{"t":[0-9.]*,/{"t":"soon",/' \
+    'bad.jsonl:6: t: expected a number from 1.5 to 1e+09, got a string'
+rec '4s/"same":\[[0-9,]*\]/"same":[9]/' \
+    'bad.jsonl:4: same[0]: expected an integer from 0 to 2, got 9'
+rec '2,$d' 'bad.jsonl:1: the recording has no complete frame'
+rec '3s/$/ x/' 'bad.jsonl:3: expected the end of the JSON value, got "x"'
+
+# A recording's frame that cannot be found.
+expect_exit 1 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=12
+expect_grep 'blocks.jsonl: no frame 12: it has 12 frames, numbered from 0' "$HV_TMP/err"
+expect_exit 1 "$HEAPVIEW" "$data/blocks.json" --dump --frame=1
+expect_grep 'blocks.json: no frame 1: it has 1 frame, numbered from 0' "$HV_TMP/err"
+finish

@@ -1,0 +1,69 @@
+#!/bin/sh
+# heapview FILE --stats / --dump on saved files: the expected text of a
+# snapshot and of a recording's frame; --frame; --dump of any frame loads
+# back with the same stats; a snapshot spread over lines loads; a recording
+# cut inside its last line loads every complete frame with a warning.
+. "${HV_SRCDIR:-.}/tests/lib.sh"
+
+data=$HV_SRCDIR/tests/data/snapshot
+cd "$HV_TMP" || exit 99
+
+# ---- expected output ----------------------------------------------------
+expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
+diff -u "$data/blocks.stats" "$HV_TMP/out" >&2 || fail "stats of blocks.json"
+[ ! -s "$HV_TMP/err" ] || fail "warnings for a good snapshot: $(cat "$HV_TMP/err")"
+expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=10
+diff -u "$data/blocks-frame10.stats" "$HV_TMP/out" >&2 || fail "stats of frame 10"
+
+# The last frame by default; the frame count and the recording's length.
+expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats
+head -n 1 "$HV_TMP/out" > first
+echo 'recording: 12 frames, 10.5 seconds' | diff -u - first >&2 ||
+	fail "recording line"
+cp "$HV_TMP/out" last.stats
+expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=11
+cmp -s last.stats "$HV_TMP/out" || fail "--frame=11 is not the default (last) frame"
+
+# ---- --dump of every frame is a snapshot with the same stats ---------------
+f=0
+while [ $f -lt 12 ]; do
+	"$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=$f | sed 1d > want
+	expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --dump --frame=$f
+	mv "$HV_TMP/out" frame.json
+	expect_grep '^{"format":"heapview-snapshot","version":1,' frame.json
+	expect_exit 0 "$HEAPVIEW" frame.json --stats
+	diff -u want "$HV_TMP/out" >&2 || fail "frame $f: stats differ after --dump"
+	f=$((f + 1))
+done
+expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --dump=again.json
+[ ! -s "$HV_TMP/out" ] || fail "--dump=FILE also wrote to stdout"
+cmp -s again.json "$data/blocks.json" || fail "--dump of a snapshot changed it"
+expect_exit 1 "$HEAPVIEW" "$data/blocks.json" --dump=/nonexistent/dir/x.json
+expect_grep '/nonexistent/dir/x.json: No such file or directory' "$HV_TMP/err"
+
+# ---- a snapshot spread over lines (another tool's pretty printer) ----------
+if [ -x /usr/bin/python3 ]; then
+	/usr/bin/python3 -c 'import json, sys; json.dump(json.load(sys.stdin), sys.stdout, indent=2)' \
+	    < "$data/blocks.json" > pretty.json
+	expect_exit 0 "$HEAPVIEW" pretty.json --stats
+	diff -u "$data/blocks.stats" "$HV_TMP/out" >&2 || fail "stats of pretty.json"
+	head -c 3000 pretty.json > cut.json
+	expect_exit 1 "$HEAPVIEW" cut.json --stats
+	expect_grep "cut.json:[0-9]*: truncated JSON" "$HV_TMP/err"
+fi
+
+# ---- a recorder killed inside its last line ------------------------------
+size=$(wc -c < "$data/blocks.jsonl")
+last=$(tail -n 1 "$data/blocks.jsonl" | wc -c)
+for keep in 1 2 17 $((last / 2)) $((last - 2)); do
+	head -c $((size - last + keep)) "$data/blocks.jsonl" > cut.jsonl
+	expect_exit 0 "$HEAPVIEW" cut.jsonl --stats || continue
+	expect_grep '^heapview: cut.jsonl:13: incomplete frame skipped$' "$HV_TMP/err"
+	expect_grep '^recording: 11 frames, 10.0 seconds$' "$HV_TMP/out"
+done
+# Only the newline missing: the frame is whole.
+head -c $((size - 1)) "$data/blocks.jsonl" > cut.jsonl
+expect_exit 0 "$HEAPVIEW" cut.jsonl --stats
+[ ! -s "$HV_TMP/err" ] || fail "warning for a whole last frame: $(cat "$HV_TMP/err")"
+cmp -s last.stats "$HV_TMP/out" || fail "the last frame without its newline differs"
+finish

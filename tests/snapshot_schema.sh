@@ -1,0 +1,96 @@
+#!/bin/sh
+# What heapview writes validates against the JSON schemas in data/:
+# snapshots at pool and block level for three layouts, recordings with full
+# and delta frames, --dump of a loaded frame, and the bundled recording.
+# The schemas also reject documents with a field too many or a bad state.
+. "${HV_SRCDIR:-.}/tests/lib.sh"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] && "$PY" -c 'import jsonschema' 2>/dev/null ||
+	skip "Debian's python3-jsonschema is not installed"
+GEN=$HV_BUILDDIR/tests/unit/snapshot_gen
+[ -x "$GEN" ] || { echo "FAIL: $GEN not built" >&2; exit 1; }
+
+set --
+for level in pools blocks; do
+	for layout in small 38 310; do
+		"$GEN" snapshot $level $layout "$HV_TMP/s-$level-$layout.json" ||
+			fail "snapshot_gen snapshot $level $layout"
+		"$GEN" recording $level $layout 14 "$HV_TMP/r-$level-$layout.jsonl" ||
+			fail "snapshot_gen recording $level $layout"
+		set -- "$@" "$HV_TMP/s-$level-$layout.json" "$HV_TMP/r-$level-$layout.jsonl"
+	done
+done
+expect_exit 0 "$HEAPVIEW" "$HV_SRCDIR/tests/data/snapshot/blocks.jsonl" \
+    --frame=3 --dump="$HV_TMP/dumped.json"
+set -- "$@" "$HV_TMP/dumped.json"
+demo=$HV_SRCDIR/data/recordings/fragmentation.jsonl
+[ -f "$demo" ] && set -- "$@" "$demo"
+
+"$PY" - "$HV_SRCDIR/data" "$@" <<'EOF' >&2 || fail "schema validation"
+import json
+import pathlib
+import sys
+
+from jsonschema import Draft202012Validator, RefResolver
+
+data = pathlib.Path(sys.argv[1]).resolve()
+schemas = {}
+for name in ("heapview-snapshot.schema.json", "heapview-recording.schema.json"):
+    schema = json.loads((data / name).read_text())
+    Draft202012Validator.check_schema(schema)
+    schemas[(data / name).as_uri()] = schema
+snap_uri, rec_uri = list(schemas)
+
+
+def validator(uri, part=None):
+    schema = schemas[uri]
+    sub = schema["$defs"][part] if part else schema
+    return Draft202012Validator(sub, resolver=RefResolver(uri, schema, store=schemas))
+
+
+snapshot = validator(snap_uri)
+header = validator(rec_uri, "header")
+frame = validator(rec_uri, "frame")
+failed = 0
+
+
+def check(v, doc, where, want_valid=True):
+    global failed
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+              for e in v.iter_errors(doc)]
+    if want_valid and errors:
+        print(f"{where}: {errors[0]}")
+        failed += 1
+    if not want_valid and not errors:
+        print(f"{where}: a broken document validates")
+        failed += 1
+
+
+deltas = 0
+for path in sys.argv[2:]:
+    lines = pathlib.Path(path).read_text().splitlines()
+    if path.endswith(".jsonl"):
+        check(header, json.loads(lines[0]), f"{path}:1")
+        for n, line in enumerate(lines[1:], 2):
+            doc = json.loads(line)
+            deltas += "key" in doc
+            check(frame, doc, f"{path}:{n}")
+        # A frame that is neither full nor a delta.
+        doc = json.loads(lines[1])
+        doc["same"] = []
+        check(frame, doc, f"{path}:2 with 'same'", False)
+    else:
+        doc = json.loads("\n".join(lines))
+        check(snapshot, doc, path)
+        doc["arenas"][0]["pools"][0]["state"] = "busy"
+        check(snapshot, doc, f"{path} with a bad state", False)
+        doc = json.loads("\n".join(lines))
+        doc["process"]["uid"] = 0
+        check(snapshot, doc, f"{path} with process.uid", False)
+if deltas == 0:
+    print("no delta frame was checked")
+    failed += 1
+sys.exit(1 if failed else 0)
+EOF
+finish
