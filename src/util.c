@@ -73,6 +73,9 @@ xstrdup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
+static char *xvasprintf(const char *, va_list)
+    __attribute__((format(printf, 1, 0)));
+
 static char *
 xvasprintf(const char *fmt, va_list ap)
 {

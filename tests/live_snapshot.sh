@@ -28,6 +28,7 @@ py=$(hv_interpreters | awk 'NR == 1 { print $2 }')
 expect_exit 0 "$HEAPVIEW" --record="$HV_TMP/rec.jsonl" --no-tui --interval=0.1 \
     -- "$py" -c '
 import time
+time.sleep(1)
 keep = []
 for step in range(8):
     keep.append([str(i) * 3 for i in range(40000)])
