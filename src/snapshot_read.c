@@ -26,6 +26,7 @@
 #define MAX_ARENAS	(1u << 20)
 #define MAX_ARGV	65536
 #define MAX_NAME	4096			/* exe, python version */
+#define LAST_TIME	253402300799.0		/* 9999-12-31T23:59:59Z */
 
 static int
 bad(struct snapshot_ctx *c, const char *where, const char *key,
@@ -1009,6 +1010,9 @@ read_time(struct snapshot_ctx *c, const cJSON *o, struct heap *h)
 		return bad(c, "", "captured_at", "expected an RFC 3339 time like "
 		    "\"2024-05-01T12:00:00.000Z\", got \"%s\"",
 		    quote(q, sizeof q, s));
+	if (h->captured_at < 0 || h->captured_at > LAST_TIME)
+		return bad(c, "", "captured_at", "expected a time from 1970 to "
+		    "9999, got \"%s\"", quote(q, sizeof q, s));
 	return get_double(c, o, "", "capture_ms", 0, 1e9, &h->capture_ms);
 }
 
