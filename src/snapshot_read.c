@@ -650,13 +650,39 @@ struct arena_head {
 	uint64_t	pool_address;
 	uint32_t	ntotalpools;
 	uint32_t	nfreepools;
+	uint32_t	npools;		/* pool slots from the address */
 };
+
+/*
+ * The arena's counts against its slots.  An arena whose pools are all
+ * INVALID is a table slot that failed validation (torn while read): its
+ * counts are kept as captured, never interpreted, like an invalid pool's.
+ */
+static int
+check_counts(struct snapshot_ctx *c, const char *w, const struct heap_arena *a)
+{
+	uint32_t p;
+
+	for (p = 0; p < a->npools; p++)
+		if (a->pools[p].state != POOL_INVALID)
+			break;
+	if (p == a->npools)
+		return 0;
+	if (a->ntotalpools != a->npools)
+		return bad(c, w, "ntotalpools", "expected %u (the pool slots of "
+		    "an arena at 0x%" PRIx64 "), got %u", a->npools, a->address,
+		    a->ntotalpools);
+	if (a->nfreepools > a->ntotalpools)
+		return bad(c, w, "nfreepools", "expected at most ntotalpools "
+		    "(%u), got %u", a->ntotalpools, a->nfreepools);
+	return 0;
+}
 
 static int
 read_arena_head(struct snapshot_ctx *c, const cJSON *o, const char *w,
     const struct heap_layout *l, struct arena_head *ah)
 {
-	uint64_t ps = l->pool_size, first, end, slots;
+	uint64_t ps = l->pool_size, first, end;
 
 	if (!cJSON_IsObject(o))
 		return bad(c, w, NULL, "expected an arena (a JSON object), got %s",
@@ -669,15 +695,10 @@ read_arena_head(struct snapshot_ctx *c, const cJSON *o, const char *w,
 		    "address space, got 0x%" PRIx64, ah->address);
 	first = (ah->address + ps - 1) / ps * ps;
 	end = ah->address + l->arena_size;
-	slots = (end - first) / ps;
-	if (get_u32(c, o, w, "ntotalpools", 1, l->arena_size / ps,
-	    &ah->ntotalpools) != 0)
-		return -1;
-	if (ah->ntotalpools != slots)
-		return bad(c, w, "ntotalpools", "expected %" PRIu64 " (the pool "
-		    "slots of an arena at 0x%" PRIx64 "), got %u", slots,
-		    ah->address, ah->ntotalpools);
-	if (get_u32(c, o, w, "nfreepools", 0, ah->ntotalpools,
+	ah->npools = (uint32_t)((end - first) / ps);
+	if (get_u32(c, o, w, "ntotalpools", 0, UINT32_MAX,
+	    &ah->ntotalpools) != 0 ||
+	    get_u32(c, o, w, "nfreepools", 0, UINT32_MAX,
 	    &ah->nfreepools) != 0 ||
 	    get_address(c, o, w, "pool_address", &ah->pool_address) != 0)
 		return -1;
@@ -698,10 +719,10 @@ add_arena(struct snapshot_ctx *c, struct heap *h, const struct arena_head *ah)
 		bad(c, "", "arenas", "more than %u arenas", MAX_ARENAS);
 		return NULL;
 	}
-	if (spend(c, sizeof *a + (size_t)ah->ntotalpools *
+	if (spend(c, sizeof *a + (size_t)ah->npools *
 	    sizeof(struct heap_pool)) != 0)
 		return NULL;
-	a = heap_add_arena(h, ah->index, ah->address, ah->ntotalpools);
+	a = heap_add_arena(h, ah->index, ah->address, ah->npools);
 	a->pool_address = ah->pool_address;
 	a->ntotalpools = ah->ntotalpools;
 	a->nfreepools = ah->nfreepools;
@@ -723,9 +744,9 @@ read_arena(struct snapshot_ctx *c, const cJSON *o, const char *w,
 	if (read_arena_head(c, o, w, &h->layout, &ah) != 0 ||
 	    (pools = get_typed(c, o, w, "pools", 1)) == NULL)
 		return -1;
-	if ((n = cJSON_GetArraySize(pools)) < 0 || (uint32_t)n != ah.ntotalpools)
-		return bad(c, w, "pools", "expected %u pools (ntotalpools), got %d",
-		    ah.ntotalpools, n);
+	if ((n = cJSON_GetArraySize(pools)) < 0 || (uint32_t)n != ah.npools)
+		return bad(c, w, "pools", "expected %u pools (the arena's slots), "
+		    "got %d", ah.npools, n);
 	if ((a = add_arena(c, h, &ah)) == NULL)
 		return -1;
 	cJSON_ArrayForEach(it, pools) {
@@ -735,7 +756,7 @@ read_arena(struct snapshot_ctx *c, const cJSON *o, const char *w,
 			return -1;
 		p++;
 	}
-	return 0;
+	return check_counts(c, w, a);
 }
 
 const struct heap_arena *
@@ -822,7 +843,7 @@ read_changed_arena(struct snapshot_ctx *c, const cJSON *o, const char *w,
 		a->pools[slot] = pool;
 		prev = (long)slot;
 	}
-	return 0;
+	return check_counts(c, w, a);
 }
 
 static int
@@ -834,6 +855,7 @@ copy_arena(struct snapshot_ctx *c, struct heap *h, const struct heap_arena *ka)
 		.pool_address = ka->pool_address,
 		.ntotalpools = ka->ntotalpools,
 		.nfreepools = ka->nfreepools,
+		.npools = ka->npools,
 	};
 	struct heap_arena *a;
 

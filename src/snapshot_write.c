@@ -72,13 +72,73 @@ add_count(cJSON *o, const char *key, int64_t v)
 		cJSON_AddNumberToObject(o, key, (double)v);
 }
 
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_sequence(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
+	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* JSON text is UTF-8, a path or an argument need not be: bytes that are
+ * not become U+FFFD. */
+static cJSON *
+json_string(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *clean, *o;
+	cJSON *it;
+	size_t n;
+
+	while (*p != '\0' && (n = utf8_sequence(p)) != 0)
+		p += n;
+	if (*p == '\0')
+		return cJSON_CreateString(s);
+	o = clean = xmalloc(strlen(s) * 3 + 1);
+	for (p = (const unsigned char *)s; *p != '\0';) {
+		if ((n = utf8_sequence(p)) == 0) {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+			continue;
+		}
+		memcpy(o, p, n);
+		o += n;
+		p += n;
+	}
+	*o = '\0';
+	it = cJSON_CreateString(clean);
+	free(clean);
+	return it;
+}
+
 static void
 add_string(cJSON *o, const char *key, const char *s)
 {
 	if (s == NULL)
 		cJSON_AddNullToObject(o, key);
 	else
-		cJSON_AddStringToObject(o, key, s);
+		cJSON_AddItemToObject(o, key, json_string(s));
 }
 
 cJSON *
@@ -91,7 +151,7 @@ snapshot_json_process(const struct heap_process *p, int with_rss)
 	add_string(o, "exe", p->exe);
 	argv = cJSON_AddArrayToObject(o, "argv");
 	for (i = 0; p->argv != NULL && p->argv[i] != NULL; i++)
-		cJSON_AddItemToArray(argv, cJSON_CreateString(p->argv[i]));
+		cJSON_AddItemToArray(argv, json_string(p->argv[i]));
 	add_string(o, "python", p->python);
 	if (with_rss)
 		cJSON_AddNumberToObject(o, "rss_bytes", (double)p->rss_bytes);
@@ -253,7 +313,7 @@ snapshot_json_frame(const struct heap *h, double t, const char *label,
 
 	cJSON_AddNumberToObject(o, "t", micro(t));
 	if (label != NULL)
-		cJSON_AddStringToObject(o, "label", label);
+		add_string(o, "label", label);
 	if (key != NULL)
 		cJSON_AddNumberToObject(o, "key", (double)key_frame);
 	snapshot_json_body(o, h);

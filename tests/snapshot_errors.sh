@@ -80,11 +80,13 @@ snap 's/"alignment":16/"alignment":64/' \
 
 # ---- arenas -------------------------------------------------------------
 snap 's/"ntotalpools":16/"ntotalpools":1e12/' \
-    'bad.json:1: arenas[0].ntotalpools: expected an integer from 1 to 16, got 1000000000000'
+    'bad.json:1: arenas[0].ntotalpools: expected an integer from 0 to 4294967295, got 1000000000000'
 snap 's/"ntotalpools":16/"ntotalpools":15/' \
     'bad.json:1: arenas[0].ntotalpools: expected 16 (the pool slots of an arena at 0x7f3a20000000), got 15'
 snap 's/"nfreepools":8/"nfreepools":4294967296/' \
-    'bad.json:1: arenas[0].nfreepools: expected an integer from 0 to 16, got 4294967296'
+    'bad.json:1: arenas[0].nfreepools: expected an integer from 0 to 4294967295, got 4294967296'
+snap 's/"nfreepools":8/"nfreepools":17/' \
+    'bad.json:1: arenas[0].nfreepools: expected at most ntotalpools (16), got 17'
 snap 's/"address":"0x7f3a20000000"/"address":"7f3a20000000"/' \
     'bad.json:1: arenas[0].address: expected a hex address like "0x7f3a2c000000", got "7f3a20000000"'
 snap 's/"address":"0x7f3a20000000"/"address":"0x7f3a2000000000000"/' \
@@ -100,7 +102,7 @@ snap 's/0x7f3a20008000/0x7f3a10000000/g' \
 snap 's/"index":1,/"index":0,/' \
     'bad.json:1: arenas: two arenas have index 0'
 snap 's/"pools":\[{"szidx":0,"count":61,"nextoffset":1024,"state":"full"},/"pools":[/' \
-    'bad.json:1: arenas[0].pools: expected 16 pools (ntotalpools), got 15'
+    'bad.json:1: arenas[0].pools: expected 16 pools (the arena'"'"'s slots), got 15'
 
 # ---- pools --------------------------------------------------------------
 snap 's/{"szidx":0,"count":61,/{"szidx":40,"count":61,/' \

@@ -292,6 +292,62 @@ test_snapshot_stats(void)
 	free(path);
 }
 
+/* A torn arena slot, as the live walker keeps it: every pool INVALID and
+ * the slot's counts as read, whatever they are. */
+static void
+test_torn_arena(void)
+{
+	struct heap *h = make_heap(&layout_310, HEAP_LEVEL_BLOCKS, 0), *back;
+	struct snapshot_file *f = NULL;
+	char *path = tmp_path("torn.json"), *cause = NULL;
+	struct heap_arena *a;
+	uint32_t p;
+	FILE *fp;
+
+	a = heap_add_arena(h, 40, 0x7f3b00000000ull, 64);
+	for (p = 0; p < a->npools; p++)
+		a->pools[p].state = POOL_INVALID;
+	a->pool_address = a->first_pool;
+	a->ntotalpools = 4000000000u;
+	a->nfreepools = 4000000001u;
+	heap_finish(h);
+	fp = fopen(path, "w");
+	CHECK(snapshot_write(fp, h, &cause) == 0);
+	fclose(fp);
+	if ((back = load_one(path, &f)) != NULL)
+		check_heaps_equal(h, back);
+	heap_free(back);
+	snapshot_close(f);
+	heap_free(h);
+	unlink(path);
+	free(path);
+}
+
+/* Arguments need not be UTF-8; the JSON is: bad bytes become U+FFFD. */
+static void
+test_not_utf8(void)
+{
+	struct heap *h = make_heap(&layout_38, HEAP_LEVEL_POOLS, 0), *back;
+	struct snapshot_file *f = NULL;
+	char *path = tmp_path("utf8.json"), *cause = NULL;
+	FILE *fp;
+
+	free(h->process.argv[1]);
+	h->process.argv[1] = xstrdup("\xff-\xc3\xa9-\xe2\x82-\xed\xa0\x80-ok");
+	fp = fopen(path, "w");
+	CHECK(snapshot_write(fp, h, &cause) == 0);
+	fclose(fp);
+	if ((back = load_one(path, &f)) != NULL)
+		CHECK_STR(back->process.argv[1], "\xef\xbf\xbd-\xc3\xa9-"
+		    "\xef\xbf\xbd\xef\xbf\xbd-\xef\xbf\xbd\xef\xbf\xbd"
+		    "\xef\xbf\xbd-ok");
+	heap_free(back);
+	snapshot_close(f);
+	heap_free(h);
+	unlink(path);
+	free(path);
+}
+
 /* A snapshot spread over lines (as another tool might write it) loads. */
 static void
 test_snapshot_pretty(void)
@@ -615,6 +671,8 @@ main(void)
 	test_snapshot_round_trip(&layout_38, HEAP_LEVEL_POOLS);
 	test_snapshot_round_trip(&layout_38, HEAP_LEVEL_BLOCKS);
 	test_snapshot_stats();
+	test_torn_arena();
+	test_not_utf8();
 	test_snapshot_pretty();
 	test_recording(HEAP_LEVEL_POOLS);
 	test_recording(HEAP_LEVEL_BLOCKS);
