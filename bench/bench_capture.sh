@@ -1,0 +1,145 @@
+#!/bin/sh
+# bench_capture.sh: how fast and how small heapview's live capture is, as
+# ratios measured in one run on one big heap (never thresholds, never part
+# of make check).  See bench/README.md.
+#
+#   bench/bench_capture.sh [NSTRINGS]
+#
+# NSTRINGS (default 14000000, about 1 GiB of arenas on 3.11) sizes the heap
+# that bench/big_heap.py builds.  Environment:
+#   HEAPVIEW  the heapview binary (default ./heapview)
+#   PYTHON    the target interpreter (default pyenv's 3.11, else
+#             /usr/bin/python3.11)
+#   REPEAT    timed repetitions of each measurement (default 5)
+#   NO_GDB=1  skip the gdb comparison
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+nstrings=${1:-14000000}
+HEAPVIEW=${HEAPVIEW:-./heapview}
+REPEAT=${REPEAT:-5}
+helper_py=$(command -v python3)
+
+die() { echo "bench_capture: $*" >&2; exit 1; }
+
+default_python() {
+	root=$(pyenv root 2>/dev/null || true)
+	for p in "$root"/versions/3.11.*/bin/python3.11 /usr/bin/python3.11; do
+		[ -x "$p" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+PYTHON=${PYTHON:-$(default_python)} || die "no python3.11 found; set PYTHON"
+[ -x "$HEAPVIEW" ] || die "$HEAPVIEW: not executable; set HEAPVIEW"
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed for peak RSS"
+
+tmp=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# measure N CMD...: runs CMD N times; prints "min_ms median_ms max_rss_kib"
+# of the child processes (wall clock from fork to exit; ru_maxrss from
+# wait4).  Their stderr goes to $tmp/measure.err, shown on failure.
+measure() {
+	n=$1; shift
+	"$helper_py" - "$n" "$@" 2>"$tmp/measure.err" <<'EOF' ||
+import os, subprocess, sys, time
+n, cmd = int(sys.argv[1]), sys.argv[2:]
+times, rss = [], 0
+for _ in range(n):
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    times.append((time.perf_counter() - t0) * 1000.0)
+    p.returncode = status
+    if status != 0:
+        sys.exit("%s: wait status %d" % (cmd[0], status))
+    rss = max(rss, ru.ru_maxrss)
+times.sort()
+print("%.3f %.3f %d" % (times[0], times[len(times) // 2], rss))
+EOF
+	{ cat "$tmp/measure.err" >&2; return 1; }
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# KIB bytes: KIB KiB as a percentage of bytes
+percent_kib() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f%%", 100 * a * 1024 / b }'; }
+field() { echo "$1" | cut -d' ' -f"$2"; }
+
+# ---- the target ---------------------------------------------------------
+echo "target: $PYTHON bench/big_heap.py ($nstrings strings)"
+"$PYTHON" "$here/big_heap.py" "$tmp/figures.json" "$nstrings" \
+    2>"$tmp/target.err" &
+pid=$!
+while [ ! -f "$tmp/figures.json" ]; do
+	kill -0 "$pid" 2>/dev/null || { cat "$tmp/target.err" >&2; die "target died"; }
+	sleep 0.5
+done
+json() { "$helper_py" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$tmp/figures.json" "$1"; }
+dms_min=$(json debugmallocstats_min_ms)
+dms_med=$(json debugmallocstats_median_ms)
+arena_line=$(grep 'bytes/arena' "$tmp/figures.json.stats")
+arena_bytes=$(echo "$arena_line" | sed 's/.*= *//; s/,//g')
+echo "  python $(json python), pid $pid, $(json kept) strings kept, built in $(json build_s) s"
+echo "  $arena_line"
+echo "in-process sys._debugmallocstats(): min $dms_min ms, median $dms_med ms"
+
+# ---- heapview's own timing ------------------------------------------------
+"$HEAPVIEW" --pid "$pid" --bench="$REPEAT" > "$tmp/bench.out" ||
+    die "heapview --bench failed"
+sed 's/^/heapview --bench: /' "$tmp/bench.out"
+pool_min=$(sed -n 's/^pool-level capture: min \([0-9.]*\) ms.*/\1/p' "$tmp/bench.out")
+block_min=$(sed -n 's/^block-level capture: min \([0-9.]*\) ms.*/\1/p' "$tmp/bench.out")
+
+# ---- a plain read of the same arenas ---------------------------------------
+"$HEAPVIEW" --pid "$pid" --dump="$tmp/dump.json" || die "heapview --dump failed"
+"$helper_py" "$here/read_arenas.py" "$pid" "$tmp/dump.json" "$REPEAT" \
+    > "$tmp/read.out" || die "reading the arenas failed"
+while read -r how min med bytes; do
+	echo "plain read of the arenas ($how): min $min ms, median $med ms, $bytes bytes"
+done < "$tmp/read.out"
+read_min=$(awk 'NR == 1 || $2 < m { m = $2 } END { print m }' "$tmp/read.out")
+
+# ---- one-shot runs: heapview --stats, and gdb --------------------------
+hv=$(measure "$REPEAT" "$HEAPVIEW" --pid "$pid" --stats)
+echo "heapview --stats one-shot: min $(field "$hv" 1) ms, median $(field "$hv" 2) ms, peak RSS $(field "$hv" 3) KiB"
+hvb=$(measure 1 "$HEAPVIEW" --pid "$pid" --bench=1)
+echo "heapview --bench=1 (both levels, block level last): peak RSS $(field "$hvb" 3) KiB"
+
+"$HEAPVIEW" --pid "$pid" --stats > "$tmp/hv.stats" || die "heapview --stats failed"
+section() { sed -n '/^Small block threshold/,/^Total/p' "$1"; }
+if [ "$(section "$tmp/figures.json.stats")" = "$(section "$tmp/hv.stats")" ]; then
+	echo "heapview --stats: pymalloc section identical to the target's own"
+else
+	echo "heapview --stats: pymalloc section DIFFERS from the target's own"
+fi
+
+gdb_med=
+if [ "${NO_GDB:-0}" != 1 ] && command -v gdb >/dev/null 2>&1; then
+	g=$(measure 3 gdb -nx -q -p "$pid" -batch \
+	    -ex 'call (int)_PyObject_DebugMallocStats(*(void**)&stderr)') || g=
+	if [ -n "$g" ]; then
+		gdb_med=$(field "$g" 2)
+		echo "gdb -p -batch call _PyObject_DebugMallocStats: min $(field "$g" 1) ms, median $gdb_med ms"
+	else
+		echo "gdb: failed; skipped"
+	fi
+else
+	echo "gdb: not installed or NO_GDB=1; skipped"
+fi
+
+# ---- ratios ---------------------------------------------------------------
+echo
+echo "ratios (one run; targets in parentheses):"
+echo "  pool-level capture / in-process debugmallocstats  $(ratio "$pool_min" "$dms_min")  (<= 10; DESIGN.md: 2)"
+echo "  block-level capture / plain read of the arenas     $(ratio "$block_min" "$read_min")  (<= 1.5)"
+[ -n "$gdb_med" ] &&
+echo "  gdb / heapview --stats one-shot (medians)          $(ratio "$gdb_med" "$(field "$hv" 2)")  (>= 20)"
+echo "  heapview peak RSS / arena bytes, pool level        $(percent_kib "$(field "$hv" 3)" "$arena_bytes")  (< 1%)"
+echo "  heapview peak RSS / arena bytes, block level       $(percent_kib "$(field "$hvb" 3)" "$arena_bytes")  (< 3%)"
