@@ -362,11 +362,13 @@ build(struct snapshot_file *f, const struct frame_entry *e, const cJSON *doc,
 	return snapshot_read_body(&c, doc, &f->header, 1, key);
 }
 
-/* Reads frame i's line again and builds its heap. */
+/* Reads frame i's line again and builds its heap.  Opening may be reading
+ * the file front to back meanwhile: its position is kept. */
 static struct heap *
 expand(struct snapshot_file *f, size_t i, char **cause)
 {
 	const struct frame_entry *e = &f->frames[i];
+	off_t resume = ftello(f->fp);
 	struct scan s = { 0 };
 	struct heap *h = NULL;
 	enum scan_error err;
@@ -374,8 +376,9 @@ expand(struct snapshot_file *f, size_t i, char **cause)
 	char *text;
 
 	text = xmalloc(e->len + 1);
-	if (fseeko(f->fp, e->off, SEEK_SET) != 0 ||
-	    fread(text, 1, e->len, f->fp) != e->len) {
+	if (resume < 0 || fseeko(f->fp, e->off, SEEK_SET) != 0 ||
+	    fread(text, 1, e->len, f->fp) != e->len ||
+	    fseeko(f->fp, resume, SEEK_SET) != 0) {
 		util_cause(cause, "%s:%zu: the file changed since it was opened",
 		    f->name, e->line);
 		goto out;

@@ -587,13 +587,21 @@ test_bad_deltas(void)
 	    "\"0x18000\",\"ntotalpools\":4,\"nfreepools\":2,\"changes\":[{\"slot\":1,"
 	    "\"szidx\":2,\"count\":3,\"nextoffset\":192,\"state\":\"used\"}]}]}\n"
 	    "{\"t\":2,\"key\":0,\"level\":\"pools\"," BODY ",\"same\":[0],"
+	    "\"arenas\":[" ARENA(1, "0x30000", "0x34000") "]}\n"
+	    /* Frame 4 refers to frame 0 past the newer full frame 3: opening
+	     * reads frame 0 again, then goes on with frame 5. */
+	    "{\"t\":3,\"level\":\"pools\"," BODY ",\"arenas\":[]}\n"
+	    "{\"t\":4,\"key\":0,\"level\":\"pools\"," BODY ",\"same\":[0],"
+	    "\"arenas\":[]}\n"
+	    "{\"t\":5,\"key\":3,\"level\":\"pools\"," BODY ",\"same\":[],"
 	    "\"arenas\":[" ARENA(1, "0x30000", "0x34000") "]}\n";
 
 	f = snapshot_open_mem("ok.jsonl", ok, strlen(ok), &cause);
 	CHECK(f != NULL);
 	if (f == NULL)
 		fprintf(stderr, "  %s\n", cause);
-	if (f != NULL && snapshot_nframes(f) == 3) {
+	CHECK(f != NULL && snapshot_nframes(f) == 6);
+	if (f != NULL && snapshot_nframes(f) == 6) {
 		h = snapshot_frame(f, 1, &cause);
 		CHECK(h != NULL && h->narenas == 1 &&
 		    h->arenas[0].pools[1].count == 3 &&
@@ -603,6 +611,15 @@ test_bad_deltas(void)
 		CHECK(h != NULL && h->narenas == 2 &&
 		    h->arenas[1].address == 0x30000);
 		heap_free(h);
+		h = snapshot_frame(f, 4, &cause);
+		CHECK(h != NULL && h->narenas == 1 &&
+		    h->arenas[0].address == 0x10000);
+		heap_free(h);
+		h = snapshot_frame(f, 5, &cause);
+		CHECK(h != NULL && h->narenas == 1 &&
+		    h->arenas[0].address == 0x30000);
+		heap_free(h);
+		CHECK(snapshot_frame_time(f, 5) == 5);
 	}
 	snapshot_close(f);
 	free(cause);
