@@ -118,7 +118,7 @@ static int
 get_u32(struct snapshot_ctx *c, const cJSON *o, const char *where,
     const char *key, uint64_t min, uint64_t max, uint32_t *v)
 {
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (get_uint(c, o, where, key, min, max, &u) != 0)
 		return -1;
@@ -132,7 +132,7 @@ get_count(struct snapshot_ctx *c, const cJSON *o, const char *where,
     const char *key, uint64_t max, int64_t *v)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (it == NULL)
 		return bad(c, where, key, "missing: expected null or an integer "
@@ -294,7 +294,7 @@ int
 snapshot_read_format(struct snapshot_ctx *c, const cJSON *doc, int *recording)
 {
 	const cJSON *it;
-	uint64_t version;
+	uint64_t version = 0;
 	char q[48];
 
 	if (!cJSON_IsObject(doc))
@@ -349,8 +349,8 @@ read_argv(struct snapshot_ctx *c, const cJSON *proc, struct heap_process *p)
 static int
 read_process(struct snapshot_ctx *c, const cJSON *proc, struct heap_process *p)
 {
-	const char *exe, *python;
-	uint64_t pid;
+	const char *exe = NULL, *python = NULL;
+	uint64_t pid = 0;
 
 	if (get_uint(c, proc, "process", "pid", 0, INT_MAX, &pid) != 0 ||
 	    get_string(c, proc, "process", "exe", 1, MAX_NAME, &exe) != 0 ||
@@ -376,7 +376,7 @@ is_pow2(uint64_t v)
 static int
 read_allocator(struct snapshot_ctx *c, const cJSON *a, struct heap_layout *l)
 {
-	const char *w = "allocator", *name;
+	const char *w = "allocator", *name = NULL;
 	char q[48];
 
 	if (get_string(c, a, w, "name", 0, 64, &name) != 0)
@@ -456,8 +456,8 @@ snapshot_read_frame_meta(struct snapshot_ctx *c, const cJSON *o, size_t frame,
     double prev_t, double *t, char **label, long *key)
 {
 	const cJSON *it;
-	const char *s;
-	uint64_t k;
+	const char *s = NULL;
+	uint64_t k = 0;
 
 	*label = NULL;
 	*key = -1;
@@ -501,7 +501,7 @@ static int
 read_state(struct snapshot_ctx *c, const cJSON *o, const char *where,
     enum pool_state *st)
 {
-	const char *s;
+	const char *s = NULL;
 	char q[48];
 	int i;
 
@@ -582,7 +582,7 @@ read_blocks(struct snapshot_ctx *c, const cJSON *o, const char *w,
 {
 	uint32_t counts[3], cap;
 	char *why = NULL;
-	const char *text;
+	const char *text = NULL;
 
 	if (cJSON_GetObjectItemCaseSensitive(o, "blocks") == NULL)
 		return 0;
@@ -617,7 +617,7 @@ read_pool(struct snapshot_ctx *c, const cJSON *o, const char *w,
     const struct heap_layout *l, enum heap_level level, struct heap_pool *p)
 {
 	enum pool_state st = POOL_INVALID;
-	uint64_t szidx, count, next;
+	uint64_t szidx = 0, count = 0, next = 0;
 	int invalid;
 
 	if (!cJSON_IsObject(o))
@@ -816,7 +816,7 @@ read_changed_arena(struct snapshot_ctx *c, const cJSON *o, const char *w,
 	struct heap_arena *a;
 	struct heap_pool pool;
 	char where[64];
-	uint64_t slot;
+	uint64_t slot = 0;
 	long prev = -1;
 	int i = 0;
 
@@ -873,7 +873,7 @@ read_same(struct snapshot_ctx *c, const cJSON *o, struct heap *h,
 {
 	const cJSON *same, *it;
 	char where[32];
-	uint64_t pos;
+	uint64_t pos = 0;
 	long prev = -1;
 	int i = 0;
 
@@ -988,7 +988,7 @@ check_arenas(struct snapshot_ctx *c, const struct heap *h)
 static int
 read_level(struct snapshot_ctx *c, const cJSON *o, enum heap_level *level)
 {
-	const char *s;
+	const char *s = NULL;
 	char q[48];
 
 	if (get_string(c, o, "", "level", 0, 64, &s) != 0)
@@ -1023,7 +1023,7 @@ read_counters(struct snapshot_ctx *c, const cJSON *o, struct heap_counters *k)
 static int
 read_time(struct snapshot_ctx *c, const cJSON *o, struct heap *h)
 {
-	const char *s;
+	const char *s = NULL;
 	char q[48];
 
 	if (get_string(c, o, "", "captured_at", 0, 64, &s) != 0)
