@@ -40,6 +40,14 @@ expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --dump=again.json
 cmp -s again.json "$data/blocks.json" || fail "--dump of a snapshot changed it"
 expect_exit 1 "$HEAPVIEW" "$data/blocks.json" --dump=/nonexistent/dir/x.json
 expect_grep '/nonexistent/dir/x.json: No such file or directory' "$HV_TMP/err"
+if [ -w /dev/full ]; then
+	expect_exit 1 "$HEAPVIEW" "$data/blocks.json" --dump=/dev/full
+	expect_grep '^heapview: /dev/full: No space left on device$' "$HV_TMP/err"
+	"$HEAPVIEW" "$data/blocks.jsonl" --stats > /dev/full 2> err
+	[ $? -eq 1 ] || fail "--stats to a full disk did not exit 1"
+	grep -q 'standard output: No space left on device' err ||
+		fail "--stats to a full disk: $(cat err)"
+fi
 
 # ---- a snapshot spread over lines (another tool's pretty printer) ----------
 if [ -x /usr/bin/python3 ]; then

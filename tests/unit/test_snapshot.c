@@ -537,6 +537,29 @@ test_cut_recording(int nframes)
 	free(path);
 }
 
+/* A full disk is reported, never taken for success. */
+static void
+test_write_errors(void)
+{
+	struct heap *h = make_heap(&layout_small, HEAP_LEVEL_POOLS, 0);
+	char *cause = NULL;
+	FILE *fp;
+
+	if (access("/dev/full", W_OK) != 0)
+		return;
+	CHECK(snapshot_writer_open("/dev/full", h, &cause) == NULL);
+	CHECK(cause != NULL && strstr(cause, "/dev/full: No space left") != NULL);
+	fp = fopen("/dev/full", "w");
+	CHECK(snapshot_write(fp, h, &cause) == -1);
+	CHECK(cause != NULL && strstr(cause, "No space left") != NULL);
+	fclose(fp);
+	CHECK(snapshot_writer_open("/nonexistent/x.jsonl", h, &cause) == NULL);
+	CHECK(cause != NULL && strstr(cause, "/nonexistent/x.jsonl: No such "
+	    "file") != NULL);
+	free(cause);
+	heap_free(h);
+}
+
 /* ---- bad deltas, through the loader --------------------------------- */
 
 static void
@@ -698,6 +721,7 @@ main(void)
 	test_cut_recording(3);		/* the last line a delta */
 	test_cut_recording(11);		/* the last line a full frame */
 	test_bad_deltas();
+	test_write_errors();
 	for (i = 0; i < HV_ARRAY_LEN(names); i++) {
 		path = tmp_path(names[i]);
 		unlink(path);
