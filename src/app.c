@@ -10,14 +10,6 @@
 
 #include <stdio.h>
 
-static int
-not_yet(const char *what)
-{
-	fprintf(stderr, "heapview: %s is not available in this version yet\n",
-	    what);
-	return 1;
-}
-
 int
 app_run(const struct app_options *o)
 {
@@ -29,19 +21,19 @@ app_run(const struct app_options *o)
 			return app_live_oneshot(o, o->pid);
 		if (o->record_file != NULL && o->no_tui)
 			return app_live_attach(o, app_live_record);
-		return not_yet("the live TUI");
+		return app_live_attach(o, app_live_watch);
 	case TARGET_LAUNCH:
 		if (oneshot)
 			return app_live_launch(o, app_live_output);
 		if (o->record_file != NULL && o->no_tui)
 			return app_live_launch(o, app_live_record);
-		return not_yet("the live TUI");
+		return app_live_launch(o, app_live_watch);
 	case TARGET_FILE:
 		if (o->stats || o->dump)
 			return app_replay(o);
-		return not_yet("the replay TUI");
+		return app_tui_replay(o);
 	case TARGET_DEMO:
-		return not_yet("--demo");
+		return app_tui_replay(o);
 	case TARGET_NONE:
 		break;
 	}

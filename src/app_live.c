@@ -340,6 +340,10 @@ app_live_launch(const struct app_options *o,
 	}
 	rc = run(o, &lv);
 	app_live_close(&lv);
+	/* A one-shot output lets the program run to its end; the TUI and the
+	 * recorder were its reason to run, so it ends with them. */
+	if (!(o->stats || o->dump || o->bench) && child_pid > 0)
+		kill(pid, SIGTERM);
 	report_child(pid, o->cmd[0]);
 	return rc;
 }

@@ -29,6 +29,8 @@ void	app_live_close(struct app_live *);
 int	app_live_oneshot(const struct app_options *, pid_t);
 int	app_live_output(const struct app_options *, struct app_live *);
 int	app_live_dump(const struct app_options *, struct app_live *);
+/* The TUI over the live target (recording too with --record). */
+int	app_live_watch(const struct app_options *, struct app_live *);
 /* --record --no-tui until interrupted or the target exits. */
 int	app_live_record(const struct app_options *, struct app_live *);
 /* Attaches to o->pid, calls run, detaches. */

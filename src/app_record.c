@@ -7,6 +7,7 @@
 #include "app.h"
 #include "app_live.h"
 #include "snapshot.h"
+#include "tui.h"
 #include "util.h"
 
 #include <errno.h>
@@ -178,4 +179,48 @@ app_live_record(const struct app_options *o, struct app_live *lv)
 	struct live_feed f = { .lv = lv, .path = o->record_file };
 
 	return record_loop(o, &f);
+}
+
+static char *
+feed_title(struct app_live *lv)
+{
+	struct source_process p;
+	char *title;
+	int i;
+
+	if (source_process(lv->src, &p, NULL) != 0 || p.argv == NULL ||
+	    p.argv[0] == NULL) {
+		source_process_free(&p);
+		return xasprintf("pid %d", (int)lv->pid);
+	}
+	title = xasprintf("pid %d:", (int)lv->pid);
+	for (i = 0; p.argv[i] != NULL && strlen(title) < 200; i++) {
+		char *t = xasprintf("%s %s", title, p.argv[i]);
+
+		free(title);
+		title = t;
+	}
+	source_process_free(&p);
+	return title;
+}
+
+int
+app_live_watch(const struct app_options *o, struct app_live *lv)
+{
+	struct live_feed f = { .lv = lv, .path = o->record_file };
+	struct tui_feed feed;
+	int rc;
+
+	if (o->record_file != NULL && o->no_tui)
+		return record_loop(o, &f);
+	memset(&feed, 0, sizeof feed);
+	feed.title = feed_title(lv);
+	feed.live = 1;
+	feed.capture = feed_capture;
+	feed.ctx = &f;
+	rc = app_tui_live(o, &feed);
+	free((char *)feed.title);
+	if (feed_close(&f) != 0)
+		rc = 1;
+	return rc;
 }

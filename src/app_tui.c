@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 static void
@@ -43,16 +44,20 @@ run(const struct app_options *o, struct tui_feed *feed)
 	return 0;
 }
 
-/* The bundled recording: $HEAPVIEW_DATADIR wins (tests, running from the
- * build tree), else where `make install` put it. */
+/* The bundled recording: $HEAPVIEW_DATADIR wins (tests), else where `make
+ * install` put it, else the source tree heapview was built from (running
+ * ./heapview --demo right after make). */
 static char *
 demo_path(void)
 {
+	static const char rec[] = "/recordings/fragmentation.jsonl";
 	const char *dir = getenv("HEAPVIEW_DATADIR");
 
 	if (dir != NULL && *dir != '\0')
-		return xasprintf("%s/recordings/fragmentation.jsonl", dir);
-	return xstrdup(PKGDATADIR "/recordings/fragmentation.jsonl");
+		return xasprintf("%s%s", dir, rec);
+	if (access(PKGDATADIR "/recordings/fragmentation.jsonl", R_OK) == 0)
+		return xstrdup(PKGDATADIR "/recordings/fragmentation.jsonl");
+	return xasprintf("%s%s", SRCDATADIR, rec);
 }
 
 static const char *
