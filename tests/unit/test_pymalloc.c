@@ -19,8 +19,21 @@
 #include "render.h"
 #include "util.h"
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HV_TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define HV_TEST_ASAN 1
+#endif
 
 /* The fake address space. */
 #define DATA_ADDR	0x555555780000ull	/* interpreter data: statics */
@@ -1497,6 +1510,66 @@ test_hostile_state(struct fake *f)
 	source_close(src);
 }
 
+#ifndef HV_TEST_ASAN
+/* The address space this process has mapped, in bytes. */
+static uint64_t
+vm_size(void)
+{
+	unsigned long pages = 0;
+	FILE *fp = fopen("/proc/self/statm", "r");
+
+	if (fp != NULL) {
+		if (fscanf(fp, "%lu", &pages) != 1)
+			pages = 0;
+		fclose(fp);
+	}
+	return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+#endif
+
+/*
+ * A maxarenas within bounds that claims a table of gigabytes, nearly all of
+ * it unmapped, fails the capture with a message.  It must not make the
+ * capture allocate the claimed table before reading it: where the address
+ * space or overcommit refuses gigabytes (a small machine, a container),
+ * xmalloc would end heapview instead.  A child runs the capture under an
+ * address-space limit the claimed table exceeds.  (Not under ASan, which
+ * reserves terabytes of shadow.)
+ */
+static void
+test_claimed_table_bounded(void)
+{
+#ifndef HV_TEST_ASAN
+	struct fake *f = small_38();
+	struct py_state st;
+	struct source *src = fake_source(f, &st);
+	struct rlimit rl;
+	char *cause = NULL;
+	int status = -1;
+	pid_t pid;
+
+	put32(source_buffers_data(src, st.maxarenas_var), 1u << 26);
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		rl.rlim_cur = rl.rlim_max = vm_size() + ((rlim_t)1 << 30);
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			_exit(3);
+		if (capture_state(f, &st, src, HEAP_LEVEL_POOLS, &cause) != NULL ||
+		    cause == NULL)
+			_exit(2);
+		_exit(check_failures != 0 ? 2 : 0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fprintf(stderr, "  a claimed table of 3 GiB: the capture allocated "
+		    "it before reading it (exit status %d)\n",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	source_close(src);
+	fake_free(f);
+#endif
+}
+
 /* A slot pointing at memory that is not mapped: its carved pools INVALID,
  * the others UNTOUCHED as the slot says. */
 static void
@@ -1841,6 +1914,7 @@ main(void)
 	test_render();
 	test_render_unknown_counters();
 
+	test_claimed_table_bounded();
 	test_unmapped_arena(3, 8);
 	test_unmapped_arena(3, 12);
 	test_hostile_arena_objects(3, 8);
