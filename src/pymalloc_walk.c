@@ -314,11 +314,15 @@ capture_once(struct pymalloc *pm, enum heap_level level, struct heap **out,
 	uint8_t *table = NULL;
 	struct heap *h;
 	size_t len;
+	int64_t last;
 
 	if (read_state(pm, &v) != 0)
 		return util_cause(cause, "the allocator state no longer validates");
 	len = (size_t)v.maxarenas * PY_ARENA_OBJECT_SIZE;
 	pm->bytes_read = len;
+	/* The table's end first: a torn maxarenas must not cost gigabytes. */
+	if (len != 0 && read_u64(pm->src, v.arenas + len - 8, &last) != 0)
+		return util_cause(cause, "cannot read the arena table");
 	if (len != 0) {
 		table = xmalloc(len);
 		if (source_read_exact(pm->src, v.arenas, table, len, NULL) != 0) {
