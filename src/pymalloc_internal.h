@@ -20,8 +20,9 @@ struct elf_image;
 
 #define PY_POOL_HEADER_SIZE	48
 #define PY_ARENA_OBJECT_SIZE	48
-/* Bounds on what a sane arena table holds (256 Ti of 1 MiB arenas). */
-#define PY_MAX_ARENAS		(1u << 28)
+/* Bound on what a sane arena table holds: 2^20 slots, up to 1 TiB of 1 MiB
+ * arenas, a 48 MiB table. */
+#define PY_MAX_ARENAS		(1u << 20)
 
 enum py_state_kind {
 	PY_STATE_STATICS,	/* 2.7 - 3.11: file-static globals */
