@@ -1017,7 +1017,10 @@ read_counters(struct snapshot_ctx *c, const cJSON *o, struct heap_counters *k)
 	    get_count(c, it, "counters", "arena_map_mid_nodes", UINT32_MAX,
 	    &k->map_mid_nodes) != 0 ||
 	    get_count(c, it, "counters", "arena_map_bot_nodes", UINT32_MAX,
-	    &k->map_bot_nodes) != 0 ? -1 : 0;
+	    &k->map_bot_nodes) != 0 ||
+	    (cJSON_GetObjectItemCaseSensitive(it, "debug_malloc_calls") != NULL &&
+	    get_count(c, it, "counters", "debug_malloc_calls", EXACT_MAX,
+	    &k->debug_malloc_calls) != 0) ? -1 : 0;
 }
 
 static int

@@ -192,6 +192,9 @@ snapshot_json_body(cJSON *o, const struct heap *h)
 	add_count(k, "arenas_highwater", h->counters.arenas_highwater);
 	add_count(k, "arena_map_mid_nodes", h->counters.map_mid_nodes);
 	add_count(k, "arena_map_bot_nodes", h->counters.map_bot_nodes);
+	/* Only 3.6/3.7 under debug hooks print it. */
+	if (h->counters.debug_malloc_calls >= 0)
+		add_count(k, "debug_malloc_calls", h->counters.debug_malloc_calls);
 }
 
 /* One pool; slot >= 0 adds its position, for a delta's "changes". */
