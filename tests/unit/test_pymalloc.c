@@ -1510,66 +1510,6 @@ test_hostile_state(struct fake *f)
 	source_close(src);
 }
 
-#ifndef HV_TEST_ASAN
-/* The address space this process has mapped, in bytes. */
-static uint64_t
-vm_size(void)
-{
-	unsigned long pages = 0;
-	FILE *fp = fopen("/proc/self/statm", "r");
-
-	if (fp != NULL) {
-		if (fscanf(fp, "%lu", &pages) != 1)
-			pages = 0;
-		fclose(fp);
-	}
-	return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
-}
-#endif
-
-/*
- * A maxarenas within bounds that claims a table of gigabytes, nearly all of
- * it unmapped, fails the capture with a message.  It must not make the
- * capture allocate the claimed table before reading it: where the address
- * space or overcommit refuses gigabytes (a small machine, a container),
- * xmalloc would end heapview instead.  A child runs the capture under an
- * address-space limit the claimed table exceeds.  (Not under ASan, which
- * reserves terabytes of shadow.)
- */
-static void
-test_claimed_table_bounded(void)
-{
-#ifndef HV_TEST_ASAN
-	struct fake *f = small_38();
-	struct py_state st;
-	struct source *src = fake_source(f, &st);
-	struct rlimit rl;
-	char *cause = NULL;
-	int status = -1;
-	pid_t pid;
-
-	put32(source_buffers_data(src, st.maxarenas_var), 1u << 26);
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		rl.rlim_cur = rl.rlim_max = vm_size() + ((rlim_t)1 << 30);
-		if (setrlimit(RLIMIT_AS, &rl) != 0)
-			_exit(3);
-		if (capture_state(f, &st, src, HEAP_LEVEL_POOLS, &cause) != NULL ||
-		    cause == NULL)
-			_exit(2);
-		_exit(check_failures != 0 ? 2 : 0);
-	}
-	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fprintf(stderr, "  a claimed table of 3 GiB: the capture allocated "
-		    "it before reading it (exit status %d)\n",
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	source_close(src);
-	fake_free(f);
-#endif
-}
-
 /* A slot pointing at memory that is not mapped: its carved pools INVALID,
  * the others UNTOUCHED as the slot says. */
 static void
@@ -1885,6 +1825,119 @@ test_find_fails(void)
 	source_regions_free(r, n);
 	source_close(src);
 	fake_free(f);
+}
+
+/* ---- memory claimed by the target's words ----------------------------- */
+
+#ifndef HV_TEST_ASAN
+/* The address space this process has mapped, in bytes. */
+static uint64_t
+vm_size(void)
+{
+	unsigned long pages = 0;
+	FILE *fp = fopen("/proc/self/statm", "r");
+
+	if (fp != NULL) {
+		if (fscanf(fp, "%lu", &pages) != 1)
+			pages = 0;
+		fclose(fp);
+	}
+	return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Runs fn in a child allowed 32 MiB more address space than this process
+ * has; returns its exit status: 0 when fn returned 0, 1 when xmalloc gave
+ * up, -1 when it died otherwise. */
+static int
+run_limited(int (*fn)(void *), void *arg)
+{
+	struct rlimit rl;
+	int status = -1;
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		rl.rlim_cur = rl.rlim_max = vm_size() + ((rlim_t)32 << 20);
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			_exit(3);
+		_exit(fn(arg) == 0 && check_failures == 0 ? 0 : 2);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+struct claimed {
+	struct fake	*f;
+	struct source	*src;
+	struct py_state	 st;
+	struct py_interp pi;
+};
+
+static int
+claimed_capture(void *arg)
+{
+	struct claimed *c = arg;
+	char *cause = NULL;
+
+	return capture_state(c->f, &c->st, c->src, HEAP_LEVEL_POOLS,
+	    &cause) == NULL && cause != NULL ? 0 : 1;
+}
+
+static int
+claimed_find(void *arg)
+{
+	struct claimed *c = arg;
+	struct source_region *r;
+	struct py_state got;
+	char *cause = NULL;
+	size_t n;
+
+	if (source_regions(c->src, &r, &n, NULL) != 0)
+		return 1;
+	return py_find_state(c->src, &c->pi, r, n, 1, &got, &cause) != 0 &&
+	    cause != NULL ? 0 : 1;
+}
+#endif
+
+/*
+ * The largest maxarenas within bounds claims a table of 48 MiB; when
+ * nearly all of it is unmapped, the capture (or the discovery) fails with a
+ * message, and without allocating the claimed table first: heapview's
+ * memory follows what the target has mapped, not what its words claim.
+ * Each case runs in a child under an address-space limit that the claimed
+ * table exceeds.  (Not under ASan, which reserves terabytes of shadow.)
+ */
+static void
+test_claimed_table_bounded(void)
+{
+#ifndef HV_TEST_ASAN
+	struct claimed c;
+	int rc;
+
+	c.f = small_38();
+	c.src = fake_source(c.f, &c.st);
+	put32(source_buffers_data(c.src, c.st.maxarenas_var), PY_MAX_ARENAS);
+	rc = run_limited(claimed_capture, &c);
+	CHECK_EQ_U(rc, 0);
+	if (rc != 0)
+		fprintf(stderr, "  capture of a claimed table: exit %d\n", rc);
+	source_close(c.src);
+	fake_free(c.f);
+
+	/* Discovery: maxarenas beside the pointer the scan finds. */
+	c.f = find_heap(3, 8);
+	c.src = fake_source(c.f, &c.st);
+	fake_interp(c.f, &c.pi, 3, 8);
+	put32(source_buffers_data(c.src, DATA_ADDR + D_MAXARENAS), PY_MAX_ARENAS);
+	rc = run_limited(claimed_find, &c);
+	CHECK_EQ_U(rc, 0);
+	if (rc != 0)
+		fprintf(stderr, "  discovery beside a claimed table: exit %d\n",
+		    rc);
+	source_close(c.src);
+	fake_free(c.f);
+#endif
 }
 
 int
