@@ -41,7 +41,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' HUP INT PIPE TERM
 
 # measure N CMD...: runs CMD N times; prints "min_ms median_ms", wall clock
 # from fork to exit.  Its stderr goes to $tmp/measure.err, shown on failure.
