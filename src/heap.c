@@ -138,16 +138,3 @@ heap_blocks_new(uint32_t nblocks)
 	return xcalloc((nblocks + 3) / 4, 1);
 }
 
-void
-heap_blocks_set(uint8_t *b, uint32_t i, enum block_state s)
-{
-	unsigned shift = (i % 4) * 2;
-
-	b[i / 4] = (uint8_t)((b[i / 4] & ~(3u << shift)) | ((unsigned)s << shift));
-}
-
-enum block_state
-heap_blocks_get(const uint8_t *b, uint32_t i)
-{
-	return (enum block_state)((b[i / 4] >> ((i % 4) * 2)) & 3u);
-}

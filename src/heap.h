@@ -125,9 +125,22 @@ enum block_state heap_block_state(const struct heap *, const struct heap_pool *,
 		    uint32_t);
 const char	*heap_pool_state_name(enum pool_state);
 
-/* Block-state bit arrays (2 bits per block). */
+/* Block-state bit arrays (2 bits per block), all ALLOCATED (0) when new;
+ * inline because the block-level walk sets every block of every pool. */
 uint8_t		*heap_blocks_new(uint32_t nblocks);
-void		 heap_blocks_set(uint8_t *, uint32_t, enum block_state);
-enum block_state heap_blocks_get(const uint8_t *, uint32_t);
+
+static inline void
+heap_blocks_set(uint8_t *b, uint32_t i, enum block_state s)
+{
+	unsigned shift = (i % 4) * 2;
+
+	b[i / 4] = (uint8_t)((b[i / 4] & ~(3u << shift)) | ((unsigned)s << shift));
+}
+
+static inline enum block_state
+heap_blocks_get(const uint8_t *b, uint32_t i)
+{
+	return (enum block_state)((b[i / 4] >> ((i % 4) * 2)) & 3u);
+}
 
 #endif

@@ -297,6 +297,38 @@ wdata_free(struct wdata *w)
 		free(w->bytes[i]);
 }
 
+static const uint8_t *
+wdata_at(const struct wdata *w, uint64_t addr, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (addr >= w->start[i] && addr - w->start[i] <= w->len[i] &&
+		    len <= w->len[i] - (addr - w->start[i]))
+			return w->bytes[i] + (addr - w->start[i]);
+	return NULL;
+}
+
+/* maxarenas sits beside `arenas` (the uint right after it in struct
+ * _obmalloc_mgmt; within two words of it among 2.7 - 3.11's statics): a
+ * cheap local test that spares most candidates a read of the target. */
+static int
+maxarenas_beside(const struct wdata *w, uint64_t at, enum py_state_kind kind)
+{
+	static const int64_t statics[] = { -8, -16, 8, 16 };
+	const uint8_t *q;
+	size_t i;
+
+	if (kind == PY_STATE_STRUCT)
+		return (q = wdata_at(w, at + 8, 4)) != NULL &&
+		    valid_maxarenas(py_load32(q));
+	for (i = 0; i < HV_ARRAY_LEN(statics); i++)
+		if ((q = wdata_at(w, at + (uint64_t)statics[i], 4)) != NULL &&
+		    valid_maxarenas(py_load32(q)))
+			return 1;
+	return 0;
+}
+
 /* Does the table at t hold, for every sample, an arena covering its pool? */
 static int
 table_covers(struct source *src, const struct heap_layout *l, uint64_t t,
@@ -328,10 +360,11 @@ table_covers(struct source *src, const struct heap_layout *l, uint64_t t,
 /* Words of the interpreter's data that point at a table covering the
  * samples: candidates for `arenas`.  Returns how many (at most max). */
 static size_t
-find_table_pointers(struct source *src, const struct heap_layout *l,
+find_table_pointers(struct source *src, const struct py_layout *pl,
     const struct wdata *w, const struct source_region *r, size_t n,
     const struct sample *s, size_t ns, uint64_t *out, size_t max)
 {
+	const struct heap_layout *l = &pl->geometry;
 	size_t i, off, nout = 0;
 
 	for (i = 0; i < w->n && nout < max; i++) {
@@ -341,6 +374,7 @@ find_table_pointers(struct source *src, const struct heap_layout *l,
 			    PY_ARENA_OBJECT_SIZE;
 
 			if (t == 0 || t % 8 != 0 || slot < t ||
+			    !maxarenas_beside(w, w->start[i] + off, pl->state_kind) ||
 			    !is_rw(r, n, slot, PY_ARENA_OBJECT_SIZE))
 				continue;
 			if (table_covers(src, l, t, s, ns))
@@ -348,18 +382,6 @@ find_table_pointers(struct source *src, const struct heap_layout *l,
 		}
 	}
 	return nout;
-}
-
-static const uint8_t *
-wdata_at(const struct wdata *w, uint64_t addr, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < w->n; i++)
-		if (addr >= w->start[i] && addr - w->start[i] <= w->len[i] &&
-		    len <= w->len[i] - (addr - w->start[i]))
-			return w->bytes[i] + (addr - w->start[i]);
-	return NULL;
 }
 
 /* Number of arena slots in use in the table (address != 0), or -1. */
@@ -557,7 +579,7 @@ find_by_scan(struct source *src, const struct py_interp *pi,
 		return util_cause(cause, "no pymalloc pool found in the process's "
 		    "memory");
 	wdata_read(src, &pi->image, &w);
-	nc = find_table_pointers(src, l, &w, r, n, s, ns, cand,
+	nc = find_table_pointers(src, pi->layout, &w, r, n, s, ns, cand,
 	    HV_ARRAY_LEN(cand));
 	for (i = 0; i < nc && found != 0; i++) {
 		if (pi->layout->state_kind == PY_STATE_STRUCT) {

@@ -86,7 +86,8 @@ enum pool_state py_pool_state(const struct heap_layout *,
 	    const struct py_pool_header *, uint64_t pool, uint32_t arenaindex);
 /*
  * Walks the free list of a USED pool whose bytes are in buf (pool_size
- * bytes read at address pool) and fills blocks (2 bits per block).  Returns
+ * bytes read at address pool) and fills blocks (2 bits per block, as
+ * heap_blocks_new returns them: all ALLOCATED).  Returns
  * 0, or -1 when the list loops, leaves the pool, lands off a block boundary
  * or at/after nextoffset, or the free count disagrees with the header.
  */

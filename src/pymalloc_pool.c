@@ -8,6 +8,8 @@
 
 #include "pymalloc_internal.h"
 
+#include <string.h>
+
 void
 py_decode_arena_object(const uint8_t *b, struct py_arena_object *a)
 {
@@ -120,9 +122,15 @@ py_pool_walk_blocks(const struct heap_layout *l, const struct py_pool_header *p,
 
 	if (carved > capacity)
 		carved = capacity;
-	for (i = 0; i < capacity; i++)
-		heap_blocks_set(blocks, i,
-		    i < carved ? BLOCK_ALLOCATED : BLOCK_UNTOUCHED);
+	/* blocks comes from heap_blocks_new: all ALLOCATED; mark the virgin
+	 * tail UNTOUCHED, a byte (four blocks) at a time where it can. */
+	for (i = carved; i < capacity && i % 4 != 0; i++)
+		heap_blocks_set(blocks, i, BLOCK_UNTOUCHED);
+	if (i < capacity) {
+		memset(blocks + i / 4, 0xAA, (capacity - i) / 4);	/* 0b10 x4 */
+		for (i += (capacity - i) / 4 * 4; i < capacity; i++)
+			heap_blocks_set(blocks, i, BLOCK_UNTOUCHED);
+	}
 	/* At most carved steps: a longer list must loop. */
 	while (b != 0) {
 		uint64_t off;

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FULL_POOL_BATCH	256	/* whole pools per read at block level */
+/* Whole pools per read at block level: small enough that the walk finds
+ * the bytes still in cache. */
+#define FULL_POOL_BATCH	64
 
 struct pymalloc {
 	struct source		*src;
