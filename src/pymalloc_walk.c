@@ -14,9 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whole pools per read at block level: small enough that the walk finds
- * the bytes still in cache. */
-#define FULL_POOL_BATCH	64
+/* Arenas read whole per call at block level (a few MiB of buffer). */
+#define ARENA_BATCH	4
 
 struct pymalloc {
 	struct source		*src;
@@ -238,67 +237,71 @@ walk_headers(struct pymalloc *pm, struct heap *h, char **cause)
 	return rc;
 }
 
-struct pool_ref {
-	struct heap_arena	*arena;
-	uint32_t		 index;
-};
+/* Decodes one carved pool read whole; walks its free list when USED. */
+static void
+decode_whole_pool(const struct heap_layout *l, struct heap_arena *a, uint32_t p,
+    const uint8_t *buf, uint64_t addr)
+{
+	struct heap_pool *pool = &a->pools[p];
+	struct py_pool_header hd;
+	enum pool_state state;
 
-/* Reads USED pools whole, FULL_POOL_BATCH at a time, and walks their free
- * lists.  The header is taken again from the whole read so that the block
- * states and the count come from the same bytes. */
+	py_decode_pool_header(buf, &hd);
+	state = py_pool_state(l, &hd, addr, a->index);
+	set_pool(pool, &hd, state);
+	if (state != POOL_USED)
+		return;
+	pool->blocks = heap_blocks_new(heap_blocks_per_pool(l, hd.szidx));
+	if (py_pool_walk_blocks(l, &hd, buf, addr, pool->blocks) != 0) {
+		free(pool->blocks);
+		pool->blocks = NULL;
+		pool->state = POOL_INVALID;
+	}
+}
+
+/*
+ * Block level: each arena's carved pools are read whole, as one span per
+ * arena and ARENA_BATCH arenas per call -- sequential reads cost far less
+ * per byte than a read per pool -- and every header and free list is
+ * decoded from those bytes, so a pool's block states and its count come
+ * from one read.
+ */
 static int
 walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
 {
 	const struct heap_layout *l = &h->layout;
-	struct source_read rd[FULL_POOL_BATCH];
-	struct pool_ref ref[FULL_POOL_BATCH];
-	uint8_t *buf = xmalloc((size_t)FULL_POOL_BATCH * l->pool_size);
+	size_t span = (size_t)l->arena_size;
+	struct source_read rd[ARENA_BATCH];
+	uint8_t *buf = xmalloc(ARENA_BATCH * span);
 	size_t i = 0, nb, k;
-	uint32_t p = 0;
 	int rc = 0;
 
 	while (rc == 0 && i < h->narenas) {
-		for (nb = 0; nb < FULL_POOL_BATCH && i < h->narenas;) {
+		size_t first = i;
+
+		for (nb = 0; nb < ARENA_BATCH && i < h->narenas; nb++, i++) {
 			struct heap_arena *a = &h->arenas[i];
 
-			if (p >= a->npools) {
-				i++;
-				p = 0;
-				continue;
-			}
-			if (a->pools[p].state == POOL_USED) {
-				ref[nb] = (struct pool_ref){ a, p };
-				rd[nb] = (struct source_read){
-				    .addr = heap_pool_address(h, a, p),
-				    .buf = buf + nb * l->pool_size,
-				    .len = l->pool_size };
-				nb++;
-			}
-			p++;
+			rd[nb] = (struct source_read){ .addr = a->first_pool,
+			    .buf = buf + nb * span,
+			    .len = (size_t)carved_pools(h, a) * l->pool_size };
 		}
-		if (nb == 0 || (rc = source_read(pm->src, rd, nb, cause)) != 0)
+		if ((rc = source_read(pm->src, rd, nb, cause)) != 0)
 			break;
-		pm->bytes_read += (uint64_t)nb * l->pool_size;
 		for (k = 0; k < nb; k++) {
-			struct heap_pool *pool = &ref[k].arena->pools[ref[k].index];
-			struct py_pool_header hd;
-			enum pool_state state;
+			struct heap_arena *a = &h->arenas[first + k];
+			uint32_t p, carved = carved_pools(h, a);
 
-			if (rd[k].got != l->pool_size) {
-				pool->state = POOL_INVALID;
-				continue;
-			}
-			py_decode_pool_header(rd[k].buf, &hd);
-			state = py_pool_state(l, &hd, rd[k].addr, ref[k].arena->index);
-			set_pool(pool, &hd, state);
-			if (state != POOL_USED)
-				continue;
-			pool->blocks = heap_blocks_new(heap_blocks_per_pool(l, hd.szidx));
-			if (py_pool_walk_blocks(l, &hd, rd[k].buf, rd[k].addr,
-			    pool->blocks) != 0) {
-				free(pool->blocks);
-				pool->blocks = NULL;
-				pool->state = POOL_INVALID;
+			pm->pools_read += carved;
+			pm->bytes_read += rd[k].got;
+			for (p = 0; p < carved; p++) {
+				size_t off = (size_t)p * l->pool_size;
+
+				if (rd[k].got < off + l->pool_size)
+					a->pools[p].state = POOL_INVALID;
+				else
+					decode_whole_pool(l, a, p, buf + k * span + off,
+					    rd[k].addr + off);
 			}
 		}
 	}
@@ -336,8 +339,9 @@ capture_once(struct pymalloc *pm, enum heap_level level, struct heap **out,
 	h->captured_at = util_wallclock();
 	add_arenas(h, table, v.maxarenas);
 	free(table);
-	if (walk_headers(pm, h, cause) != 0 ||
-	    (level == HEAP_LEVEL_BLOCKS && walk_blocks(pm, h, cause) != 0)) {
+	pm->pools_read = 0;
+	if ((level == HEAP_LEVEL_POOLS ? walk_headers(pm, h, cause) :
+	    walk_blocks(pm, h, cause)) != 0) {
 		heap_free(h);
 		return -1;
 	}
