@@ -269,6 +269,7 @@ struct tui {
 	struct tui_frame	*frame;		/* shown; never NULL in the loop */
 	size_t			 pos;		/* its index in the timeline */
 	int			 follow;	/* live: show each new capture */
+	const char		*phase;		/* the last label at or before pos */
 
 	enum tui_view		 view;
 	enum tui_view		 back;		/* where Esc goes */

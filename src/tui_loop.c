@@ -128,6 +128,20 @@ cursors_follow(struct tui *t)
 		    t->frame->npools * 16 - 1 : 0;
 }
 
+/* A recording labels the frame where a phase starts; the frames after it
+ * belong to the same phase. */
+static const char *
+phase_of(const struct tui *t, size_t i)
+{
+	const char *label;
+
+	for (;; i--) {
+		label = tui_timeline_label(&t->tl, i);
+		if ((label != NULL && *label != '\0') || i == 0)
+			return label;
+	}
+}
+
 unsigned
 tui_show(struct tui *t, size_t i)
 {
@@ -144,6 +158,7 @@ tui_show(struct tui *t, size_t i)
 	tui_frame_unref(t->frame);
 	t->frame = f;
 	t->pos = i;
+	t->phase = phase_of(t, i);
 	t->changed_until = f->nchanged > 0 ?
 	    util_monotonic() + HIGHLIGHT_SECS : 0;
 	cursors_follow(t);
@@ -441,6 +456,7 @@ tui_run(const struct tui_options *o, struct tui_feed *feed, char **cause)
 		return -1;
 	}
 	cursors_follow(&t);
+	t.phase = phase_of(&t, 0);
 	t.playing = feed->live;
 	t.next_tick = util_monotonic() + t.interval;
 	sig = loop(&t);

@@ -130,33 +130,43 @@ play_state(const struct tui *t)
 {
 	if (t->feed->live) {
 		if (t->exited)
-			return "EXITED";
+			return "target exited";
 		return t->playing ? "capturing" : "paused";
 	}
 	return t->playing ? "playing" : "paused";
 }
 
+/* The title gives way: the state on the right must always show. */
 void
 tui_draw_header(struct tui *t, WINDOW *w)
 {
 	const struct heap_process *p = &t->frame->heap->process;
 	const char *title = t->feed->title != NULL ? t->feed->title : "";
-	int x;
+	char state[128];
+	int room;
 
-	fill_line(w, ROLE_TITLE);
-	tui_printf(w, " heapview  %s  Python %s  ", title,
-	    p->python != NULL ? p->python : "?");
 	if (t->feed->live)
-		tui_printf(w, "live, every %gs, ", t->interval);
+		snprintf(state, sizeof state, "Python %s  live, every %gs, %s",
+		    p->python != NULL ? p->python : "?", t->interval,
+		    play_state(t));
 	else
-		tui_printf(w, "replay %gx, ", tui_speeds[t->speed]);
+		snprintf(state, sizeof state, "Python %s  replay %gx, %s",
+		    p->python != NULL ? p->python : "?", tui_speeds[t->speed],
+		    play_state(t));
+	fill_line(w, ROLE_TITLE);
+	tui_puts(w, " heapview  ");
+	room = getmaxx(w) - getcurx(w) - (int)strlen(state) - 2 -
+	    (getmaxx(w) >= 80 ? 8 : 0);
+	if (room > 3 && (int)strlen(title) > room)
+		tui_printf(w, "%.*s...  ", room - 3, title);
+	else if (room > 3)
+		tui_printf(w, "%s  ", title);
 	if (t->exited)
 		tui_role(w, ROLE_WARN);
-	tui_printf(w, "%s", play_state(t));
+	tui_puts(w, state);
 	tui_role(w, ROLE_TITLE);
-	x = getmaxx(w) - 8;
-	if (getcurx(w) + 2 < x) {
-		wmove(w, 0, x);
+	if (getmaxx(w) >= 80 && getcurx(w) + 2 < getmaxx(w) - 8) {
+		wmove(w, 0, getmaxx(w) - 8);
 		tui_puts(w, "? help");
 	}
 }
@@ -248,29 +258,27 @@ sparkline(struct tui *t, WINDOW *w, int width)
 void
 tui_draw_timeline(struct tui *t, WINDOW *w)
 {
-	const char *label = t->frame->label;
+	const char *label = t->phase;
 	size_t shown = t->pos + 1 + t->tl.dropped;
 	size_t count = t->tl.count + t->tl.dropped;
-	int room;
+	int spark = HV_MIN((int)HV_MIN(count, 1000), getmaxx(w) / 3);
 
 	wmove(w, 0, 1);
 	tui_role(w, ROLE_NORMAL);
-	tui_printf(w, "%s %zu/%zu  t+%.2fs", t->feed->live ? "capture" :
+	tui_printf(w, "%s %zu/%zu  t+%.2fs  ", t->feed->live ? "capture" :
 	    "frame", shown, count, t->frame->t);
-	if (t->feed->live && !t->follow)
-		tui_puts(w, " (history; G: newest)");
-	if (label != NULL && *label != '\0') {
+	if (spark >= 2 && getcurx(w) + spark + 8 < getmaxx(w)) {
+		tui_puts(w, "util ");
+		sparkline(t, w, spark);
+		tui_role(w, ROLE_NORMAL);
 		tui_puts(w, "  ");
+	}
+	if (t->feed->live && !t->follow)
+		tui_puts(w, "history (G: newest)");
+	if (label != NULL && *label != '\0') {
 		tui_role(w, ROLE_VALUE);
 		tui_printf(w, "\"%s\"", label);
 	}
-	tui_role(w, ROLE_NORMAL);
-	tui_puts(w, "  ");
-	room = getmaxx(w) - getcurx(w) - 14;
-	if (room < 8)
-		return;
-	tui_puts(w, "util ");
-	sparkline(t, w, room);
 }
 
 /* ---- footer ---------------------------------------------------------- */
@@ -389,7 +397,10 @@ tui_draw_help(struct tui *t, WINDOW *w)
 
 	n = help_lines(lines, HELP_MAX_LINES, width);
 	tui_role(w, ROLE_HELP);
-	box(w, 0, 0);
+	if (t->scr.ascii)
+		wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(w, 0, 0);
 	mvwaddstr(w, 0, 2, " keys ");
 	if (n + HELP_LEGEND_LINES > h)
 		mvwaddstr(w, getmaxy(w) - 1, 2, " Up/Down scroll ");

@@ -131,12 +131,14 @@ draw_title(struct tui *t, WINDOW *w, const struct geom *g)
 		tui_printf(w, "  %zu changed", t->frame->nchanged);
 }
 
+/* Most telling first: the line is cut at the window's edge. */
 static void
 draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 {
 	const struct heap *h = t->frame->heap;
 	const struct heap_arena *a = tui_cur_arena(t);
 	const struct heap_pool *p = tui_cur_pool(t);
+	uint32_t s = t->pool / g->k * g->k;
 
 	wmove(w, getmaxy(w) - 1, 1);
 	tui_role(w, ROLE_NORMAL);
@@ -144,18 +146,18 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 		tui_puts(w, "no arenas");
 		return;
 	}
-	tui_printf(w, "arena %" PRIu32 " (%" PRIu32 " of %" PRIu32
-	    " pools free)  pool %" PRIu32 " at 0x%" PRIx64 ": %s",
-	    a->index, a->nfreepools, a->ntotalpools, t->pool,
+	tui_printf(w, "arena %" PRIu32 "  ", a->index);
+	if (g->k > 1)
+		tui_printf(w, "cell of pools %" PRIu32 "-%" PRIu32 "  ", s,
+		    HV_MIN(s + g->k, a->npools) - 1);
+	tui_printf(w, "pool %" PRIu32 " at 0x%" PRIx64 ": %s", t->pool,
 	    heap_pool_address(h, a, t->pool), heap_pool_state_name(p->state));
 	if (p->state == POOL_FULL || p->state == POOL_USED)
-		tui_printf(w, ", %" PRIu32 "-byte blocks, %u of %" PRIu32,
-		    heap_block_size(&h->layout, p->szidx), p->count,
+		tui_printf(w, ", %" PRIu32 "-byte blocks, %u of %" PRIu32
+		    " in use", heap_block_size(&h->layout, p->szidx), p->count,
 		    heap_blocks_per_pool(&h->layout, p->szidx));
-	if (g->k > 1)
-		tui_printf(w, "  (cell: pools %" PRIu32 "-%" PRIu32 ")",
-		    t->pool / g->k * g->k,
-		    HV_MIN(t->pool / g->k * g->k + g->k, a->npools) - 1);
+	tui_printf(w, "  (arena: %" PRIu32 " of %" PRIu32 " pools free)",
+	    a->nfreepools, a->ntotalpools);
 }
 
 static void

@@ -6,10 +6,12 @@
 # terminal's modes, so a test can see that the terminal was restored.
 #
 #   tui_start W H [ENV=VALUE...] -- ARGS...   run $HEAPVIEW ARGS in a W x H pane
+#                                             (ending the previous session)
 #   tui_keys KEY...                           tmux send-keys
 #   tui_wait PATTERN                          wait until the screen matches
 #   tui_expect PATTERN [WHAT]                 ... or fail
 #   tui_screen                                the screen, in $HV_TMP/screen
+#   tui_pid                                   heapview's pid
 #   tui_exited STATUS                         wait for the exit, check status
 #                                             and a restored terminal
 
@@ -17,7 +19,8 @@
 
 command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
 
-TUI_SOCKET="heapview-test-$$"
+TUI_SOCKET="heapview-test-$$-0"
+tui_sessions=0
 TUI_DATA="$HV_SRCDIR/tests/data/tui"
 # Waits are bounded generously: a sanitizer build under load is slow.
 TUI_WAIT_STEPS=${TUI_WAIT_STEPS:-300}
@@ -30,13 +33,23 @@ tui_cleanup() {
 	tui_tmux kill-server >/dev/null 2>&1
 	hv_cleanup
 }
+
+# Ends the session of the last tui_start.
+tui_stop() {
+	tui_tmux kill-server >/dev/null 2>&1
+}
 trap tui_cleanup EXIT
 
 # The pane runs this: heapview, then its status and the terminal's modes
 # (icanon and echo are off while curses runs and on once it has left).
+# heapview's pid goes to $HV_TMP/heapview.pid (the sh -c execs it); the
+# pane's shell survives a Ctrl-C to report how heapview ended.
 cat > "$HV_TMP/tui_run.sh" <<'EOS'
 #!/bin/sh
-"$@"
+trap 'true' INT
+pidfile=$1
+shift
+sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@"
 echo "EXIT=$?"
 stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo)$' | tr '\n' ' '
 echo "MODES"
@@ -47,17 +60,24 @@ chmod +x "$HV_TMP/tui_run.sh"
 tui_start() {
 	w=$1 h=$2
 	shift 2
+	# a server of its own for each session: a dying one cannot be reused
+	tui_stop
+	tui_sessions=$((tui_sessions + 1))
+	TUI_SOCKET="heapview-test-$$-$tui_sessions"
 	set -- env -u NO_COLOR -u LC_ALL LANG=C.UTF-8 TERM=screen "$@"
 	# env ARGS... -- ARGS: the part after -- is heapview's
-	tui_cmd=""
+	tui_cmd="" seen=""
 	for a in "$@"; do
-		if [ "$a" = "--" ]; then
+		if [ "$a" = "--" ] && [ -z "$seen" ]; then
 			tui_cmd="$tui_cmd '$HEAPVIEW'"
+			seen=1
 			continue
 		fi
 		tui_cmd="$tui_cmd '$a'"
 	done
-	tui_tmux new-session -d -x "$w" -y "$h" "'$HV_TMP/tui_run.sh' $tui_cmd" ||
+	rm -f "$HV_TMP/heapview.pid"
+	tui_tmux new-session -d -x "$w" -y "$h" \
+	    "'$HV_TMP/tui_run.sh' '$HV_TMP/heapview.pid' $tui_cmd" ||
 	    fail "tmux new-session failed"
 }
 
@@ -107,4 +127,8 @@ $(cat "$HV_TMP/screen")"
 	    fail "heapview exited with $(grep -o 'EXIT=[0-9]*' "$HV_TMP/screen"), expected $1"
 	grep -q "^icanon echo MODES" "$HV_TMP/screen" ||
 	    fail "terminal not restored: $(grep MODES "$HV_TMP/screen")"
+}
+
+tui_pid() {
+	cat "$HV_TMP/heapview.pid" 2>/dev/null
 }

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Replay: stepping with , and . changes the frame shown (and its numbers
+# and phase label), g and G go to the ends, Space plays to the end; --demo
+# replays the bundled recording.
+. "${HV_SRCDIR:-.}/tests/tui_lib.sh"
+
+util() {
+	sed -n 's/.*utilisation \([0-9.]*%\).*/\1/p' "$HV_TMP/screen"
+}
+
+tui_start 100 30 -- "$TUI_DATA/small.jsonl"
+tui_expect "frame 1/4  t+0.00s .*\"half carved\"" "first frame"
+tui_expect "replay 1x, paused" "paused at the start"
+u1=$(util)
+tui_keys .
+tui_expect "frame 2/4  t+1.00s .*\"all carved\"" "step forward"
+u2=$(util)
+[ "$u1" != "$u2" ] || fail "utilisation did not change between frames ($u1)"
+tui_keys .
+tui_expect "frame 3/4 .*\"freed most\"" "second step"
+tui_expect "arenas 3 (3.0 MiB)  allocated [0-9.]* KiB" "freed frame's totals"
+tui_keys ,
+tui_expect "frame 2/4 .*\"all carved\"" "step back"
+tui_keys G
+tui_expect "frame 4/4 .*\"survivors\"" "G"
+tui_keys .
+tui_expect "this is the last frame" "step past the end"
+tui_keys g
+tui_expect "frame 1/4 .*\"half carved\"" "g"
+tui_expect "utilisation $u1" "first frame's totals again"
+tui_keys ,
+tui_expect "this is the first frame" "step before the start"
+
+# Faster, then play: the recording's 1 s gaps at 32x end quickly, and
+# playing stops at the last frame.
+tui_keys ] ] ] ] ]
+tui_expect "replay 32x, paused" "speed"
+tui_keys [
+tui_expect "replay 16x, paused" "slower"
+tui_keys Space
+tui_expect "frame 4/4 .*\"survivors\"" "playing to the end"
+tui_expect "replay 16x, paused" "paused at the end"
+tui_keys q
+tui_exited 0
+
+# --demo plays the bundled recording, whose last phase is labelled "done".
+tui_start 100 30 HEAPVIEW_DATADIR="$HV_SRCDIR/data" -- --demo
+tui_expect "heapview  fragmentation.jsonl  Python 3" "--demo"
+tui_expect "frame 1/[0-9]*  t+0.00s" "--demo first frame"
+tui_keys G
+tui_expect "\"done\"" "--demo last phase"
+tui_keys q
+tui_exited 0
+finish
