@@ -131,6 +131,10 @@ int	tui_screen_signal(void);
 void	tui_role(WINDOW *, enum tui_role);
 void	tui_role_attr(WINDOW *, enum tui_role, attr_t);
 void	tui_glyph(WINDOW *, enum tui_glyph);
+/* A glyph in a role, for rows of cells put with tui_cells. */
+const cchar_t *tui_cell(enum tui_role, enum tui_glyph);
+void	tui_cells(WINDOW *, const cchar_t *, int);
+#define TUI_MAX_COLS 1024	/* cells of a row built at once */
 /* Clears from the cursor to the end of the line in the current role. */
 void	tui_clrtoeol(WINDOW *);
 
@@ -313,7 +317,7 @@ unsigned tui_show(struct tui *, size_t);
 unsigned tui_capture(struct tui *);
 unsigned tui_set_view(struct tui *, enum tui_view, enum tui_view);
 double	tui_frame_gap(const struct tui *, size_t);
-void	tui_draw_all(struct tui *);
+void	tui_draw(struct tui *, unsigned);
 unsigned tui_select_pool(struct tui *, size_t, uint32_t);
 const struct heap_arena *tui_cur_arena(const struct tui *);
 const struct heap_pool *tui_cur_pool(const struct tui *);

@@ -321,8 +321,10 @@ draw_view(struct tui *t, WINDOW *w)
 	views[t->view]->draw(t, w);
 }
 
-static void
-draw(struct tui *t, unsigned dirty)
+/* Draws what dirty names, each window with wnoutrefresh, then one doupdate.
+ * bench/bench_tui_draw.sh counts the instructions of this function. */
+void
+tui_draw(struct tui *t, unsigned dirty)
 {
 	if (t->scr.too_small) {
 		if (dirty != 0)
@@ -349,14 +351,6 @@ draw(struct tui *t, unsigned dirty)
 	doupdate();
 }
 
-/* Draws everything once, as the loop does after a resize; the benchmark
- * counts the instructions of this function. */
-void
-tui_draw_all(struct tui *t)
-{
-	draw(t, TUI_DIRTY_ALL);
-}
-
 /* ---- the loop -------------------------------------------------------- */
 static unsigned
 handle_key(struct tui *t, int ch)
@@ -379,7 +373,8 @@ loop(struct tui *t)
 			tui_screen_layout(&t->scr, t->help);
 			dirty |= TUI_DIRTY_ALL;
 		}
-		draw(t, dirty);
+		if (dirty != 0)
+			tui_draw(t, dirty);
 		dirty = 0;
 		timeout(wait_ms(t));
 		ch = getch();

@@ -45,7 +45,16 @@ tui_puts(WINDOW *w, const char *s)
 	mbstate_t st;
 	size_t n = 0, r;
 	int room = getmaxx(w) - getcurx(w);
+	const char *c;
 
+	/* plain printable ASCII, the usual case, goes straight through */
+	for (c = s; *c >= ' ' && *c <= '~'; c++)
+		;
+	if (*c == '\0') {
+		if (room > 0)
+			waddnstr(w, s, HV_MIN((int)(c - s), room));
+		return;
+	}
 	memset(&st, 0, sizeof st);
 	while (*s != '\0' && n < HV_ARRAY_LEN(ws) - 1 && (int)n < room) {
 		r = mbrtowc(&ws[n], s, strlen(s), &st);

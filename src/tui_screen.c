@@ -166,18 +166,37 @@ static const wchar_t glyphs_ascii[TUI_NGLYPHS] = {
 	[GLYPH_VLINE] = L'|',
 };
 
+static const wchar_t *glyph_set = glyphs_unicode;
 static cchar_t glyph_cc[TUI_NGLYPHS];
+/* Every glyph in every role, made once per theme: a row of cells is then
+ * copied to the window with one wadd_wchnstr (see tui_cells). */
+static cchar_t role_cc[TUI_NROLES][TUI_NGLYPHS];
 
 static void
 glyphs_load(int ascii)
 {
-	const wchar_t *set = ascii ? glyphs_ascii : glyphs_unicode;
 	wchar_t wc[2] = { 0, 0 };
 	size_t i;
 
+	glyph_set = ascii ? glyphs_ascii : glyphs_unicode;
 	for (i = 0; i < TUI_NGLYPHS; i++) {
-		wc[0] = set[i];
+		wc[0] = glyph_set[i];
 		setcchar(&glyph_cc[i], wc, A_NORMAL, 0, NULL);
+	}
+}
+
+static void
+cells_load(void)
+{
+	wchar_t wc[2] = { 0, 0 };
+	size_t r, g;
+
+	for (r = 0; r < TUI_NROLES; r++) {
+		for (g = 0; g < TUI_NGLYPHS; g++) {
+			wc[0] = glyph_set[g];
+			setcchar(&role_cc[r][g], wc, role_attr[r], role_pair[r],
+			    NULL);
+		}
 	}
 }
 
@@ -185,6 +204,26 @@ void
 tui_glyph(WINDOW *w, enum tui_glyph g)
 {
 	wadd_wch(w, &glyph_cc[g]);
+}
+
+const cchar_t *
+tui_cell(enum tui_role r, enum tui_glyph g)
+{
+	return &role_cc[r][g];
+}
+
+/* Puts n cells at the cursor and moves it past them; they must fit. */
+void
+tui_cells(WINDOW *w, const cchar_t *cells, int n)
+{
+	int y, x;
+
+	getyx(w, y, x);
+	n = HV_MIN(n, getmaxx(w) - x);
+	if (n <= 0)
+		return;
+	wadd_wchnstr(w, cells, n);
+	wmove(w, y, HV_MIN(x + n, getmaxx(w) - 1));
 }
 
 void
@@ -236,6 +275,7 @@ tui_screen_theme(struct tui_screen *s, enum tui_theme theme)
 		    resolve(l->bg, paper));
 		role_pair[r] = (short)(r + 1);
 	}
+	cells_load();
 }
 
 /* ---- windows --------------------------------------------------------- */

@@ -93,25 +93,28 @@ draw_row(struct tui *t, WINDOW *w, const struct geom *g, size_t ai)
 	const struct heap_arena *a = &f->heap->arenas[ai];
 	size_t first = f->arena_first[ai];
 	int highlight = t->changed_until > 0;
+	cchar_t row[TUI_MAX_COLS];
+	enum tui_role role;
 	enum pool_state st;
 	uint32_t c, s, e;
 
 	draw_label(w, g, a);
-	for (c = 0; c < g->ncells; c++) {
+	for (c = 0; c < g->ncells && c < TUI_MAX_COLS; c++) {
 		s = c * g->k;
 		if (s >= a->npools)
 			break;
 		e = HV_MIN(s + g->k, a->npools);
 		st = cell_state(a, s, e);
 		if (ai == t->arena && t->pool >= s && t->pool < e)
-			tui_role(w, ROLE_CURSOR);
+			role = ROLE_CURSOR;
 		else if (highlight && tui_frame_changed(f, first + s, first + e))
-			tui_role(w, ROLE_CHANGED);
+			role = ROLE_CHANGED;
 		else
-			tui_role(w, tui_pool_role(st));
-		tui_glyph(w, tui_pool_glyph(st,
+			role = tui_pool_role(st);
+		row[c] = *tui_cell(role, tui_pool_glyph(st,
 		    tui_frame_fill(f, first + s, first + e)));
 	}
+	tui_cells(w, row, (int)c);
 }
 
 static void

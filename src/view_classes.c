@@ -47,20 +47,21 @@ draw_bar(WINDOW *w, const struct heap_stats *st, unsigned c, uint64_t size,
     uint64_t max, int width)
 {
 	uint64_t used = st->in_use[c] * size, avail = st->avail[c] * size;
+	cchar_t row[TUI_MAX_COLS];
 	int u, a, i;
 
 	if (max == 0 || width <= 0)
 		return;
+	width = HV_MIN(width, TUI_MAX_COLS);
 	u = (int)((used * (uint64_t)width + max / 2) / max);
 	a = (int)(((used + avail) * (uint64_t)width + max / 2) / max) - u;
 	if (u == 0 && used > 0)
 		u = 1;
-	tui_role(w, ROLE_BAR_USED);
 	for (i = 0; i < u && i < width; i++)
-		tui_glyph(w, GLYPH_BAR_USED);
-	tui_role(w, ROLE_BAR_AVAIL);
+		row[i] = *tui_cell(ROLE_BAR_USED, GLYPH_BAR_USED);
 	for (; i < u + a && i < width; i++)
-		tui_glyph(w, GLYPH_BAR_AVAIL);
+		row[i] = *tui_cell(ROLE_BAR_AVAIL, GLYPH_BAR_AVAIL);
+	tui_cells(w, row, i);
 }
 
 static void

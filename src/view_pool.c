@@ -159,6 +159,7 @@ draw_grid(struct tui *t, WINDOW *w, const struct heap_pool *p,
 {
 	const struct heap *h = t->frame->heap;
 	uint32_t size = heap_block_size(&h->layout, p->szidx), c, s, e;
+	cchar_t row[TUI_MAX_COLS];
 	enum tui_role role;
 	enum tui_glyph gl;
 	int r;
@@ -171,13 +172,14 @@ draw_grid(struct tui *t, WINDOW *w, const struct heap_pool *p,
 		tui_role(w, ROLE_DIM);
 		tui_printf(w, "+0x%04" PRIx64 " ",
 		    h->layout.pool_overhead + (uint64_t)s * size);
-		for (c = 0; c < g->per_row && s < g->nblocks; c++, s = e) {
+		for (c = 0; c < g->per_row && c < TUI_MAX_COLS &&
+		    s < g->nblocks; c++, s = e) {
 			e = HV_MIN(s + g->k, g->nblocks);
 			gl = cell_glyph(h, p, s, e, &role);
-			tui_role(w, t->block >= s && t->block < e ?
-			    ROLE_CURSOR : role);
-			tui_glyph(w, gl);
+			row[c] = *tui_cell(t->block >= s && t->block < e ?
+			    ROLE_CURSOR : role, gl);
 		}
+		tui_cells(w, row, (int)c);
 	}
 }
 

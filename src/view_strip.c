@@ -152,6 +152,8 @@ draw_cells(struct tui *t, WINDOW *w, const struct geom *g)
 {
 	uint64_t c, cur = t->strip_unit / g->cu;
 	int highlight = t->changed_until > 0, r;
+	cchar_t row[TUI_MAX_COLS];
+	enum tui_role role;
 	uint32_t x, fill;
 	size_t s, e;
 
@@ -161,16 +163,18 @@ draw_cells(struct tui *t, WINDOW *w, const struct geom *g)
 			tui_role(w, ROLE_DIM);
 			tui_printf(w, "0x%012" PRIx64 " ", cell_address(t, g, c));
 		}
-		for (x = 0; x < g->per_row && c < g->ncells; x++, c++) {
+		for (x = 0; x < g->per_row && x < TUI_MAX_COLS &&
+		    c < g->ncells; x++, c++) {
 			fill = cell_fill(t, g, c, &s, &e);
 			if (c == cur)
-				tui_role(w, ROLE_CURSOR);
+				role = ROLE_CURSOR;
 			else if (highlight && tui_frame_changed(t->frame, s, e))
-				tui_role(w, ROLE_CHANGED);
+				role = ROLE_CHANGED;
 			else
-				tui_role(w, ROLE_STRIP);
-			tui_glyph(w, tui_shade_glyph(fill));
+				role = ROLE_STRIP;
+			row[x] = *tui_cell(role, tui_shade_glyph(fill));
 		}
+		tui_cells(w, row, (int)x);
 	}
 }
 
