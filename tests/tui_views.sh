@@ -48,4 +48,14 @@ tui_expect "memory strip" "Esc back to the strip"
 
 tui_keys q
 tui_exited 0
+
+# A pool-level recording: the pool view says what it cannot know.
+tui_start 100 30 -- "$TUI_DATA/pools.jsonl"
+tui_expect "arena map  2 arenas" "pool-level recording"
+tui_keys Enter
+tui_expect "56 blocks: 48 allocated, 8 free, 0 untouched (block states not captured)" \
+    "pool view at pool level"
+tui_expect "^+0x0030 ?????" "blocks not captured"
+tui_keys q
+tui_exited 0
 finish
