@@ -37,8 +37,14 @@ command -v tmux >/dev/null || die "tmux is needed"
 
 tmp=$(mktemp -d)
 sock="bench-tui-$$"
-cleanup() {
+# Ends the tmux server and removes its socket.
+stop_tmux() {
+	path=$(tmux -L "$sock" display-message -p '#{socket_path}' 2>/dev/null) || true
 	tmux -L "$sock" kill-server 2>/dev/null || true
+	[ -z "$path" ] || rm -f "$path"
+}
+cleanup() {
+	stop_tmux
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -79,7 +85,7 @@ measure() {
 	wait_for "^ memory strip"
 	tmux -L "$sock" send-keys q
 	wait_for "BENCH-DONE"
-	tmux -L "$sock" kill-server 2>/dev/null || true
+	stop_tmux
 	dumps "$tmp/cg-$n" > "$tmp/ir-$n"
 	[ "$(wc -l < "$tmp/ir-$n")" -eq 4 ] ||
 	    die "$n arenas: expected 4 draws, callgrind saw $(wc -l < "$tmp/ir-$n")"

@@ -29,14 +29,16 @@ tui_tmux() {
 	tmux -L "$TUI_SOCKET" -f /dev/null "$@"
 }
 
-tui_cleanup() {
+# Ends the session of the last tui_start, and its server's socket.
+tui_stop() {
+	tui_path=$(tui_tmux display-message -p '#{socket_path}' 2>/dev/null)
 	tui_tmux kill-server >/dev/null 2>&1
-	hv_cleanup
+	[ -z "$tui_path" ] || rm -f "$tui_path"
 }
 
-# Ends the session of the last tui_start.
-tui_stop() {
-	tui_tmux kill-server >/dev/null 2>&1
+tui_cleanup() {
+	tui_stop
+	hv_cleanup
 }
 trap tui_cleanup EXIT
 
