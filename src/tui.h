@@ -7,10 +7,13 @@
  *   replay  feed->file is an open snapshot_file (snapshot.h); the TUI expands
  *           one frame at a time with snapshot_frame() and plays them at the
  *           recorded pace.  The caller closes the file after tui_run().
- *   live    feed->capture(ctx, level, &cause) is called every interval (and
- *           at once when the pool view wants blocks: level HEAP_LEVEL_BLOCKS).
- *           It returns a new heap that the TUI owns and frees, or NULL with a
- *           malloc'd *cause.  A cause containing "exited" means the target is
+ *   live    feed->capture(ctx, HEAP_LEVEL_POOLS, &cause) is called every
+ *           interval; those are the frames shown and kept in the history.
+ *           While the pool view is open, feed->capture(ctx,
+ *           HEAP_LEVEL_BLOCKS, &cause) is called on demand (on opening, and
+ *           when the watched pool's header changes) and only that pool's
+ *           block states are kept from it.  Either returns a new heap that
+ *           the TUI owns and frees, or NULL with a malloc'd *cause.  A cause containing "exited" means the target is
  *           gone: the TUI stops capturing, keeps the last frame and says so.
  *           Any other failure is shown and capturing goes on.  The callback
  *           may do more than capture (append the frame to a recording).

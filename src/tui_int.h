@@ -303,6 +303,14 @@ struct tui {
 	char			*messages;	/* printed after the screen closes */
 	int			 capture_errors;
 	char			*last_error;
+
+	/* live: the pool view's block states (tui_pool_blocks) */
+	struct {
+		int		 valid;
+		uint64_t	 addr;		/* the pool's address */
+		struct heap_pool header;	/* as the frame had it then */
+		struct heap_pool pool;		/* as the block capture saw it */
+	}			 blocks;
 };
 
 extern const double tui_speeds[];
@@ -315,6 +323,8 @@ void	tui_message(struct tui *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 unsigned tui_show(struct tui *, size_t);
 unsigned tui_capture(struct tui *);
+unsigned tui_pool_blocks(struct tui *);
+const struct heap_pool *tui_view_pool(const struct tui *);
 unsigned tui_set_view(struct tui *, enum tui_view, enum tui_view);
 double	tui_frame_gap(const struct tui *, size_t);
 void	tui_draw(struct tui *, unsigned);

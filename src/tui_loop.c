@@ -186,19 +186,18 @@ capture_failed(struct tui *t, char *cause)
 	return TUI_DIRTY_HEADER | TUI_DIRTY_TIMELINE | TUI_DIRTY_FOOTER;
 }
 
-/* The pool view wants block states; everything else needs only pools. */
+/* The periodic captures are at pool level (and so are what --record keeps);
+ * block states come on demand, see tui_pool_blocks. */
 unsigned
 tui_capture(struct tui *t)
 {
-	enum heap_level level = t->view == VIEW_POOL ?
-	    HEAP_LEVEL_BLOCKS : HEAP_LEVEL_POOLS;
 	struct heap *h;
 	char *cause = NULL;
 	size_t dropped;
 
 	if (!t->feed->live || t->exited)
 		return 0;
-	h = t->feed->capture(t->feed->ctx, level, &cause);
+	h = t->feed->capture(t->feed->ctx, HEAP_LEVEL_POOLS, &cause);
 	if (h == NULL)
 		return capture_failed(t, cause);
 	dropped = tui_timeline_append(&t->tl, h);
@@ -208,19 +207,109 @@ tui_capture(struct tui *t)
 	return TUI_DIRTY_TIMELINE;
 }
 
+static int
+same_header(const struct heap_pool *a, const struct heap_pool *b)
+{
+	return a->state == b->state && a->count == b->count &&
+	    a->szidx == b->szidx && a->nextoffset == b->nextoffset;
+}
+
+/* The pool at addr in a heap just captured, or NULL. */
+static const struct heap_pool *
+find_pool(const struct heap *h, uint64_t arena, uint32_t slot)
+{
+	size_t lo = 0, hi = h->narenas, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (h->arenas[mid].address == arena)
+			return slot < h->arenas[mid].npools ?
+			    &h->arenas[mid].pools[slot] : NULL;
+		if (h->arenas[mid].address < arena)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void
+blocks_keep(struct tui *t, const struct heap *h, const struct heap_pool *p,
+    uint64_t addr)
+{
+	uint32_t n = heap_blocks_per_pool(&h->layout, p->szidx);
+
+	free(t->blocks.pool.blocks);
+	t->blocks.pool = *p;
+	t->blocks.pool.blocks = NULL;
+	if (p->blocks != NULL && p->szidx < h->layout.nclasses) {
+		t->blocks.pool.blocks = heap_blocks_new(n);
+		memcpy(t->blocks.pool.blocks, p->blocks, (n + 3) / 4);
+	}
+	t->blocks.addr = addr;
+	t->blocks.header = *tui_cur_pool(t);
+	t->blocks.header.blocks = NULL;
+	t->blocks.valid = 1;
+}
+
+/*
+ * Live, pool view: the watched pool's block states, from a block-level
+ * capture made when the view opens on a pool and again whenever the pool's
+ * header in the newest frame differs from what that capture saw.  Only the
+ * pool's states are kept; the frame shown stays the periodic one.
+ */
+unsigned
+tui_pool_blocks(struct tui *t)
+{
+	const struct heap_arena *a = tui_cur_arena(t);
+	const struct heap_pool *p = tui_cur_pool(t), *bp;
+	struct heap *h;
+	char *cause = NULL;
+	uint64_t addr;
+
+	if (!t->feed->live || t->exited || !t->follow || t->view != VIEW_POOL ||
+	    p == NULL || p->state != POOL_USED || p->blocks != NULL)
+		return 0;
+	addr = heap_pool_address(t->frame->heap, a, t->pool);
+	if (t->blocks.valid && t->blocks.addr == addr &&
+	    same_header(&t->blocks.header, p))
+		return 0;
+	h = t->feed->capture(t->feed->ctx, HEAP_LEVEL_BLOCKS, &cause);
+	if (h == NULL) {
+		/* not again until the pool changes */
+		blocks_keep(t, t->frame->heap, p, addr);
+		return capture_failed(t, cause);
+	}
+	bp = find_pool(h, a->address, t->pool);
+	blocks_keep(t, h, bp != NULL ? bp : p, addr);
+	heap_free(h);
+	return TUI_DIRTY_VIEW;
+}
+
+/* The selected pool as the pool view shows it: with the block states of the
+ * last block-level capture when they belong to it. */
+const struct heap_pool *
+tui_view_pool(const struct tui *t)
+{
+	const struct heap_arena *a = tui_cur_arena(t);
+	const struct heap_pool *p = tui_cur_pool(t);
+
+	if (p == NULL || !t->feed->live || !t->blocks.valid ||
+	    p->blocks != NULL || p->state != POOL_USED)
+		return p;
+	if (t->blocks.addr != heap_pool_address(t->frame->heap, a, t->pool) ||
+	    !same_header(&t->blocks.header, p))
+		return p;
+	return &t->blocks.pool;
+}
+
 unsigned
 tui_set_view(struct tui *t, enum tui_view v, enum tui_view back)
 {
-	unsigned dirty = TUI_DIRTY_VIEW | TUI_DIRTY_HEADER | TUI_DIRTY_FOOTER;
-
 	t->back = back;
 	t->view = v;
-	if (v == VIEW_POOL && t->feed->live && t->follow && t->playing &&
-	    t->frame->heap->level != HEAP_LEVEL_BLOCKS) {
-		dirty |= tui_capture(t);
-		t->next_tick = util_monotonic() + t->interval;
-	}
-	return dirty;
+	return TUI_DIRTY_VIEW | TUI_DIRTY_HEADER | TUI_DIRTY_FOOTER |
+	    tui_pool_blocks(t);
 }
 
 /* ---- time ------------------------------------------------------------ */
@@ -280,7 +369,7 @@ tick(struct tui *t)
 	}
 	for (n = 0; n < SCAN_REDRAW_EVERY && tui_timeline_scan(&t->tl); n++)
 		dirty |= TUI_DIRTY_TIMELINE;
-	return dirty;
+	return dirty | tui_pool_blocks(t);
 }
 
 static int
@@ -419,6 +508,7 @@ tui_free(struct tui *t)
 	free(t->status);
 	free(t->messages);
 	free(t->last_error);
+	free(t->blocks.pool.blocks);
 }
 
 static void

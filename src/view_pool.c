@@ -41,7 +41,7 @@ geom(const struct tui *t, WINDOW *w, struct geom *g)
 {
 	uint32_t room = (uint32_t)HV_MAX(getmaxx(w) - LABEL_W - 1, 1), pw = 1;
 
-	g->nblocks = pool_nblocks(t->frame->heap, tui_cur_pool(t));
+	g->nblocks = pool_nblocks(t->frame->heap, tui_view_pool(t));
 	g->rows = HV_MAX(getmaxy(w) - 3, 1);
 	/* a power of two per row when everything fits: tidy offsets */
 	while (pw * 2 <= room)
@@ -207,7 +207,7 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct heap_pool *p,
 static void
 draw(struct tui *t, WINDOW *w)
 {
-	const struct heap_pool *p = tui_cur_pool(t);
+	const struct heap_pool *p = tui_view_pool(t);
 	struct geom g;
 
 	if (p == NULL) {

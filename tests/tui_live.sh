@@ -67,10 +67,20 @@ tui_expect "the target has exited" "Space after the exit"
 tui_keys q
 tui_exited 0
 
-# -- CMD: the launched child is watched, and q ends both.
-tui_start 120 30 -- -- "$py" -c "import time; x = [str(i) for i in range(50000)]; time.sleep(60)"
-tui_expect "live, every 0.5s, capturing" "launched child"
+# -- CMD: the launched child is watched, and q ends both.  With --record,
+# every periodic capture is recorded, also while the pool view takes its
+# block-level captures.
+tui_start 120 30 -- --record="$HV_TMP/rec.jsonl" --interval=0.1 -- "$py" -c \
+    "import time; x = [str(i) for i in range(50000)]; time.sleep(60)"
+tui_expect "live, every 0.1s, capturing" "launched child"
 tui_expect "arena map  [1-9][0-9]* arenas" "launched child's map"
+tui_keys Tab
+tui_expect "pool 0 of arena" "launched child's pool view"
+tui_expect "capture [1-9][0-9]/" "ten captures"
+shown=$(sed -n 's/^ capture \([0-9]*\)\/.*/\1/p' "$HV_TMP/screen")
 tui_keys q
 tui_exited 0
+frames=$(($(wc -l < "$HV_TMP/rec.jsonl") - 1))
+[ "$frames" -ge "$shown" ] ||
+    fail "the recording has $frames frames, the TUI showed $shown captures"
 finish
