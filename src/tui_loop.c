@@ -22,7 +22,7 @@
 #define HIGHLIGHT_SECS 1.0	/* how long changed cells stay highlighted */
 #define STATUS_SECS 3.0
 #define MAX_GAP_SECS 5.0	/* longer pauses in a recording are shortened */
-#define SCAN_REDRAW_EVERY 16	/* frames scanned per sparkline redraw */
+#define SCAN_SECS 0.05		/* background scanning per turn of the loop */
 
 const double tui_speeds[] = { 0.25, 0.5, 1, 2, 4, 8, 16, 32 };
 const size_t tui_nspeeds = HV_ARRAY_LEN(tui_speeds);
@@ -349,7 +349,6 @@ tick(struct tui *t)
 {
 	double now = util_monotonic();
 	unsigned dirty = 0;
-	int n;
 
 	if (t->changed_until > 0 && now >= t->changed_until) {
 		t->changed_until = 0;
@@ -367,8 +366,12 @@ tick(struct tui *t)
 		} else
 			dirty |= tick_play(t, now);
 	}
-	for (n = 0; n < SCAN_REDRAW_EVERY && tui_timeline_scan(&t->tl); n++)
+	/* a frame at least, then as many as fit in a short slice */
+	while (tui_timeline_scan(&t->tl)) {
 		dirty |= TUI_DIRTY_TIMELINE;
+		if (util_monotonic() - now >= SCAN_SECS)
+			break;
+	}
 	return dirty | tui_pool_blocks(t);
 }
 
