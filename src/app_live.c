@@ -85,8 +85,14 @@ app_live_capture(struct app_live *lv, enum heap_level level, struct heap **out,
 	rc = pymalloc_capture(lv->pm, level, out, cause);
 	if (lv->freeze)
 		source_thaw();
-	if (rc != 0 && kill(lv->pid, 0) != 0 && errno == ESRCH)
-		util_cause(cause, "process %d exited", (int)lv->pid);
+	if (rc != 0) {
+		struct source_process p;
+
+		/* The source knows a process that is gone, zombies included. */
+		if (source_process(lv->src, &p, NULL) != 0)
+			util_cause(cause, "process %d exited", (int)lv->pid);
+		source_process_free(&p);
+	}
 	return rc;
 }
 

@@ -13,6 +13,12 @@ expect_exit 1 "$HEAPVIEW" --pid "$nopid" --stats &&
 # Not CPython: says what it is.
 sleep 300 & other=$!
 HV_PIDS="$HV_PIDS $other"
+# Until the fork has exec'd sleep, the child is still the shell.
+i=0
+while [ "$(readlink "/proc/$other/exe")" = "$(readlink "/proc/$$/exe")" ] &&
+    [ $i -lt 200 ]; do
+	sleep 0.05; i=$((i + 1))
+done
 expect_exit 1 "$HEAPVIEW" --pid "$other" --stats &&
 	expect_grep "not CPython.*sleep" "$HV_TMP/err"
 [ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "not-CPython error is not one line"
