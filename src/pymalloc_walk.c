@@ -22,6 +22,7 @@ struct pymalloc {
 	struct pymalloc_options	 opts;
 	struct py_interp	 interp;
 	struct py_state		 state;
+	struct source_process	 proc;	/* read once: pid, exe, argv */
 	uint64_t		 pools_read;
 	uint64_t		 bytes_read;
 };
@@ -125,19 +126,22 @@ read_state(struct pymalloc *pm, struct state_values *v)
 	return 0;
 }
 
+/* Process metadata: what cannot change was read at open; RSS is now. */
 static void
 fill_process(struct pymalloc *pm, struct heap *h)
 {
-	struct source_process p;
+	const struct source_process *p = &pm->proc;
+	int i;
 
-	if (source_process(pm->src, &p, NULL) == 0) {
-		h->process.pid = p.pid;
-		h->process.exe = p.exe;
-		h->process.argv = p.argv;
-		h->process.argc = p.argc;
-		h->process.rss_bytes = p.rss_bytes;
-		free(p.pythonmalloc);
+	h->process.pid = p->pid;
+	h->process.exe = p->exe != NULL ? xstrdup(p->exe) : NULL;
+	if (p->argv != NULL) {
+		h->process.argv = xcalloc((size_t)p->argc + 1, sizeof *p->argv);
+		for (i = 0; i < p->argc && p->argv[i] != NULL; i++)
+			h->process.argv[i] = xstrdup(p->argv[i]);
+		h->process.argc = i;
 	}
+	source_rss(pm->src, &h->process.rss_bytes, NULL);
 	h->process.python = xstrdup(pm->interp.version);
 }
 
@@ -405,16 +409,17 @@ pymalloc_open(struct source *src, const struct pymalloc_options *opts,
 	int rc;
 
 	pm->src = src;
+	source_process(src, &pm->proc, NULL);
 	if (opts != NULL)
 		pm->opts = *opts;
 	if (source_regions(src, &r, &n, cause) != 0) {
-		free(pm);
+		pymalloc_close(pm);
 		return NULL;
 	}
 	rc = py_interp_identify(src, r, n, &pm->interp, cause);
 	source_regions_free(r, n);
 	if (rc != 0) {
-		free(pm);
+		pymalloc_close(pm);
 		return NULL;
 	}
 	rc = discover(pm, cause);
@@ -424,18 +429,16 @@ pymalloc_open(struct source *src, const struct pymalloc_options *opts,
 		return NULL;
 	}
 	if (rc != 0 || read_state(pm, &v) != 0 || v.maxarenas == 0) {
-		struct source_process p;
+		const char *env = pm->proc.pythonmalloc;
 
-		source_process(src, &p, NULL);
-		if (p.pythonmalloc != NULL && *p.pythonmalloc != '\0')
+		if (env != NULL && *env != '\0')
 			util_cause(cause, "CPython %s does not use pymalloc for "
 			    "objects: it runs with PYTHONMALLOC=%s", pm->interp.version,
-			    p.pythonmalloc);
+			    env);
 		else
 			util_cause(cause, "CPython %s does not use pymalloc for "
 			    "objects (no arena is allocated): another allocator is "
 			    "in use", pm->interp.version);
-		source_process_free(&p);
 		pymalloc_close(pm);
 		return NULL;
 	}
@@ -449,6 +452,7 @@ py_open_state(struct source *src, const struct py_layout *layout,
 	struct pymalloc *pm = xcalloc(1, sizeof *pm);
 
 	pm->src = src;
+	source_process(src, &pm->proc, NULL);
 	pm->interp.layout = layout;
 	snprintf(pm->interp.version, sizeof pm->interp.version, "%s", version);
 	pm->state = *state;
@@ -487,5 +491,6 @@ pymalloc_close(struct pymalloc *pm)
 	if (pm == NULL)
 		return;
 	py_interp_free(&pm->interp);
+	source_process_free(&pm->proc);
 	free(pm);
 }

@@ -93,6 +93,21 @@ source_process_free(struct source_process *p)
 }
 
 int
+source_rss(struct source *s, uint64_t *out, char **cause)
+{
+	struct source_process p;
+
+	*out = 0;
+	if (s->ops->rss != NULL)
+		return s->ops->rss(s, out, cause);
+	if (source_process(s, &p, cause) != 0)
+		return -1;
+	*out = p.rss_bytes;
+	source_process_free(&p);
+	return 0;
+}
+
+int
 source_open_file(struct source *s, const char *path, char **cause)
 {
 	if (s->ops->open_file == NULL) {

@@ -64,6 +64,8 @@ struct source_ops {
 	int	(*regions)(struct source *, struct source_region **, size_t *,
 		    char **);
 	int	(*process)(struct source *, struct source_process *, char **);
+	/* The resident set size now, cheaper than process (optional). */
+	int	(*rss)(struct source *, uint64_t *, char **);
 	/* Opens, read-only, a file as the process sees it (its root), or -1. */
 	int	(*open_file)(struct source *, const char *, char **);
 	double	(*now)(struct source *);
@@ -86,6 +88,8 @@ const struct source_region *source_region_find(const struct source_region *,
 	    size_t, uint64_t);
 int	source_process(struct source *, struct source_process *, char **);
 void	source_process_free(struct source_process *);
+/* The process's RSS now (0 if unknown); -1 when it is gone. */
+int	source_rss(struct source *, uint64_t *, char **);
 int	source_open_file(struct source *, const char *, char **);
 double	source_now(struct source *);
 void	source_close(struct source *);

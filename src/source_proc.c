@@ -510,6 +510,17 @@ proc_process(struct source *s, struct source_process *p, char **cause)
 	return 0;
 }
 
+static int
+proc_rss_now(struct source *s, uint64_t *out, char **cause)
+{
+	struct proc *ps = s->priv;
+
+	if (proc_gone(ps))
+		return proc_exited(ps, cause);
+	*out = proc_rss(ps);
+	return 0;
+}
+
 /* The file as the process sees it, through its root (so inside its
  * container), else as we see it. */
 static int
@@ -566,6 +577,7 @@ static const struct source_ops proc_ops = {
 	.read = proc_read,
 	.regions = proc_regions,
 	.process = proc_process,
+	.rss = proc_rss_now,
 	.open_file = proc_open_file,
 	.now = proc_now,
 	.close = proc_close,
