@@ -15,11 +15,6 @@ app_run(const struct app_options *o)
 {
 	int oneshot = o->stats || o->dump || o->bench;
 
-	if (o->types) {
-		fprintf(stderr, "heapview: --types (attributing blocks to Python "
-		    "types) is not available in this version yet\n");
-		return 1;
-	}
 	switch (o->target) {
 	case TARGET_PID:
 		if (oneshot)

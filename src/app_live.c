@@ -70,6 +70,7 @@ app_live_open(struct app_live *lv, const struct app_options *o, pid_t pid,
 		lv->src = NULL;
 		return -1;
 	}
+	pymalloc_set_types(lv->pm, o->types);
 	return 0;
 }
 
@@ -105,12 +106,14 @@ app_live_close(struct app_live *lv)
 }
 
 static int
-run_stats(struct app_live *lv)
+run_stats(const struct app_options *o, struct app_live *lv)
 {
 	struct heap *h;
 	char *cause = NULL;
 
-	if (app_live_capture(lv, HEAP_LEVEL_POOLS, &h, &cause) != 0) {
+	/* Types need every block: a block-level capture. */
+	if (app_live_capture(lv, o->types ? HEAP_LEVEL_BLOCKS : HEAP_LEVEL_POOLS,
+	    &h, &cause) != 0) {
 		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);
 		return 1;
@@ -118,6 +121,7 @@ run_stats(struct app_live *lv)
 	render_stats_pymalloc(stdout, h);
 	fputc('\n', stdout);
 	render_stats_extra(stdout, h);
+	render_stats_types(stdout, h);
 	heap_free(h);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
@@ -196,7 +200,7 @@ app_live_output(const struct app_options *o, struct app_live *lv)
 	if (o->bench)	/* discovery is part of what is measured */
 		return run_bench(o, lv->pid);
 	if (o->stats)
-		return run_stats(lv);
+		return run_stats(o, lv);
 	return app_live_dump(o, lv);
 }
 

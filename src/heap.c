@@ -41,6 +41,27 @@ heap_add_arena(struct heap *h, uint32_t index, uint64_t address, uint32_t npools
 	return a;
 }
 
+void
+heap_types_init(struct heap *h)
+{
+	if (h->ntypes == 0)
+		heap_type_add(h, HEAP_TYPE_RAW_NAME, 0);
+}
+
+uint32_t
+heap_type_add(struct heap *h, const char *name, uint32_t flags)
+{
+	if (h->ntypes > HEAP_TYPES_MAX)
+		return HEAP_TYPE_RAW;
+	if (h->ntypes == h->types_cap) {
+		h->types_cap = h->types_cap ? h->types_cap * 2 : 64;
+		h->types = xreallocarray(h->types, h->types_cap, sizeof *h->types);
+	}
+	h->types[h->ntypes].name = xstrdup(name);
+	h->types[h->ntypes].flags = flags;
+	return h->ntypes++;
+}
+
 static int
 arena_cmp(const void *pa, const void *pb)
 {
@@ -66,11 +87,16 @@ heap_free(struct heap *h)
 	if (h == NULL)
 		return;
 	for (i = 0; i < h->narenas; i++) {
-		for (p = 0; p < h->arenas[i].npools; p++)
+		for (p = 0; p < h->arenas[i].npools; p++) {
 			free(h->arenas[i].pools[p].blocks);
+			free(h->arenas[i].pools[p].types);
+		}
 		free(h->arenas[i].pools);
 	}
 	free(h->arenas);
+	for (i = 0; i < h->ntypes; i++)
+		free(h->types[i].name);
+	free(h->types);
 	free(h->process.exe);
 	free(h->process.python);
 	if (h->process.argv != NULL) {
@@ -138,3 +164,9 @@ heap_blocks_new(uint32_t nblocks)
 	return xcalloc((nblocks + 3) / 4, 1);
 }
 
+
+uint16_t *
+heap_types_new(uint32_t nblocks)
+{
+	return xcalloc(nblocks, sizeof(uint16_t));
+}

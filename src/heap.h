@@ -63,6 +63,10 @@ struct heap_pool {
 	 * states follow from the pool state (FULL, EMPTY, UNTOUCHED, INVALID)
 	 * or the heap is at pool level.  Use heap_block_state() to read. */
 	uint8_t		*blocks;
+	/* Heaps with types only: one entry per block (index into heap.types,
+	 * HEAP_TYPE_UNTRACKED or-ed in), meaningful for allocated blocks;
+	 * NULL when the pool has none. */
+	uint16_t	*types;
 };
 
 struct heap_arena {
@@ -95,6 +99,27 @@ struct heap_counters {
 	int64_t		debug_malloc_calls;
 };
 
+/*
+ * Block types (--types).  Entry 0 of heap.types is always HEAP_TYPE_RAW_NAME:
+ * allocated blocks that hold no Python object (PyMem_Malloc buffers, list
+ * item arrays, dict keys) or whose object could not be recognised.
+ */
+#define HEAP_TYPE_RAW		0
+#define HEAP_TYPE_RAW_NAME	"(raw)"
+/* Or-ed into a block's type index: a GC object the collector does not track
+ * (an untracked dict or tuple, or an object kept on a free list). */
+#define HEAP_TYPE_UNTRACKED	0x8000u
+#define HEAP_TYPE_INDEX(v)	((v) & 0x7fffu)
+#define HEAP_TYPES_MAX		0x7fffu
+
+#define HEAP_TYPE_GC		0x1u	/* instances carry a PyGC_Head */
+#define HEAP_TYPE_HEAPTYPE	0x2u	/* a class made at run time */
+
+struct heap_type {
+	char		*name;		/* tp_name, e.g. "dict", "Node" */
+	uint32_t	 flags;		/* HEAP_TYPE_GC | HEAP_TYPE_HEAPTYPE */
+};
+
 struct heap {
 	struct heap_process	 process;
 	struct heap_layout	 layout;
@@ -105,6 +130,11 @@ struct heap {
 	size_t			 narenas;
 	size_t			 arenas_cap;
 	struct heap_arena	*arenas;
+	/* Block types: ntypes == 0 when the capture did not attribute them
+	 * (then every pool's types is NULL); otherwise types[0] is "(raw)". */
+	uint32_t		 ntypes;
+	uint32_t		 types_cap;
+	struct heap_type	*types;
 };
 
 /* Construction (producers only). */
@@ -112,6 +142,11 @@ struct heap	*heap_new(const struct heap_layout *, enum heap_level);
 /* Appends an arena with npools pool slots zeroed; returns it to fill. */
 struct heap_arena *heap_add_arena(struct heap *, uint32_t index,
 		    uint64_t address, uint32_t npools);
+/* Starts the type table with "(raw)" (idempotent). */
+void		 heap_types_init(struct heap *);
+/* Appends a type; returns its index, or HEAP_TYPE_RAW when the table is
+ * full.  Producers keep names unique (the JSON loader checks it). */
+uint32_t	 heap_type_add(struct heap *, const char *name, uint32_t flags);
 /* Sorts arenas by address; producers call it once when done. */
 void		 heap_finish(struct heap *);
 void		 heap_free(struct heap *);
@@ -128,6 +163,14 @@ const char	*heap_pool_state_name(enum pool_state);
 /* Block-state bit arrays (2 bits per block), all ALLOCATED (0) when new;
  * inline because the block-level walk sets every block of every pool. */
 uint8_t		*heap_blocks_new(uint32_t nblocks);
+/* Per-block type indices, all HEAP_TYPE_RAW when new. */
+uint16_t	*heap_types_new(uint32_t nblocks);
+/* Type index of block i of a pool (HEAP_TYPE_RAW without types). */
+static inline uint32_t
+heap_block_type(const struct heap_pool *p, uint32_t i)
+{
+	return p->types != NULL ? HEAP_TYPE_INDEX(p->types[i]) : HEAP_TYPE_RAW;
+}
 
 static inline void
 heap_blocks_set(uint8_t *b, uint32_t i, enum block_state s)

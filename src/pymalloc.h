@@ -27,6 +27,9 @@ struct pymalloc	*pymalloc_open(struct source *, const struct pymalloc_options *,
 		    char **);
 int		 pymalloc_capture(struct pymalloc *, enum heap_level,
 		    struct heap **, char **);
+/* With types on, block-level captures also attribute every allocated block
+ * to its Python type (heap.types). */
+void		 pymalloc_set_types(struct pymalloc *, int);
 const char	*pymalloc_version(const struct pymalloc *);
 /* How the arena table was found: "symbols" or "scan". */
 const char	*pymalloc_method(const struct pymalloc *);

@@ -39,6 +39,13 @@ struct py_layout {
 	 * number of address bits it covers. */
 	unsigned		map_top_bits, map_mid_bits, map_bot_bits;
 	unsigned		map_address_bits;
+	/* Objects in blocks (--types): PyGC_Head size, the pre-header before
+	 * it (3.11+) and the tp_flags that imply one, refcounts with
+	 * immortality (3.12+). */
+	unsigned		gc_head_size;
+	unsigned		preheader_size;
+	unsigned long		preheader_flags;
+	int			immortal;
 };
 
 /* 3.12+ struct _obmalloc_state offsets (PYMALLOC.md). */
@@ -167,5 +174,18 @@ int	py_find_state(struct source *, const struct py_interp *,
 /* 3.12+: the bytes at an address look like struct _obmalloc_state. */
 int	py_state_struct_valid(const struct heap_layout *, uint64_t,
 	    const uint8_t *, size_t);
+
+/* Block-to-type attribution for one capture (pymalloc_types.c).  The heap
+ * has its arenas (not yet sorted) when the resolver is made. */
+struct py_types;
+struct py_types	*py_types_new(struct source *, const struct py_layout *,
+	    struct heap *);
+/* Types the allocated blocks of a FULL or USED pool read whole in buf;
+ * returns how many blocks wait on candidates not read yet. */
+size_t	py_types_pool(struct py_types *, struct heap_pool *, const uint8_t *);
+/* Reads the candidates gathered so far, their metatypes and names. */
+int	py_types_resolve(struct py_types *, char **);
+size_t	py_types_pending(const struct py_types *);
+void	py_types_free(struct py_types *);
 
 #endif

@@ -23,6 +23,7 @@ struct pymalloc {
 	struct py_interp	 interp;
 	struct py_state		 state;
 	struct source_process	 proc;	/* read once: pid, exe, argv */
+	int			 types;	/* attribute blocks at block level */
 	uint64_t		 pools_read;
 	uint64_t		 bytes_read;
 };
@@ -270,6 +271,65 @@ decode_whole_pool(const struct heap_layout *l, struct heap_arena *a, uint32_t p,
  * decoded from those bytes, so a pool's block states and its count come
  * from one read.
  */
+static void
+decode_batch(struct pymalloc *pm, struct heap *h, const struct source_read *rd,
+    size_t first, size_t nb)
+{
+	const struct heap_layout *l = &h->layout;
+	size_t k;
+
+	for (k = 0; k < nb; k++) {
+		struct heap_arena *a = &h->arenas[first + k];
+		uint32_t p, carved = carved_pools(h, a);
+
+		pm->pools_read += carved;
+		pm->bytes_read += rd[k].got;
+		for (p = 0; p < carved; p++) {
+			size_t off = (size_t)p * l->pool_size;
+
+			if (rd[k].got < off + l->pool_size)
+				a->pools[p].state = POOL_INVALID;
+			else
+				decode_whole_pool(l, a, p,
+				    (const uint8_t *)rd[k].buf + off,
+				    rd[k].addr + off);
+		}
+	}
+}
+
+/* Passes over the batch's FULL and USED pools until every candidate type
+ * met has been read (a pass can meet new ones behind the first: at most
+ * one more pass per probe). */
+static int
+type_batch(struct py_types *ty, struct heap *h, const struct source_read *rd,
+    size_t first, size_t nb, char **cause)
+{
+	const struct heap_layout *l = &h->layout;
+	size_t k, unknown;
+	int pass;
+
+	for (pass = 0; pass < 4; pass++) {
+		unknown = 0;
+		for (k = 0; k < nb; k++) {
+			struct heap_arena *a = &h->arenas[first + k];
+			uint32_t p, carved = carved_pools(h, a);
+
+			for (p = 0; p < carved; p++) {
+				size_t off = (size_t)p * l->pool_size;
+
+				if (rd[k].got >= off + l->pool_size)
+					unknown += py_types_pool(ty, &a->pools[p],
+					    (const uint8_t *)rd[k].buf + off);
+			}
+		}
+		if (unknown == 0 || py_types_pending(ty) == 0)
+			break;
+		if (py_types_resolve(ty, cause) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
 {
@@ -277,9 +337,12 @@ walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
 	size_t span = (size_t)l->arena_size;
 	struct source_read rd[ARENA_BATCH];
 	uint8_t *buf = xmalloc(ARENA_BATCH * span);
-	size_t i = 0, nb, k;
+	struct py_types *ty = NULL;
+	size_t i = 0, nb;
 	int rc = 0;
 
+	if (pm->types)
+		ty = py_types_new(pm->src, pm->interp.layout, h);
 	while (rc == 0 && i < h->narenas) {
 		size_t first = i;
 
@@ -292,23 +355,11 @@ walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
 		}
 		if ((rc = source_read(pm->src, rd, nb, cause)) != 0)
 			break;
-		for (k = 0; k < nb; k++) {
-			struct heap_arena *a = &h->arenas[first + k];
-			uint32_t p, carved = carved_pools(h, a);
-
-			pm->pools_read += carved;
-			pm->bytes_read += rd[k].got;
-			for (p = 0; p < carved; p++) {
-				size_t off = (size_t)p * l->pool_size;
-
-				if (rd[k].got < off + l->pool_size)
-					a->pools[p].state = POOL_INVALID;
-				else
-					decode_whole_pool(l, a, p, buf + k * span + off,
-					    rd[k].addr + off);
-			}
-		}
+		decode_batch(pm, h, rd, first, nb);
+		if (ty != NULL)
+			rc = type_batch(ty, h, rd, first, nb, cause);
 	}
+	py_types_free(ty);
 	free(buf);
 	return rc;
 }
@@ -459,6 +510,12 @@ py_open_state(struct source *src, const struct py_layout *layout,
 	if (pm->state.method == NULL)
 		pm->state.method = "given";
 	return pm;
+}
+
+void
+pymalloc_set_types(struct pymalloc *pm, int on)
+{
+	pm->types = on;
 }
 
 const char *

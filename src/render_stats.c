@@ -1,10 +1,12 @@
 #include "config.h"
 
 #include "heap_stats.h"
+#include "heap_types.h"
 #include "render.h"
 #include "util.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 
 /* obmalloc.c's printone(): label padded to 35 columns, "=", then the value
  * right-aligned in 21 columns with thousands separators. */
@@ -136,4 +138,101 @@ render_stats_extra(FILE *out, const struct heap *h)
 	else
 		fputs("process RSS: unknown\n", out);
 	fprintf(out, "pools found invalid: %" PRIu64 "\n", st.invalid_pools);
+}
+
+/* Pinned arenas listed one by one, emptiest first; the rest are summed. */
+#define PINNED_LISTED	20
+
+struct pinned {
+	const struct heap_arena	*arena;
+	uint64_t		 live;
+};
+
+static int
+pinned_cmp(const void *pa, const void *pb)
+{
+	const struct pinned *a = pa, *b = pb;
+
+	if (a->live != b->live)
+		return a->live < b->live ? -1 : 1;
+	return a->arena->address < b->arena->address ? -1 :
+	    a->arena->address > b->arena->address;
+}
+
+static void
+print_pinned_arenas(FILE *out, const struct heap *h, uint64_t npinned)
+{
+	struct pinned *list = xcalloc(npinned ? npinned : 1, sizeof *list);
+	size_t i, n = 0;
+	char summary[256];
+
+	for (i = 0; i < h->narenas && n < npinned; i++) {
+		if (heap_arena_pinned(h, &h->arenas[i])) {
+			list[n].arena = &h->arenas[i];
+			list[n++].live = heap_arena_live_bytes(h, &h->arenas[i]);
+		}
+	}
+	qsort(list, n, sizeof *list, pinned_cmp);
+	for (i = 0; i < n && i < PINNED_LISTED; i++) {
+		struct heap_census c;
+
+		heap_census_compute(h, list[i].arena, &c);
+		heap_census_summary(h, &c, 6, summary, sizeof summary);
+		fprintf(out, "  arena %u at 0x%" PRIx64 ": %.1f%% live, %" PRIu64
+		    " objects: %s\n", list[i].arena->index, list[i].arena->address,
+		    100.0 * (double)list[i].live / (double)h->layout.arena_size,
+		    c.objects, summary);
+		heap_census_free(&c);
+	}
+	if (n > PINNED_LISTED)
+		fprintf(out, "  ... and %zu more\n", n - PINNED_LISTED);
+	free(list);
+}
+
+/* GC objects outside the collector's lists: untracked dicts and tuples
+ * (atomic contents) and objects kept on free lists -- what gc.get_objects()
+ * does not see. */
+static void
+print_untracked(FILE *out, const struct heap *h, const struct heap_census *c)
+{
+	uint32_t i;
+	int n = 0;
+
+	for (i = 0; i < c->nrows; i++) {
+		if (c->rows[i].untracked == 0)
+			continue;
+		fprintf(out, "%s%" PRIu64 " %s", n++ ? ", " : "GC objects not tracked "
+		    "by the collector: ", c->rows[i].untracked,
+		    h->types[c->rows[i].type].name);
+	}
+	if (n > 0)
+		fputc('\n', out);
+}
+
+void
+render_stats_types(FILE *out, const struct heap *h)
+{
+	struct heap_census c;
+	struct heap_pinning pin;
+	uint32_t i;
+
+	if (h->ntypes == 0)
+		return;
+	heap_census_compute(h, NULL, &c);
+	fputs("\nTypes\n", out);
+	for (i = 0; i < c.nrows; i++)
+		fprintf(out, "%12" PRIu64 " %14" PRIu64 " %s\n", c.rows[i].count,
+		    c.rows[i].bytes, h->types[c.rows[i].type].name);
+	if (c.blocks > 0)
+		fprintf(out, "%" PRIu64 " objects in %" PRIu64 " allocated blocks; "
+		    "%.1f%% of the blocks are raw\n", c.objects, c.blocks,
+		    100.0 * (double)(c.blocks - c.objects) / (double)c.blocks);
+	print_untracked(out, h, &c);
+	heap_census_free(&c);
+	heap_pinning_compute(h, &pin);
+	fprintf(out, "\nPinned arenas (less than %d%% live): %" PRIu64 " arenas "
+	    "map %" PRIu64 " bytes for %" PRIu64 " live bytes, %" PRIu64
+	    " objects\n", (int)(HEAP_PINNED_SHARE * 100), pin.narenas,
+	    pin.mapped_bytes, pin.live_bytes, pin.objects);
+	print_pinned_arenas(out, h, pin.narenas);
 }

@@ -1,0 +1,599 @@
+/*
+ * Block-to-type attribution (--types), from outside the process.
+ *
+ * A pool read whole at block level holds its objects' headers: for every
+ * allocated block, the object starts at +32 (GC object with a pre-header,
+ * 3.11+), +16 (GC object after its PyGC_Head) or +0 (no GC), after the
+ * 16-byte prefix of the debug hooks when they are on.  The probes go in that
+ * order and the first one whose candidate type validates wins (PYMALLOC.md,
+ * "Attributing a block to a Python type"): the candidate's refcount is
+ * sane, the type object reads back with sane fields, its own type (the
+ * metatype) is a subclass of type, the offset is the one the type's flags
+ * imply, a GC object's PyGC_Head looks like one and its type's fixed size
+ * fits the block.
+ *
+ * Type objects are read from the target in batches: a pass over a batch of
+ * pools collects the candidates it has not seen, py_types_resolve() reads
+ * them (then their metatypes, then their names), and the pass runs again.
+ * After the first few pools nearly every candidate is a cache hit.  The
+ * cache lives for one capture: a class freed in the target may leave its
+ * address to another.
+ */
+#include "config.h"
+
+#include "pymalloc_internal.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* PyTypeObject fields, the same offsets in 2.7 and every 3.x. */
+#define TP_TYPE		8
+#define TP_NAME		24
+#define TP_BASICSIZE	32
+#define TP_ITEMSIZE	40
+#define TP_FLAGS	168
+#define TP_READ		176
+
+#define TPF_HEAPTYPE	(1ul << 9)
+#define TPF_READY	(1ul << 12)
+#define TPF_HAVE_GC	(1ul << 14)
+#define TPF_TYPE_SUBCLASS (1ul << 31)
+
+/* Longest tp_name kept, and a bound on distinct candidates per capture
+ * (each costs a read of the target). */
+#define NAME_MAX_LEN	120
+#define MAX_ENTRIES	(1u << 18)
+#define RESOLVE_ROUNDS	4
+
+enum entry_state {
+	E_EMPTY,
+	E_PENDING,	/* seen, not read yet */
+	E_READ,		/* fields sane; metatype not checked yet */
+	E_TYPE,		/* a type, name not read yet */
+	E_VALID,	/* a named type: index is its heap type */
+	E_INVALID,
+};
+
+struct entry {
+	uint64_t	addr;
+	uint64_t	meta;
+	uint64_t	name_ptr;
+	uint64_t	basicsize;
+	uint64_t	flags;
+	uint32_t	index;
+	uint8_t		state;
+};
+
+struct py_types {
+	struct source		*src;
+	struct heap		*heap;
+	const struct py_layout	*layout;
+	struct entry		*tab;
+	size_t			 cap, used;
+	size_t			 npending;
+	/* Arenas sorted by address: a type object is never inside one. */
+	uint64_t		*arena_lo;
+	size_t			 narenas;
+	/* Writable mappings: where type objects live (.data, the C heap). */
+	uint64_t		*rw_lo, *rw_hi;
+	size_t			 nrw;
+	/* Names seen, to keep one heap type per name. */
+	char			**names;
+	uint32_t		*name_index;
+	size_t			 names_cap, nnames;
+	uint64_t		 dropped;	/* candidates over MAX_ENTRIES */
+};
+
+static size_t
+hash_addr(uint64_t a, size_t cap)
+{
+	return (size_t)((a >> 3) * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+}
+
+static struct entry *
+lookup(struct py_types *ty, uint64_t addr)
+{
+	size_t i = hash_addr(addr, ty->cap);
+
+	while (ty->tab[i].state != E_EMPTY) {
+		if (ty->tab[i].addr == addr)
+			return &ty->tab[i];
+		i = (i + 1) & (ty->cap - 1);
+	}
+	return &ty->tab[i];
+}
+
+static void
+grow(struct py_types *ty)
+{
+	struct entry *old = ty->tab;
+	size_t oldcap = ty->cap, i;
+
+	ty->cap *= 2;
+	ty->tab = xcalloc(ty->cap, sizeof *ty->tab);
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].state != E_EMPTY)
+			*lookup(ty, old[i].addr) = old[i];
+	}
+	free(old);
+}
+
+static int
+in_sorted(const uint64_t *lo, const uint64_t *hi, size_t n, uint64_t span,
+    uint64_t a)
+{
+	size_t l = 0, r = n;
+
+	while (l < r) {
+		size_t m = l + (r - l) / 2;
+
+		if (a < lo[m])
+			r = m;
+		else if (a >= (hi != NULL ? hi[m] : lo[m] + span))
+			l = m + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+/* A value worth reading as a type object: aligned, in writable memory of
+ * the target, and not inside an arena (type objects never are). */
+static int
+plausible(const struct py_types *ty, uint64_t t)
+{
+	if (t == 0 || t % 8 != 0)
+		return 0;
+	if (!in_sorted(ty->rw_lo, ty->rw_hi, ty->nrw, 0, t) ||
+	    !in_sorted(ty->rw_lo, ty->rw_hi, ty->nrw, 0, t + TP_READ - 1))
+		return 0;
+	return !in_sorted(ty->arena_lo, NULL, ty->narenas,
+	    ty->heap->layout.arena_size, t);
+}
+
+/* The cache entry for a candidate type address, added as pending when new;
+ * NULL when the value cannot be a type. */
+static struct entry *
+candidate(struct py_types *ty, uint64_t t)
+{
+	struct entry *e = lookup(ty, t);
+
+	if (e->state != E_EMPTY)
+		return e;
+	if (ty->used >= MAX_ENTRIES) {
+		ty->dropped++;
+		return NULL;
+	}
+	e->addr = t;
+	e->state = plausible(ty, t) ? E_PENDING : E_INVALID;
+	ty->npending += e->state == E_PENDING;
+	ty->used++;
+	if (ty->used * 2 > ty->cap) {
+		grow(ty);
+		e = lookup(ty, t);
+	}
+	return e;
+}
+
+static int
+addr_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+struct py_types *
+py_types_new(struct source *src, const struct py_layout *layout,
+    struct heap *h)
+{
+	struct py_types *ty = xcalloc(1, sizeof *ty);
+	struct source_region *r;
+	size_t n, i;
+
+	ty->src = src;
+	ty->heap = h;
+	ty->layout = layout;
+	ty->cap = 4096;
+	ty->tab = xcalloc(ty->cap, sizeof *ty->tab);
+	ty->arena_lo = xcalloc(h->narenas + 1, sizeof *ty->arena_lo);
+	for (i = 0; i < h->narenas; i++)
+		ty->arena_lo[i] = h->arenas[i].address;
+	ty->narenas = h->narenas;
+	qsort(ty->arena_lo, ty->narenas, sizeof *ty->arena_lo, addr_cmp);
+	if (source_regions(src, &r, &n, NULL) == 0) {
+		ty->rw_lo = xcalloc(n + 1, sizeof *ty->rw_lo);
+		ty->rw_hi = xcalloc(n + 1, sizeof *ty->rw_hi);
+		for (i = 0; i < n; i++) {
+			if ((r[i].perms & (SOURCE_R | SOURCE_W)) !=
+			    (SOURCE_R | SOURCE_W))
+				continue;
+			/* Adjacent mappings merge, so a type may straddle them. */
+			if (ty->nrw > 0 && ty->rw_hi[ty->nrw - 1] == r[i].start) {
+				ty->rw_hi[ty->nrw - 1] = r[i].end;
+				continue;
+			}
+			ty->rw_lo[ty->nrw] = r[i].start;
+			ty->rw_hi[ty->nrw++] = r[i].end;
+		}
+		source_regions_free(r, n);
+	}
+	heap_types_init(h);
+	return ty;
+}
+
+void
+py_types_free(struct py_types *ty)
+{
+	size_t i;
+
+	if (ty == NULL)
+		return;
+	if (ty->dropped > 0)
+		util_log("types: %llu candidate types not read (over %u)",
+		    (unsigned long long)ty->dropped, MAX_ENTRIES);
+	for (i = 0; i < ty->nnames; i++)
+		free(ty->names[i]);
+	free(ty->names);
+	free(ty->name_index);
+	free(ty->tab);
+	free(ty->arena_lo);
+	free(ty->rw_lo);
+	free(ty->rw_hi);
+	free(ty);
+}
+
+/* Reads TP_READ bytes of every entry in state from; sanity-checks them. */
+static int
+read_types(struct py_types *ty, char **cause)
+{
+	struct source_read *rd;
+	struct entry **which;
+	uint8_t *buf;
+	size_t n = 0, i;
+	int rc;
+
+	rd = xcalloc(ty->npending + 1, sizeof *rd);
+	which = xcalloc(ty->npending + 1, sizeof *which);
+	buf = xmalloc((ty->npending + 1) * TP_READ);
+	for (i = 0; i < ty->cap && n < ty->npending; i++) {
+		if (ty->tab[i].state != E_PENDING)
+			continue;
+		which[n] = &ty->tab[i];
+		rd[n] = (struct source_read){ .addr = ty->tab[i].addr,
+		    .buf = buf + n * TP_READ, .len = TP_READ };
+		n++;
+	}
+	ty->npending = 0;
+	rc = source_read(ty->src, rd, n, cause);
+	for (i = 0; i < n; i++) {
+		struct entry *e = which[i];
+		const uint8_t *b = rd[i].buf;
+		uint64_t itemsize;
+
+		e->state = E_INVALID;
+		if (rc != 0 || rd[i].got != TP_READ)
+			continue;
+		e->meta = py_load64(b + TP_TYPE);
+		e->name_ptr = py_load64(b + TP_NAME);
+		e->basicsize = py_load64(b + TP_BASICSIZE);
+		itemsize = py_load64(b + TP_ITEMSIZE);
+		e->flags = py_load64(b + TP_FLAGS);
+		if (e->meta == 0 || e->meta % 8 != 0 || e->name_ptr == 0 ||
+		    e->basicsize < 16 || e->basicsize > (1u << 24) ||
+		    itemsize > (1u << 16) || !(e->flags & TPF_READY))
+			continue;
+		e->state = E_READ;
+	}
+	free(rd);
+	free(which);
+	free(buf);
+	return rc;
+}
+
+/* Entries whose fields are sane become types when their metatype is a
+ * subclass of type (TYPE_SUBCLASS; that the metatype is itself a type
+ * follows from the same flag); unseen metatypes become pending.  Returns
+ * whether any entry still waits on its metatype. */
+static int
+check_metatypes(struct py_types *ty)
+{
+	uint64_t *metas = xcalloc(ty->used + 1, sizeof *metas);
+	size_t n = 0, i;
+	int waiting = 0;
+
+	for (i = 0; i < ty->cap; i++) {
+		if (ty->tab[i].state == E_READ)
+			metas[n++] = ty->tab[i].meta;
+	}
+	/* Added first: adding may regrow the table. */
+	for (i = 0; i < n; i++)
+		candidate(ty, metas[i]);
+	free(metas);
+	for (i = 0; i < ty->cap; i++) {
+		struct entry *e = &ty->tab[i], *m;
+
+		if (e->state != E_READ)
+			continue;
+		m = lookup(ty, e->meta);
+		if (m->state == E_PENDING)
+			waiting = 1;
+		else if (m->state == E_EMPTY || m->state == E_INVALID ||
+		    !(m->flags & TPF_TYPE_SUBCLASS))
+			e->state = E_INVALID;
+		else
+			e->state = E_TYPE;
+	}
+	return waiting;
+}
+
+/* A tp_name as heapview shows it: printable, no spaces, NUL within bounds. */
+static int
+name_valid(const char *b, size_t got)
+{
+	size_t i;
+
+	for (i = 0; i < got && b[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)b[i];
+
+		if (c <= 0x20 || c == 0x7f)
+			return 0;
+	}
+	return i > 0 && i < got;
+}
+
+static uint32_t
+name_to_index(struct py_types *ty, const char *name, uint64_t tpflags)
+{
+	uint32_t flags = 0, idx;
+	size_t i;
+
+	for (i = 0; i < ty->nnames; i++) {
+		if (strcmp(ty->names[i], name) == 0)
+			return ty->name_index[i];
+	}
+	if (tpflags & TPF_HAVE_GC)
+		flags |= HEAP_TYPE_GC;
+	if (tpflags & TPF_HEAPTYPE)
+		flags |= HEAP_TYPE_HEAPTYPE;
+	idx = heap_type_add(ty->heap, name, flags);
+	if (ty->nnames == ty->names_cap) {
+		ty->names_cap = ty->names_cap ? ty->names_cap * 2 : 64;
+		ty->names = xreallocarray(ty->names, ty->names_cap,
+		    sizeof *ty->names);
+		ty->name_index = xreallocarray(ty->name_index, ty->names_cap,
+		    sizeof *ty->name_index);
+	}
+	ty->names[ty->nnames] = xstrdup(name);
+	ty->name_index[ty->nnames++] = idx;
+	return idx;
+}
+
+/* Reads the names of the entries that are types; a type whose name does not
+ * read back as one is not a type after all. */
+static int
+read_names(struct py_types *ty, char **cause)
+{
+	struct source_read *rd;
+	struct entry **which;
+	char *buf;
+	size_t n = 0, i;
+	int rc;
+
+	for (i = 0; i < ty->cap; i++)
+		n += ty->tab[i].state == E_TYPE;
+	if (n == 0)
+		return 0;
+	rd = xcalloc(n, sizeof *rd);
+	which = xcalloc(n, sizeof *which);
+	buf = xcalloc(n, NAME_MAX_LEN + 1);
+	for (i = 0, n = 0; i < ty->cap; i++) {
+		uint64_t p = ty->tab[i].name_ptr;
+		size_t len = NAME_MAX_LEN;
+
+		if (ty->tab[i].state != E_TYPE)
+			continue;
+		/* A name near the end of a mapping: read only to the page's
+		 * end (the NUL must come before it). */
+		if (4096 - p % 4096 < len)
+			len = 4096 - p % 4096;
+		which[n] = &ty->tab[i];
+		rd[n] = (struct source_read){ .addr = p,
+		    .buf = buf + n * (NAME_MAX_LEN + 1), .len = len };
+		n++;
+	}
+	rc = source_read(ty->src, rd, n, cause);
+	for (i = 0; i < n; i++) {
+		struct entry *e = which[i];
+		const char *name = rd[i].buf;
+
+		e->state = E_INVALID;
+		if (rc != 0 || !name_valid(name, rd[i].got))
+			continue;
+		e->index = name_to_index(ty, name, e->flags);
+		e->state = e->index == HEAP_TYPE_RAW ? E_INVALID : E_VALID;
+	}
+	free(rd);
+	free(which);
+	free(buf);
+	return rc;
+}
+
+int
+py_types_resolve(struct py_types *ty, char **cause)
+{
+	int round;
+	size_t i;
+
+	for (round = 0; round < RESOLVE_ROUNDS && ty->npending > 0; round++) {
+		if (read_types(ty, cause) != 0)
+			return -1;
+		if (!check_metatypes(ty))
+			break;
+	}
+	/* What is still undecided after the rounds is not a type. */
+	for (i = 0; i < ty->cap; i++) {
+		if (ty->tab[i].state == E_PENDING || ty->tab[i].state == E_READ)
+			ty->tab[i].state = E_INVALID;
+	}
+	ty->npending = 0;
+	return read_names(ty, cause);
+}
+
+size_t
+py_types_pending(const struct py_types *ty)
+{
+	return ty->npending;
+}
+
+/* The debug hooks' 16-byte prefix: big-endian size, API id, seven 0xFD. */
+static int
+debug_prefix(const uint8_t *b, uint32_t size, uint8_t *api, uint64_t *req)
+{
+	int i;
+
+	if (size < 32)
+		return 0;
+	for (i = 9; i < 16; i++) {
+		if (b[i] != 0xfd)
+			return 0;
+	}
+	if (b[8] != 'o' && b[8] != 'm' && b[8] != 'r')
+		return 0;
+	*api = b[8];
+	*req = 0;
+	for (i = 0; i < 8; i++)
+		*req = *req << 8 | b[i];
+	return 1;
+}
+
+static int
+refcnt_sane(const struct py_layout *l, uint64_t rc)
+{
+	if (l->immortal)	/* 3.12+: 32-bit count, flags in the top bits */
+		return (uint32_t)rc != 0 && (rc >> 32 & 0xffff) == 0;
+	return rc != 0 && rc < (1ull << 40);
+}
+
+static int
+pointer_like(uint64_t v)
+{
+	return v >= 4096 && v < (1ull << 56) && v % 8 == 0;
+}
+
+/*
+ * The PyGC_Head in front of a candidate GC object: 1 tracked (its links are
+ * pointers), 0 untracked (the next link is 0: untracked objects and those
+ * on free lists), -1 not a GC head -- e.g. the first fields of a tuple
+ * whose first item is a class, seen through the +32 probe.  3.8+ keeps two
+ * flag bits in the low bits of the previous link.
+ */
+static int
+gc_head_state(const struct py_layout *l, const uint8_t *g)
+{
+	uint64_t next = py_load64(g), prev = py_load64(g + 8);
+
+	if (l->gc_head_size == 16)
+		prev &= ~(uint64_t)3;
+	if (next == 0)
+		return l->gc_head_size != 16 || prev == 0 ? 0 : -1;
+	return pointer_like(next) && pointer_like(prev) ? 1 : -1;
+}
+
+/*
+ * The type value of one allocated block: a heap type index (with
+ * HEAP_TYPE_UNTRACKED for an untracked GC object) or HEAP_TYPE_RAW.  Sets
+ * *unknown when a probe met a candidate not read yet: the block is decided
+ * on the next pass.
+ */
+static uint16_t
+attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
+    int *unknown)
+{
+	const struct py_layout *l = ty->layout;
+	uint32_t gc = l->gc_head_size, pre = l->preheader_size;
+	uint32_t probes[3], np = 0, k, avail = size;
+	uint64_t req;
+	uint8_t api;
+
+	if (debug_prefix(b, size, &api, &req)) {
+		if (api != 'o')
+			return HEAP_TYPE_RAW;
+		b += 16;
+		avail = (uint32_t)HV_MIN(req, (uint64_t)size - 24);
+	}
+	if (pre != 0)
+		probes[np++] = gc + pre;
+	probes[np++] = gc;
+	probes[np++] = 0;
+	for (k = 0; k < np; k++) {
+		uint32_t off = probes[k];
+		uint64_t tpf;
+		struct entry *e;
+		int want_gc, want_pre;
+		uint16_t v;
+
+		if (off + 16 > avail || !refcnt_sane(l, py_load64(b + off)))
+			continue;
+		e = candidate(ty, py_load64(b + off + 8));
+		if (e == NULL || e->state == E_INVALID)
+			continue;
+		if (e->state != E_VALID) {
+			/* Decided on the next pass; the later probes' candidates
+			 * are gathered now so that one read serves them all. */
+			*unknown = 1;
+			continue;
+		}
+		if (*unknown)
+			continue;
+		tpf = e->flags;
+		want_gc = off != 0;
+		want_pre = pre != 0 && off == gc + pre;
+		/* The fixed size must fit, except for str: a compact string
+		 * is smaller than tp_basicsize says (PyUnicodeObject). */
+		if (!!(tpf & TPF_HAVE_GC) != want_gc ||
+		    (want_gc && !!(tpf & l->preheader_flags) != want_pre) ||
+		    (want_gc && e->basicsize + off > avail))
+			continue;
+		v = (uint16_t)e->index;
+		if (want_gc) {
+			int tracked = gc_head_state(l, b + off - gc);
+
+			if (tracked < 0)
+				continue;
+			if (!tracked)
+				v |= HEAP_TYPE_UNTRACKED;
+		}
+		return v;
+	}
+	return HEAP_TYPE_RAW;
+}
+
+size_t
+py_types_pool(struct py_types *ty, struct heap_pool *pool, const uint8_t *buf)
+{
+	const struct heap_layout *g = &ty->heap->layout;
+	uint32_t size, n, i;
+	size_t unknown = 0;
+
+	if (pool->state != POOL_FULL && pool->state != POOL_USED)
+		return 0;
+	size = heap_block_size(g, pool->szidx);
+	n = heap_blocks_per_pool(g, pool->szidx);
+	if (pool->types == NULL)
+		pool->types = heap_types_new(n);
+	for (i = 0; i < n; i++) {
+		uint32_t off = g->pool_overhead + i * size;
+		int u = 0;
+
+		if (off >= pool->nextoffset)
+			break;
+		if (pool->blocks != NULL &&
+		    heap_blocks_get(pool->blocks, i) != BLOCK_ALLOCATED)
+			continue;
+		pool->types[i] = attribute_block(ty, buf + off, size, &u);
+		unknown += (size_t)u;
+	}
+	return unknown;
+}
