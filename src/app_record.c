@@ -65,6 +65,7 @@ struct live_feed {
 	const char		*path;
 	struct snapshot_writer	*writer;
 	double			 t0;
+	int			 types;		/* --types: every frame at block level */
 	int			 failed;	/* the recording could not be written */
 };
 
@@ -95,9 +96,12 @@ feed_capture(void *ctx, enum heap_level level, char **cause)
 	struct live_feed *f = ctx;
 	struct heap *h;
 
-	if (app_live_capture(f->lv, level, &h, cause) != 0)
+	/* Types need every block, so with --types the periodic frames are
+	 * block-level captures too. */
+	if (app_live_capture(f->lv, f->types ? HEAP_LEVEL_BLOCKS : level, &h,
+	    cause) != 0)
 		return NULL;
-	/* Only the periodic pool-level frames are recorded. */
+	/* Only the periodic (pool-level) frames are recorded. */
 	if (level == HEAP_LEVEL_POOLS && feed_record(f, h, cause) != 0) {
 		char *msg = xasprintf("recording stopped: %s", *cause);
 
@@ -176,7 +180,8 @@ record_loop(const struct app_options *o, struct live_feed *f)
 int
 app_live_record(const struct app_options *o, struct app_live *lv)
 {
-	struct live_feed f = { .lv = lv, .path = o->record_file };
+	struct live_feed f = { .lv = lv, .path = o->record_file,
+	    .types = o->types };
 
 	return record_loop(o, &f);
 }
@@ -207,7 +212,8 @@ feed_title(struct app_live *lv)
 int
 app_live_watch(const struct app_options *o, struct app_live *lv)
 {
-	struct live_feed f = { .lv = lv, .path = o->record_file };
+	struct live_feed f = { .lv = lv, .path = o->record_file,
+	    .types = o->types };
 	struct tui_feed feed;
 	int rc;
 
