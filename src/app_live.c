@@ -176,6 +176,7 @@ run_bench(const struct app_options *o, pid_t pid)
 	if (app_live_open(&lv, o, pid, 0) != 0)
 		return 1;
 	disc = (util_monotonic() - t0) * 1000.0;
+	pymalloc_set_types(lv.pm, 0);	/* timed on its own line below */
 	printf("discovery: %.1f ms\n", disc);
 	if (bench_level(&lv, HEAP_LEVEL_POOLS, o->bench, &min, &med, &pools,
 	    &bytes) != 0)
@@ -187,6 +188,14 @@ run_bench(const struct app_options *o, pid_t pid)
 		goto fail;
 	printf("block-level capture: min %.2f ms, median %.2f ms (%llu bytes read)\n",
 	    min, med, (unsigned long long)bytes);
+	if (o->types) {
+		pymalloc_set_types(lv.pm, 1);
+		if (bench_level(&lv, HEAP_LEVEL_BLOCKS, o->bench, &min, &med,
+		    &pools, &bytes) != 0)
+			goto fail;
+		printf("types capture: min %.2f ms, median %.2f ms (%llu bytes "
+		    "read)\n", min, med, (unsigned long long)bytes);
+	}
 	app_live_close(&lv);
 	return 0;
 fail:
