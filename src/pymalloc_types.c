@@ -45,6 +45,12 @@
 #define NAME_MAX_LEN	120
 #define MAX_ENTRIES	(1u << 18)
 #define RESOLVE_ROUNDS	4
+#define FRONT_SIZE	1024
+
+struct front {
+	uint64_t	addr;
+	uint32_t	slot;
+};
 
 enum entry_state {
 	E_EMPTY,
@@ -71,6 +77,9 @@ struct py_types {
 	const struct py_layout	*layout;
 	struct entry		*tab;
 	size_t			 cap, used;
+	/* The slot last found per hash of the address, before the table:
+	 * a pool's candidates are mostly the same few hundred types. */
+	struct front		 front[FRONT_SIZE];
 	size_t			 npending;
 	/* Arenas sorted by address: a type object is never inside one. */
 	uint64_t		*arena_lo;
@@ -78,11 +87,13 @@ struct py_types {
 	/* Writable mappings: where type objects live (.data, the C heap). */
 	uint64_t		*rw_lo, *rw_hi;
 	size_t			 nrw;
+	uint64_t		 lo, hi;	/* their span */
 	/* Names seen, to keep one heap type per name. */
 	char			**names;
 	uint32_t		*name_index;
 	size_t			 names_cap, nnames;
 	uint64_t		 dropped;	/* candidates over MAX_ENTRIES */
+	uint64_t		 nread;		/* candidates read */
 };
 
 static size_t
@@ -112,6 +123,7 @@ grow(struct py_types *ty)
 
 	ty->cap *= 2;
 	ty->tab = xcalloc(ty->cap, sizeof *ty->tab);
+	memset(ty->front, 0, sizeof ty->front);
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].state != E_EMPTY)
 			*lookup(ty, old[i].addr) = old[i];
@@ -157,10 +169,22 @@ plausible(const struct py_types *ty, uint64_t t)
 static struct entry *
 candidate(struct py_types *ty, uint64_t t)
 {
-	struct entry *e = lookup(ty, t);
+	struct front *f;
+	struct entry *e;
 
-	if (e->state != E_EMPTY)
+	/* Most values seen are no pointer at all (hashes, lengths, text):
+	 * turned away before the table, which they would only fill. */
+	if (t % 8 != 0 || t < ty->lo || t >= ty->hi)
+		return NULL;
+	f = &ty->front[(t >> 4) % FRONT_SIZE];
+	if (f->addr == t)
+		return &ty->tab[f->slot];
+	e = lookup(ty, t);
+	if (e->state != E_EMPTY) {
+		f->addr = t;
+		f->slot = (uint32_t)(e - ty->tab);
 		return e;
+	}
 	if (ty->used >= MAX_ENTRIES) {
 		ty->dropped++;
 		return NULL;
@@ -219,6 +243,10 @@ py_types_new(struct source *src, const struct py_layout *layout,
 		}
 		source_regions_free(r, n);
 	}
+	if (ty->nrw > 0) {
+		ty->lo = ty->rw_lo[0];
+		ty->hi = ty->rw_hi[ty->nrw - 1];
+	}
 	heap_types_init(h);
 	return ty;
 }
@@ -230,6 +258,8 @@ py_types_free(struct py_types *ty)
 
 	if (ty == NULL)
 		return;
+	util_log("types: %zu candidates, %llu read, %u types", ty->used,
+	    (unsigned long long)ty->nread, ty->heap->ntypes);
 	if (ty->dropped > 0)
 		util_log("types: %llu candidate types not read (over %u)",
 		    (unsigned long long)ty->dropped, MAX_ENTRIES);
@@ -266,6 +296,7 @@ read_types(struct py_types *ty, char **cause)
 		n++;
 	}
 	ty->npending = 0;
+	ty->nread += n;
 	rc = source_read(ty->src, rd, n, cause);
 	for (i = 0; i < n; i++) {
 		struct entry *e = which[i];
@@ -529,12 +560,16 @@ attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
 	probes[np++] = 0;
 	for (k = 0; k < np; k++) {
 		uint32_t off = probes[k];
-		uint64_t tpf;
+		int want_gc = off != 0, want_pre, tracked = 1;
 		struct entry *e;
-		int want_gc, want_pre;
+		uint64_t tpf;
 		uint16_t v;
 
+		/* The cheap checks first: most probes fail them and never
+		 * reach the cache. */
 		if (off + 16 > avail || !refcnt_sane(l, py_load64(b + off)))
+			continue;
+		if (want_gc && (tracked = gc_head_state(l, b + off - gc)) < 0)
 			continue;
 		e = candidate(ty, py_load64(b + off + 8));
 		if (e == NULL || e->state == E_INVALID)
@@ -548,7 +583,6 @@ attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
 		if (*unknown)
 			continue;
 		tpf = e->flags;
-		want_gc = off != 0;
 		want_pre = pre != 0 && off == gc + pre;
 		/* The fixed size must fit, except for str: a compact string
 		 * is smaller than tp_basicsize says (PyUnicodeObject). */
@@ -557,14 +591,8 @@ attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
 		    (want_gc && e->basicsize + off > avail))
 			continue;
 		v = (uint16_t)e->index;
-		if (want_gc) {
-			int tracked = gc_head_state(l, b + off - gc);
-
-			if (tracked < 0)
-				continue;
-			if (!tracked)
-				v |= HEAP_TYPE_UNTRACKED;
-		}
+		if (want_gc && !tracked)
+			v |= HEAP_TYPE_UNTRACKED;
 		return v;
 	}
 	return HEAP_TYPE_RAW;
