@@ -1,0 +1,320 @@
+/*
+ * Block-to-type attribution on a hand-built address space: type objects
+ * (with their metatype and names) in a data region, one pool of 96-byte
+ * blocks whose contents are written here block by block, each block with
+ * the type this file expects -- worked out from PYMALLOC.md's rules, not
+ * from the code under test.  Then the census and pinning built on it.
+ */
+#include "config.h"
+
+#include "check.h"
+#include "heap_types.h"
+#include "pymalloc_internal.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DATA_ADDR	0x555555600000ull	/* type objects */
+#define NAMES_ADDR	0x555555500000ull	/* their tp_name strings */
+#define ARENA_ADDR	0x7f0000000000ull
+#define NOWHERE		0x600000000000ull	/* mapped by nothing */
+#define TYPE_STRIDE	0x400u
+#define BLOCK		96u
+#define SZIDX		5u			/* 96-byte blocks, alignment 16 */
+
+#define F_HEAPTYPE	(1ull << 9)
+#define F_READY		(1ull << 12)
+#define F_GC		(1ull << 14)
+#define F_SUBCLASS	(1ull << 31)
+#define F_MDICT		(1ull << 4)
+
+enum { T_TYPE, T_STR, T_LIST, T_TUPLE, T_NODE, T_SLOTS, T_FAKE, T_BADNAME,
+	T_UNREADY, NTYPES };
+
+static uint8_t data[NTYPES * TYPE_STRIDE];
+static char names[NTYPES * 64];
+
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t
+taddr(int t)
+{
+	return DATA_ADDR + (uint64_t)t * TYPE_STRIDE;
+}
+
+static void
+make_type(int t, int meta, const char *name, uint64_t flags, uint64_t basic)
+{
+	uint8_t *p = data + t * TYPE_STRIDE;
+
+	put64(p, 1);
+	put64(p + 8, taddr(meta));
+	put64(p + 24, NAMES_ADDR + (uint64_t)t * 64);
+	put64(p + 32, basic);
+	put64(p + 168, flags);
+	memcpy(names + t * 64, name, strlen(name) + 1);
+}
+
+static void
+make_types(const struct py_layout *pl)
+{
+	uint64_t pre = pl->preheader_flags != 0 ? F_MDICT : 0;
+
+	memset(data, 0, sizeof data);
+	memset(names, 0, sizeof names);
+	make_type(T_TYPE, T_TYPE, "type", F_READY | F_GC | F_SUBCLASS, 880);
+	make_type(T_STR, T_TYPE, "str", F_READY, 80);
+	make_type(T_LIST, T_TYPE, "list", F_READY | F_GC, 40);
+	make_type(T_TUPLE, T_TYPE, "tuple", F_READY | F_GC, 24);
+	make_type(T_NODE, T_TYPE, "Node", F_READY | F_GC | F_HEAPTYPE | pre,
+	    pre ? 16 : 32);
+	make_type(T_SLOTS, T_TYPE, "Slots", F_READY | F_GC | F_HEAPTYPE, 32);
+	/* Its "metatype" is str: not a subclass of type. */
+	make_type(T_FAKE, T_STR, "Fake", F_READY, 16);
+	make_type(T_BADNAME, T_TYPE, "bad name", F_READY, 16);
+	make_type(T_UNREADY, T_TYPE, "Unready", 0, 16);
+}
+
+/* PyGC_Head size of the layout under test (16, or 32 before 3.8). */
+static unsigned gc_size;
+
+/* One block's object: refcount and type at off, its PyGC_Head (next and
+ * previous links first) gc_size bytes before it. */
+static void
+object(uint8_t *b, unsigned off, uint64_t refcnt, uint64_t type, int gc,
+    int tracked)
+{
+	put64(b + off, refcnt);
+	put64(b + off + 8, type);
+	if (gc) {
+		unsigned g = off - gc_size;
+
+		put64(b + g, tracked ? ARENA_ADDR + 0x9000 : 0);
+		put64(b + g + 8, tracked ? ARENA_ADDR + 0xa000 : 0);
+	}
+}
+
+struct want {
+	const char	*name;		/* NULL: raw */
+	int		 untracked;
+};
+
+/* Fills the blocks of the pool at p; returns how many it wrote. */
+static unsigned
+fill_pool(const struct py_layout *pl, uint8_t *pool, struct want *w)
+{
+	unsigned gc = pl->gc_head_size, n = 0;
+	unsigned node_off = pl->preheader_size ? gc + pl->preheader_size : gc;
+	uint8_t *b;
+
+#define NEXT(nm, u) (b = pool + PY_POOL_HEADER_SIZE + n * BLOCK, \
+	w[n].name = (nm), w[n].untracked = (u), n++)
+	NEXT("str", 0);
+	object(b, 0, 3, taddr(T_STR), 0, 0);
+	memcpy(b + 48, "hello", 6);
+	NEXT("list", 0);
+	object(b, gc, 1, taddr(T_LIST), 1, 1);
+	NEXT("list", 1);			/* on a free list */
+	object(b, gc, 1, taddr(T_LIST), 1, 0);
+	NEXT("Node", 0);
+	object(b, node_off, 2, taddr(T_NODE), 1, 1);
+	NEXT("Slots", 0);
+	object(b, gc, 1, taddr(T_SLOTS), 1, 1);
+	NEXT(NULL, 0);				/* text: a PyMem buffer */
+	memcpy(b, "0123456789abcdefghijklmnopqrstuvwxyz", 36);
+	/* A tuple whose first item is the Node class: seen through +32 the
+	 * items look like (refcount 2, type Node); it is still a tuple. */
+	NEXT("tuple", 0);
+	object(b, gc, 1, taddr(T_TUPLE), 1, 1);
+	put64(b + gc + 16, 2);
+	put64(b + gc + 24, taddr(T_NODE));
+	put64(b + gc + 32, taddr(T_STR));
+	NEXT(NULL, 0);				/* metatype is not a type */
+	object(b, 0, 1, taddr(T_FAKE), 0, 0);
+	NEXT(NULL, 0);				/* name with a space */
+	object(b, 0, 1, taddr(T_BADNAME), 0, 0);
+	NEXT(NULL, 0);				/* type not ready */
+	object(b, 0, 1, taddr(T_UNREADY), 0, 0);
+	NEXT(NULL, 0);				/* refcount 0 */
+	object(b, 0, 0, taddr(T_STR), 0, 0);
+	NEXT("str", 0);				/* immortal (3.12+), or huge */
+	object(b, 0, 0xffffffffull, taddr(T_STR), 0, 0);
+	NEXT(NULL, 0);				/* type points into the arena */
+	object(b, 0, 1, ARENA_ADDR + 0x4000, 0, 0);
+	NEXT(NULL, 0);				/* type points nowhere */
+	object(b, 0, 1, NOWHERE, 0, 0);
+	NEXT(NULL, 0);				/* GC type without a GC head */
+	object(b, 0, 1, taddr(T_LIST), 0, 0);
+	NEXT(NULL, 0);				/* GC head that is not one */
+	object(b, gc, 1, taddr(T_LIST), 0, 0);
+	put64(b, 7);
+	NEXT("str", 0);				/* debug hooks, object API */
+	put64(b, 0x2000000000000000ull);	/* big-endian 32 */
+	b[8] = 'o';
+	memset(b + 9, 0xfd, 7);
+	object(b + 16, 0, 1, taddr(T_STR), 0, 0);
+	NEXT(NULL, 0);				/* debug hooks, PyMem API */
+	put64(b, 0x2000000000000000ull);
+	b[8] = 'm';
+	memset(b + 9, 0xfd, 7);
+	object(b + 16, 0, 1, taddr(T_STR), 0, 0);
+#undef NEXT
+	return n;
+}
+
+static void
+test_layout(int major, int minor)
+{
+	const struct py_layout *pl = py_layout_find(major, minor);
+	const unsigned rw = SOURCE_R | SOURCE_W | SOURCE_P;
+	struct source *src = source_buffers_new();
+	uint8_t *arena = xcalloc(pl->geometry.arena_size, 1);
+	struct want w[64];
+	struct heap *h = heap_new(&pl->geometry, HEAP_LEVEL_BLOCKS);
+	struct heap_arena *a;
+	struct heap_pool *pool;
+	struct py_types *ty;
+	struct heap_census c;
+	unsigned n, i, pass;
+	size_t unknown = 0;
+
+	gc_size = pl->gc_head_size;
+	make_types(pl);
+	n = fill_pool(pl, arena, w);
+	source_buffers_add(src, DATA_ADDR, data, sizeof data, rw, "/usr/bin/python3");
+	source_buffers_add(src, NAMES_ADDR, names, sizeof names, SOURCE_R | SOURCE_P,
+	    "/usr/bin/python3");
+	source_buffers_add(src, ARENA_ADDR, arena, pl->geometry.arena_size, rw, "");
+	a = heap_add_arena(h, 0, ARENA_ADDR, py_arena_npools(&pl->geometry,
+	    ARENA_ADDR));
+	pool = &a->pools[0];
+	pool->state = POOL_USED;
+	pool->szidx = SZIDX;
+	pool->count = (uint16_t)n;
+	pool->nextoffset = PY_POOL_HEADER_SIZE + n * BLOCK;
+	ty = py_types_new(src, pl, h);
+	for (pass = 0; pass < 4; pass++) {
+		unknown = py_types_pool(ty, pool, arena);
+		if (unknown == 0)
+			break;
+		CHECK(py_types_resolve(ty, NULL) == 0);
+	}
+	CHECK_EQ_U(unknown, 0);
+	for (i = 0; i < n; i++) {
+		uint32_t t = heap_block_type(pool, i);
+		const char *got = t == HEAP_TYPE_RAW ? NULL : h->types[t].name;
+
+		if ((got == NULL) != (w[i].name == NULL) ||
+		    (got != NULL && strcmp(got, w[i].name) != 0) ||
+		    !!(pool->types[i] & HEAP_TYPE_UNTRACKED) != w[i].untracked) {
+			fprintf(stderr, "%d.%d block %u: got %s%s, expected %s%s\n",
+			    major, minor, i, got ? got : "(raw)",
+			    pool->types[i] & HEAP_TYPE_UNTRACKED ? " untracked" : "",
+			    w[i].name ? w[i].name : "(raw)",
+			    w[i].untracked ? " untracked" : "");
+			CHECK(0);
+		}
+	}
+	CHECK_STR(h->types[0].name, HEAP_TYPE_RAW_NAME);
+	py_types_free(ty);
+
+	/* The census of that pool: counts per type, sorted by bytes. */
+	heap_census_compute(h, NULL, &c);
+	CHECK_EQ_U(c.blocks, n);
+	CHECK_EQ_U(c.bytes, (uint64_t)n * BLOCK);
+	CHECK_EQ_U(c.rows[0].type, HEAP_TYPE_RAW);
+	CHECK_EQ_U(c.rows[0].count, 10);
+	CHECK_EQ_U(c.objects, n - 10);
+	for (i = 0; i < c.nrows; i++) {
+		if (strcmp(h->types[c.rows[i].type].name, "list") == 0) {
+			CHECK_EQ_U(c.rows[i].count, 2);
+			CHECK_EQ_U(c.rows[i].untracked, 1);
+		}
+		if (i > 0)
+			CHECK(c.rows[i - 1].bytes >= c.rows[i].bytes);
+	}
+	heap_census_free(&c);
+	heap_free(h);
+	source_close(src);
+	free(arena);
+}
+
+/* Summary text and pinning on a heap built by hand. */
+static void
+test_census_pinning(void)
+{
+	const struct py_layout *pl = py_layout_find(3, 12);
+	struct heap *h = heap_new(&pl->geometry, HEAP_LEVEL_BLOCKS);
+	struct heap_arena *a, *b;
+	struct heap_census c;
+	struct heap_pinning pin;
+	uint32_t tnode, tdict, i;
+	char buf[64];
+
+	heap_types_init(h);
+	tnode = heap_type_add(h, "Node", HEAP_TYPE_GC | HEAP_TYPE_HEAPTYPE);
+	tdict = heap_type_add(h, "dict", HEAP_TYPE_GC);
+	/* Arena a: one USED pool of 4 blocks: 2 Node, 1 dict, 1 raw. */
+	a = heap_add_arena(h, 0, ARENA_ADDR, 64);
+	a->pools[0] = (struct heap_pool){ .state = POOL_USED, .szidx = 3,
+	    .count = 4, .nextoffset = PY_POOL_HEADER_SIZE + 4 * 64 };
+	a->pools[0].types = heap_types_new(heap_blocks_per_pool(&h->layout, 3));
+	a->pools[0].types[0] = (uint16_t)tnode;
+	a->pools[0].types[1] = (uint16_t)tnode;
+	a->pools[0].types[2] = (uint16_t)(tdict | HEAP_TYPE_UNTRACKED);
+	for (i = 1; i < 64; i++)
+		a->pools[i].state = POOL_UNTOUCHED;
+	/* Arena b: full pools of 512-byte blocks, over 10% live. */
+	b = heap_add_arena(h, 1, ARENA_ADDR + 0x200000, 64);
+	for (i = 0; i < 64; i++) {
+		b->pools[i] = (struct heap_pool){ .state = i < 8 ? POOL_FULL :
+		    POOL_UNTOUCHED, .szidx = 31, .count = 31,
+		    .nextoffset = PY_POOL_HEADER_SIZE + 31 * 512 };
+	}
+	heap_finish(h);
+	CHECK(heap_arena_pinned(h, &h->arenas[0]));
+	CHECK(!heap_arena_pinned(h, &h->arenas[1]));
+	CHECK_EQ_U(heap_arena_live_bytes(h, &h->arenas[0]), 4 * 64);
+	heap_census_compute(h, &h->arenas[0], &c);
+	CHECK_EQ_U(c.objects, 3);
+	heap_census_summary(h, &c, 6, buf, sizeof buf);
+	CHECK_STR(buf, "2 Node, 1 dict");
+	heap_census_summary(h, &c, 1, buf, sizeof buf);
+	CHECK_STR(buf, "2 Node, ...");
+	heap_census_summary(h, &c, 6, buf, 8);
+	CHECK(strlen(buf) < 8);
+	heap_census_free(&c);
+	heap_pinning_compute(h, &pin);
+	CHECK_EQ_U(pin.narenas, 1);
+	CHECK_EQ_U(pin.mapped_bytes, h->layout.arena_size);
+	CHECK_EQ_U(pin.live_bytes, 4 * 64);
+	CHECK_EQ_U(pin.blocks, 4);
+	CHECK_EQ_U(pin.objects, 3);
+	/* Whole heap: the raw row counts arena b's untyped blocks. */
+	heap_census_compute(h, NULL, &c);
+	CHECK_EQ_U(c.rows[0].type, HEAP_TYPE_RAW);
+	CHECK_EQ_U(c.rows[0].count, 1 + 8 * 31);
+	heap_census_free(&c);
+	heap_free(h);
+}
+
+int
+main(void)
+{
+	test_layout(3, 6);
+	test_layout(3, 8);
+	test_layout(3, 10);
+	test_layout(3, 11);
+	test_layout(3, 12);
+	test_layout(3, 13);
+	test_census_pinning();
+	return check_done();
+}
