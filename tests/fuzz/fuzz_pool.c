@@ -6,7 +6,10 @@
  * decoded and validated, state derived, free list walked.  Besides never
  * crashing or looping, a walk that succeeds must leave block states that
  * agree with the header, and a pool called FULL, USED or EMPTY must have a
- * valid header.
+ * valid header.  A pool whose walk succeeds is then attributed to types
+ * (--types) with the input's own bytes mapped a second time as the memory
+ * the type objects, metatypes and names are read from: every type index
+ * must be in the table, and blocks that are not allocated stay raw.
  *
  * Seeds (tests/fuzz/corpus/pool/) are pools written as obmalloc writes them
  * at POOL_ADDR, cut after their last carved block.
@@ -14,11 +17,13 @@
 #include "config.h"
 
 #include "pymalloc_internal.h"
+#include "source.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define POOL_ADDR	0x10000ull	/* pool-aligned in both geometries */
+#define TYPES_ADDR	0x4000000ull	/* outside the arena */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,6 +44,47 @@ check_blocks(const struct heap_layout *l, const struct py_pool_header *h,
 	}
 	if (alloc != h->count)
 		abort();
+}
+
+static void
+try_types(const struct py_layout *pl, const struct py_pool_header *hd,
+    uint8_t *pool, uint8_t *blocks, enum pool_state state)
+{
+	const struct heap_layout *l = &pl->geometry;
+	const unsigned rw = SOURCE_R | SOURCE_W | SOURCE_P;
+	struct source *src = source_buffers_new();
+	struct heap *h = heap_new(l, HEAP_LEVEL_BLOCKS);
+	struct heap_arena *a = heap_add_arena(h, 0, POOL_ADDR,
+	    py_arena_npools(l, POOL_ADDR));
+	struct heap_pool *p = &a->pools[0];
+	struct py_types *ty;
+	uint32_t i, n = heap_blocks_per_pool(l, hd->szidx);
+	int pass;
+
+	source_buffers_add(src, POOL_ADDR, pool, l->pool_size, rw, "");
+	source_buffers_add(src, TYPES_ADDR, pool, l->pool_size, rw, "[heap]");
+	p->state = (uint8_t)state;
+	p->szidx = (uint8_t)hd->szidx;
+	p->count = (uint16_t)hd->count;
+	p->nextoffset = hd->nextoffset;
+	p->blocks = state == POOL_USED ? blocks : NULL;
+	ty = py_types_new(src, pl, h);
+	for (pass = 0; pass < 4; pass++) {
+		if (py_types_pool(ty, p, pool) == 0 ||
+		    py_types_resolve(ty, NULL) != 0)
+			break;
+	}
+	py_types_free(ty);
+	for (i = 0; p->types != NULL && i < n; i++) {
+		if (HEAP_TYPE_INDEX(p->types[i]) >= h->ntypes)
+			abort();
+		if (heap_block_state(h, p, i) != BLOCK_ALLOCATED &&
+		    p->types[i] != HEAP_TYPE_RAW)
+			abort();
+	}
+	p->blocks = NULL;
+	heap_free(h);
+	source_close(src);
 }
 
 static void
@@ -63,8 +109,11 @@ try_layout(const struct py_layout *pl, const uint8_t *data, size_t size,
 		abort();	/* a pool of another arena */
 	if (valid) {
 		blocks = heap_blocks_new(heap_blocks_per_pool(l, h.szidx));
-		if (py_pool_walk_blocks(l, &h, pool, POOL_ADDR, blocks) == 0)
+		if (py_pool_walk_blocks(l, &h, pool, POOL_ADDR, blocks) == 0) {
 			check_blocks(l, &h, blocks);
+			if (state == POOL_FULL || state == POOL_USED)
+				try_types(pl, &h, pool, blocks, state);
+		}
 		free(blocks);
 	}
 	/* The same bytes as an arena object, for the table's decoder. */
