@@ -19,6 +19,16 @@
  * delta would not be much smaller; a reader needs at most two lines to
  * rebuild any frame.
  *
+ * Block types (captures made with --types, at block level only): a full
+ * frame or snapshot document carries the whole type table ("types", entry 0
+ * "(raw)"), and each full or used pool a "types" string with one type index
+ * per allocated block (snapshot_types.c gives its grammar).  A delta frame
+ * uses its key frame's table grown by its own "types_added": the key's
+ * indices stay valid in every delta against it, and a changed pool's indices
+ * refer to the grown table.  When a type's name has other flags than in the
+ * key frame, or the grown table would be too large, the frame is written
+ * whole.
+ *
  * Everything read is untrusted.  Before cJSON sees a line (or a whole
  * snapshot document) its length, nesting, string lengths and number of
  * values are checked against the limits below; after, every field is
@@ -41,6 +51,7 @@
 #define SNAPSHOT_MAX_VALUES		(4u << 20)	/* JSON values in a frame */
 #define SNAPSHOT_MAX_HEAP		(512u << 20)	/* bytes of the heap built */
 #define SNAPSHOT_MAX_LABEL		1024		/* bytes of a frame label */
+#define SNAPSHOT_MAX_TYPES		(HEAP_TYPES_MAX + 1)	/* entries of a type table */
 
 /* One snapshot document. */
 int	snapshot_write(FILE *, const struct heap *, char **);

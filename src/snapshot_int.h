@@ -3,7 +3,8 @@
  * share -- the conversions between struct heap and cJSON trees.  The file
  * layer (snapshot_file.c) finds and bounds the JSON text, the read layer
  * (snapshot_read.c) turns a parsed tree into a validated heap, and the write
- * layer (snapshot_write.c) turns a heap into a tree.
+ * layer (snapshot_write.c) turns a heap into a tree; snapshot_types.c holds
+ * what both need of block types.
  */
 #ifndef HV_SNAPSHOT_INT_H
 #define HV_SNAPSHOT_INT_H
@@ -39,10 +40,15 @@ cJSON	*snapshot_json_process(const struct heap_process *, int with_rss);
 cJSON	*snapshot_json_allocator(const struct heap_layout *);
 /* Adds captured_at, capture_ms, level and counters of h to o. */
 void	 snapshot_json_body(cJSON *o, const struct heap *h);
+/* Adds h's type table ("types") when it has one, at block level. */
+void	 snapshot_json_types(cJSON *o, const struct heap *h);
 cJSON	*snapshot_json_arena(const struct heap *, const struct heap_arena *);
-/* A frame of a recording: full, or a delta against key when key != NULL. */
+/* A frame of a recording: full, or a delta against key when key != NULL;
+ * then map (from snapshot_types_map) turns h's type indices into indices
+ * of key's table grown by h's new types, which the frame lists. */
 cJSON	*snapshot_json_frame(const struct heap *h, double t, const char *label,
-	    const struct heap *key, long key_frame, size_t *changed);
+	    const struct heap *key, long key_frame, const uint16_t *map,
+	    size_t *changed);
 
 /* Reading.  Each returns -1 (NULL) with the message in *ctx->cause. */
 int	 snapshot_read_format(struct snapshot_ctx *, const cJSON *,
@@ -57,12 +63,27 @@ int	 snapshot_read_frame_meta(struct snapshot_ctx *, const cJSON *,
 struct heap *snapshot_read_body(struct snapshot_ctx *, const cJSON *,
 	    const struct snapshot_header *, int frame, const struct heap *key);
 
+/* Block types (snapshot_types.c).  The text of a pool's allocated blocks'
+ * types, malloc'd, or NULL when it has none to write; map as above. */
+char	*snapshot_types_encode(const struct heap *, const struct heap_pool *,
+	    const uint16_t *map);
+/* Exactly nvalues values, each an index below ntypes with the untracked
+ * flag; -1 with *cause saying what was expected where. */
+int	 snapshot_types_decode(const char *text, uint32_t nvalues,
+	    uint32_t ntypes, uint16_t *values, char **cause);
+/* h's type indices as indices of key's table grown by h's types not in it
+ * (in h's order); NULL when either has no types, or when
+ * a name has other flags in key or the table would grow too large -- then
+ * the frame is written whole. */
+uint16_t *snapshot_types_map(const struct heap *key, const struct heap *h);
+
 /* Model helpers. */
 struct heap *snapshot_heap_copy(const struct heap *);
 void	 snapshot_process_copy(struct heap_process *,
 	    const struct heap_process *);
-int	 snapshot_pool_equal(const struct heap_layout *,
-	    const struct heap_pool *, const struct heap_pool *);
+/* Same header, block states and (through map, for a's) block types. */
+int	 snapshot_pool_equal(const struct heap *, const struct heap_pool *a,
+	    const uint16_t *map, const struct heap_pool *b);
 const struct heap_arena *snapshot_find_arena(const struct heap *, uint64_t);
 /* RFC 3339 UTC with milliseconds, and back. */
 void	 snapshot_format_time(char *, size_t, double);

@@ -610,12 +610,54 @@ read_blocks(struct snapshot_ctx *c, const cJSON *o, const char *w,
 	return 0;
 }
 
+/* The types of a pool's allocated blocks (snapshot_types.c), into a new
+ * array of one entry per block; free and untouched blocks get raw. */
+static int
+read_pool_types(struct snapshot_ctx *c, const cJSON *o, const char *w,
+    const struct heap *h, struct heap_pool *p)
+{
+	uint32_t cap = heap_blocks_per_pool(&h->layout, p->szidx), n = 0, i, k;
+	const char *text = NULL;
+	uint16_t *values;
+	char *why = NULL;
+
+	if (cJSON_GetObjectItemCaseSensitive(o, "types") == NULL)
+		return 0;
+	if (h->ntypes == 0)
+		return bad(c, w, "types", "block types, but the capture has no "
+		    "type table (\"types\")");
+	if (p->state != POOL_FULL && p->state != POOL_USED)
+		return bad(c, w, "types", "block types in a%s %s pool (only full "
+		    "and used pools store them)", p->state == POOL_EMPTY ||
+		    p->state == POOL_UNTOUCHED || p->state == POOL_INVALID ?
+		    "n" : "", heap_pool_state_name(p->state));
+	if (get_string(c, o, w, "types", 0, SNAPSHOT_MAX_STRING, &text) != 0 ||
+	    spend(c, (size_t)cap * sizeof *p->types) != 0)
+		return -1;
+	for (i = 0; i < cap; i++)
+		n += heap_block_state(h, p, i) == BLOCK_ALLOCATED;
+	values = xcalloc(n ? n : 1, sizeof *values);
+	if (snapshot_types_decode(text, n, h->ntypes, values, &why) != 0) {
+		bad(c, w, "types", "%s", why);
+		free(why);
+		free(values);
+		return -1;
+	}
+	p->types = heap_types_new(cap);
+	for (i = 0, k = 0; i < cap; i++)
+		if (heap_block_state(h, p, i) == BLOCK_ALLOCATED)
+			p->types[i] = values[k++];
+	free(values);
+	return 0;
+}
+
 /* One pool object into *p.  An INVALID pool's header is kept as captured,
  * within its C types, and never interpreted. */
 static int
 read_pool(struct snapshot_ctx *c, const cJSON *o, const char *w,
-    const struct heap_layout *l, enum heap_level level, struct heap_pool *p)
+    const struct heap *h, struct heap_pool *p)
 {
+	const struct heap_layout *l = &h->layout;
 	enum pool_state st = POOL_INVALID;
 	uint64_t szidx = 0, count = 0, next = 0;
 	int invalid;
@@ -638,9 +680,15 @@ read_pool(struct snapshot_ctx *c, const cJSON *o, const char *w,
 	p->szidx = (uint8_t)szidx;
 	p->count = (uint16_t)count;
 	p->nextoffset = (uint32_t)next;
-	if (!invalid && check_pool(c, w, l, p) != 0)
+	if ((!invalid && check_pool(c, w, l, p) != 0) ||
+	    read_blocks(c, o, w, l, h->level, p) != 0)
 		return -1;
-	return read_blocks(c, o, w, l, level, p);
+	if (read_pool_types(c, o, w, h, p) != 0) {
+		free(p->blocks);
+		p->blocks = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 /* What an arena's header fields must be, given the layout and its address. */
@@ -751,8 +799,7 @@ read_arena(struct snapshot_ctx *c, const cJSON *o, const char *w,
 		return -1;
 	cJSON_ArrayForEach(it, pools) {
 		snprintf(where, sizeof where, "%s.pools[%u]", w, p);
-		if (read_pool(c, it, where, &h->layout, h->level,
-		    &a->pools[p]) != 0)
+		if (read_pool(c, it, where, h, &a->pools[p]) != 0)
 			return -1;
 		p++;
 	}
@@ -780,27 +827,39 @@ static void
 copy_pools(const struct heap_layout *l, struct heap_arena *a,
     const struct heap_arena *from)
 {
-	uint32_t p;
+	const struct heap_pool *fp;
+	uint32_t p, cap;
 	size_t n;
 
 	for (p = 0; p < a->npools; p++) {
-		a->pools[p] = from->pools[p];
-		if (from->pools[p].blocks == NULL)
-			continue;
-		n = (heap_blocks_per_pool(l, from->pools[p].szidx) + 3) / 4;
-		a->pools[p].blocks = memcpy(xmalloc(n), from->pools[p].blocks, n);
+		fp = &from->pools[p];
+		a->pools[p] = *fp;
+		cap = heap_blocks_per_pool(l, fp->szidx);
+		if (fp->blocks != NULL) {
+			n = (cap + 3) / 4;
+			a->pools[p].blocks = memcpy(xmalloc(n), fp->blocks, n);
+		}
+		if (fp->types != NULL) {
+			n = (size_t)cap * sizeof *fp->types;
+			a->pools[p].types = memcpy(xmalloc(n), fp->types, n);
+		}
 	}
 }
 
+/* What copy_pools allocates for a's pools. */
 static size_t
 blocks_bytes(const struct heap_layout *l, const struct heap_arena *a)
 {
-	size_t n = 0;
+	size_t n = 0, cap;
 	uint32_t p;
 
-	for (p = 0; p < a->npools; p++)
+	for (p = 0; p < a->npools; p++) {
+		cap = heap_blocks_per_pool(l, a->pools[p].szidx);
 		if (a->pools[p].blocks != NULL)
-			n += (heap_blocks_per_pool(l, a->pools[p].szidx) + 3) / 4;
+			n += (cap + 3) / 4;
+		if (a->pools[p].types != NULL)
+			n += cap * sizeof *a->pools[p].types;
+	}
 	return n;
 }
 
@@ -837,9 +896,10 @@ read_changed_arena(struct snapshot_ctx *c, const cJSON *o, const char *w,
 			    "object), got %s", kind(it));
 		if (get_uint(c, it, where, "slot", (uint64_t)(prev + 1),
 		    a->npools - 1, &slot) != 0 ||
-		    read_pool(c, it, where, &h->layout, h->level, &pool) != 0)
+		    read_pool(c, it, where, h, &pool) != 0)
 			return -1;
 		free(a->pools[slot].blocks);
+		free(a->pools[slot].types);
 		a->pools[slot] = pool;
 		prev = (long)slot;
 	}
@@ -1024,6 +1084,147 @@ read_counters(struct snapshot_ctx *c, const cJSON *o, struct heap_counters *k)
 }
 
 static int
+get_bool(struct snapshot_ctx *c, const cJSON *o, const char *where,
+    const char *key, int *v)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (it == NULL)
+		return bad(c, where, key, "missing: expected true or false");
+	if (!cJSON_IsBool(it))
+		return bad(c, where, key, "expected true or false, got %s",
+		    kind(it));
+	*v = cJSON_IsTrue(it);
+	return 0;
+}
+
+/* One entry of a type table, appended to h's. */
+static int
+read_type(struct snapshot_ctx *c, const cJSON *it, const char *w,
+    struct heap *h)
+{
+	const char *name = NULL;
+	int gc = 0, heaptype = 0;
+	char q[48];
+
+	if (!cJSON_IsObject(it))
+		return bad(c, w, NULL, "expected a type (a JSON object), got %s",
+		    kind(it));
+	if (get_string(c, it, w, "name", 0, MAX_NAME, &name) != 0 ||
+	    get_bool(c, it, w, "gc", &gc) != 0 ||
+	    get_bool(c, it, w, "heaptype", &heaptype) != 0)
+		return -1;
+	if (*name == '\0')
+		return bad(c, w, "name", "expected a type name, got \"\"");
+	if (h->ntypes == 0 && strcmp(name, HEAP_TYPE_RAW_NAME) != 0)
+		return bad(c, w, "name", "expected \"" HEAP_TYPE_RAW_NAME "\" "
+		    "(the first type stands for blocks without one), got \"%s\"",
+		    quote(q, sizeof q, name));
+	if (spend(c, sizeof *h->types + strlen(name) + 1) != 0)
+		return -1;
+	heap_type_add(h, name, (gc ? HEAP_TYPE_GC : 0) |
+	    (heaptype ? HEAP_TYPE_HEAPTYPE : 0));
+	return 0;
+}
+
+static const struct heap *names_heap;
+
+static int
+type_name_cmp(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	int d = strcmp(names_heap->types[a].name, names_heap->types[b].name);
+
+	return d != 0 ? d : (a > b) - (a < b);
+}
+
+/* Names are unique: a block's type is found by name across frames.  Types
+ * from first on were read from key's array. */
+static int
+check_type_names(struct snapshot_ctx *c, const struct heap *h, uint32_t first,
+    const char *key)
+{
+	uint32_t *idx = xcalloc(h->ntypes ? h->ntypes : 1, sizeof *idx), i;
+	char where[48], q[48];
+	int rc = 0;
+
+	for (i = 0; i < h->ntypes; i++)
+		idx[i] = i;
+	names_heap = h;
+	qsort(idx, h->ntypes, sizeof *idx, type_name_cmp);
+	names_heap = NULL;
+	for (i = 1; i < h->ntypes && rc == 0; i++) {
+		if (strcmp(h->types[idx[i]].name, h->types[idx[i - 1]].name) != 0)
+			continue;
+		snprintf(where, sizeof where, "%s[%u]", key, idx[i] - first);
+		rc = bad(c, where, "name", "\"%s\" is already the name of "
+		    "type %u", quote(q, sizeof q, h->types[idx[i]].name),
+		    idx[i - 1]);
+	}
+	free(idx);
+	return rc;
+}
+
+/* Appends the entries of the array o.key to h's table. */
+static int
+read_type_array(struct snapshot_ctx *c, const cJSON *o, const char *key,
+    struct heap *h)
+{
+	const cJSON *arr, *it;
+	uint32_t first = h->ntypes;
+	char where[48];
+	int n, i = 0;
+
+	if ((arr = get_typed(c, o, "", key, 1)) == NULL)
+		return -1;
+	n = cJSON_GetArraySize(arr);
+	if (first == 0 && n == 0)
+		return bad(c, "", key, "expected at least the type \""
+		    HEAP_TYPE_RAW_NAME "\", got an empty table");
+	if ((uint64_t)first + (uint64_t)n > SNAPSHOT_MAX_TYPES)
+		return bad(c, "", key, "a table of %" PRIu64 " types, more than "
+		    "%u", (uint64_t)first + (uint64_t)n, SNAPSHOT_MAX_TYPES);
+	cJSON_ArrayForEach(it, arr) {
+		snprintf(where, sizeof where, "%s[%d]", key, i++);
+		if (read_type(c, it, where, h) != 0)
+			return -1;
+	}
+	return check_type_names(c, h, first, key);
+}
+
+/*
+ * The type table: a snapshot's or full frame's "types"; a delta frame has
+ * its key frame's, grown by its "types_added".
+ */
+static int
+read_type_table(struct snapshot_ctx *c, const cJSON *o, struct heap *h,
+    const struct heap *key)
+{
+	int has = cJSON_GetObjectItemCaseSensitive(o, "types") != NULL;
+	int added = cJSON_GetObjectItemCaseSensitive(o, "types_added") != NULL;
+	uint32_t i;
+
+	if ((has || added) && h->level != HEAP_LEVEL_BLOCKS)
+		return bad(c, "", has ? "types" : "types_added", "block types "
+		    "need a block-level capture (\"level\": \"blocks\")");
+	if (key == NULL) {
+		if (added)
+			return bad(c, "", "types_added", "only a delta frame "
+			    "(with \"key\") adds types; expected \"types\"");
+		return has ? read_type_array(c, o, "types", h) : 0;
+	}
+	if (has)
+		return bad(c, "", "types", "a delta frame uses its key frame's "
+		    "table: expected \"types_added\"");
+	if (added && key->ntypes == 0)
+		return bad(c, "", "types_added", "the key frame has no type "
+		    "table to add to");
+	for (i = 0; i < key->ntypes; i++)
+		heap_type_add(h, key->types[i].name, key->types[i].flags);
+	return added ? read_type_array(c, o, "types_added", h) : 0;
+}
+
+static int
 read_time(struct snapshot_ctx *c, const cJSON *o, struct heap *h)
 {
 	const char *s = NULL;
@@ -1061,6 +1262,7 @@ snapshot_read_body(struct snapshot_ctx *c, const cJSON *o,
 	if (read_time(c, o, h) != 0 || read_counters(c, o, &h->counters) != 0 ||
 	    (frame && get_uint(c, o, "", "rss_bytes", 0, EXACT_MAX,
 	    &h->process.rss_bytes) != 0) ||
+	    read_type_table(c, o, h, key) != 0 ||
 	    (key != NULL && read_same(c, o, h, key) != 0) ||
 	    read_arenas(c, o, h, key) != 0)
 		goto fail;
@@ -1105,6 +1307,8 @@ snapshot_heap_copy(const struct heap *from)
 	h->counters = from->counters;
 	h->captured_at = from->captured_at;
 	h->capture_ms = from->capture_ms;
+	for (i = 0; i < from->ntypes; i++)
+		heap_type_add(h, from->types[i].name, from->types[i].flags);
 	for (i = 0; i < from->narenas; i++) {
 		fa = &from->arenas[i];
 		a = heap_add_arena(h, fa->index, fa->address, fa->npools);
@@ -1117,9 +1321,46 @@ snapshot_heap_copy(const struct heap *from)
 	return h;
 }
 
+/* A block's type value for comparing: raw without types, through map
+ * (for indices below ntypes, which map covers) when given. */
+static uint32_t
+type_value(const struct heap_pool *p, uint32_t i, const uint16_t *map,
+    uint32_t ntypes)
+{
+	uint32_t v;
+
+	if (p->types == NULL)
+		return HEAP_TYPE_RAW;
+	v = p->types[i];
+	if (map == NULL)
+		return v;
+	if (HEAP_TYPE_INDEX(v) >= ntypes)
+		return HEAP_TYPE_RAW;
+	return map[HEAP_TYPE_INDEX(v)] | (v & HEAP_TYPE_UNTRACKED);
+}
+
+/* The allocated blocks of a and b (states equal) have equal types. */
+static int
+types_equal(const struct heap *h, const struct heap_pool *a,
+    const uint16_t *map, const struct heap_pool *b)
+{
+	uint32_t n, i;
+
+	if ((a->types == NULL && b->types == NULL) || h->ntypes == 0)
+		return 1;
+	n = heap_blocks_per_pool(&h->layout, a->szidx);
+	for (i = 0; i < n; i++) {
+		if (heap_block_state(h, a, i) == BLOCK_ALLOCATED &&
+		    type_value(a, i, map, h->ntypes) !=
+		    type_value(b, i, NULL, 0))
+			return 0;
+	}
+	return 1;
+}
+
 int
-snapshot_pool_equal(const struct heap_layout *l, const struct heap_pool *a,
-    const struct heap_pool *b)
+snapshot_pool_equal(const struct heap *h, const struct heap_pool *a,
+    const uint16_t *map, const struct heap_pool *b)
 {
 	uint32_t n, i;
 
@@ -1128,12 +1369,12 @@ snapshot_pool_equal(const struct heap_layout *l, const struct heap_pool *a,
 	    (a->blocks == NULL) != (b->blocks == NULL))
 		return 0;
 	if (a->blocks == NULL)
-		return 1;
-	n = heap_blocks_per_pool(l, a->szidx);
+		return types_equal(h, a, map, b);
+	n = heap_blocks_per_pool(&h->layout, a->szidx);
 	if (memcmp(a->blocks, b->blocks, n / 4) != 0)
 		return 0;
 	for (i = n / 4 * 4; i < n; i++)
 		if (heap_blocks_get(a->blocks, i) != heap_blocks_get(b->blocks, i))
 			return 0;
-	return 1;
+	return types_equal(h, a, map, b);
 }

@@ -197,12 +197,62 @@ snapshot_json_body(cJSON *o, const struct heap *h)
 		add_count(k, "debug_malloc_calls", h->counters.debug_malloc_calls);
 }
 
+/* Type table entries from index first on. */
+static cJSON *
+json_type_list(const struct heap *h, uint32_t first, const uint16_t *map)
+{
+	cJSON *arr = cJSON_CreateArray(), *o;
+	uint32_t i;
+
+	for (i = 0; i < h->ntypes; i++) {
+		if ((map != NULL ? map[i] : i) < first)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "name", json_string(h->types[i].name));
+		cJSON_AddBoolToObject(o, "gc",
+		    (h->types[i].flags & HEAP_TYPE_GC) != 0);
+		cJSON_AddBoolToObject(o, "heaptype",
+		    (h->types[i].flags & HEAP_TYPE_HEAPTYPE) != 0);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+/* Types are kept at block level only: a pool-level capture does not know
+ * which blocks of a used pool are allocated. */
+static int
+has_types(const struct heap *h)
+{
+	return h->ntypes > 0 && h->level == HEAP_LEVEL_BLOCKS;
+}
+
+/* A delta frame's types not in its key frame's table, if any. */
+static void
+add_types_added(cJSON *o, const struct heap *h, const struct heap *key,
+    const uint16_t *map)
+{
+	cJSON *added = json_type_list(h, key->ntypes, map);
+
+	if (cJSON_GetArraySize(added) > 0)
+		cJSON_AddItemToObject(o, "types_added", added);
+	else
+		cJSON_Delete(added);
+}
+
+void
+snapshot_json_types(cJSON *o, const struct heap *h)
+{
+	if (has_types(h))
+		cJSON_AddItemToObject(o, "types", json_type_list(h, 0, NULL));
+}
+
 /* One pool; slot >= 0 adds its position, for a delta's "changes". */
 static cJSON *
-json_pool(const struct heap *h, const struct heap_pool *p, long slot)
+json_pool(const struct heap *h, const struct heap_pool *p, long slot,
+    const uint16_t *map)
 {
 	cJSON *o = cJSON_CreateObject();
-	char *rle;
+	char *rle, *types;
 
 	if (slot >= 0)
 		cJSON_AddNumberToObject(o, "slot", (double)slot);
@@ -216,6 +266,10 @@ json_pool(const struct heap *h, const struct heap_pool *p, long slot)
 		    heap_blocks_per_pool(&h->layout, p->szidx));
 		cJSON_AddStringToObject(o, "blocks", rle);
 		free(rle);
+	}
+	if (has_types(h) && (types = snapshot_types_encode(h, p, map)) != NULL) {
+		cJSON_AddStringToObject(o, "types", types);
+		free(types);
 	}
 	return o;
 }
@@ -233,16 +287,23 @@ json_arena_head(const struct heap_arena *a)
 	return o;
 }
 
-cJSON *
-snapshot_json_arena(const struct heap *h, const struct heap_arena *a)
+static cJSON *
+json_arena(const struct heap *h, const struct heap_arena *a,
+    const uint16_t *map)
 {
 	cJSON *o = json_arena_head(a), *pools;
 	uint32_t p;
 
 	pools = cJSON_AddArrayToObject(o, "pools");
 	for (p = 0; p < a->npools; p++)
-		cJSON_AddItemToArray(pools, json_pool(h, &a->pools[p], -1));
+		cJSON_AddItemToArray(pools, json_pool(h, &a->pools[p], -1, map));
 	return o;
+}
+
+cJSON *
+snapshot_json_arena(const struct heap *h, const struct heap_arena *a)
+{
+	return json_arena(h, a, NULL);
 }
 
 static int
@@ -260,7 +321,7 @@ arena_head_equal(const struct heap_arena *a, const struct heap_arena *b)
  */
 static cJSON *
 json_arena_changes(const struct heap *h, const struct heap_arena *a,
-    const struct heap_arena *ka, size_t *changed)
+    const struct heap_arena *ka, const uint16_t *map, size_t *changed)
 {
 	cJSON *o, *changes;
 	uint32_t p;
@@ -269,9 +330,9 @@ json_arena_changes(const struct heap *h, const struct heap_arena *a,
 	o = json_arena_head(a);
 	changes = cJSON_AddArrayToObject(o, "changes");
 	for (p = 0; p < a->npools; p++) {
-		if (snapshot_pool_equal(&h->layout, &a->pools[p], &ka->pools[p]))
+		if (snapshot_pool_equal(h, &a->pools[p], map, &ka->pools[p]))
 			continue;
-		cJSON_AddItemToArray(changes, json_pool(h, &a->pools[p], p));
+		cJSON_AddItemToArray(changes, json_pool(h, &a->pools[p], p, map));
 		(*changed)++;
 	}
 	if (*changed == before && arena_head_equal(a, ka)) {
@@ -283,7 +344,7 @@ json_arena_changes(const struct heap *h, const struct heap_arena *a,
 
 static void
 add_delta_arenas(cJSON *o, const struct heap *h, const struct heap *key,
-    size_t *changed)
+    const uint16_t *map, size_t *changed)
 {
 	cJSON *same = cJSON_AddArrayToObject(o, "same");
 	cJSON *arenas = cJSON_AddArrayToObject(o, "arenas"), *a;
@@ -294,11 +355,11 @@ add_delta_arenas(cJSON *o, const struct heap *h, const struct heap *key,
 		ka = snapshot_find_arena(key, h->arenas[i].address);
 		if (ka == NULL || ka->npools != h->arenas[i].npools) {
 			cJSON_AddItemToArray(arenas,
-			    snapshot_json_arena(h, &h->arenas[i]));
+			    json_arena(h, &h->arenas[i], map));
 			*changed += h->arenas[i].npools;
 			continue;
 		}
-		a = json_arena_changes(h, &h->arenas[i], ka, changed);
+		a = json_arena_changes(h, &h->arenas[i], ka, map, changed);
 		if (a == NULL)
 			cJSON_AddItemToArray(same,
 			    cJSON_CreateNumber((double)(ka - key->arenas)));
@@ -309,7 +370,8 @@ add_delta_arenas(cJSON *o, const struct heap *h, const struct heap *key,
 
 cJSON *
 snapshot_json_frame(const struct heap *h, double t, const char *label,
-    const struct heap *key, long key_frame, size_t *changed)
+    const struct heap *key, long key_frame, const uint16_t *map,
+    size_t *changed)
 {
 	cJSON *o = cJSON_CreateObject(), *arenas;
 	size_t i;
@@ -323,9 +385,12 @@ snapshot_json_frame(const struct heap *h, double t, const char *label,
 	cJSON_AddNumberToObject(o, "rss_bytes", (double)h->process.rss_bytes);
 	*changed = 0;
 	if (key != NULL) {
-		add_delta_arenas(o, h, key, changed);
+		if (has_types(h) && map != NULL)
+			add_types_added(o, h, key, map);
+		add_delta_arenas(o, h, key, map, changed);
 		return o;
 	}
+	snapshot_json_types(o, h);
 	arenas = cJSON_AddArrayToObject(o, "arenas");
 	for (i = 0; i < h->narenas; i++)
 		cJSON_AddItemToArray(arenas, snapshot_json_arena(h, &h->arenas[i]));
@@ -364,6 +429,7 @@ snapshot_write(FILE *fp, const struct heap *h, char **cause)
 	snapshot_json_body(o, h);
 	cJSON_AddItemToObject(o, "process", snapshot_json_process(&h->process, 1));
 	cJSON_AddItemToObject(o, "allocator", snapshot_json_allocator(&h->layout));
+	snapshot_json_types(o, h);
 	arenas = cJSON_AddArrayToObject(o, "arenas");
 	for (i = 0; i < h->narenas; i++)
 		cJSON_AddItemToArray(arenas, snapshot_json_arena(h, &h->arenas[i]));
@@ -426,13 +492,20 @@ static cJSON *
 writer_delta(struct snapshot_writer *w, const struct heap *h, double t,
     const char *label)
 {
+	uint16_t *map;
 	cJSON *o;
 	size_t changed;
 
 	if (w->key == NULL || w->key->level != h->level || t < w->key_t ||
-	    t - w->key_t >= SNAPSHOT_KEY_SECONDS)
+	    t - w->key_t >= SNAPSHOT_KEY_SECONDS ||
+	    (w->key->ntypes == 0) != (h->ntypes == 0))
 		return NULL;
-	o = snapshot_json_frame(h, t, label, w->key, w->key_frame, &changed);
+	map = snapshot_types_map(w->key, h);
+	if (h->ntypes > 0 && map == NULL)
+		return NULL;
+	o = snapshot_json_frame(h, t, label, w->key, w->key_frame, map,
+	    &changed);
+	free(map);
 	if (changed > heap_npools(h) / 2) {
 		cJSON_Delete(o);
 		return NULL;
@@ -458,7 +531,7 @@ snapshot_writer_frame(struct snapshot_writer *w, const struct heap *h,
 		    w->path, SNAPSHOT_MAX_LABEL);
 	o = writer_delta(w, h, t, label);
 	if ((key = (o == NULL)))
-		o = snapshot_json_frame(h, t, label, NULL, -1, &changed);
+		o = snapshot_json_frame(h, t, label, NULL, -1, NULL, &changed);
 	if (write_line(w->fp, w->path, o, cause) != 0)
 		return -1;
 	if (key) {
