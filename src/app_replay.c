@@ -1,7 +1,9 @@
 /*
  * app_replay: heapview FILE --stats / --dump, on a saved snapshot or
  * recording.  One frame is expanded (--frame=N, default the last) and given
- * to the same presenters live mode uses.
+ * to the same presenters live mode uses.  A capture made with --types
+ * brings its Types section along; asking --types of one made without is an
+ * error, not an empty section.
  */
 #include "config.h"
 
@@ -34,6 +36,7 @@ replay_stats(const struct snapshot_file *f, const struct heap *h)
 	render_stats_pymalloc(stdout, h);
 	putchar('\n');
 	render_stats_extra(stdout, h);
+	render_stats_types(stdout, h);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return replay_fail(xasprintf("standard output: %s",
 		    strerror(errno)));
@@ -92,7 +95,11 @@ app_replay(const struct app_options *o)
 		snapshot_close(f);
 		return replay_fail(cause);
 	}
-	rc = o->stats ? replay_stats(f, h) : replay_dump(o, h);
+	if (o->types && h->ntypes == 0)
+		rc = replay_fail(xasprintf("%s has no block types: it was "
+		    "captured without --types", o->file));
+	else
+		rc = o->stats ? replay_stats(f, h) : replay_dump(o, h);
 	heap_free(h);
 	snapshot_close(f);
 	return rc;
