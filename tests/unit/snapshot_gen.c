@@ -3,8 +3,10 @@
  * snapshot or a recording, for the shell tests (schema validation) and to
  * regenerate tests/data/snapshot/.
  *
- *   snapshot_gen snapshot pools|blocks small|38|310 FILE
- *   snapshot_gen recording pools|blocks small|38|310 NFRAMES FILE
+ *   snapshot_gen snapshot pools|blocks|types small|38|310 FILE
+ *   snapshot_gen recording pools|blocks|types small|38|310 NFRAMES FILE
+ *
+ * "types" is a block-level capture with block types.
  */
 #include "config.h"
 
@@ -18,16 +20,24 @@
 static int
 usage(void)
 {
-	fputs("usage: snapshot_gen snapshot|recording pools|blocks "
+	fputs("usage: snapshot_gen snapshot|recording pools|blocks|types "
 	    "small|38|310 [NFRAMES] FILE\n", stderr);
 	return 2;
+}
+
+static int types;
+
+static struct heap *
+gen_frame(const struct heap_layout *l, enum heap_level level, int i)
+{
+	return types ? make_typed_frame(l, i) : make_frame(l, level, i);
 }
 
 static int
 gen_snapshot(const struct heap_layout *l, enum heap_level level,
     const char *path)
 {
-	struct heap *h = make_heap(l, level, 0);
+	struct heap *h = gen_frame(l, level, 0);
 	char *cause = NULL;
 	FILE *fp = fopen(path, "w");
 	int rc = 0;
@@ -47,7 +57,7 @@ static int
 gen_recording(const struct heap_layout *l, enum heap_level level, int n,
     const char *path)
 {
-	struct heap *h = make_frame(l, level, 0);
+	struct heap *h = gen_frame(l, level, 0);
 	struct snapshot_writer *w;
 	char *cause = NULL;
 	int i, rc = 0;
@@ -55,7 +65,7 @@ gen_recording(const struct heap_layout *l, enum heap_level level, int n,
 	w = snapshot_writer_open(path, h, &cause);
 	heap_free(h);
 	for (i = 0; w != NULL && i < n && rc == 0; i++) {
-		h = make_frame(l, level, i);
+		h = gen_frame(l, level, i);
 		rc = snapshot_writer_frame(w, h, frame_t(i), frame_label(i),
 		    &cause);
 		heap_free(h);
@@ -76,7 +86,8 @@ main(int argc, char **argv)
 
 	if (argc < 5)
 		return usage();
-	level = strcmp(argv[2], "blocks") == 0 ? HEAP_LEVEL_BLOCKS :
+	types = strcmp(argv[2], "types") == 0;
+	level = strcmp(argv[2], "blocks") == 0 || types ? HEAP_LEVEL_BLOCKS :
 	    HEAP_LEVEL_POOLS;
 	if (strcmp(argv[3], "small") == 0)
 		l = &layout_small;

@@ -1,13 +1,16 @@
 /*
  * snapshot_heaps: heaps built by hand for the JSON format tests -- every
  * pool state, both block-level and pool-level captures, aligned and
- * unaligned arenas -- shared by test_snapshot.c and snapshot_gen.c.
+ * unaligned arenas, block types -- shared by test_snapshot.c and
+ * snapshot_gen.c.
  */
 #ifndef HV_SNAPSHOT_HEAPS_H
 #define HV_SNAPSHOT_HEAPS_H
 
 #include "heap.h"
 #include "util.h"
+
+#include <string.h>
 
 static const struct heap_layout layout_310 __attribute__((unused)) = {
 	.arena_size = 1 << 20, .pool_size = 16384, .alignment = 16,
@@ -175,6 +178,79 @@ make_heap(const struct heap_layout *l, enum heap_level level, int variant)
 	return h;
 }
 
+/* ---- block types (--types) ---------------------------------------------- */
+
+static const struct {
+	const char	*name;
+	uint32_t	 flags;
+} test_types[] __attribute__((unused)) = {
+	{ "dict", HEAP_TYPE_GC }, { "str", 0 }, { "tuple", HEAP_TYPE_GC },
+	{ "Node", HEAP_TYPE_GC | HEAP_TYPE_HEAPTYPE }, { "int", 0 },
+	{ "list", HEAP_TYPE_GC }, { "Kn\xc3\xb6" "del", HEAP_TYPE_HEAPTYPE },
+};
+#define NTEST_TYPES	(sizeof test_types / sizeof test_types[0])
+
+static inline uint32_t
+test_type_index(const struct heap *h, const char *name)
+{
+	uint32_t t;
+
+	for (t = 0; t < h->ntypes; t++)
+		if (strcmp(h->types[t].name, name) == 0)
+			return t;
+	return HEAP_TYPE_RAW;
+}
+
+/*
+ * Types for every allocated block of a block-level heap: what a block is
+ * depends on its pool and position only, so unchanged pools keep their
+ * types from frame to frame, while the table's order (rotated by variant)
+ * and its length (a "Leaf" type from variant 2 on) change.  Blocks come in
+ * runs of three, every seventh is raw, and GC objects at positions that are
+ * multiples of four are untracked.  The used pool of class 5 is left
+ * without types (all raw); free blocks hold stray values, to be ignored.
+ */
+static inline void
+add_types(struct heap *h, int variant)
+{
+	uint32_t t, i, cap, k, p;
+	size_t a;
+
+	heap_types_init(h);
+	for (t = 0; t < NTEST_TYPES; t++) {
+		k = (t + (uint32_t)variant) % NTEST_TYPES;
+		heap_type_add(h, test_types[k].name, test_types[k].flags);
+	}
+	if (variant >= 2)
+		heap_type_add(h, "Leaf", HEAP_TYPE_GC | HEAP_TYPE_HEAPTYPE);
+	for (a = 0; a < h->narenas; a++) {
+		for (p = 0; p < h->arenas[a].npools; p++) {
+			struct heap_pool *pool = &h->arenas[a].pools[p];
+
+			if ((pool->state != POOL_FULL && pool->state != POOL_USED) ||
+			    (pool->state == POOL_USED && pool->szidx == 5))
+				continue;
+			cap = heap_blocks_per_pool(&h->layout, pool->szidx);
+			pool->types = heap_types_new(cap);
+			for (i = 0; i < cap; i++) {
+				if (heap_block_state(h, pool, i) != BLOCK_ALLOCATED) {
+					pool->types[i] = 3;
+					continue;
+				}
+				k = (i / 3 + pool->szidx + p) % NTEST_TYPES;
+				t = test_type_index(h, test_types[k].name);
+				if (variant >= 2 && i % 11 == 5)
+					t = test_type_index(h, "Leaf");
+				if (i % 7 == 6)
+					t = HEAP_TYPE_RAW;
+				if ((h->types[t].flags & HEAP_TYPE_GC) && i % 4 == 0)
+					t |= HEAP_TYPE_UNTRACKED;
+				pool->types[i] = (uint16_t)t;
+			}
+		}
+	}
+}
+
 /* Frame i of a test recording: 0.5 s apart, with a gap at frame 10 that
  * makes the writer start a full frame; arenas come and go. */
 static inline double
@@ -193,6 +269,19 @@ static inline struct heap *
 make_frame(const struct heap_layout *l, enum heap_level level, int i)
 {
 	return make_heap(l, level, i % 5);
+}
+
+/* A frame with types; from frame 12 on "Node" changes flags (it is another
+ * class of that name), so the writer must start a full frame. */
+static inline struct heap *
+make_typed_frame(const struct heap_layout *l, int i)
+{
+	struct heap *h = make_heap(l, HEAP_LEVEL_BLOCKS, i % 5);
+
+	add_types(h, i % 5);
+	if (i >= 12)
+		h->types[test_type_index(h, "Node")].flags = HEAP_TYPE_GC;
+	return h;
 }
 
 #endif

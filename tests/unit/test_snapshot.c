@@ -2,16 +2,19 @@
  * The JSON formats: RLE of block states, snapshot round trips at pool and
  * block level (field by field and by the --stats text), recordings with
  * full and delta frames, recordings cut at every byte of their last line,
- * and the loader's answers to bad deltas.
+ * and the loader's answers to bad deltas; block types in snapshots and
+ * recordings, their text's grammar and the loader's answers to bad types.
  */
 #include "config.h"
 
 #include "check.h"
 #include "heap.h"
 #include "heap_rle.h"
+#include "heap_types.h"
 #include "render.h"
 #include "snapshot.h"
 #include "snapshot_heaps.h"
+#include "snapshot_int.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -34,13 +37,33 @@ stats_text(const struct heap *h)
 	render_stats_pymalloc(fp, h);
 	fputc('\n', fp);
 	render_stats_extra(fp, h);
+	render_stats_types(fp, h);
 	fclose(fp);
 	return buf;
 }
 
+/* Allocated block i of u (in a) and of v (in b) have the same type, by
+ * name, and the same untracked flag. */
+static int
+block_types_equal(const struct heap *a, const struct heap_pool *u,
+    const struct heap *b, const struct heap_pool *v, uint32_t i)
+{
+	uint32_t tu = heap_block_type(u, i), tv = heap_block_type(v, i);
+	int uu = u->types != NULL && (u->types[i] & HEAP_TYPE_UNTRACKED);
+	int uv = v->types != NULL && (v->types[i] & HEAP_TYPE_UNTRACKED);
+
+	if (heap_block_state(a, u, i) != BLOCK_ALLOCATED)
+		return 1;
+	if (a->ntypes == 0 || b->ntypes == 0)
+		return a->ntypes == b->ntypes;
+	return uu == uv && tu < a->ntypes && tv < b->ntypes &&
+	    strcmp(a->types[tu].name, b->types[tv].name) == 0 &&
+	    a->types[tu].flags == b->types[tv].flags;
+}
+
 static void
 check_pools_equal(const struct heap *a, const struct heap_arena *x,
-    const struct heap_arena *y)
+    const struct heap *b, const struct heap_arena *y)
 {
 	uint32_t p, i, bad = 0;
 
@@ -52,7 +75,8 @@ check_pools_equal(const struct heap *a, const struct heap_arena *x,
 		    (u->blocks == NULL) != (v->blocks == NULL))
 			bad++;
 		for (i = 0; i < heap_blocks_per_pool(&a->layout, u->szidx); i++)
-			if (heap_block_state(a, u, i) != heap_block_state(a, v, i))
+			if (heap_block_state(a, u, i) != heap_block_state(a, v, i) ||
+			    !block_types_equal(a, u, b, v, i))
 				bad++;
 	}
 	CHECK_EQ_U(bad, 0);
@@ -78,6 +102,7 @@ check_heaps_equal(const struct heap *a, const struct heap *b)
 	CHECK(a->capture_ms == b->capture_ms);
 	CHECK(memcmp(&a->counters, &b->counters, sizeof a->counters) == 0);
 	CHECK_EQ_U(a->narenas, b->narenas);
+	CHECK_EQ_U(a->ntypes == 0, b->ntypes == 0);
 	for (i = 0; i < a->narenas && i < b->narenas; i++) {
 		const struct heap_arena *x = &a->arenas[i], *y = &b->arenas[i];
 
@@ -88,7 +113,7 @@ check_heaps_equal(const struct heap *a, const struct heap *b)
 		CHECK_EQ_U(x->ntotalpools, y->ntotalpools);
 		CHECK_EQ_U(x->nfreepools, y->nfreepools);
 		CHECK_EQ_U(x->npools, y->npools);
-		check_pools_equal(a, x, y);
+		check_pools_equal(a, x, b, y);
 	}
 	sa = stats_text(a);
 	sb = stats_text(b);
@@ -691,11 +716,315 @@ test_bad_deltas(void)
 	check_load_error(HEADER, "bad.jsonl:1: the recording has no complete frame");
 }
 
+/* ---- block types ------------------------------------------------------ */
+
+static void
+check_types_decode(const char *text, uint32_t n, uint32_t ntypes,
+    const char *want)
+{
+	uint16_t values[64];
+	char *cause = NULL;
+	int rc = snapshot_types_decode(text, n, ntypes, values, &cause);
+
+	if (want == NULL) {
+		CHECK(rc == 0);
+		if (rc != 0)
+			fprintf(stderr, "  \"%s\": %s\n", text, cause);
+	} else {
+		CHECK(rc == -1 && cause != NULL && strstr(cause, want) != NULL);
+		if (rc != -1 || cause == NULL || strstr(cause, want) == NULL)
+			fprintf(stderr, "  \"%s\": got \"%s\", wanted \"%s\"\n",
+			    text, cause ? cause : "(none)", want);
+	}
+	free(cause);
+}
+
+static void
+test_types_text(void)
+{
+	uint16_t v[8];
+	char *cause = NULL;
+
+	CHECK(snapshot_types_decode("3*2,0,7u,1u*3,12", 8, 13, v, &cause) == 0);
+	CHECK(v[0] == 3 && v[1] == 3 && v[2] == 0);
+	CHECK_EQ_U(v[3], 7 | HEAP_TYPE_UNTRACKED);
+	CHECK(v[4] == (1 | HEAP_TYPE_UNTRACKED) && v[6] == v[4] && v[7] == 12);
+	check_types_decode("", 0, 1, NULL);
+	check_types_decode("0*1", 1, 1, NULL);		/* not canonical, clear */
+	check_types_decode("32767", 1, 32768, NULL);
+	check_types_decode("", 2, 5, "at offset 0: expected a type index, got the end");
+	check_types_decode("1,2", 3, 5, "indices for 2 blocks, expected the pool's 3 allocated blocks");
+	check_types_decode("1*3", 2, 5, "at offset 0: more than the pool's 2 allocated blocks");
+	check_types_decode("1,1", 1, 5, "at offset 2: more than the pool's 1 allocated blocks");
+	check_types_decode("1*99999999999", 2, 5, "more than the pool's 2 allocated blocks");
+	check_types_decode("5", 1, 5, "at offset 0: type index 5, but the table has 5 types");
+	check_types_decode("0,99999999999", 2, 5, "at offset 2: type index 99999999999, but the table has 5 types");
+	check_types_decode("01", 1, 5, "at offset 0: expected a type index, got '0'");
+	check_types_decode("-1", 1, 5, "at offset 0: expected a type index, got '-'");
+	check_types_decode("1,", 1, 5, "at offset 2: expected a type index, got the end");
+	check_types_decode("1;2", 2, 5, "at offset 1: expected ',', got ';'");
+	check_types_decode("1,,2", 2, 5, "at offset 2: expected a type index, got ','");
+	check_types_decode("1*0", 1, 5, "at offset 2: expected a run length from 1 (no leading zero), got '0'");
+	check_types_decode("1*", 1, 5, "at offset 2: expected a run length from 1 (no leading zero), got the end");
+	check_types_decode("1*02", 2, 5, "expected a run length from 1");
+	check_types_decode("1uu", 1, 5, "at offset 2: expected ',', got 'u'");
+	check_types_decode("1 ", 1, 5, "at offset 1: expected ',', got ' '");
+	check_types_decode("1\t", 1, 5, "got byte 0x09");
+}
+
+/* The table, in order, with its flags. */
+static void
+check_tables_equal(const struct heap *a, const struct heap *b)
+{
+	uint32_t t;
+
+	CHECK_EQ_U(a->ntypes, b->ntypes);
+	for (t = 0; t < a->ntypes && t < b->ntypes; t++) {
+		CHECK_STR(a->types[t].name, b->types[t].name);
+		CHECK_EQ_U(a->types[t].flags, b->types[t].flags);
+	}
+}
+
+/* Every allocated block's type index and flag, not just its name. */
+static void
+check_type_indices_equal(const struct heap *a, const struct heap *b)
+{
+	size_t i;
+	uint32_t p, k, bad = 0;
+
+	for (i = 0; i < a->narenas && i < b->narenas; i++) {
+		for (p = 0; p < a->arenas[i].npools; p++) {
+			const struct heap_pool *u = &a->arenas[i].pools[p];
+			const struct heap_pool *v = &b->arenas[i].pools[p];
+
+			for (k = 0; k < heap_blocks_per_pool(&a->layout, u->szidx); k++)
+				if (heap_block_state(a, u, k) == BLOCK_ALLOCATED &&
+				    (u->types ? u->types[k] : 0) !=
+				    (v->types ? v->types[k] : 0))
+					bad++;
+		}
+	}
+	CHECK_EQ_U(bad, 0);
+}
+
+static void
+check_census_equal(const struct heap *a, const struct heap *b)
+{
+	struct heap_census x, y;
+	uint32_t i;
+
+	heap_census_compute(a, NULL, &x);
+	heap_census_compute(b, NULL, &y);
+	CHECK_EQ_U(x.nrows, y.nrows);
+	CHECK_EQ_U(x.objects, y.objects);
+	CHECK(x.nrows > 3 && x.objects > 0);
+	for (i = 0; i < x.nrows && i < y.nrows; i++) {
+		CHECK_STR(a->types[x.rows[i].type].name, b->types[y.rows[i].type].name);
+		CHECK_EQ_U(x.rows[i].count, y.rows[i].count);
+		CHECK_EQ_U(x.rows[i].untracked, y.rows[i].untracked);
+	}
+	heap_census_free(&x);
+	heap_census_free(&y);
+}
+
+static void
+test_types_round_trip(const struct heap_layout *l)
+{
+	struct heap *h = make_heap(l, HEAP_LEVEL_BLOCKS, 2), *back;
+	struct snapshot_file *f = NULL;
+	char *path = tmp_path("types.json"), *cause = NULL, *first, *second;
+	size_t len1, len2;
+	FILE *fp;
+
+	add_types(h, 2);
+	fp = fopen(path, "w");
+	CHECK(snapshot_write(fp, h, &cause) == 0);
+	fclose(fp);
+	first = slurp(path, &len1);
+	CHECK(first != NULL && strstr(first, "\"types\":[{\"name\":\"(raw)\","
+	    "\"gc\":false,\"heaptype\":false},{\"name\":\"tuple\"") != NULL);
+	CHECK(first != NULL && strstr(first, "u,") != NULL &&
+	    strstr(first, "*2") != NULL);
+	if ((back = load_one(path, &f)) != NULL) {
+		check_heaps_equal(h, back);
+		check_tables_equal(h, back);
+		check_type_indices_equal(h, back);
+		check_census_equal(h, back);
+		fp = fopen(path, "w");
+		CHECK(snapshot_write(fp, back, &cause) == 0);
+		fclose(fp);
+		second = slurp(path, &len2);
+		CHECK_STR(second, first);
+		free(second);
+	}
+	free(first);
+	heap_free(back);
+	snapshot_close(f);
+	heap_free(h);
+	unlink(path);
+	free(path);
+}
+
+/* A pool-level capture cannot say which blocks of a used pool are
+ * allocated: its types are not written, and it loads without. */
+static void
+test_types_pool_level(void)
+{
+	struct heap *h = make_heap(&layout_38, HEAP_LEVEL_POOLS, 0), *back;
+	struct snapshot_file *f = NULL;
+	char *path = tmp_path("types.json"), *cause = NULL, *text;
+	size_t len;
+	FILE *fp;
+
+	add_types(h, 0);
+	fp = fopen(path, "w");
+	CHECK(snapshot_write(fp, h, &cause) == 0);
+	fclose(fp);
+	text = slurp(path, &len);
+	CHECK(text != NULL && strstr(text, "\"types\"") == NULL);
+	if ((back = load_one(path, &f)) != NULL)
+		CHECK_EQ_U(back->ntypes, 0);
+	free(text);
+	heap_free(back);
+	snapshot_close(f);
+	heap_free(h);
+	unlink(path);
+	free(path);
+}
+
+/*
+ * Typed recordings: deltas against a key frame whose table is ordered
+ * differently, grows ("types_added") and, at frame 12, holds a name with
+ * other flags (a full frame then).  Every frame loads with the types of
+ * the heap written, by name.
+ */
+static void
+test_types_recording(const struct heap_layout *l)
+{
+	char *path = tmp_path("rec.jsonl"), *cause = NULL, *text, *line;
+	char *save = NULL;
+	struct snapshot_writer *w;
+	struct snapshot_file *f;
+	struct heap *h = make_typed_frame(l, 0), *want;
+	int i, added = 0, n = -1;
+	size_t len;
+
+	w = snapshot_writer_open(path, h, &cause);
+	heap_free(h);
+	for (i = 0; w != NULL && i < NFRAMES; i++) {
+		h = make_typed_frame(l, i);
+		CHECK(snapshot_writer_frame(w, h, frame_t(i), NULL, &cause) == 0);
+		heap_free(h);
+	}
+	CHECK(snapshot_writer_close(w, &cause) == 0);
+	check_key_frames(path, NFRAMES);
+	text = slurp(path, &len);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save), n++) {
+		added += strstr(line, "\"types_added\"") != NULL;
+		if (n == 12)
+			CHECK(strstr(line, "\"key\"") == NULL &&
+			    strstr(line, "\"types\":[") != NULL);
+		if (strstr(line, "\"key\"") != NULL)
+			CHECK(strstr(line, "\"types\":[") == NULL);
+	}
+	CHECK(added > 0);
+	free(text);
+	f = snapshot_open(path, &cause);
+	CHECK(f != NULL);
+	for (i = NFRAMES - 1; f != NULL && i >= 0; i--) {
+		h = snapshot_frame(f, (size_t)i, &cause);
+		CHECK(h != NULL);
+		want = make_typed_frame(l, i);
+		if (h != NULL) {
+			check_heaps_equal(want, h);
+			check_census_equal(want, h);
+		}
+		heap_free(want);
+		heap_free(h);
+	}
+	if (f == NULL)
+		fprintf(stderr, "  %s\n", cause);
+	snapshot_close(f);
+	free(cause);
+	unlink(path);
+	free(path);
+}
+
+#define TYPES "\"types\":[{\"name\":\"(raw)\",\"gc\":false,\"heaptype\":false}," \
+	"{\"name\":\"dict\",\"gc\":true,\"heaptype\":false}]"
+#define BFULL(t, types, pool) "{\"t\":" #t ",\"level\":\"blocks\"," BODY \
+	types ",\"arenas\":[{\"index\":0,\"address\":\"0x10000\"," \
+	"\"pool_address\":\"0x14000\",\"ntotalpools\":4,\"nfreepools\":3," \
+	"\"pools\":[{\"szidx\":0,\"count\":1,\"nextoffset\":80," \
+	"\"state\":\"used\",\"blocks\":\"A1F1U1019\"" pool "}," \
+	"{\"szidx\":0,\"count\":0,\"nextoffset\":0,\"state\":\"untouched\"}," \
+	"{\"szidx\":0,\"count\":0,\"nextoffset\":0,\"state\":\"untouched\"}," \
+	"{\"szidx\":0,\"count\":0,\"nextoffset\":0,\"state\":\"untouched\"}]}]}\n"
+#define BDELTA(extra, change) "{\"t\":1,\"key\":0,\"level\":\"blocks\"," BODY \
+	extra ",\"same\":[],\"arenas\":[{\"index\":0,\"address\":\"0x10000\"," \
+	"\"pool_address\":\"0x14000\",\"ntotalpools\":4,\"nfreepools\":3," \
+	"\"changes\":[{\"slot\":0,\"szidx\":0,\"count\":1,\"nextoffset\":80," \
+	"\"state\":\"used\",\"blocks\":\"A1F1U1019\"" change "}]}]}\n"
+
+static void
+test_bad_types(void)
+{
+	char *cause = NULL;
+	struct snapshot_file *f;
+	struct heap *h;
+	const char *ok = HEADER BFULL(0, "," TYPES, ",\"types\":\"1u\"")
+	    BDELTA(",\"types_added\":[{\"name\":\"Node\",\"gc\":true,"
+	    "\"heaptype\":true}]", ",\"types\":\"2\"")
+	    BDELTA("", ",\"types\":\"0\"");
+
+	f = snapshot_open_mem("ok.jsonl", ok, strlen(ok), &cause);
+	CHECK(f != NULL && snapshot_nframes(f) == 3);
+	if (f == NULL)
+		fprintf(stderr, "  %s\n", cause);
+	h = f != NULL ? snapshot_frame(f, 1, &cause) : NULL;
+	CHECK(h != NULL && h->ntypes == 3 && strcmp(h->types[2].name, "Node") == 0 &&
+	    h->types[2].flags == (HEAP_TYPE_GC | HEAP_TYPE_HEAPTYPE) &&
+	    h->arenas[0].pools[0].types != NULL &&
+	    h->arenas[0].pools[0].types[0] == 2);
+	heap_free(h);
+	h = f != NULL ? snapshot_frame(f, 0, &cause) : NULL;
+	CHECK(h != NULL && h->ntypes == 2 && h->arenas[0].pools[0].types != NULL &&
+	    h->arenas[0].pools[0].types[0] == (1 | HEAP_TYPE_UNTRACKED) &&
+	    h->arenas[0].pools[0].types[1] == 0);
+	heap_free(h);
+	snapshot_close(f);
+	free(cause);
+
+	check_load_error(HEADER BFULL(0, "", "")
+	    BDELTA(",\"types_added\":[]", ""),
+	    "bad.jsonl:3: types_added: the key frame has no type table to add to");
+	check_load_error(HEADER BFULL(0, "," TYPES, "") BDELTA("," TYPES, ""),
+	    "bad.jsonl:3: types: a delta frame uses its key frame's table: "
+	    "expected \"types_added\"");
+	check_load_error(HEADER BFULL(0, ",\"types_added\":[]", ""),
+	    "bad.jsonl:2: types_added: only a delta frame (with \"key\") adds "
+	    "types; expected \"types\"");
+	check_load_error(HEADER BFULL(0, "," TYPES, "")
+	    BDELTA(",\"types_added\":[{\"name\":\"dict\",\"gc\":true,"
+	    "\"heaptype\":false}]", ""),
+	    "bad.jsonl:3: types_added[0].name: \"dict\" is already the name of "
+	    "type 1");
+	check_load_error(HEADER BFULL(0, "," TYPES, "") BDELTA("",
+	    ",\"types\":\"2\""),
+	    "bad.jsonl:3: arenas[0].changes[0].types: at offset 0: type index 2, "
+	    "but the table has 2 types");
+	check_load_error(HEADER BFULL(0, "", "") BDELTA("", ",\"types\":\"0\""),
+	    "bad.jsonl:3: arenas[0].changes[0].types: block types, but the "
+	    "capture has no type table (\"types\")");
+}
+
 int
 main(void)
 {
 	static const char *const names[] = {
 		"snap.json", "stats.json", "pretty.json", "rec.jsonl", "cut.jsonl",
+		"types.json",
 	};
 	char *path;
 	size_t i;
@@ -722,6 +1051,14 @@ main(void)
 	test_cut_recording(11);		/* the last line a full frame */
 	test_bad_deltas();
 	test_write_errors();
+	test_types_text();
+	test_types_round_trip(&layout_310);
+	test_types_round_trip(&layout_38);
+	test_types_round_trip(&layout_small);
+	test_types_pool_level();
+	test_types_recording(&layout_310);
+	test_types_recording(&layout_small);
+	test_bad_types();
 	for (i = 0; i < HV_ARRAY_LEN(names); i++) {
 		path = tmp_path(names[i]);
 		unlink(path);
