@@ -1,8 +1,9 @@
 #!/bin/sh
 # What heapview writes validates against the JSON schemas in data/:
-# snapshots at pool and block level for three layouts, recordings with full
-# and delta frames, --dump of a loaded frame, and the bundled recording.
-# The schemas also reject documents with a field too many or a bad state.
+# snapshots at pool and block level, with and without block types, for
+# three layouts, recordings with full and delta frames (and types added by
+# deltas), --dump of a loaded frame, and the bundled recording.  The schemas
+# also reject documents with a field too many, a bad state or bad types.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 PY=/usr/bin/python3
@@ -12,7 +13,7 @@ GEN=$HV_BUILDDIR/tests/unit/snapshot_gen
 [ -x "$GEN" ] || { echo "FAIL: $GEN not built" >&2; exit 1; }
 
 set --
-for level in pools blocks; do
+for level in pools blocks types; do
 	for layout in small 38 310; do
 		"$GEN" snapshot $level $layout "$HV_TMP/s-$level-$layout.json" ||
 			fail "snapshot_gen snapshot $level $layout"
@@ -67,7 +68,7 @@ def check(v, doc, where, want_valid=True):
         failed += 1
 
 
-deltas = 0
+deltas = added = typed = 0
 for path in sys.argv[2:]:
     lines = pathlib.Path(path).read_text().splitlines()
     if path.endswith(".jsonl"):
@@ -75,7 +76,11 @@ for path in sys.argv[2:]:
         for n, line in enumerate(lines[1:], 2):
             doc = json.loads(line)
             deltas += "key" in doc
+            added += "types_added" in doc
             check(frame, doc, f"{path}:{n}")
+            if "types_added" in doc:
+                doc["types_added"][0]["gc"] = 1
+                check(frame, doc, f"{path}:{n} with gc 1", False)
         # A frame that is neither full nor a delta.
         doc = json.loads(lines[1])
         doc["same"] = []
@@ -88,8 +93,21 @@ for path in sys.argv[2:]:
         doc = json.loads("\n".join(lines))
         doc["process"]["uid"] = 0
         check(snapshot, doc, f"{path} with process.uid", False)
-if deltas == 0:
-    print("no delta frame was checked")
+        if "types" in doc:
+            typed += 1
+            for bad in ("1,,2", "01", "1*0", "1u*", "3 ", ""):
+                doc = json.loads("\n".join(lines))
+                [p for a in doc["arenas"] for p in a["pools"]
+                 if "types" in p][0]["types"] = bad
+                check(snapshot, doc, f"{path} with types \"{bad}\"", False)
+            doc = json.loads("\n".join(lines))
+            doc["types"][0]["name"] = "raw"
+            check(snapshot, doc, f"{path} with types[0] not (raw)", False)
+            doc["types"] = []
+            check(snapshot, doc, f"{path} with an empty table", False)
+if deltas == 0 or added == 0 or typed == 0:
+    print(f"{deltas} delta frames, {added} with types added, {typed} typed "
+          "snapshots checked: expected some of each")
     failed += 1
 sys.exit(1 if failed else 0)
 EOF
