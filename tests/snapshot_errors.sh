@@ -2,8 +2,9 @@
 # Malformed and hostile files given to the real binary: each is refused
 # with "FILE:LINE: what was expected" on stderr and exit status 1, and the
 # hostile ones (deep nesting, a 100 MB string) with bounded memory.
-# Each case edits a good snapshot (tests/data/snapshot/blocks.json) or
-# recording (blocks.jsonl) in one place.
+# Each case edits a good snapshot (tests/data/snapshot/blocks.json, or
+# types.json with block types) or recording (blocks.jsonl, types.jsonl) in
+# one place.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 data=$HV_SRCDIR/tests/data/snapshot
@@ -24,9 +25,17 @@ snap() {
 	refuse bad.json "$2"
 }
 
+# tsnap SED MESSAGE: the same with the typed snapshot.
+tsnap() {
+	sed -e "$1" "$data/types.json" > bad.json
+	cmp -s bad.json "$data/types.json" && fail "'$1' changed nothing"
+	refuse bad.json "$2"
+}
+
 # The inputs are good to start with.
-expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
-expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats
+for f in blocks.json blocks.jsonl types.json types.jsonl; do
+	expect_exit 0 "$HEAPVIEW" "$data/$f" --stats
+done
 
 # ---- not JSON, truncated, empty, not a file -------------------------------
 echo 'hello, world' > bad.json
@@ -134,6 +143,58 @@ snap 's/"nextoffset":1024,"state":"full"}/"nextoffset":1024,"state":"full","bloc
 snap 's/"level":"blocks"/"level":"pools"/' \
     'bad.json:1: arenas[0].pools[1].blocks: block states in a pool-level capture ("level": "pools")'
 
+# ---- block types ---------------------------------------------------------
+tsnap 's/"types":"5\*2,6"/"types":"5*2,8"/' \
+    'bad.json:1: arenas[0].pools[6].types: at offset 4: type index 8, but the table has 8 types'
+tsnap 's/"types":"5\*2,6"/"types":"5*2"/' \
+    'bad.json:1: arenas[0].pools[6].types: indices for 2 blocks, expected the pool'"'"'s 3 allocated blocks'
+tsnap 's/"types":"5\*2,6"/"types":"5*3,6"/' \
+    'bad.json:1: arenas[0].pools[6].types: at offset 4: more than the pool'"'"'s 3 allocated blocks'
+tsnap 's/"types":"5\*2,6"/"types":"5*2,6x"/' \
+    "bad.json:1: arenas[0].pools[6].types: at offset 5: expected ',', got 'x'"
+tsnap 's/"types":"5\*2,6"/"types":"5*0,6"/' \
+    "bad.json:1: arenas[0].pools[6].types: at offset 2: expected a run length from 1 (no leading zero), got '0'"
+tsnap 's/"types":"5\*2,6"/"types":5/' \
+    'bad.json:1: arenas[0].pools[6].types: expected a string, got a number'
+tsnap 's/"count":0,"nextoffset":208,"state":"empty"/&,"types":"0"/' \
+    'bad.json:1: arenas[0].pools[3].types: block types in an empty pool (only full and used pools store them)'
+tsnap 's/"name":"list"/"name":"dict"/' \
+    'bad.json:1: types[6].name: "dict" is already the name of type 1'
+tsnap 's/"name":"list"/"name":""/' \
+    'bad.json:1: types[6].name: expected a type name, got ""'
+tsnap 's/"name":"(raw)"/"name":"raw"/' \
+    'bad.json:1: types[0].name: expected "(raw)" (the first type stands for blocks without one), got "raw"'
+tsnap 's/"name":"dict","gc":true/"name":"dict","gc":1/' \
+    'bad.json:1: types[1].gc: expected true or false, got a number'
+tsnap 's/"name":"dict","gc":true,"heaptype":false/"name":"dict","gc":true/' \
+    'bad.json:1: types[1].heaptype: missing: expected true or false'
+tsnap 's/"types":\[[^]]*\]/"types":[]/' \
+    'bad.json:1: types: expected at least the type "(raw)", got an empty table'
+tsnap 's/"types":\[[^]]*\]/"types":{}/' \
+    'bad.json:1: types: expected an array, got an object'
+tsnap 's/"types":\[[^]]*\],//' \
+    'bad.json:1: arenas[0].pools[0].types: block types, but the capture has no type table ("types")'
+tsnap 's/"level":"blocks"/"level":"pools"/' \
+    'bad.json:1: types: block types need a block-level capture ("level": "blocks")'
+# More types than a block's 15-bit index can name: the typed snapshot's
+# table (8 types) with N more in front of its second entry.
+more_types() {
+	sed 's/"types":\[.*//' "$data/types.json" | tr -d '\n'
+	printf '"types":[{"name":"(raw)","gc":false,"heaptype":false},'
+	seq 1 "$1" | sed 's/.*/{"name":"T&","gc":false,"heaptype":false},/' |
+	    tr -d '\n'
+	sed 's/.*"types":\[{"name":"(raw)","gc":false,"heaptype":false},//' \
+	    "$data/types.json"
+}
+more_types 32761 > bad.json
+refuse bad.json 'bad.json:1: types: a table of 32769 types, more than 32768'
+more_types 32760 > bad.json
+expect_exit 0 "$HEAPVIEW" bad.json --stats
+# --types asks for what a file without types does not have.
+expect_exit 1 "$HEAPVIEW" "$data/blocks.json" --stats --types
+expect_grep 'blocks.json has no block types: it was captured without --types' "$HV_TMP/err"
+[ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "more than one line: $(cat "$HV_TMP/err")"
+
 # ---- hostile sizes: refused early, memory bounded -------------------------
 # max_rss FILE: heapview's peak resident memory in KiB loading FILE (or
 # nothing when /usr/bin/time cannot say).
@@ -177,6 +238,19 @@ rec '4s/"same":\[[0-9,]*\]/"same":[9]/' \
     'bad.jsonl:4: same[0]: expected an integer from 0 to 2, got 9'
 rec '2,$d' 'bad.jsonl:1: the recording has no complete frame'
 rec '3s/$/ x/' 'bad.jsonl:3: expected the end of the JSON value, got "x"'
+trec() {
+	sed -e "$1" "$data/types.jsonl" > bad.jsonl
+	cmp -s bad.jsonl "$data/types.jsonl" && fail "'$1' changed nothing"
+	refuse bad.jsonl "$2"
+}
+trec '4s/"types_added":\[{"name":"Leaf"/"types_added":[{"name":"dict"/' \
+    'bad.jsonl:4: types_added[0].name: "dict" is already the name of type 1'
+trec '4s/"types_added":\[[^]]*\],//' \
+    'bad.jsonl:4: arenas[0].changes[0].types: at offset 11: type index 8, but the table has 8 types'
+trec '4s/"types_added"/"types"/' \
+    'bad.jsonl:4: types: a delta frame uses its key frame'"'"'s table: expected "types_added"'
+trec '2s/"types":\[/"types_added":[/' \
+    'bad.jsonl:2: types_added: only a delta frame (with "key") adds types; expected "types"'
 
 # A recording's frame that cannot be found.
 expect_exit 1 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=12

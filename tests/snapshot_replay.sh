@@ -3,6 +3,8 @@
 # snapshot and of a recording's frame; --frame; --dump of any frame loads
 # back with the same stats; a snapshot spread over lines loads; a recording
 # cut inside its last line loads every complete frame with a warning.
+# Files with block types: their Types section, and the same through --dump
+# of every frame of a typed recording.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 data=$HV_SRCDIR/tests/data/snapshot
@@ -48,6 +50,26 @@ if [ -w /dev/full ]; then
 	grep -q 'standard output: No space left on device' err ||
 		fail "--stats to a full disk: $(cat err)"
 fi
+
+# ---- block types -----------------------------------------------------------
+expect_exit 0 "$HEAPVIEW" "$data/types.json" --stats
+diff -u "$data/types.stats" "$HV_TMP/out" >&2 || fail "stats of types.json"
+expect_exit 0 "$HEAPVIEW" "$data/types.json" --stats --types
+diff -u "$data/types.stats" "$HV_TMP/out" >&2 || fail "--stats --types of types.json"
+expect_exit 0 "$HEAPVIEW" "$data/types.json" --dump=again.json
+cmp -s again.json "$data/types.json" || fail "--dump of a typed snapshot changed it"
+# No Types section for a file without types.
+expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
+grep -q '^Types$' "$HV_TMP/out" && fail "a Types section for blocks.json"
+f=0
+while [ $f -lt 14 ]; do
+	"$HEAPVIEW" "$data/types.jsonl" --stats --frame=$f | sed 1d > want
+	grep -q '^Types$' want || fail "frame $f of types.jsonl: no Types section"
+	expect_exit 0 "$HEAPVIEW" "$data/types.jsonl" --dump=frame.json --frame=$f
+	expect_exit 0 "$HEAPVIEW" frame.json --stats
+	diff -u want "$HV_TMP/out" >&2 || fail "typed frame $f: stats differ after --dump"
+	f=$((f + 1))
+done
 
 # ---- a snapshot spread over lines (another tool's pretty printer) ----------
 if [ -x /usr/bin/python3 ]; then
