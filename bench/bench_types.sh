@@ -1,0 +1,120 @@
+#!/bin/sh
+# bench_types.sh: what attributing every block to a Python type (--types)
+# costs on top of a block-level capture, as ratios measured in one run on
+# one big heap (never thresholds, never part of make check), and how many
+# blocks it leaves raw.  See bench/README.md.
+#
+#   bench/bench_types.sh [NSTRINGS]
+#
+# NSTRINGS (default 14000000, about 1 GiB of arenas on 3.11) sizes the heap
+# that bench/big_heap.py builds, the heap bench_capture.sh measures.
+# Environment:
+#   HEAPVIEW  the heapview binary (default ./heapview)
+#   PYTHON    the target interpreter (default pyenv's 3.11, else
+#             /usr/bin/python3.11)
+#   REPEAT    timed repetitions of each measurement (default 5)
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+nstrings=${1:-14000000}
+HEAPVIEW=${HEAPVIEW:-./heapview}
+REPEAT=${REPEAT:-5}
+helper_py=$(command -v python3)
+
+die() { echo "bench_types: $*" >&2; exit 1; }
+
+default_python() {
+	root=$(pyenv root 2>/dev/null || true)
+	for p in "$root"/versions/3.11.*/bin/python3.11 /usr/bin/python3.11; do
+		[ -x "$p" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+PYTHON=${PYTHON:-$(default_python)} || die "no python3.11 found; set PYTHON"
+[ -x "$HEAPVIEW" ] || die "$HEAPVIEW: not executable; set HEAPVIEW"
+
+tmp=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+# measure N CMD...: runs CMD N times; prints "min_ms median_ms", wall clock
+# from fork to exit.
+measure() {
+	n=$1; shift
+	"$helper_py" - "$n" "$@" 2>"$tmp/measure.err" <<'EOF' ||
+import subprocess, sys, time
+n, cmd = int(sys.argv[1]), sys.argv[2:]
+times = []
+for _ in range(n):
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+    times.append((time.perf_counter() - t0) * 1000.0)
+times.sort()
+print("%.3f %.3f" % (times[0], times[len(times) // 2]))
+EOF
+	{ cat "$tmp/measure.err" >&2; return 1; }
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+field() { echo "$1" | cut -d' ' -f"$2"; }
+
+# ---- the target (bench_capture.sh's) --------------------------------------
+echo "target: $PYTHON bench/big_heap.py ($nstrings strings)"
+"$PYTHON" "$here/big_heap.py" "$tmp/figures.json" "$nstrings" \
+    2>"$tmp/target.err" &
+pid=$!
+while [ ! -f "$tmp/figures.json" ]; do
+	kill -0 "$pid" 2>/dev/null || { cat "$tmp/target.err" >&2; die "target died"; }
+	sleep 0.5
+done
+echo "  $(grep 'bytes/arena' "$tmp/figures.json.stats")"
+
+# ---- captures timed by heapview: block level, then with types -------------
+"$HEAPVIEW" --pid "$pid" --types --bench="$REPEAT" > "$tmp/bench.out" ||
+    die "heapview --types --bench failed"
+sed 's/^/heapview --types --bench: /' "$tmp/bench.out"
+capture_min() {
+	sed -n "s/^$1 capture: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p" \
+	    "$tmp/bench.out"
+}
+block=$(capture_min block-level)
+types=$(capture_min types)
+[ -n "$block" ] && [ -n "$types" ] ||
+    die "heapview --bench printed no block-level or types line"
+
+# ---- one-shot runs: the census against pool level and a block-level dump ---
+plain=$(measure "$REPEAT" "$HEAPVIEW" --pid "$pid" --stats) ||
+    die "heapview --stats failed"
+echo "heapview --stats one-shot: min $(field "$plain" 1) ms, median $(field "$plain" 2) ms"
+dump=$(measure "$REPEAT" "$HEAPVIEW" --pid "$pid" --dump=/dev/null) ||
+    die "heapview --dump failed"
+echo "heapview --dump one-shot: min $(field "$dump" 1) ms, median $(field "$dump" 2) ms"
+census=$(measure "$REPEAT" "$HEAPVIEW" --pid "$pid" --stats --types) ||
+    die "heapview --stats --types failed"
+echo "heapview --stats --types one-shot: min $(field "$census" 1) ms, median $(field "$census" 2) ms"
+
+# ---- what the census says --------------------------------------------------
+"$HEAPVIEW" --pid "$pid" --stats --types > "$tmp/census" ||
+    die "heapview --stats --types failed"
+echo
+sed -n '/^Types$/,/allocated blocks;/p' "$tmp/census" | sed -n '1,8p;/allocated blocks;/p' |
+    awk '!seen[$0]++'
+# The census prints the share with one decimal; this heap needs more.
+raw=$(awk '/^Types$/ { on = 1; next }
+    on && $3 == "(raw)" { raw = $1 }
+    on && / objects in .* allocated blocks;/ {
+	printf "%.3f%% (%d of %d blocks)", 100 * raw / $4, raw, $4; exit }' "$tmp/census")
+
+echo
+echo "ratios (one run):"
+echo "  types capture / block-level capture (min)          $(ratio "$(field "$types" 1)" "$(field "$block" 1)")"
+echo "  types capture / block-level capture (median)       $(ratio "$(field "$types" 2)" "$(field "$block" 2)")"
+echo "  --stats --types / --stats one-shot (medians)       $(ratio "$(field "$census" 2)" "$(field "$plain" 2)")"
+echo "  --stats --types / --dump one-shot (medians)        $(ratio "$(field "$census" 2)" "$(field "$dump" 2)")"
+echo "  blocks attributed to (raw)                         $raw"
