@@ -2,9 +2,13 @@
  * bench_snapshot: what the JSON formats cost on a synthetic ~100 MiB heap
  * (100 arenas of 1 MiB, CPython 3.10+ geometry, fragmented): bytes of a
  * snapshot and of a recording frame at pool and block level, and the time
- * to write, open (index and check) and expand a 1,000-frame recording.
+ * to write, open (index and check) and expand a 1,000-frame recording;
+ * and a block-level snapshot with block types (--types) against the same
+ * without.  "load" times opening real files instead (e.g. --dump with and
+ * without --types of one process).
  *
  *   make bench/bench_snapshot && ./bench/bench_snapshot [NARENAS [NFRAMES]]
+ *   ./bench/bench_snapshot load FILE...
  *
  * Frames are 0.5 s apart and each changes 32 pools, about what a busy
  * program does between captures; a fixed seed makes runs comparable.  It
@@ -179,6 +183,106 @@ max_rss_kib(void)
 	return ru.ru_maxrss;
 }
 
+/*
+ * Types for every allocated block: 300 names; each pool has a main type
+ * that three blocks in four are, the rest any type, one in eight GC
+ * objects untracked -- mixed pools, harder to compress than a real heap's.
+ */
+static void
+add_types(struct heap *h)
+{
+	char name[32];
+	uint32_t t, i, cap, main_type, p;
+	size_t a;
+
+	heap_types_init(h);
+	for (t = 1; t < 300; t++) {
+		snprintf(name, sizeof name, "module.Type%u", t);
+		heap_type_add(h, name, t % 3 ? HEAP_TYPE_GC : 0);
+	}
+	for (a = 0; a < h->narenas; a++) {
+		for (p = 0; p < h->arenas[a].npools; p++) {
+			struct heap_pool *pool = &h->arenas[a].pools[p];
+
+			if (pool->state != POOL_FULL && pool->state != POOL_USED)
+				continue;
+			cap = heap_blocks_per_pool(&h->layout, pool->szidx);
+			pool->types = heap_types_new(cap);
+			main_type = rnd(h->ntypes);
+			for (i = 0; i < cap; i++) {
+				t = rnd(4) ? main_type : rnd(h->ntypes);
+				if ((h->types[t].flags & HEAP_TYPE_GC) && rnd(8) == 0)
+					t |= HEAP_TYPE_UNTRACKED;
+				pool->types[i] = (uint16_t)t;
+			}
+		}
+	}
+}
+
+/* Best of three: open a file and build its last frame. */
+static double
+load_secs(const char *path)
+{
+	struct snapshot_file *sf;
+	struct heap *f;
+	char *cause = NULL;
+	double best = 1e9, t0;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		t0 = util_monotonic();
+		if ((sf = snapshot_open(path, &cause)) == NULL ||
+		    (f = snapshot_frame(sf, snapshot_nframes(sf) - 1,
+		    &cause)) == NULL)
+			util_fatal("%s", cause);
+		best = HV_MIN(best, util_monotonic() - t0);
+		heap_free(f);
+		snapshot_close(sf);
+	}
+	return best;
+}
+
+static void
+bench_types(uint32_t narenas, const char *path)
+{
+	struct heap *h = make_heap(HEAP_LEVEL_BLOCKS, narenas);
+	size_t plain, typed;
+	double plain_s, typed_s, plain_load, typed_load;
+	FILE *fp;
+	char *cause = NULL;
+
+	plain = snapshot_bytes(h, &plain_s);
+	if ((fp = fopen(path, "w")) == NULL || snapshot_write(fp, h, &cause) != 0)
+		util_fatal("%s", cause ? cause : path);
+	fclose(fp);
+	plain_load = load_secs(path);
+	add_types(h);
+	typed = snapshot_bytes(h, &typed_s);
+	if ((fp = fopen(path, "w")) == NULL || snapshot_write(fp, h, &cause) != 0)
+		util_fatal("%s", cause ? cause : path);
+	fclose(fp);
+	typed_load = load_secs(path);
+	printf("block level with types (300 types, mixed pools): snapshot %zu "
+	    "bytes (%.2fx without), written in %.1f ms (%.1f without), loaded "
+	    "in %.1f ms (%.1f without)\n", typed, (double)typed / (double)plain,
+	    typed_s * 1e3, plain_s * 1e3, typed_load * 1e3, plain_load * 1e3);
+	heap_free(h);
+	unlink(path);
+}
+
+static int
+bench_load(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		printf("%s: %lld bytes, open and build the last frame %.1f ms\n",
+		    argv[i], (long long)file_size(argv[i]),
+		    load_secs(argv[i]) * 1e3);
+	printf("peak RSS %ld KiB\n", max_rss_kib());
+	return 0;
+}
+
 static void
 bench_level(enum heap_level level, uint32_t narenas, int nframes,
     const char *path)
@@ -246,6 +350,8 @@ main(int argc, char **argv)
 	int nframes = argc > 2 ? atoi(argv[2]) : 1000;
 	char dir[] = "/tmp/bench_snapshot.XXXXXX", *path;
 
+	if (argc > 1 && strcmp(argv[1], "load") == 0)
+		return bench_load(argc - 2, argv + 2);
 	if (narenas == 0 || nframes <= 0) {
 		fputs("usage: bench_snapshot [NARENAS [NFRAMES]]\n", stderr);
 		return 2;
@@ -258,6 +364,7 @@ main(int argc, char **argv)
 	    narenas * 1.0, SNAPSHOT_KEY_SECONDS);
 	bench_level(HEAP_LEVEL_POOLS, narenas, nframes, path);
 	bench_level(HEAP_LEVEL_BLOCKS, narenas, nframes, path);
+	bench_types(narenas, path);
 	rmdir(dir);
 	free(path);
 	return 0;
