@@ -107,7 +107,8 @@ struct heap_counters {
 #define HEAP_TYPE_RAW		0
 #define HEAP_TYPE_RAW_NAME	"(raw)"
 /* Or-ed into a block's type index: a GC object the collector does not track
- * (an untracked dict or tuple, or an object kept on a free list). */
+ * (an untracked dict or tuple, an object kept on a free list, or an immortal
+ * one in 3.12's permanent generation): gc.get_objects() does not list it. */
 #define HEAP_TYPE_UNTRACKED	0x8000u
 #define HEAP_TYPE_INDEX(v)	((v) & 0x7fffu)
 #define HEAP_TYPES_MAX		0x7fffu

@@ -48,6 +48,15 @@ struct py_layout {
 	unsigned		preheader_size;
 	unsigned long		preheader_flags;
 	int			immortal;
+	/* How an untracked GC object shows: the next link is 0 (3.8+), or
+	 * gc_refs (the third word) holds -2, shifted left by gc_refs_shift
+	 * (1 in 3.6/3.7, 0 in 2.7). */
+	int			gc_refs_untracked;
+	unsigned		gc_refs_shift;
+	/* Debug hooks' guard byte (0xFB before 3.7, then 0xFD) and whether
+	 * the prefix carries an API id (3.6+). */
+	uint8_t			debug_byte;
+	int			debug_has_api;
 };
 
 /* 3.12+ struct _obmalloc_state offsets (PYMALLOC.md). */

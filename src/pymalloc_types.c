@@ -478,21 +478,23 @@ py_types_pending(const struct py_types *ty)
 	return ty->npending;
 }
 
-/* The debug hooks' 16-byte prefix: big-endian size, API id, seven 0xFD. */
+/* The debug hooks' 16-byte prefix: big-endian size, then the API id (3.6+)
+ * and guard bytes up to 16 (0xFB before 3.7, 0xFD since). */
 static int
-debug_prefix(const uint8_t *b, uint32_t size, uint8_t *api, uint64_t *req)
+debug_prefix(const struct py_layout *l, const uint8_t *b, uint32_t size,
+    uint8_t *api, uint64_t *req)
 {
-	int i;
+	int i, first = l->debug_has_api ? 9 : 8;
 
 	if (size < 32)
 		return 0;
-	for (i = 9; i < 16; i++) {
-		if (b[i] != 0xfd)
+	for (i = first; i < 16; i++) {
+		if (b[i] != l->debug_byte)
 			return 0;
 	}
-	if (b[8] != 'o' && b[8] != 'm' && b[8] != 'r')
+	*api = l->debug_has_api ? b[8] : 'o';
+	if (*api != 'o' && *api != 'm' && *api != 'r')
 		return 0;
-	*api = b[8];
 	*req = 0;
 	for (i = 0; i < 8; i++)
 		*req = *req << 8 | b[i];
@@ -515,20 +517,31 @@ pointer_like(uint64_t v)
 
 /*
  * The PyGC_Head in front of a candidate GC object: 1 tracked (its links are
- * pointers), 0 untracked (the next link is 0: untracked objects and those
- * on free lists), -1 not a GC head -- e.g. the first fields of a tuple
- * whose first item is a class, seen through the +32 probe.  3.8+ keeps two
- * flag bits in the low bits of the previous link.
+ * pointers), 0 untracked (untracked objects and those on free lists), -1
+ * not a GC head -- e.g. the first fields of a tuple whose first item is a
+ * class, seen through the +32 probe.  3.8+ clears the next link of an
+ * untracked object and keeps two flag bits in the low bits of the previous
+ * one; before, gc_refs says -2 and the links are left stale.
  */
 static int
 gc_head_state(const struct py_layout *l, const uint8_t *g)
 {
 	uint64_t next = py_load64(g), prev = py_load64(g + 8);
+	int64_t refs;
 
-	if (l->gc_head_size == 16)
+	if (l->gc_refs_untracked) {
+		refs = (int64_t)py_load64(g + 16) >> l->gc_refs_shift;
+		if (refs == -2)
+			return 0;
+		/* Tracked: reachable (-3), tentatively unreachable (-4), or
+		 * a count while a collection runs. */
+		if ((refs != -3 && refs != -4 && (refs < 0 || refs > INT32_MAX)))
+			return -1;
+	} else {
 		prev &= ~(uint64_t)3;
-	if (next == 0)
-		return l->gc_head_size != 16 || prev == 0 ? 0 : -1;
+		if (next == 0)
+			return prev == 0 ? 0 : -1;
+	}
 	return pointer_like(next) && pointer_like(prev) ? 1 : -1;
 }
 
@@ -548,7 +561,7 @@ attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
 	uint64_t req;
 	uint8_t api;
 
-	if (debug_prefix(b, size, &api, &req)) {
+	if (debug_prefix(l, b, size, &api, &req)) {
 		if (api != 'o')
 			return HEAP_TYPE_RAW;
 		b += 16;
@@ -591,7 +604,11 @@ attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
 		    (want_gc && e->basicsize + off > avail))
 			continue;
 		v = (uint16_t)e->index;
-		if (want_gc && !tracked)
+		/* Immortal GC objects (3.12's built-in types' __mro__ tuples)
+		 * sit in the permanent generation: the collector never walks
+		 * them and gc.get_objects() does not list them. */
+		if (want_gc && (!tracked || (l->immortal &&
+		    (int32_t)py_load64(b + off) < 0)))
 			v |= HEAP_TYPE_UNTRACKED;
 		return v;
 	}

@@ -190,8 +190,8 @@ print_pinned_arenas(FILE *out, const struct heap *h, uint64_t npinned)
 }
 
 /* GC objects outside the collector's lists: untracked dicts and tuples
- * (atomic contents) and objects kept on free lists -- what gc.get_objects()
- * does not see. */
+ * (atomic contents), objects kept on free lists, immortal ones (3.12+) --
+ * what gc.get_objects() does not see. */
 static void
 print_untracked(FILE *out, const struct heap *h, const struct heap_census *c)
 {

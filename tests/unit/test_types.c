@@ -21,7 +21,6 @@
 #define NOWHERE		0x600000000000ull	/* mapped by nothing */
 #define TYPE_STRIDE	0x400u
 #define BLOCK		96u
-#define SZIDX		5u			/* 96-byte blocks, alignment 16 */
 
 #define F_HEAPTYPE	(1ull << 9)
 #define F_READY		(1ull << 12)
@@ -83,11 +82,14 @@ make_types(const struct py_layout *pl)
 	make_type(T_UNREADY, T_TYPE, "Unready", 0, 16);
 }
 
-/* PyGC_Head size of the layout under test (16, or 32 before 3.8). */
-static unsigned gc_size;
+/* The layout under test. */
+static const struct py_layout *cur;
 
-/* One block's object: refcount and type at off, its PyGC_Head (next and
- * previous links first) gc_size bytes before it. */
+/*
+ * One block's object: refcount and type at off, its PyGC_Head before it.
+ * 3.8+: links, the next one 0 when untracked.  Before: links (left stale
+ * when untracked), then gc_refs -3 (reachable) or -2 (untracked), shifted.
+ */
 static void
 object(uint8_t *b, unsigned off, uint64_t refcnt, uint64_t type, int gc,
     int tracked)
@@ -95,11 +97,28 @@ object(uint8_t *b, unsigned off, uint64_t refcnt, uint64_t type, int gc,
 	put64(b + off, refcnt);
 	put64(b + off + 8, type);
 	if (gc) {
-		unsigned g = off - gc_size;
+		unsigned g = off - cur->gc_head_size;
 
+		if (cur->gc_refs_untracked) {
+			put64(b + g, ARENA_ADDR + 0x9000);
+			put64(b + g + 8, ARENA_ADDR + 0xa000);
+			put64(b + g + 16, (uint64_t)((tracked ? -3 : -2) *
+			    (1 << cur->gc_refs_shift)));
+			return;
+		}
 		put64(b + g, tracked ? ARENA_ADDR + 0x9000 : 0);
 		put64(b + g + 8, tracked ? ARENA_ADDR + 0xa000 : 0);
 	}
+}
+
+/* The debug hooks' prefix for a request of 32 bytes through api. */
+static void
+debug_prefix(uint8_t *b, char api)
+{
+	put64(b, 0x2000000000000000ull);	/* big-endian 32 */
+	memset(b + 8, cur->debug_byte, 8);
+	if (cur->debug_has_api || api != 'o')
+		b[8] = (uint8_t)api;
 }
 
 struct want {
@@ -155,17 +174,16 @@ fill_pool(const struct py_layout *pl, uint8_t *pool, struct want *w)
 	object(b, 0, 1, taddr(T_LIST), 0, 0);
 	NEXT(NULL, 0);				/* GC head that is not one */
 	object(b, gc, 1, taddr(T_LIST), 0, 0);
-	put64(b, 7);
+	put64(b + gc - pl->gc_head_size + (pl->gc_refs_untracked ? 16 : 0), 7);
 	NEXT("str", 0);				/* debug hooks, object API */
-	put64(b, 0x2000000000000000ull);	/* big-endian 32 */
-	b[8] = 'o';
-	memset(b + 9, 0xfd, 7);
+	debug_prefix(b, 'o');
 	object(b + 16, 0, 1, taddr(T_STR), 0, 0);
 	NEXT(NULL, 0);				/* debug hooks, PyMem API */
-	put64(b, 0x2000000000000000ull);
-	b[8] = 'm';
-	memset(b + 9, 0xfd, 7);
+	debug_prefix(b, 'm');
 	object(b + 16, 0, 1, taddr(T_STR), 0, 0);
+	/* An immortal GC object (3.12+) is outside the collector's lists. */
+	NEXT("list", pl->immortal);
+	object(b, gc, 0xffffffffull, taddr(T_LIST), 1, 1);
 #undef NEXT
 	return n;
 }
@@ -186,7 +204,7 @@ test_layout(int major, int minor)
 	unsigned n, i, pass;
 	size_t unknown = 0;
 
-	gc_size = pl->gc_head_size;
+	cur = pl;
 	make_types(pl);
 	n = fill_pool(pl, arena, w);
 	source_buffers_add(src, DATA_ADDR, data, sizeof data, rw, "/usr/bin/python3");
@@ -197,7 +215,7 @@ test_layout(int major, int minor)
 	    ARENA_ADDR));
 	pool = &a->pools[0];
 	pool->state = POOL_USED;
-	pool->szidx = SZIDX;
+	pool->szidx = (uint8_t)(BLOCK / pl->geometry.alignment - 1);
 	pool->count = (uint16_t)n;
 	pool->nextoffset = PY_POOL_HEADER_SIZE + n * BLOCK;
 	ty = py_types_new(src, pl, h);
@@ -235,8 +253,8 @@ test_layout(int major, int minor)
 	CHECK_EQ_U(c.objects, n - 10);
 	for (i = 0; i < c.nrows; i++) {
 		if (strcmp(h->types[c.rows[i].type].name, "list") == 0) {
-			CHECK_EQ_U(c.rows[i].count, 2);
-			CHECK_EQ_U(c.rows[i].untracked, 1);
+			CHECK_EQ_U(c.rows[i].count, 3);
+			CHECK_EQ_U(c.rows[i].untracked, 1 + pl->immortal);
 		}
 		if (i > 0)
 			CHECK(c.rows[i - 1].bytes >= c.rows[i].bytes);
@@ -309,7 +327,9 @@ test_census_pinning(void)
 int
 main(void)
 {
+	test_layout(2, 7);
 	test_layout(3, 6);
+	test_layout(3, 7);
 	test_layout(3, 8);
 	test_layout(3, 10);
 	test_layout(3, 11);
