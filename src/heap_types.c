@@ -135,13 +135,12 @@ heap_census_summary(const struct heap *h, const struct heap_census *c,
 	sort_heap = h;
 	qsort(rows, n, sizeof *rows, count_cmp);
 	sort_heap = NULL;
-	if (n == 0)
-		snprintf(buf, len, "no objects");
 	for (i = 0; i < n && used < len; i++) {
 		int w;
 
 		if (i == max) {
-			snprintf(buf + used, len - used, ", ...");
+			w = snprintf(buf + used, len - used, ", ...");
+			used += w > 0 ? (size_t)w : 0;
 			break;
 		}
 		w = snprintf(buf + used, len - used, "%s%llu %s", i ? ", " : "",
@@ -150,6 +149,12 @@ heap_census_summary(const struct heap *h, const struct heap_census *c,
 			break;
 		used += (size_t)w;
 	}
+	/* Blocks that hold no object pin an arena as well. */
+	if (used < len && c->blocks > c->objects)
+		snprintf(buf + used, len - used, "%s%llu raw", n ? ", " : "",
+		    (unsigned long long)(c->blocks - c->objects));
+	else if (c->blocks == 0)
+		snprintf(buf, len, "nothing allocated");
 	free(rows);
 }
 

@@ -39,8 +39,9 @@ struct heap_census {
 void	heap_census_compute(const struct heap *, const struct heap_arena *,
 	    struct heap_census *);
 void	heap_census_free(struct heap_census *);
-/* "3 dict, 2 str, 1 Node": objects only, at most max types then ", ...";
- * "no objects" when there are none.  Always NUL-terminates buf. */
+/* "3 dict, 2 str, 1 Node, 4 raw": objects by count, at most max types then
+ * ", ...", then blocks holding no object; "nothing allocated" for an empty
+ * census.  Always NUL-terminates buf. */
 void	heap_census_summary(const struct heap *, const struct heap_census *,
 	    unsigned max, char *buf, size_t len);
 

@@ -178,10 +178,12 @@ print_pinned_arenas(FILE *out, const struct heap *h, uint64_t npinned)
 
 		heap_census_compute(h, list[i].arena, &c);
 		heap_census_summary(h, &c, 6, summary, sizeof summary);
-		fprintf(out, "  arena %u at 0x%" PRIx64 ": %.1f%% live, %" PRIu64
-		    " objects: %s\n", list[i].arena->index, list[i].arena->address,
+		fprintf(out, "  arena %u at 0x%" PRIx64 ": %" PRIu64 " live bytes "
+		    "(%.*f%%), %" PRIu64 " object%s: %s\n", list[i].arena->index,
+		    list[i].arena->address, list[i].live,
+		    list[i].live * 1000 < h->layout.arena_size ? 2 : 1,
 		    100.0 * (double)list[i].live / (double)h->layout.arena_size,
-		    c.objects, summary);
+		    c.objects, c.objects == 1 ? "" : "s", summary);
 		heap_census_free(&c);
 	}
 	if (n > PINNED_LISTED)

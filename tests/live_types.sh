@@ -150,8 +150,11 @@ awk -v size="${arena_size:-0}" '
 			printf "arena at %s holds %d HvPinThing, listed %d: %s\n",
 			    $4, want, got, $0
 		listed += got
-		if (got > 0 && $5 + 0 >= 10)
-			printf "arena at %s is %s live\n", $4, $5
+		share = 100
+		if (match($0, /live bytes \([0-9.]+%\)/))
+			share = substr($0, RSTART + 12, RLENGTH - 14) + 0
+		if (got > 0 && share >= 10)
+			printf "arena at %s is %s%% live\n", $4, share
 	}
 	END { if (listed == 0) print "no listed arena names HvPinThing" }
 ' "$HV_TMP/own.txt" "$HV_TMP/out" > "$HV_TMP/pinned.err"

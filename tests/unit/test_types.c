@@ -304,9 +304,9 @@ test_census_pinning(void)
 	heap_census_compute(h, &h->arenas[0], &c);
 	CHECK_EQ_U(c.objects, 3);
 	heap_census_summary(h, &c, 6, buf, sizeof buf);
-	CHECK_STR(buf, "2 Node, 1 dict");
+	CHECK_STR(buf, "2 Node, 1 dict, 1 raw");
 	heap_census_summary(h, &c, 1, buf, sizeof buf);
-	CHECK_STR(buf, "2 Node, ...");
+	CHECK_STR(buf, "2 Node, ..., 1 raw");
 	heap_census_summary(h, &c, 6, buf, 8);
 	CHECK(strlen(buf) < 8);
 	heap_census_free(&c);
