@@ -1,6 +1,7 @@
 #!/bin/sh
 # The bundled recording loads, is a real capture (its stats add up), and
-# carries the experiment's labelled phases, in order.
+# carries the experiment's labelled phases, in order, and the block types
+# that name the survivors.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 rec="$HV_SRCDIR/data/recordings/fragmentation.jsonl"
@@ -22,7 +23,16 @@ while [ "$f" -lt "$n" ]; do
 	u=$(sed -n 's/^utilisation: \([0-9]*\)\..*/\1/p' "$HV_TMP/f")
 	a=$(sed -n 's/^# arenas allocated current *= *//p' "$HV_TMP/f")
 	[ "$a" -gt "$peak" ] && peak=$a
-	[ "$u" -lt 20 ] && [ $((a * 2)) -ge "$peak" ] && [ "$peak" -ge 8 ] && pinned=yes
+	if [ "$u" -lt 20 ] && [ $((a * 2)) -ge "$peak" ] && [ "$peak" -ge 8 ]; then
+		pinned=yes
+		# Recorded with --types: the pinned arenas are named, with
+		# the surviving strings in them.
+		p=$(sed -n 's/^Pinned arenas (less than 10% live): \([0-9]*\) arenas.*/\1/p' "$HV_TMP/f")
+		[ "${p:-0}" -ge $((a / 2)) ] ||
+			fail "frame $f: $a arenas at $u% but ${p:-no} pinned ones"
+		grep -q '^  arena [0-9]* at 0x[0-9a-f]*: .*: [0-9]* str' "$HV_TMP/f" ||
+			fail "frame $f: no pinned arena names its str survivors"
+	fi
 	f=$((f + 3))
 done
 [ "$pinned" = yes ] || fail "no frame shows survivors pinning the arenas"

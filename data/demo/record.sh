@@ -1,13 +1,14 @@
 #!/bin/sh
 # Regenerates data/recordings/fragmentation.jsonl from a real run of
-# fragmentation.py under heapview.  Usage: data/demo/record.sh HEAPVIEW [PYTHON]
+# fragmentation.py under heapview, with block types (--types).
+# Usage: data/demo/record.sh HEAPVIEW [PYTHON]
 set -eu
 heapview=$1
 python=${2:-python3}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-LABELS="$tmp/labels" "$heapview" --record="$tmp/rec.jsonl" --no-tui \
+LABELS="$tmp/labels" "$heapview" --types --record="$tmp/rec.jsonl" --no-tui \
 	--interval=0.2 -- "$python" "$here/fragmentation.py"
 python3 "$here/label.py" "$tmp/rec.jsonl" "$tmp/labels" \
 	> "$here/../recordings/fragmentation.jsonl"
