@@ -94,18 +94,39 @@ act_back(struct tui *t, int key)
 	return tui_set_view(t, t->back, VIEW_ARENAS);
 }
 
+/* The Tab cycle: the types view only when the frame has types; the arena
+ * detail stands where the arena map does. */
+static const enum tui_view cycle[] = {
+	VIEW_ARENAS, VIEW_POOL, VIEW_CLASSES, VIEW_STRIP, VIEW_TYPES,
+};
+
+static unsigned
+cycle_view(struct tui *t, int step)
+{
+	size_t n = HV_ARRAY_LEN(cycle), i = 0;
+
+	while (i < n && cycle[i] != t->view)
+		i++;
+	if (i == n)
+		i = 0;
+	do
+		i = (i + n + (size_t)step) % n;
+	while (cycle[i] == VIEW_TYPES && t->frame->types == NULL);
+	return tui_set_view(t, cycle[i], t->view);
+}
+
 unsigned
 act_next_view(struct tui *t, int key)
 {
 	(void)key;
-	return tui_set_view(t, (t->view + 1) % TUI_NVIEWS, t->view);
+	return cycle_view(t, 1);
 }
 
 unsigned
 act_prev_view(struct tui *t, int key)
 {
 	(void)key;
-	return tui_set_view(t, (t->view + TUI_NVIEWS - 1) % TUI_NVIEWS, t->view);
+	return cycle_view(t, -1);
 }
 
 static unsigned
@@ -249,6 +270,8 @@ act_theme(struct tui *t, int key)
 		return TUI_DIRTY_FOOTER;
 	}
 	tui_screen_theme(&t->scr, (t->scr.theme + 1) % TUI_NTHEMES);
+	/* mono has more letters than some terminals have colors */
+	tui_types_palette(t);
 	tui_status(t, "theme: %s", t->scr.theme == TUI_THEME_COLOR ? "color" :
 	    t->scr.theme == TUI_THEME_MONO ? "mono" : "slides");
 	return TUI_DIRTY_LAYOUT;
@@ -280,4 +303,64 @@ act_mouse(struct tui *t, int key)
 	if (!wmouse_trafo(w, &y, &x, FALSE))
 		return 0;
 	return tui_view_ops(t->view)->click(t, y, x);
+}
+
+unsigned
+act_by_type(struct tui *t, int key)
+{
+	(void)key;
+	if (t->frame->types == NULL) {
+		tui_status(t, "no types: run with --types");
+		return TUI_DIRTY_FOOTER;
+	}
+	t->by_type = !t->by_type;
+	tui_status(t, "color by type: %s", t->by_type ? "on" : "off");
+	return TUI_DIRTY_VIEW | TUI_DIRTY_FOOTER;
+}
+
+/* From the types view: the first arena the type pins, else the first it
+ * lives in. */
+static size_t
+type_arena(const struct tui *t)
+{
+	const struct heap_census_row *r = tui_cur_type(t);
+	const struct tui_type_arenas *ta;
+
+	if (r == NULL)
+		return t->arena;
+	ta = &t->frame->types->arenas[r->type];
+	if (ta->npins > 0)
+		return ta->pins[0];
+	return ta->narenas > 0 ? ta->first : t->arena;
+}
+
+/* The strip's cursor cell, as an arena and pool. */
+static void
+strip_select(struct tui *t)
+{
+	size_t g = t->strip_unit / 16, a;
+
+	if (t->frame->npools == 0)
+		return;
+	a = tui_frame_arena_of(t->frame, g);
+	tui_select_pool(t, a, (uint32_t)(g - t->frame->arena_first[a]));
+}
+
+unsigned
+act_arena(struct tui *t, int key)
+{
+	(void)key;
+	if (t->help)
+		return 0;
+	if (t->view == VIEW_ARENA)
+		return act_back(t, key);
+	if (t->frame->heap->narenas == 0) {
+		tui_status(t, "no arenas");
+		return TUI_DIRTY_FOOTER;
+	}
+	if (t->view == VIEW_TYPES)
+		tui_select_pool(t, type_arena(t), 0);
+	else if (t->view == VIEW_STRIP)
+		strip_select(t);
+	return tui_set_view(t, VIEW_ARENA, t->view);
 }

@@ -4,7 +4,8 @@
  * Everything here is O(pools) and runs once when a frame arrives (or becomes
  * the one shown, for the diff); drawing then answers "how full are pools
  * s..e" and "did any of them change" in O(1) from prefix sums, whatever the
- * number of arenas.
+ * number of arenas.  A heap with block types gets its aggregates from
+ * tui_types.c at the same time.
  */
 #include "config.h"
 
@@ -64,9 +65,11 @@ frame_index(struct tui_frame *f)
 struct tui_frame *
 tui_frame_new(struct heap *h, double t, const char *label)
 {
+	static uint64_t serial;
 	struct tui_frame *f = xcalloc(1, sizeof *f);
 
 	f->refs = 1;
+	f->serial = ++serial;
 	f->heap = h;
 	f->t = t;
 	f->label = label != NULL ? xstrdup(label) : NULL;
@@ -75,6 +78,7 @@ tui_frame_new(struct heap *h, double t, const char *label)
 		f->util = (double)f->stats.allocated_bytes /
 		    (double)f->stats.arena_bytes;
 	frame_index(f);
+	f->types = tui_types_new(f);
 	return f;
 }
 
@@ -95,6 +99,7 @@ tui_frame_unref(struct tui_frame *f)
 	free(f->arena_first);
 	free(f->fill_prefix);
 	free(f->changed_prefix);
+	tui_types_free(f->types);
 	free(f);
 }
 
@@ -211,5 +216,5 @@ tui_frame_footprint(const struct tui_frame *f)
 	if (h->level == HEAP_LEVEL_BLOCKS)
 		per_pool += h->layout.pool_size / h->layout.alignment / 4;
 	return sizeof *f + h->narenas * (sizeof(struct heap_arena) +
-	    sizeof(size_t)) + f->npools * per_pool;
+	    sizeof(size_t)) + f->npools * per_pool + tui_types_footprint(f);
 }

@@ -12,6 +12,8 @@
  *                 history of live captures; utilisation for the sparkline.
  *   tui_loop.c    tui_run, the one loop, and one function per action.
  *   tui_panels.c  header, totals, timeline, footer, help, "too small".
+ *   tui_types.c   a frame's block types (--types): census, per-pool type
+ *                 prefix sums, arenas per type; the colors of the top types.
  *   view_*.c      the views drawn in the middle of the screen.
  *
  * Key handlers and ticks return TUI_DIRTY_* bits; only the loop draws.
@@ -25,6 +27,7 @@
 
 #include "heap.h"
 #include "heap_stats.h"
+#include "heap_types.h"
 #include "tui.h"
 
 /* ---- what changed ---------------------------------------------------- */
@@ -66,8 +69,12 @@ enum tui_role {
 	ROLE_CURSOR,
 	ROLE_WARN,		/* "exited", errors */
 	ROLE_HELP,
+	/* color by type: TUI_TYPE_COLORS top types, then raw and other */
+	ROLE_TYPE_0,
+	ROLE_TYPE_RAW = ROLE_TYPE_0 + 8,
+	ROLE_TYPE_OTHER,
 };
-#define TUI_NROLES (ROLE_HELP + 1)
+#define TUI_NROLES (ROLE_TYPE_OTHER + 1)
 
 /* Every state has its own glyph, in a Unicode set and an ASCII set. */
 enum tui_glyph {
@@ -93,8 +100,12 @@ enum tui_glyph {
 	GLYPH_BAR_USED,
 	GLYPH_BAR_AVAIL,
 	GLYPH_VLINE,
+	/* color by type in mono: a letter per color */
+	GLYPH_TYPE_0,
+	GLYPH_TYPE_RAW = GLYPH_TYPE_0 + 8,
+	GLYPH_TYPE_OTHER,
 };
-#define TUI_NGLYPHS (GLYPH_VLINE + 1)
+#define TUI_NGLYPHS (GLYPH_TYPE_OTHER + 1)
 
 enum tui_panel {
 	PANEL_HEADER,
@@ -119,6 +130,8 @@ struct tui_screen {
 };
 
 int	tui_screen_open(struct tui_screen *, const struct tui_options *, char **);
+/* How many top types get a color of their own (at most TUI_TYPE_COLORS). */
+int	tui_screen_type_colors(const struct tui_screen *);
 /* Restores the terminal; safe to call twice and from the fatal hook. */
 void	tui_screen_close(void);
 void	tui_screen_theme(struct tui_screen *, enum tui_theme);
@@ -144,6 +157,7 @@ struct tui;
 #define TUI_KEY_REPLAY	0x1u	/* the key does something in replay */
 #define TUI_KEY_LIVE	0x2u	/* ... in live mode */
 #define TUI_KEY_BOTH	(TUI_KEY_REPLAY | TUI_KEY_LIVE)
+#define TUI_KEY_TYPES	0x4u	/* its footer hint only when there are types */
 #define TUI_KEY_MAXCODES 4
 
 struct tui_key {
@@ -176,13 +190,53 @@ unsigned act_interval(struct tui *, int);
 unsigned act_theme(struct tui *, int);
 unsigned act_redraw(struct tui *, int);
 unsigned act_mouse(struct tui *, int);
+unsigned act_by_type(struct tui *, int);
+unsigned act_arena(struct tui *, int);
 
 /* ---- frames ---------------------------------------------------------- */
 /* Pool fill is kept in 1/TUI_FILL_ONE units. */
 #define TUI_FILL_ONE 65536u
 
+/*
+ * Block types, per frame (tui_types.c).  The census ranks the types by
+ * bytes; the first TUI_TYPE_COLORS of them (raw aside) are "slots" 1..n that
+ * may get a color, slot 0 is raw and TUI_SLOT_OTHER the rest.  Per pool and
+ * slot a prefix sum of allocated bytes answers "which slot holds most of
+ * pools s..e" in O(slots), for a cell of any size.
+ */
+#define TUI_TYPE_COLORS	8
+#define TUI_SLOT_RAW	0
+#define TUI_SLOT_OTHER	(TUI_TYPE_COLORS + 1)
+#define TUI_NSLOTS	(TUI_TYPE_COLORS + 2)
+#define TUI_TYPE_PINS	8	/* pinned arenas listed per type */
+#define TUI_COLOR_RAW	TUI_TYPE_COLORS		/* color indices: top types */
+#define TUI_COLOR_OTHER	(TUI_TYPE_COLORS + 1)	/* 0..7, then these two */
+#define TUI_NOCOLOR	(-1)
+
+struct tui_type_arenas {
+	uint32_t	 narenas;	/* arenas holding a block of the type */
+	uint32_t	 npinned;	/* ... of them pinned */
+	size_t		 first;		/* the first of them (position) */
+	uint32_t	 npins;		/* entries in pins */
+	size_t		 pins[TUI_TYPE_PINS];	/* the first pinned ones */
+};
+
+struct tui_types {
+	struct heap_census	 census;
+	uint32_t		 ntyped;	/* census rows that are not raw */
+	uint32_t		 nslots;	/* top types with a slot */
+	uint32_t		 top[TUI_TYPE_COLORS];	/* slot i + 1: type */
+	uint8_t			*slot;		/* [ntypes]: type -> slot */
+	struct tui_type_arenas	*arenas;	/* [ntypes] */
+	uint64_t		*slot_prefix;	/* [(npools + 1) * TUI_NSLOTS] */
+	uint8_t			*pinned;	/* [narenas]: arena is pinned */
+	struct heap_pinning	 pinning;
+	uint32_t		 npinned_arenas;
+};
+
 struct tui_frame {
 	int		 refs;
+	uint64_t	 serial;	/* distinct for every frame made */
 	struct heap	*heap;
 	struct heap_stats stats;
 	double		 t;		/* seconds since the first frame */
@@ -197,6 +251,7 @@ struct tui_frame {
 	/* vs the frame shown before this one; NULL: nothing to compare */
 	uint32_t	*changed_prefix;	/* [npools + 1] */
 	size_t		 nchanged;
+	struct tui_types *types;	/* NULL when the heap has none */
 };
 
 /* Takes ownership of heap. */
@@ -214,6 +269,14 @@ size_t	tui_frame_arena_of(const struct tui_frame *, size_t);
 /* The arena at address addr, or (size_t)-1. */
 size_t	tui_frame_find_arena(const struct tui_frame *, uint64_t);
 size_t	tui_frame_footprint(const struct tui_frame *);
+
+/* tui_types.c */
+struct tui_types *tui_types_new(const struct tui_frame *);
+void	tui_types_free(struct tui_types *);
+size_t	tui_types_footprint(const struct tui_frame *);
+const char *tui_type_name(const struct heap *, uint32_t);
+/* The census row of the type called name, or -1. */
+long	tui_types_find(const struct tui_frame *, const char *);
 
 /* ---- timeline -------------------------------------------------------- */
 struct tui_timeline {
@@ -250,8 +313,10 @@ enum tui_view {
 	VIEW_POOL,
 	VIEW_CLASSES,
 	VIEW_STRIP,
+	VIEW_TYPES,	/* in the Tab cycle when the heap has types */
+	VIEW_ARENA,	/* arena detail: a key away, not in the cycle */
 };
-#define TUI_NVIEWS (VIEW_STRIP + 1)
+#define TUI_NVIEWS (VIEW_ARENA + 1)
 
 enum tui_move {
 	MOVE_UP,
@@ -290,6 +355,22 @@ struct tui {
 	unsigned		 class_top;
 	size_t			 strip_unit;	/* sixteenths of a pool, in
 						   address order */
+	uint32_t		 type_row;	/* types view: census row */
+	uint32_t		 type_top;
+	char			*type_name;	/* ... its type, across frames */
+
+	/* color by type: the mode, and the colors of the shown frame's
+	 * slots, kept for the same type names from frame to frame */
+	int			 by_type;
+	int			 slot_color[TUI_NSLOTS];
+	char			*color_name[TUI_TYPE_COLORS];
+	/* arena detail: the census of one arena, made when it is shown */
+	struct {
+		uint64_t	 serial;	/* frame; 0: none */
+		size_t		 arena;
+		struct heap_census census;
+		char		 summary[160];
+	}			 acensus;
 
 	/* time */
 	double			 interval;
@@ -331,6 +412,8 @@ void	tui_draw(struct tui *, unsigned);
 unsigned tui_select_pool(struct tui *, size_t, uint32_t);
 const struct heap_arena *tui_cur_arena(const struct tui *);
 const struct heap_pool *tui_cur_pool(const struct tui *);
+/* The selected type's census row, or NULL (no types, no rows). */
+const struct heap_census_row *tui_cur_type(const struct tui *);
 
 /* tui_panels.c */
 void	tui_draw_header(struct tui *, WINDOW *);
@@ -358,6 +441,8 @@ extern const struct tui_view_ops view_arenas_ops;
 extern const struct tui_view_ops view_pool_ops;
 extern const struct tui_view_ops view_classes_ops;
 extern const struct tui_view_ops view_strip_ops;
+extern const struct tui_view_ops view_types_ops;
+extern const struct tui_view_ops view_arena_ops;
 const struct tui_view_ops *tui_view_ops(enum tui_view);
 
 /* Helpers the views share (tui_panels.c). */
@@ -365,5 +450,27 @@ int	tui_view_rows(WINDOW *);
 enum tui_glyph tui_pool_glyph(enum pool_state, uint32_t);
 enum tui_role tui_pool_role(enum pool_state);
 enum tui_glyph tui_shade_glyph(uint32_t);
+
+/* Color by type (tui_types.c).  tui_by_type: the mode is on and the shown
+ * frame has types.  A color is an index 0..TUI_COLOR_OTHER or TUI_NOCOLOR
+ * (nothing allocated). */
+int	tui_by_type(const struct tui *);
+void	tui_types_palette(struct tui *);
+int	tui_color_of_pools(const struct tui *, size_t, size_t);
+int	tui_color_of_block(const struct tui *, const struct heap_pool *,
+	    uint32_t);
+/* Among blocks [s, e) of a pool: the color of most allocated ones. */
+int	tui_color_of_blocks(const struct tui *, const struct heap_pool *,
+	    uint32_t, uint32_t);
+int	tui_color_of_type(const struct tui *, uint32_t);
+/* Role and glyph of a cell of that color (the glyph: g, or in mono the
+ * color's letter). */
+enum tui_role tui_color_role(int);
+enum tui_glyph tui_color_glyph(const struct tui *, int, enum tui_glyph);
+/* "40 Node, 3 dict": a pool's types by count (see tui_types.c). */
+void	tui_pool_types(const struct tui *, const struct heap_pool *, unsigned,
+	    char *, size_t);
+/* The legend: each color and its type, from the cursor on. */
+void	tui_draw_type_legend(struct tui *, WINDOW *);
 
 #endif

@@ -20,10 +20,10 @@ const struct tui_key tui_keys[] = {
 	{ { '?', KEY_F(1) }, "?", "Show or hide this help.", "help",
 	    TUI_KEY_BOTH, act_help },
 	{ { KEY_UP, 'k' }, "Up, k",
-	    "Move the cursor up: previous arena, class or row of blocks.", NULL,
+	    "Move the cursor up: previous arena, class, type, block row.", NULL,
 	    TUI_KEY_BOTH, act_move },
 	{ { KEY_DOWN, 'j' }, "Down, j",
-	    "Move the cursor down: next arena, class or row of blocks.", NULL,
+	    "Move the cursor down: next arena, class, type, block row.", NULL,
 	    TUI_KEY_BOTH, act_move },
 	{ { KEY_LEFT, 'h' }, "Left, h",
 	    "Move the cursor left: previous pool, cell or block.", NULL,
@@ -40,13 +40,14 @@ const struct tui_key tui_keys[] = {
 	{ { KEY_END }, "End", "Move to the last arena, class or block.", NULL,
 	    TUI_KEY_BOTH, act_move },
 	{ { '\r', '\n', KEY_ENTER }, "Enter",
-	    "Zoom in: from the arena map or the memory strip to the pool under "
-	    "the cursor, from a size class to its first pool in the arena map.",
+	    "Zoom in: to the pool under the cursor (arena map, memory strip, "
+	    "arena detail), from a size class to its first pool in the map, "
+	    "from a type to the first arena it pins.",
 	    "zoom", TUI_KEY_BOTH, act_enter },
 	{ { ESC, KEY_BACKSPACE }, "Esc", "Go back to the previous view; "
 	    "close the help.", "back", TUI_KEY_BOTH, act_back },
-	{ { '\t' }, "Tab", "Next view: arena map, pool, size classes, "
-	    "memory strip.", "view", TUI_KEY_BOTH, act_next_view },
+	{ { '\t' }, "Tab", "Next view: map, pool, size classes, strip, types "
+	    "(--types).", "view", TUI_KEY_BOTH, act_next_view },
 	{ { KEY_BTAB }, "Shift-Tab", "Previous view.", NULL,
 	    TUI_KEY_BOTH, act_prev_view },
 	{ { ' ' }, "Space", "Replay: play or pause.  Live: pause or resume "
@@ -66,6 +67,11 @@ const struct tui_key tui_keys[] = {
 	    TUI_KEY_LIVE, act_interval },
 	{ { 'T', 't' }, "T", "Next theme: color, mono, slides.", "theme",
 	    TUI_KEY_BOTH, act_theme },
+	{ { 'c', 'C' }, "c", "Color by type (--types): each cell as its most "
+	    "bytes.", "color", TUI_KEY_BOTH | TUI_KEY_TYPES, act_by_type },
+	{ { 'a', 'A' }, "a", "Arena detail: live bytes, pools, objects; "
+	    "PINNED under 10% live.  Up/Down: arena, PgUp/PgDn: pinned one.",
+	    "arena", TUI_KEY_BOTH | TUI_KEY_TYPES, act_arena },
 	{ { CTRL('l') }, "Ctrl-L", "Redraw the screen.", NULL,
 	    TUI_KEY_BOTH, act_redraw },
 	{ { KEY_MOUSE }, "click", "Select the pool, cell, class or block under "

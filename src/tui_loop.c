@@ -33,6 +33,8 @@ static const struct tui_view_ops *const views[TUI_NVIEWS] = {
 	[VIEW_POOL] = &view_pool_ops,
 	[VIEW_CLASSES] = &view_classes_ops,
 	[VIEW_STRIP] = &view_strip_ops,
+	[VIEW_TYPES] = &view_types_ops,
+	[VIEW_ARENA] = &view_arena_ops,
 };
 
 const struct tui_view_ops *
@@ -114,6 +116,31 @@ tui_select_pool(struct tui *t, size_t arena, uint32_t pool)
 	return TUI_DIRTY_VIEW;
 }
 
+const struct heap_census_row *
+tui_cur_type(const struct tui *t)
+{
+	const struct tui_types *ty = t->frame->types;
+
+	if (ty == NULL || ty->census.nrows == 0)
+		return NULL;
+	return &ty->census.rows[HV_MIN(t->type_row, ty->census.nrows - 1)];
+}
+
+/* The types view's cursor stays on its type while the type has blocks. */
+static void
+type_follow(struct tui *t)
+{
+	const struct tui_types *ty = t->frame->types;
+	long r = tui_types_find(t->frame, t->type_name);
+
+	if (ty == NULL)
+		return;
+	if (r >= 0)
+		t->type_row = (uint32_t)r;
+	else if (t->type_row >= ty->census.nrows)
+		t->type_row = ty->census.nrows > 0 ? ty->census.nrows - 1 : 0;
+}
+
 /* Keeps the cursor on the same arena when it still exists. */
 static void
 cursors_follow(struct tui *t)
@@ -121,6 +148,8 @@ cursors_follow(struct tui *t)
 	size_t i = tui_frame_find_arena(t->frame, t->arena_addr);
 	uint32_t block = t->block;
 
+	type_follow(t);
+	tui_types_palette(t);
 	tui_select_pool(t, i != (size_t)-1 ? i : t->arena, t->pool);
 	t->block = block;
 	if (t->strip_unit >= t->frame->npools * 16)
@@ -242,6 +271,8 @@ blocks_keep(struct tui *t, const struct heap *h, const struct heap_pool *p,
 	free(t->blocks.pool.blocks);
 	t->blocks.pool = *p;
 	t->blocks.pool.blocks = NULL;
+	/* types index their own heap's table, which is not the frame's */
+	t->blocks.pool.types = NULL;
 	if (p->blocks != NULL && p->szidx < h->layout.nclasses) {
 		t->blocks.pool.blocks = heap_blocks_new(n);
 		memcpy(t->blocks.pool.blocks, p->blocks, (n + 3) / 4);
@@ -249,6 +280,7 @@ blocks_keep(struct tui *t, const struct heap *h, const struct heap_pool *p,
 	t->blocks.addr = addr;
 	t->blocks.header = *tui_cur_pool(t);
 	t->blocks.header.blocks = NULL;
+	t->blocks.header.types = NULL;
 	t->blocks.valid = 1;
 }
 
@@ -506,12 +538,18 @@ first_frame(struct tui *t, char **cause)
 static void
 tui_free(struct tui *t)
 {
+	int i;
+
 	tui_frame_unref(t->frame);
 	tui_timeline_free(&t->tl);
 	free(t->status);
 	free(t->messages);
 	free(t->last_error);
 	free(t->blocks.pool.blocks);
+	free(t->type_name);
+	for (i = 0; i < TUI_TYPE_COLORS; i++)
+		free(t->color_name[i]);
+	heap_census_free(&t->acensus.census);
 }
 
 static void

@@ -32,6 +32,20 @@ struct tui_look {
 	attr_t	attr;
 };
 
+/* Color by type: six hues every color terminal has, two more with 256
+ * colors (orange, violet); raw and other stay uncolored. */
+#define TYPE_LOOKS(bg) \
+		[ROLE_TYPE_0] =		{ COLOR_RED, bg, A_NORMAL }, \
+		[ROLE_TYPE_0 + 1] =	{ COLOR_GREEN, bg, A_NORMAL }, \
+		[ROLE_TYPE_0 + 2] =	{ COLOR_BLUE, bg, A_NORMAL }, \
+		[ROLE_TYPE_0 + 3] =	{ COLOR_MAGENTA, bg, A_NORMAL }, \
+		[ROLE_TYPE_0 + 4] =	{ COLOR_YELLOW, bg, A_NORMAL }, \
+		[ROLE_TYPE_0 + 5] =	{ COLOR_CYAN, bg, A_NORMAL }, \
+		[ROLE_TYPE_0 + 6] =	{ 208, bg, A_NORMAL }, \
+		[ROLE_TYPE_0 + 7] =	{ 99, bg, A_NORMAL }, \
+		[ROLE_TYPE_RAW] =	{ DFLT, bg, A_DIM }, \
+		[ROLE_TYPE_OTHER] =	{ DFLT, bg, A_NORMAL },
+
 static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 	[TUI_THEME_COLOR] = {
 		[ROLE_NORMAL] =		{ DFLT, DFLT, A_NORMAL },
@@ -57,6 +71,7 @@ static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 		[ROLE_CURSOR] =		{ COLOR_CYAN, COLOR_BLUE, A_BOLD },
 		[ROLE_WARN] =		{ COLOR_RED, DFLT, A_BOLD },
 		[ROLE_HELP] =		{ DFLT, DFLT, A_NORMAL },
+		TYPE_LOOKS(DFLT)
 	},
 	[TUI_THEME_MONO] = {
 		[ROLE_NORMAL] =		{ DFLT, DFLT, A_NORMAL },
@@ -82,6 +97,17 @@ static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 		[ROLE_CURSOR] =		{ DFLT, DFLT, A_REVERSE },
 		[ROLE_WARN] =		{ DFLT, DFLT, A_BOLD | A_REVERSE },
 		[ROLE_HELP] =		{ DFLT, DFLT, A_NORMAL },
+		/* the letters tell the types apart */
+		[ROLE_TYPE_0] =		{ DFLT, DFLT, A_BOLD },
+		[ROLE_TYPE_0 + 1] =	{ DFLT, DFLT, A_BOLD },
+		[ROLE_TYPE_0 + 2] =	{ DFLT, DFLT, A_BOLD },
+		[ROLE_TYPE_0 + 3] =	{ DFLT, DFLT, A_BOLD },
+		[ROLE_TYPE_0 + 4] =	{ DFLT, DFLT, A_BOLD },
+		[ROLE_TYPE_0 + 5] =	{ DFLT, DFLT, A_BOLD },
+		[ROLE_TYPE_0 + 6] =	{ DFLT, DFLT, A_BOLD },
+		[ROLE_TYPE_0 + 7] =	{ DFLT, DFLT, A_BOLD },
+		[ROLE_TYPE_RAW] =	{ DFLT, DFLT, A_DIM },
+		[ROLE_TYPE_OTHER] =	{ DFLT, DFLT, A_NORMAL },
 	},
 	/* The talk's diagrams: black ink on white paper, nothing else but a
 	 * brief red for what just changed. */
@@ -109,6 +135,8 @@ static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 		[ROLE_CURSOR] =		{ INK, PAPER, A_REVERSE },
 		[ROLE_WARN] =		{ INK, PAPER, A_BOLD | A_REVERSE },
 		[ROLE_HELP] =		{ INK, PAPER, A_NORMAL },
+		/* only when color by type is on */
+		TYPE_LOOKS(PAPER)
 	},
 };
 
@@ -117,6 +145,12 @@ static attr_t role_attr[TUI_NROLES];
 static short role_pair[TUI_NROLES];
 
 /* ---- glyphs ---------------------------------------------------------- */
+/* Color by type in mono: the legend's letters. */
+#define TYPE_GLYPHS \
+	[GLYPH_TYPE_0] = L'A', L'B', L'C', L'D', L'E', L'F', L'G', L'H', \
+	[GLYPH_TYPE_RAW] = L'r', \
+	[GLYPH_TYPE_OTHER] = L'*',
+
 static const wchar_t glyphs_unicode[TUI_NGLYPHS] = {
 	[GLYPH_POOL_FULL] = L'\u2588',		/* full block */
 	[GLYPH_POOL_USED_HIGH] = L'\u2593',	/* dark shade */
@@ -140,6 +174,7 @@ static const wchar_t glyphs_unicode[TUI_NGLYPHS] = {
 	[GLYPH_BAR_USED] = L'\u2588',
 	[GLYPH_BAR_AVAIL] = L'\u2591',
 	[GLYPH_VLINE] = L'\u2502',
+	TYPE_GLYPHS
 };
 
 static const wchar_t glyphs_ascii[TUI_NGLYPHS] = {
@@ -164,6 +199,7 @@ static const wchar_t glyphs_ascii[TUI_NGLYPHS] = {
 	[GLYPH_BAR_USED] = L'#',
 	[GLYPH_BAR_AVAIL] = L'-',
 	[GLYPH_VLINE] = L'|',
+	TYPE_GLYPHS
 };
 
 static const wchar_t *glyph_set = glyphs_unicode;
@@ -252,7 +288,17 @@ tui_clrtoeol(WINDOW *w)
 static short
 resolve(short c, short paper)
 {
-	return c == PAPER ? paper : c;
+	if (c == PAPER)
+		return paper;
+	return c >= COLORS ? DFLT : c;
+}
+
+int
+tui_screen_type_colors(const struct tui_screen *s)
+{
+	if (s->theme == TUI_THEME_MONO || COLORS >= 256)
+		return TUI_TYPE_COLORS;
+	return 6;
 }
 
 void

@@ -6,8 +6,13 @@
  * is the screen's, whatever the number of arenas.
  *
  *   line 0          title, cell size, legend
- *   lines 1..h-2    arenas from arena_top
+ *   lines 1..h-2    arenas from arena_top (h-3 when colored by type)
+ *   line h-2        color by type: the legend
  *   line h-1        what the cursor is on
+ *
+ * Colored by type, a cell takes the color of the types holding most of its
+ * bytes (the frame's prefix sums per color: O(1) a cell); with types, the
+ * index of a pinned arena is flagged.
  */
 #include "config.h"
 
@@ -30,7 +35,7 @@ geom(const struct tui *t, WINDOW *w, struct geom *g)
 	uint32_t maxp = HV_MAX(t->frame->max_arena_pools, 1);
 	int cols = getmaxx(w), room;
 
-	g->rows = HV_MAX(getmaxy(w) - 2, 1);
+	g->rows = HV_MAX(getmaxy(w) - (tui_by_type(t) ? 3 : 2), 1);
 	g->label_w = 6;		/* "12345 " */
 	g->addr = cols - g->label_w - 15 - 1 >= (int)maxp;
 	if (g->addr)
@@ -78,10 +83,14 @@ cell_state(const struct heap_arena *a, uint32_t s, uint32_t e)
 }
 
 static void
-draw_label(WINDOW *w, const struct geom *g, const struct heap_arena *a)
+draw_label(const struct tui *t, WINDOW *w, const struct geom *g, size_t ai)
 {
+	const struct heap_arena *a = &t->frame->heap->arenas[ai];
+	int pinned = t->frame->types != NULL && t->frame->types->pinned[ai];
+
+	tui_role(w, pinned ? ROLE_WARN : ROLE_DIM);
+	tui_printf(w, "%5" PRIu32 "%s", a->index, pinned ? "!" : " ");
 	tui_role(w, ROLE_DIM);
-	tui_printf(w, "%5" PRIu32 " ", a->index);
 	if (g->addr)
 		tui_printf(w, "0x%012" PRIx64 " ", a->address);
 }
@@ -92,27 +101,33 @@ draw_row(struct tui *t, WINDOW *w, const struct geom *g, size_t ai)
 	const struct tui_frame *f = t->frame;
 	const struct heap_arena *a = &f->heap->arenas[ai];
 	size_t first = f->arena_first[ai];
-	int highlight = t->changed_until > 0;
+	int highlight = t->changed_until > 0, by_type = tui_by_type(t), color;
 	cchar_t row[TUI_MAX_COLS];
+	enum tui_glyph gl;
 	enum tui_role role;
 	enum pool_state st;
 	uint32_t c, s, e;
 
-	draw_label(w, g, a);
+	draw_label(t, w, g, ai);
 	for (c = 0; c < g->ncells && c < TUI_MAX_COLS; c++) {
 		s = c * g->k;
 		if (s >= a->npools)
 			break;
 		e = HV_MIN(s + g->k, a->npools);
 		st = cell_state(a, s, e);
+		gl = tui_pool_glyph(st, tui_frame_fill(f, first + s, first + e));
+		role = tui_pool_role(st);
+		color = by_type ? tui_color_of_pools(t, first + s, first + e) :
+		    TUI_NOCOLOR;
+		if (color != TUI_NOCOLOR) {
+			role = tui_color_role(color);
+			gl = tui_color_glyph(t, color, gl);
+		}
 		if (ai == t->arena && t->pool >= s && t->pool < e)
 			role = ROLE_CURSOR;
 		else if (highlight && tui_frame_changed(f, first + s, first + e))
 			role = ROLE_CHANGED;
-		else
-			role = tui_pool_role(st);
-		row[c] = *tui_cell(role, tui_pool_glyph(st,
-		    tui_frame_fill(f, first + s, first + e)));
+		row[c] = *tui_cell(role, gl);
 	}
 	tui_cells(w, row, (int)c);
 }
@@ -159,6 +174,13 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 		tui_printf(w, ", %" PRIu32 "-byte blocks, %u of %" PRIu32
 		    " in use", heap_block_size(&h->layout, p->szidx), p->count,
 		    heap_blocks_per_pool(&h->layout, p->szidx));
+	if (t->frame->types != NULL) {
+		char types[128];
+
+		tui_pool_types(t, p, 3, types, sizeof types);
+		if (types[0] != '\0')
+			tui_printf(w, ": %s", types);
+	}
 	tui_printf(w, "  (arena: %" PRIu32 " of %" PRIu32 " pools free)",
 	    a->nfreepools, a->ntotalpools);
 }
@@ -180,6 +202,10 @@ draw(struct tui *t, WINDOW *w)
 			break;
 		wmove(w, r + 1, 0);
 		draw_row(t, w, &g, ai);
+	}
+	if (tui_by_type(t)) {
+		wmove(w, getmaxy(w) - 2, 1);
+		tui_draw_type_legend(t, w);
 	}
 	draw_cursor_line(t, w, &g);
 }

@@ -9,7 +9,9 @@
  *   line 0          pool, address, state, size class
  *   line 1          counts
  *   lines 2..h-2    the blocks, one row per line, labelled by offset
- *   line h-1        the block under the cursor
+ *                   (h-3 when colored by type)
+ *   line h-2        color by type: the legend
+ *   line h-1        the block under the cursor, and its type
  */
 #include "config.h"
 
@@ -42,7 +44,7 @@ geom(const struct tui *t, WINDOW *w, struct geom *g)
 	uint32_t room = (uint32_t)HV_MAX(getmaxx(w) - LABEL_W - 1, 1), pw = 1;
 
 	g->nblocks = pool_nblocks(t->frame->heap, tui_view_pool(t));
-	g->rows = HV_MAX(getmaxy(w) - 3, 1);
+	g->rows = HV_MAX(getmaxy(w) - (tui_by_type(t) ? 4 : 3), 1);
 	/* a power of two per row when everything fits: tidy offsets */
 	while (pw * 2 <= room)
 		pw *= 2;
@@ -106,6 +108,25 @@ cell_glyph(const struct heap *h, const struct heap_pool *p, uint32_t s,
 	    (e - s)));
 }
 
+/* Colored by type: allocated blocks take their type's color (a cell of k
+ * blocks, the color of most of them). */
+static void
+type_look(const struct tui *t, const struct heap_pool *p, uint32_t s,
+    uint32_t e, enum tui_role *role, enum tui_glyph *gl)
+{
+	int c;
+
+	if (*gl == GLYPH_BLOCK_FREE || *gl == GLYPH_BLOCK_UNTOUCHED ||
+	    *gl == GLYPH_BLOCK_UNKNOWN || !states_known(p))
+		return;
+	c = e - s == 1 ? tui_color_of_block(t, p, s) :
+	    tui_color_of_blocks(t, p, s, e);
+	if (c == TUI_NOCOLOR)
+		return;
+	*role = tui_color_role(c);
+	*gl = tui_color_glyph(t, c, *gl);
+}
+
 static void
 draw_counts(struct tui *t, WINDOW *w, const struct heap_pool *p, uint32_t n)
 {
@@ -162,7 +183,7 @@ draw_grid(struct tui *t, WINDOW *w, const struct heap_pool *p,
 	cchar_t row[TUI_MAX_COLS];
 	enum tui_role role;
 	enum tui_glyph gl;
-	int r;
+	int r, by_type = tui_by_type(t);
 
 	for (r = 0; r < g->rows; r++) {
 		s = (uint32_t)r * g->per_row * g->k;
@@ -176,6 +197,8 @@ draw_grid(struct tui *t, WINDOW *w, const struct heap_pool *p,
 		    s < g->nblocks; c++, s = e) {
 			e = HV_MIN(s + g->k, g->nblocks);
 			gl = cell_glyph(h, p, s, e, &role);
+			if (by_type)
+				type_look(t, p, s, e, &role, &gl);
 			row[c] = *tui_cell(t->block >= s && t->block < e ?
 			    ROLE_CURSOR : role, gl);
 		}
@@ -200,6 +223,12 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct heap_pool *p,
 	    off, off, gl == GLYPH_BLOCK_ALLOCATED ? "allocated" :
 	    gl == GLYPH_BLOCK_FREE ? "free" : gl == GLYPH_BLOCK_UNKNOWN ?
 	    "not captured" : "untouched");
+	if (gl == GLYPH_BLOCK_ALLOCATED && h->ntypes > 0 && p->types != NULL) {
+		uint16_t v = p->types[t->block];
+
+		tui_printf(w, ", %s%s", tui_type_name(h, heap_block_type(p,
+		    t->block)), v & HEAP_TYPE_UNTRACKED ? " (untracked)" : "");
+	}
 	if (g->k > 1)
 		tui_printf(w, "  1 cell = %" PRIu32 " blocks", g->k);
 }
@@ -228,6 +257,10 @@ draw(struct tui *t, WINDOW *w)
 		t->block = g.nblocks - 1;
 	draw_counts(t, w, p, g.nblocks);
 	draw_grid(t, w, p, &g);
+	if (tui_by_type(t)) {
+		wmove(w, getmaxy(w) - 2, 1);
+		tui_draw_type_legend(t, w);
+	}
 	draw_cursor_line(t, w, p, &g);
 }
 

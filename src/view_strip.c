@@ -10,8 +10,14 @@
  * is small and its block states are known.  Either way a cell costs O(1) or
  * one pool's blocks, and the screen bounds the number of cells.
  *
+ * Colored by type, a cell takes the color of the types holding most of its
+ * bytes: from the frame's prefix sums per color for cells of pools, from
+ * the part's blocks for cells smaller than a pool.
+ *
  *   line 0          title, cell size
  *   lines 1..h-2    cells, each row labelled with its first address
+ *                   (h-3 when colored by type)
+ *   line h-2        color by type: the legend
  *   line h-1        what the cursor is on
  */
 #include "config.h"
@@ -40,7 +46,7 @@ geom(const struct tui *t, WINDOW *w, struct geom *g)
 	uint64_t avail, n = f->npools;
 	int cols = getmaxx(w);
 
-	g->rows = HV_MAX(getmaxy(w) - 2, 1);
+	g->rows = HV_MAX(getmaxy(w) - (tui_by_type(t) ? 3 : 2), 1);
 	g->label_w = cols >= 56 ? 15 : 0;
 	g->per_row = (uint32_t)HV_MAX(cols - g->label_w - 1, 1);
 	avail = (uint64_t)g->per_row * (uint32_t)g->rows;
@@ -71,14 +77,14 @@ locate(const struct tui_frame *f, size_t g, uint32_t *p)
 	return &f->heap->arenas[a];
 }
 
-/* Part j of m of a pool, from its blocks: allocated among the blocks that
- * start in that part. */
-static uint32_t
-part_fill(const struct heap *h, const struct heap_pool *p, uint32_t j,
-    uint32_t m)
+/* The blocks that start in part j of m of a pool: [*first, *end); 0 when
+ * the pool has no blocks. */
+static int
+part_blocks(const struct heap *h, const struct heap_pool *p, uint32_t j,
+    uint32_t m, uint32_t *first, uint32_t *end)
 {
 	const struct heap_layout *l = &h->layout;
-	uint32_t size, n, lo, hi, i, alloc = 0, first, end;
+	uint32_t size, n, lo, hi;
 
 	if ((p->state != POOL_USED && p->state != POOL_FULL) ||
 	    p->szidx >= l->nclasses)
@@ -87,10 +93,24 @@ part_fill(const struct heap *h, const struct heap_pool *p, uint32_t j,
 	n = heap_blocks_per_pool(l, p->szidx);
 	lo = l->pool_size / m * j;
 	hi = lo + l->pool_size / m;
-	first = lo > l->pool_overhead ?
+	*first = lo > l->pool_overhead ?
 	    (lo - l->pool_overhead + size - 1) / size : 0;
-	end = hi > l->pool_overhead ? (hi - l->pool_overhead + size - 1) / size : 0;
-	end = HV_MIN(end, n);
+	*end = hi > l->pool_overhead ?
+	    (hi - l->pool_overhead + size - 1) / size : 0;
+	*end = HV_MIN(*end, n);
+	return 1;
+}
+
+/* Part j of m of a pool, from its blocks: allocated among the blocks that
+ * start in that part. */
+static uint32_t
+part_fill(const struct heap *h, const struct heap_pool *p, uint32_t j,
+    uint32_t m)
+{
+	uint32_t i, alloc = 0, first, end;
+
+	if (!part_blocks(h, p, j, m, &first, &end))
+		return 0;
 	if (first >= end)
 		return tui_pool_fill(h, p);
 	for (i = first; i < end; i++)
@@ -117,6 +137,30 @@ cell_fill(const struct tui *t, const struct geom *g, uint64_t c, size_t *s,
 	return part_fill(f->heap, &a->pools[p], (uint32_t)(c % g->m), g->m);
 }
 
+/* Colored by type: the color of most of cell c's allocated bytes. */
+static int
+cell_color(const struct tui *t, const struct geom *g, uint64_t c)
+{
+	const struct tui_frame *f = t->frame;
+	const struct heap_arena *a;
+	uint32_t p, first, end;
+	size_t s;
+
+	if (g->m == 1) {
+		s = (size_t)(c * g->k);
+		return tui_color_of_pools(t, s,
+		    (size_t)HV_MIN(s + g->k, f->npools));
+	}
+	s = (size_t)(c / g->m);
+	a = locate(f, s, &p);
+	if (!part_blocks(f->heap, &a->pools[p], (uint32_t)(c % g->m), g->m,
+	    &first, &end))
+		return TUI_NOCOLOR;
+	if (first >= end)	/* a block across the part: the pool's color */
+		return tui_color_of_pools(t, s, s + 1);
+	return tui_color_of_blocks(t, &a->pools[p], first, end);
+}
+
 /* The address where cell c starts. */
 static uint64_t
 cell_address(const struct tui *t, const struct geom *g, uint64_t c)
@@ -128,6 +172,18 @@ cell_address(const struct tui *t, const struct geom *g, uint64_t c)
 	a = locate(t->frame, (size_t)(unit / UNITS), &p);
 	return heap_pool_address(t->frame->heap, a, p) +
 	    unit % UNITS * t->frame->heap->layout.pool_size / UNITS;
+}
+
+/* What a cell's look means. */
+static const char *
+key_text(const struct tui *t)
+{
+	if (tui_by_type(t))
+		return t->scr.theme == TUI_THEME_MONO ?
+		    "letter = type of most bytes" :
+		    "color = type of most bytes, shade = fraction allocated";
+	return t->scr.theme == TUI_THEME_SLIDES ? "black = used, white = free" :
+	    "shade = fraction allocated";
 }
 
 static void
@@ -142,17 +198,17 @@ draw_title(struct tui *t, WINDOW *w, const struct geom *g)
 	tui_puts(w, "memory strip");
 	tui_role(w, ROLE_NORMAL);
 	tui_printf(w, "  %zu arenas, %s in address order  1 cell = %s  %s",
-	    t->frame->heap->narenas, total, cell,
-	    t->scr.theme == TUI_THEME_SLIDES ? "black = used, white = free" :
-	    "shade = fraction allocated");
+	    t->frame->heap->narenas, total, cell, key_text(t));
 }
 
 static void
 draw_cells(struct tui *t, WINDOW *w, const struct geom *g)
 {
 	uint64_t c, cur = t->strip_unit / g->cu;
-	int highlight = t->changed_until > 0, r;
+	int highlight = t->changed_until > 0, r, color;
+	int by_type = tui_by_type(t);
 	cchar_t row[TUI_MAX_COLS];
+	enum tui_glyph gl;
 	enum tui_role role;
 	uint32_t x, fill;
 	size_t s, e;
@@ -166,13 +222,19 @@ draw_cells(struct tui *t, WINDOW *w, const struct geom *g)
 		for (x = 0; x < g->per_row && x < TUI_MAX_COLS &&
 		    c < g->ncells; x++, c++) {
 			fill = cell_fill(t, g, c, &s, &e);
+			gl = tui_shade_glyph(fill);
+			role = ROLE_STRIP;
+			color = by_type && fill > 0 ? cell_color(t, g, c) :
+			    TUI_NOCOLOR;
+			if (color != TUI_NOCOLOR) {
+				role = tui_color_role(color);
+				gl = tui_color_glyph(t, color, gl);
+			}
 			if (c == cur)
 				role = ROLE_CURSOR;
 			else if (highlight && tui_frame_changed(t->frame, s, e))
 				role = ROLE_CHANGED;
-			else
-				role = ROLE_STRIP;
-			row[x] = *tui_cell(role, tui_shade_glyph(fill));
+			row[x] = *tui_cell(role, gl);
 		}
 		tui_cells(w, row, (int)x);
 	}
@@ -211,6 +273,10 @@ draw(struct tui *t, WINDOW *w)
 	geom(t, w, &g);
 	draw_title(t, w, &g);
 	draw_cells(t, w, &g);
+	if (tui_by_type(t)) {
+		wmove(w, getmaxy(w) - 2, 1);
+		tui_draw_type_legend(t, w);
+	}
 	draw_cursor_line(t, w, &g);
 }
 

@@ -1,0 +1,304 @@
+/*
+ * view_arena: one arena in detail -- where it is, how much of it is live,
+ * its pools by state and in a row of cells, and what is in it by type.  An
+ * arena under 10% live is "pinned": pymalloc frees an arena only when every
+ * pool is empty, so the few blocks left keep all of it mapped; the panel
+ * names them ("3 dict, 2 str, 1 Node").
+ *
+ * The arena's census (one arena's blocks) is made when the panel first
+ * shows the arena in a frame and kept until either changes; the rest costs
+ * one arena's pools.
+ *
+ *   line 0          arena, address, size; PINNED
+ *   line 1          live bytes and share, pools by state
+ *   line 2          the arena's pools, one cell each
+ *   line 3          its objects, or its pinning objects
+ *   line 4          column heads
+ *   lines 5..h-2    its types by bytes
+ *   line h-1        the pool under the cursor
+ */
+#include "config.h"
+
+#include "tui_int.h"
+#include "util.h"
+
+#include <inttypes.h>
+
+#define POOLS_X 7	/* "pools " */
+#define TABLE_Y 5
+
+static int
+table_rows(WINDOW *w)
+{
+	return HV_MAX(tui_view_rows(w) - TABLE_Y - 1, 0);
+}
+
+/* The census of the cursor's arena in the shown frame. */
+static const struct heap_census *
+arena_census(struct tui *t)
+{
+	const struct heap *h = t->frame->heap;
+
+	if (t->acensus.serial == t->frame->serial &&
+	    t->acensus.arena == t->arena)
+		return &t->acensus.census;
+	heap_census_free(&t->acensus.census);
+	heap_census_compute(h, &h->arenas[t->arena], &t->acensus.census);
+	heap_census_summary(h, &t->acensus.census, 6, t->acensus.summary,
+	    sizeof t->acensus.summary);
+	t->acensus.serial = t->frame->serial;
+	t->acensus.arena = t->arena;
+	return &t->acensus.census;
+}
+
+static void
+draw_title(struct tui *t, WINDOW *w, const struct heap_arena *a, int pinned)
+{
+	const struct heap *h = t->frame->heap;
+	char size[32];
+
+	tui_format_bytes(size, sizeof size, h->layout.arena_size);
+	wmove(w, 0, 1);
+	tui_role(w, ROLE_VALUE);
+	tui_printf(w, "arena %" PRIu32, a->index);
+	tui_role(w, ROLE_NORMAL);
+	tui_printf(w, " at 0x%" PRIx64 "-0x%" PRIx64 ", %s, %" PRIu32 " pools",
+	    a->address, a->address + h->layout.arena_size - 1, size,
+	    a->ntotalpools);
+	tui_printf(w, "  (%zu of %zu)", t->arena + 1, h->narenas);
+	if (pinned) {
+		tui_puts(w, "  ");
+		tui_role(w, ROLE_WARN);
+		tui_puts(w, "PINNED");
+	}
+}
+
+static void
+draw_live(struct tui *t, WINDOW *w, const struct heap_arena *a,
+    uint64_t live)
+{
+	const struct heap *h = t->frame->heap;
+	uint32_t n[POOL_NSTATES] = { 0 }, p;
+	char lb[32];
+
+	for (p = 0; p < a->npools; p++)
+		n[a->pools[p].state < POOL_NSTATES ? a->pools[p].state :
+		    POOL_INVALID]++;
+	tui_format_bytes(lb, sizeof lb, live);
+	wmove(w, 1, 1);
+	tui_role(w, ROLE_NORMAL);
+	tui_printf(w, "live %s (%.1f%%)  pools: %" PRIu32 " full, %" PRIu32
+	    " used, %" PRIu32 " empty, %" PRIu32 " untouched", lb,
+	    h->layout.arena_size > 0 ? 100.0 * (double)live /
+	    (double)h->layout.arena_size : 0.0, n[POOL_FULL], n[POOL_USED],
+	    n[POOL_EMPTY], n[POOL_UNTOUCHED]);
+	if (n[POOL_INVALID] > 0) {
+		tui_role(w, ROLE_WARN);
+		tui_printf(w, ", %" PRIu32 " invalid", n[POOL_INVALID]);
+	}
+}
+
+/* One cell a pool, as the arena map shows it when a cell is a pool. */
+static void
+draw_pools(struct tui *t, WINDOW *w, const struct heap_arena *a)
+{
+	size_t first = t->frame->arena_first[t->arena];
+	cchar_t row[TUI_MAX_COLS];
+	enum tui_role role;
+	enum tui_glyph gl;
+	enum pool_state st;
+	uint32_t p;
+	int c;
+
+	wmove(w, 2, 0);
+	tui_role(w, ROLE_DIM);
+	tui_puts(w, " pools ");
+	for (p = 0; p < a->npools && p < TUI_MAX_COLS; p++) {
+		st = a->pools[p].state < POOL_NSTATES ? a->pools[p].state :
+		    POOL_INVALID;
+		role = tui_pool_role(st);
+		gl = tui_pool_glyph(st, tui_pool_fill(t->frame->heap,
+		    &a->pools[p]));
+		c = tui_by_type(t) ? tui_color_of_pools(t, first + p,
+		    first + p + 1) : TUI_NOCOLOR;
+		if (c != TUI_NOCOLOR) {
+			role = tui_color_role(c);
+			gl = tui_color_glyph(t, c, gl);
+		}
+		row[p] = *tui_cell(p == t->pool ? ROLE_CURSOR : role, gl);
+	}
+	tui_cells(w, row, (int)p);
+}
+
+static void
+draw_objects(struct tui *t, WINDOW *w, int pinned)
+{
+	wmove(w, 3, 1);
+	if (t->frame->heap->ntypes == 0) {
+		tui_role(w, ROLE_DIM);
+		tui_puts(w, "no types: run with --types");
+		return;
+	}
+	tui_role(w, pinned ? ROLE_WARN : ROLE_NORMAL);
+	tui_puts(w, pinned ? "pinning objects:" : "objects:");
+	tui_role(w, ROLE_NORMAL);
+	tui_printf(w, " %s", t->acensus.summary);
+}
+
+static void
+draw_table(struct tui *t, WINDOW *w, const struct heap_census *c)
+{
+	const struct heap *h = t->frame->heap;
+	int rows = table_rows(w), y;
+	char b[32];
+	uint32_t r;
+
+	if (h->ntypes == 0 || rows <= 0)
+		return;
+	tui_role(w, ROLE_DIM);
+	mvwaddstr(w, TABLE_Y - 1, 0, "     count      bytes  untracked  name");
+	for (y = 0, r = 0; y < rows && r < c->nrows; y++, r++) {
+		const struct heap_census_row *row = &c->rows[r];
+
+		wmove(w, TABLE_Y + y, 0);
+		tui_format_bytes(b, sizeof b, row->bytes);
+		tui_role(w, ROLE_NORMAL);
+		tui_printf(w, "%10" PRIu64 " %10s %10" PRIu64 "  ", row->count, b,
+		    row->untracked);
+		if (tui_by_type(t))
+			tui_role(w, tui_color_role(tui_color_of_type(t,
+			    row->type)));
+		tui_puts(w, tui_type_name(h, row->type));
+	}
+	if (r < c->nrows) {
+		tui_role(w, ROLE_DIM);
+		tui_printf(w, "  (and %" PRIu32 " more types)", c->nrows - r);
+	}
+}
+
+static void
+draw_cursor_line(struct tui *t, WINDOW *w, const struct heap_arena *a)
+{
+	const struct heap *h = t->frame->heap;
+	const struct heap_pool *p = tui_cur_pool(t);
+
+	wmove(w, getmaxy(w) - 1, 1);
+	tui_role(w, ROLE_NORMAL);
+	tui_printf(w, "pool %" PRIu32 " at 0x%" PRIx64 ": %s", t->pool,
+	    heap_pool_address(h, a, t->pool), heap_pool_state_name(p->state));
+	if (p->state == POOL_FULL || p->state == POOL_USED)
+		tui_printf(w, ", %" PRIu32 "-byte blocks, %u in use",
+		    heap_block_size(&h->layout, p->szidx), p->count);
+	tui_puts(w, "  Up/Down: arena  PgUp/PgDn: pinned arena  Enter: pool");
+}
+
+static void
+draw(struct tui *t, WINDOW *w)
+{
+	const struct heap *h = t->frame->heap;
+	const struct heap_arena *a = tui_cur_arena(t);
+	const struct heap_census *c;
+	uint64_t live;
+	int pinned;
+
+	if (a == NULL || tui_cur_pool(t) == NULL) {
+		wmove(w, 0, 1);
+		tui_puts(w, "arena detail: no arenas");
+		return;
+	}
+	live = heap_arena_live_bytes(h, a);
+	pinned = heap_arena_pinned(h, a);
+	c = h->ntypes > 0 ? arena_census(t) : NULL;
+	draw_title(t, w, a, pinned);
+	draw_live(t, w, a, live);
+	draw_pools(t, w, a);
+	draw_objects(t, w, pinned);
+	if (c != NULL)
+		draw_table(t, w, c);
+	draw_cursor_line(t, w, a);
+}
+
+static int
+is_pinned(const struct tui *t, size_t ai)
+{
+	const struct heap *h = t->frame->heap;
+
+	if (t->frame->types != NULL)
+		return t->frame->types->pinned[ai];
+	return heap_arena_pinned(h, &h->arenas[ai]);
+}
+
+/* The next pinned arena from ai in direction dir, or ai when none (a search
+ * over the arenas, on a key press). */
+static size_t
+next_pinned(const struct tui *t, size_t ai, int dir)
+{
+	size_t n = t->frame->heap->narenas, i = ai;
+
+	for (;;) {
+		if (dir < 0 ? i == 0 : i + 1 >= n) {
+			return ai;
+		}
+		i = dir < 0 ? i - 1 : i + 1;
+		if (is_pinned(t, i))
+			return i;
+	}
+}
+
+static unsigned
+go(struct tui *t, enum tui_move m)
+{
+	const struct heap *h = t->frame->heap;
+	size_t a = t->arena, to;
+	uint32_t p = t->pool;
+
+	if (h->narenas == 0)
+		return 0;
+	switch (m) {
+	case MOVE_UP: a = a > 0 ? a - 1 : 0; break;
+	case MOVE_DOWN: a = HV_MIN(a + 1, h->narenas - 1); break;
+	case MOVE_LEFT: p = p > 0 ? p - 1 : 0; break;
+	case MOVE_RIGHT: p = p + 1; break;
+	case MOVE_PGUP: case MOVE_PGDN:
+		to = next_pinned(t, a, m == MOVE_PGUP ? -1 : 1);
+		if (to == a) {
+			tui_status(t, "no pinned arena %s this one",
+			    m == MOVE_PGUP ? "before" : "after");
+			return TUI_DIRTY_FOOTER;
+		}
+		a = to;
+		break;
+	case MOVE_HOME: a = 0; break;
+	case MOVE_END: a = h->narenas - 1; break;
+	}
+	if (p >= h->arenas[a].npools)
+		p = t->pool;
+	return tui_select_pool(t, a, p);
+}
+
+static unsigned
+click(struct tui *t, int y, int x)
+{
+	const struct heap_arena *a = tui_cur_arena(t);
+
+	if (a == NULL || y != 2 || x < POOLS_X ||
+	    (uint32_t)(x - POOLS_X) >= a->npools)
+		return 0;
+	return tui_select_pool(t, t->arena, (uint32_t)(x - POOLS_X));
+}
+
+static unsigned
+enter(struct tui *t)
+{
+	if (tui_cur_pool(t) == NULL)
+		return 0;
+	return tui_set_view(t, VIEW_POOL, VIEW_ARENA);
+}
+
+const struct tui_view_ops view_arena_ops = {
+	.name = "arena detail",
+	.draw = draw,
+	.go = go,
+	.click = click,
+	.enter = enter,
+};
