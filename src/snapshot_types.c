@@ -1,7 +1,7 @@
 /*
- * Block types in the JSON formats: the per-pool index text, the type table,
- * and the mapping a recording's delta frame needs to use its key frame's
- * table.
+ * Block types in the JSON formats: the per-pool index text, and the
+ * mapping a recording's delta frame needs to use its key frame's type table
+ * (the table itself is written and read with the other fields).
  *
  * A pool's "types" string holds one value per allocated block, in block
  * order (free and untouched blocks have none): comma-separated tokens
