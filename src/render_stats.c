@@ -225,10 +225,14 @@ render_stats_types(FILE *out, const struct heap *h)
 	for (i = 0; i < c.nrows; i++)
 		fprintf(out, "%12" PRIu64 " %14" PRIu64 " %s\n", c.rows[i].count,
 		    c.rows[i].bytes, h->types[c.rows[i].type].name);
-	if (c.blocks > 0)
+	if (c.blocks > 0) {
+		double raw = 100.0 * (double)(c.blocks - c.objects) /
+		    (double)c.blocks;
+
 		fprintf(out, "%" PRIu64 " objects in %" PRIu64 " allocated blocks; "
-		    "%.1f%% of the blocks are raw\n", c.objects, c.blocks,
-		    100.0 * (double)(c.blocks - c.objects) / (double)c.blocks);
+		    "%.*f%% of the blocks are raw\n", c.objects, c.blocks,
+		    raw < 1.0 ? 3 : 1, raw);
+	}
 	print_untracked(out, h, &c);
 	heap_census_free(&c);
 	heap_pinning_compute(h, &pin);
