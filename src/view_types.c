@@ -46,8 +46,8 @@ draw_title(struct tui *t, WINDOW *w, const struct tui_types *ty)
 	    " raw blocks (%s)", ty->ntyped, ty->census.objects, ob,
 	    ty->census.blocks - ty->census.objects, rb);
 	if (ty->npinned_arenas > 0)
-		tui_printf(w, "  %" PRIu32 " pinned arenas",
-		    ty->npinned_arenas);
+		tui_printf(w, "  %" PRIu32 " pinned arena%s",
+		    ty->npinned_arenas, ty->npinned_arenas == 1 ? "" : "s");
 	(void)t;
 }
 
