@@ -164,7 +164,6 @@ heap_blocks_new(uint32_t nblocks)
 	return xcalloc((nblocks + 3) / 4, 1);
 }
 
-
 uint16_t *
 heap_types_new(uint32_t nblocks)
 {

@@ -19,7 +19,7 @@ is_allocated(const struct heap *h, const struct heap_pool *p, uint32_t i)
 /* Adds the allocated blocks of one pool to per-type tallies. */
 static void
 count_pool(const struct heap *h, const struct heap_pool *p,
-    struct heap_census_row *tally)
+    struct heap_census_row *tally, uint32_t ntypes)
 {
 	uint32_t size, n, i;
 
@@ -34,7 +34,7 @@ count_pool(const struct heap *h, const struct heap_pool *p,
 			continue;
 		v = p->types != NULL ? p->types[i] : HEAP_TYPE_RAW;
 		t = HEAP_TYPE_INDEX(v);
-		if (h->ntypes != 0 && t >= h->ntypes)
+		if (t >= ntypes)
 			t = HEAP_TYPE_RAW;
 		tally[t].count++;
 		tally[t].bytes += size;
@@ -77,7 +77,7 @@ heap_census_compute(const struct heap *h, const struct heap_arena *only,
 		const struct heap_arena *a = only != NULL ? only : &h->arenas[i];
 
 		for (p = 0; p < a->npools; p++)
-			count_pool(h, &a->pools[p], tally);
+			count_pool(h, &a->pools[p], tally, ntypes);
 	}
 	c->rows = xcalloc(ntypes, sizeof *c->rows);
 	for (t = 0; t < ntypes; t++) {
@@ -138,7 +138,7 @@ heap_census_summary(const struct heap *h, const struct heap_census *c,
 	for (i = 0; i < n && used < len; i++) {
 		int w;
 
-		if (i == max) {
+		if (i == max && i > 0) {
 			w = snprintf(buf + used, len - used, ", ...");
 			used += w > 0 ? (size_t)w : 0;
 			break;
@@ -177,6 +177,13 @@ heap_arena_live_bytes(const struct heap *h, const struct heap_arena *a)
 int
 heap_arena_pinned(const struct heap *h, const struct heap_arena *a)
 {
+	uint32_t p;
+
+	/* An arena that could not be read whole holds an unknown amount. */
+	for (p = 0; p < a->npools; p++) {
+		if (a->pools[p].state == POOL_INVALID)
+			return 0;
+	}
 	return (double)heap_arena_live_bytes(h, a) <
 	    HEAP_PINNED_SHARE * (double)h->layout.arena_size;
 }

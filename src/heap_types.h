@@ -39,14 +39,15 @@ struct heap_census {
 void	heap_census_compute(const struct heap *, const struct heap_arena *,
 	    struct heap_census *);
 void	heap_census_free(struct heap_census *);
-/* "3 dict, 2 str, 1 Node, 4 raw": objects by count, at most max types then
- * ", ...", then blocks holding no object; "nothing allocated" for an empty
- * census.  Always NUL-terminates buf. */
+/* "3 dict, 2 str, 1 Node, 4 raw": objects by count, at most max types (0:
+ * all) then ", ...", then blocks holding no object; "nothing allocated" for
+ * an empty census.  Always NUL-terminates buf. */
 void	heap_census_summary(const struct heap *, const struct heap_census *,
 	    unsigned max, char *buf, size_t len);
 
 /* Bytes in allocated blocks of an arena (from the pools' counts). */
 uint64_t heap_arena_live_bytes(const struct heap *, const struct heap_arena *);
+/* Under HEAP_PINNED_SHARE live, and read whole (no INVALID pool). */
 int	heap_arena_pinned(const struct heap *, const struct heap_arena *);
 
 struct heap_pinning {

@@ -88,7 +88,8 @@ struct py_types {
 	uint64_t		*rw_lo, *rw_hi;
 	size_t			 nrw;
 	uint64_t		 lo, hi;	/* their span */
-	/* Names seen, to keep one heap type per name. */
+	/* Names seen (a hash table of names_cap slots), to keep one heap
+	 * type per name. */
 	char			**names;
 	uint32_t		*name_index;
 	size_t			 names_cap, nnames;
@@ -242,6 +243,9 @@ py_types_new(struct source *src, const struct py_layout *layout,
 			ty->rw_hi[ty->nrw++] = r[i].end;
 		}
 		source_regions_free(r, n);
+	} else {
+		util_log("types: the target's mappings cannot be read; every "
+		    "block will be raw");
 	}
 	if (ty->nrw > 0) {
 		ty->lo = ty->rw_lo[0];
@@ -263,7 +267,7 @@ py_types_free(struct py_types *ty)
 	if (ty->dropped > 0)
 		util_log("types: %llu candidate types not read (over %u)",
 		    (unsigned long long)ty->dropped, MAX_ENTRIES);
-	for (i = 0; i < ty->nnames; i++)
+	for (i = 0; i < ty->names_cap; i++)
 		free(ty->names[i]);
 	free(ty->names);
 	free(ty->name_index);
@@ -374,30 +378,58 @@ name_valid(const char *b, size_t got)
 	return i > 0 && i < got;
 }
 
+static size_t
+hash_name(const char *s, size_t cap)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return (size_t)h & (cap - 1);
+}
+
+/* The heap type of a name: classes of the same name share one (the flags
+ * of the first one seen). */
 static uint32_t
 name_to_index(struct py_types *ty, const char *name, uint64_t tpflags)
 {
 	uint32_t flags = 0, idx;
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; i < ty->nnames; i++) {
-		if (strcmp(ty->names[i], name) == 0)
-			return ty->name_index[i];
+	if (ty->nnames * 2 >= ty->names_cap) {
+		char **old = ty->names;
+		uint32_t *oldidx = ty->name_index;
+		size_t oldcap = ty->names_cap;
+
+		ty->names_cap = oldcap ? oldcap * 2 : 256;
+		ty->names = xcalloc(ty->names_cap, sizeof *ty->names);
+		ty->name_index = xcalloc(ty->names_cap, sizeof *ty->name_index);
+		for (i = 0; i < oldcap; i++) {
+			if (old[i] == NULL)
+				continue;
+			k = hash_name(old[i], ty->names_cap);
+			while (ty->names[k] != NULL)
+				k = (k + 1) & (ty->names_cap - 1);
+			ty->names[k] = old[i];
+			ty->name_index[k] = oldidx[i];
+		}
+		free(old);
+		free(oldidx);
+	}
+	k = hash_name(name, ty->names_cap);
+	while (ty->names[k] != NULL) {
+		if (strcmp(ty->names[k], name) == 0)
+			return ty->name_index[k];
+		k = (k + 1) & (ty->names_cap - 1);
 	}
 	if (tpflags & TPF_HAVE_GC)
 		flags |= HEAP_TYPE_GC;
 	if (tpflags & TPF_HEAPTYPE)
 		flags |= HEAP_TYPE_HEAPTYPE;
 	idx = heap_type_add(ty->heap, name, flags);
-	if (ty->nnames == ty->names_cap) {
-		ty->names_cap = ty->names_cap ? ty->names_cap * 2 : 64;
-		ty->names = xreallocarray(ty->names, ty->names_cap,
-		    sizeof *ty->names);
-		ty->name_index = xreallocarray(ty->name_index, ty->names_cap,
-		    sizeof *ty->name_index);
-	}
-	ty->names[ty->nnames] = xstrdup(name);
-	ty->name_index[ty->nnames++] = idx;
+	ty->names[k] = xstrdup(name);
+	ty->name_index[k] = idx;
+	ty->nnames++;
 	return idx;
 }
 
@@ -420,18 +452,13 @@ read_names(struct py_types *ty, char **cause)
 	which = xcalloc(n, sizeof *which);
 	buf = xcalloc(n, NAME_MAX_LEN + 1);
 	for (i = 0, n = 0; i < ty->cap; i++) {
-		uint64_t p = ty->tab[i].name_ptr;
-		size_t len = NAME_MAX_LEN;
-
 		if (ty->tab[i].state != E_TYPE)
 			continue;
-		/* A name near the end of a mapping: read only to the page's
-		 * end (the NUL must come before it). */
-		if (4096 - p % 4096 < len)
-			len = 4096 - p % 4096;
+		/* A name near the end of a mapping reads short (got): its
+		 * NUL must then come before the end. */
 		which[n] = &ty->tab[i];
-		rd[n] = (struct source_read){ .addr = p,
-		    .buf = buf + n * (NAME_MAX_LEN + 1), .len = len };
+		rd[n] = (struct source_read){ .addr = ty->tab[i].name_ptr,
+		    .buf = buf + n * (NAME_MAX_LEN + 1), .len = NAME_MAX_LEN };
 		n++;
 	}
 	rc = source_read(ty->src, rd, n, cause);
@@ -521,7 +548,8 @@ pointer_like(uint64_t v)
  * not a GC head -- e.g. the first fields of a tuple whose first item is a
  * class, seen through the +32 probe.  3.8+ clears the next link of an
  * untracked object and keeps two flag bits in the low bits of the previous
- * one; before, gc_refs says -2 and the links are left stale.
+ * one (3.14 one more in the next link); before, gc_refs says -2 and the
+ * links are left stale.
  */
 static int
 gc_head_state(const struct py_layout *l, const uint8_t *g)
@@ -538,9 +566,12 @@ gc_head_state(const struct py_layout *l, const uint8_t *g)
 		if ((refs != -3 && refs != -4 && (refs < 0 || refs > INT32_MAX)))
 			return -1;
 	} else {
+		/* Flags in the low bits: 3.14's old-space bit and, while a
+		 * collection runs, the unreachable mark in the next link. */
 		prev &= ~(uint64_t)3;
 		if (next == 0)
 			return prev == 0 ? 0 : -1;
+		next &= ~(uint64_t)7;
 	}
 	return pointer_like(next) && pointer_like(prev) ? 1 : -1;
 }

@@ -32,7 +32,9 @@ enum { T_TYPE, T_STR, T_LIST, T_TUPLE, T_NODE, T_SLOTS, T_FAKE, T_BADNAME,
 	T_UNREADY, NTYPES };
 
 static uint8_t data[NTYPES * TYPE_STRIDE];
-static char names[NTYPES * 64];
+static char names[8192];
+/* "str" ends on a page boundary: its NUL is on the next page. */
+#define STR_NAME_OFF	(4096 - 3)
 
 static void
 put64(uint8_t *p, uint64_t v)
@@ -56,10 +58,12 @@ make_type(int t, int meta, const char *name, uint64_t flags, uint64_t basic)
 
 	put64(p, 1);
 	put64(p + 8, taddr(meta));
-	put64(p + 24, NAMES_ADDR + (uint64_t)t * 64);
+	size_t off = t == T_STR ? STR_NAME_OFF : (size_t)t * 64;
+
+	put64(p + 24, NAMES_ADDR + off);
 	put64(p + 32, basic);
 	put64(p + 168, flags);
-	memcpy(names + t * 64, name, strlen(name) + 1);
+	memcpy(names + off, name, strlen(name) + 1);
 }
 
 static void
@@ -181,6 +185,12 @@ fill_pool(const struct py_layout *pl, uint8_t *pool, struct want *w)
 	NEXT(NULL, 0);				/* debug hooks, PyMem API */
 	debug_prefix(b, 'm');
 	object(b + 16, 0, 1, taddr(T_STR), 0, 0);
+	/* Flag bits in the next link (3.14's old space; the unreachable
+	 * mark during a collection) leave a tracked object tracked. */
+	NEXT("list", 0);
+	object(b, gc, 1, taddr(T_LIST), 1, 1);
+	if (!pl->gc_refs_untracked)
+		put64(b, ARENA_ADDR + 0x9001);
 	/* An immortal GC object (3.12+) is outside the collector's lists. */
 	NEXT("list", pl->immortal);
 	object(b, gc, 0xffffffffull, taddr(T_LIST), 1, 1);
@@ -253,7 +263,7 @@ test_layout(int major, int minor)
 	CHECK_EQ_U(c.objects, n - 10);
 	for (i = 0; i < c.nrows; i++) {
 		if (strcmp(h->types[c.rows[i].type].name, "list") == 0) {
-			CHECK_EQ_U(c.rows[i].count, 3);
+			CHECK_EQ_U(c.rows[i].count, 4);
 			CHECK_EQ_U(c.rows[i].untracked, 1 + pl->immortal);
 		}
 		if (i > 0)
