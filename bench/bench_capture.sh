@@ -16,50 +16,9 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 nstrings=${1:-14000000}
-HEAPVIEW=${HEAPVIEW:-./heapview}
-REPEAT=${REPEAT:-5}
-helper_py=$(command -v python3)
-
-die() { echo "bench_capture: $*" >&2; exit 1; }
-
-default_python() {
-	root=$(pyenv root 2>/dev/null || true)
-	for p in "$root"/versions/3.11.*/bin/python3.11 /usr/bin/python3.11; do
-		[ -x "$p" ] && { echo "$p"; return 0; }
-	done
-	return 1
-}
-
-PYTHON=${PYTHON:-$(default_python)} || die "no python3.11 found; set PYTHON"
-[ -x "$HEAPVIEW" ] || die "$HEAPVIEW: not executable; set HEAPVIEW"
+bench=bench_capture
+. "$here/lib.sh"
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed for peak RSS"
-
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT PIPE TERM
-
-# measure N CMD...: runs CMD N times; prints "min_ms median_ms", wall clock
-# from fork to exit.  Its stderr goes to $tmp/measure.err, shown on failure.
-measure() {
-	n=$1; shift
-	"$helper_py" - "$n" "$@" 2>"$tmp/measure.err" <<'EOF' ||
-import subprocess, sys, time
-n, cmd = int(sys.argv[1]), sys.argv[2:]
-times = []
-for _ in range(n):
-    t0 = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
-    times.append((time.perf_counter() - t0) * 1000.0)
-times.sort()
-print("%.3f %.3f" % (times[0], times[len(times) // 2]))
-EOF
-	{ cat "$tmp/measure.err" >&2; return 1; }
-}
 
 # peak_rss CMD...: the peak RSS of CMD in KiB, by GNU time (wait4's ru_maxrss
 # of a child forked by something small: a child of a bigger process would
@@ -70,20 +29,11 @@ peak_rss() {
 	tail -n 1 "$tmp/rss"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # KIB bytes: KIB KiB as a percentage of bytes
 percent_kib() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f%%", 100 * a * 1024 / b }'; }
-field() { echo "$1" | cut -d' ' -f"$2"; }
 
 # ---- the target ---------------------------------------------------------
-echo "target: $PYTHON bench/big_heap.py ($nstrings strings)"
-"$PYTHON" "$here/big_heap.py" "$tmp/figures.json" "$nstrings" \
-    2>"$tmp/target.err" &
-pid=$!
-while [ ! -f "$tmp/figures.json" ]; do
-	kill -0 "$pid" 2>/dev/null || { cat "$tmp/target.err" >&2; die "target died"; }
-	sleep 0.5
-done
+start_big_heap
 json() { "$helper_py" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$tmp/figures.json" "$1"; }
 dms_min=$(json debugmallocstats_min_ms)
 dms_med=$(json debugmallocstats_median_ms)
