@@ -68,19 +68,26 @@ hv_interpreter() {
 # sets $TARGET_PID.  Fails the test (exit 1) if the target dies first.
 hv_start_target() {
 	py=$1; shift
+	hv_start_script "$py" frag_target.py "$@"
+}
+
+# hv_start_script PYTHON SCRIPT [ARGS...]: the same for tests/data/SCRIPT,
+# which writes HEAPVIEW-READY to stderr once its heap is what it reports.
+hv_start_script() {
+	hv_py=$1; hv_script=$2; shift 2
 	# A stale file from an earlier target would look ready at once.
 	rm -f "$HV_TMP/own.txt"
-	"$py" "$HV_SRCDIR/tests/data/frag_target.py" "$@" 2>"$HV_TMP/own.txt" &
+	"$hv_py" "$HV_SRCDIR/tests/data/$hv_script" "$@" 2>"$HV_TMP/own.txt" &
 	TARGET_PID=$!
 	HV_PIDS="$HV_PIDS $TARGET_PID"
 	i=0
 	while ! grep -q HEAPVIEW-READY "$HV_TMP/own.txt" 2>/dev/null; do
 		if ! kill -0 "$TARGET_PID" 2>/dev/null; then
-			echo "FAIL: target $py died: $(tail -5 "$HV_TMP/own.txt")" >&2
+			echo "FAIL: target $hv_py died: $(tail -5 "$HV_TMP/own.txt")" >&2
 			exit 1
 		fi
 		i=$((i + 1))
-		[ "$i" -lt 1200 ] || { echo "FAIL: target $py never got ready" >&2; exit 1; }
+		[ "$i" -lt 1200 ] || { echo "FAIL: target $hv_py never got ready" >&2; exit 1; }
 		sleep 0.05
 	done
 }

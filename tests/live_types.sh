@@ -21,20 +21,7 @@ py=$(hv_interpreter "$INTERP") || exit 77
 # in $HV_TMP/own.txt; waits for HEAPVIEW-READY and sets $TARGET_PID.
 types_start() {
 	tpy=$1; shift
-	rm -f "$HV_TMP/own.txt"
-	"$tpy" "$HV_SRCDIR/tests/data/types_target.py" "$@" 2>"$HV_TMP/own.txt" &
-	TARGET_PID=$!
-	HV_PIDS="$HV_PIDS $TARGET_PID"
-	i=0
-	while ! grep -q HEAPVIEW-READY "$HV_TMP/own.txt" 2>/dev/null; do
-		if ! kill -0 "$TARGET_PID" 2>/dev/null; then
-			echo "FAIL: target $tpy died: $(tail -5 "$HV_TMP/own.txt")" >&2
-			exit 1
-		fi
-		i=$((i + 1))
-		[ "$i" -lt 1200 ] || { echo "FAIL: target $tpy never got ready" >&2; exit 1; }
-		sleep 0.05
-	done
+	hv_start_script "$tpy" types_target.py "$@"
 }
 
 types_stop() {
