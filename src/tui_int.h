@@ -470,7 +470,8 @@ enum tui_glyph tui_color_glyph(const struct tui *, int, enum tui_glyph);
 /* "40 Node, 3 dict": a pool's types by count (see tui_types.c). */
 void	tui_pool_types(const struct tui *, const struct heap_pool *, unsigned,
 	    char *, size_t);
-/* The legend: each color and its type, from the cursor on. */
+/* The legend (color-by-type mode only): each color and its type, on the
+ * window's second last line. */
 void	tui_draw_type_legend(struct tui *, WINDOW *);
 
 #endif

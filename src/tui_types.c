@@ -346,15 +346,21 @@ legend_item(struct tui *t, WINDOW *w, int c, const char *name, int reserve)
 	return 1;
 }
 
-/* The top types in byte order, those that fit, then raw and other, which
- * always have their room. */
+/* In color-by-type mode, on the view's second last line: the top types in
+ * byte order, those that fit, then raw and other, which always have their
+ * room. */
 void
 tui_draw_type_legend(struct tui *t, WINDOW *w)
 {
 	const struct tui_types *ty = t->frame->types;
 	int ncolors = tui_screen_type_colors(&t->scr);
-	int other = ty->ntyped > (uint32_t)ncolors, reserve;
+	int other, reserve;
 	uint32_t s;
+
+	if (!tui_by_type(t))
+		return;
+	wmove(w, getmaxy(w) - 2, 1);
+	other = ty->ntyped > (uint32_t)ncolors;
 
 	reserve = 4 + (int)strlen(HEAP_TYPE_RAW_NAME) + (other ? 9 : 0);
 	tui_role(w, ROLE_DIM);

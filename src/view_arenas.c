@@ -203,10 +203,7 @@ draw(struct tui *t, WINDOW *w)
 		wmove(w, r + 1, 0);
 		draw_row(t, w, &g, ai);
 	}
-	if (tui_by_type(t)) {
-		wmove(w, getmaxy(w) - 2, 1);
-		tui_draw_type_legend(t, w);
-	}
+	tui_draw_type_legend(t, w);
 	draw_cursor_line(t, w, &g);
 }
 

@@ -257,10 +257,7 @@ draw(struct tui *t, WINDOW *w)
 		t->block = g.nblocks - 1;
 	draw_counts(t, w, p, g.nblocks);
 	draw_grid(t, w, p, &g);
-	if (tui_by_type(t)) {
-		wmove(w, getmaxy(w) - 2, 1);
-		tui_draw_type_legend(t, w);
-	}
+	tui_draw_type_legend(t, w);
 	draw_cursor_line(t, w, p, &g);
 }
 

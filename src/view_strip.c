@@ -273,10 +273,7 @@ draw(struct tui *t, WINDOW *w)
 	geom(t, w, &g);
 	draw_title(t, w, &g);
 	draw_cells(t, w, &g);
-	if (tui_by_type(t)) {
-		wmove(w, getmaxy(w) - 2, 1);
-		tui_draw_type_legend(t, w);
-	}
+	tui_draw_type_legend(t, w);
 	draw_cursor_line(t, w, &g);
 }
 
