@@ -278,52 +278,80 @@ py_types_free(struct py_types *ty)
 	free(ty);
 }
 
-/* Reads TP_READ bytes of every entry in state from; sanity-checks them. */
+/* One batched read for every entry in a state: of its type object, or of
+ * its name. */
+struct batch {
+	size_t			 n;
+	struct entry		**which;
+	struct source_read	*rd;	/* rd[i].buf: len bytes, then a NUL */
+	uint8_t			*buf;
+};
+
+static int
+batch_read(struct py_types *ty, enum entry_state state, int names,
+    size_t len, struct batch *b, char **cause)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ty->cap; i++)
+		n += ty->tab[i].state == state;
+	b->which = xcalloc(n + 1, sizeof *b->which);
+	b->rd = xcalloc(n + 1, sizeof *b->rd);
+	b->buf = xcalloc(n + 1, len + 1);
+	b->n = 0;
+	for (i = 0; i < ty->cap && b->n < n; i++) {
+		struct entry *e = &ty->tab[i];
+
+		if (e->state != state)
+			continue;
+		b->which[b->n] = e;
+		b->rd[b->n] = (struct source_read){
+		    .addr = names ? e->name_ptr : e->addr,
+		    .buf = b->buf + b->n * (len + 1), .len = len };
+		b->n++;
+	}
+	return b->n == 0 ? 0 : source_read(ty->src, b->rd, b->n, cause);
+}
+
+static void
+batch_free(struct batch *b)
+{
+	free(b->which);
+	free(b->rd);
+	free(b->buf);
+}
+
+/* Reads the pending candidates' type objects; sanity-checks them. */
 static int
 read_types(struct py_types *ty, char **cause)
 {
-	struct source_read *rd;
-	struct entry **which;
-	uint8_t *buf;
-	size_t n = 0, i;
+	struct batch b;
+	size_t i;
 	int rc;
 
-	rd = xcalloc(ty->npending + 1, sizeof *rd);
-	which = xcalloc(ty->npending + 1, sizeof *which);
-	buf = xmalloc((ty->npending + 1) * TP_READ);
-	for (i = 0; i < ty->cap && n < ty->npending; i++) {
-		if (ty->tab[i].state != E_PENDING)
-			continue;
-		which[n] = &ty->tab[i];
-		rd[n] = (struct source_read){ .addr = ty->tab[i].addr,
-		    .buf = buf + n * TP_READ, .len = TP_READ };
-		n++;
-	}
+	rc = batch_read(ty, E_PENDING, 0, TP_READ, &b, cause);
 	ty->npending = 0;
-	ty->nread += n;
-	rc = source_read(ty->src, rd, n, cause);
-	for (i = 0; i < n; i++) {
-		struct entry *e = which[i];
-		const uint8_t *b = rd[i].buf;
+	ty->nread += b.n;
+	for (i = 0; i < b.n; i++) {
+		struct entry *e = b.which[i];
+		const uint8_t *p = b.rd[i].buf;
 		uint64_t itemsize;
 
 		e->state = E_INVALID;
-		if (rc != 0 || rd[i].got != TP_READ)
+		if (rc != 0 || b.rd[i].got != TP_READ)
 			continue;
-		e->meta = py_load64(b + TP_TYPE);
-		e->name_ptr = py_load64(b + TP_NAME);
-		e->basicsize = py_load64(b + TP_BASICSIZE);
-		itemsize = py_load64(b + TP_ITEMSIZE);
-		e->flags = py_load64(b + TP_FLAGS);
+		e->meta = py_load64(p + TP_TYPE);
+		e->name_ptr = py_load64(p + TP_NAME);
+		e->basicsize = py_load64(p + TP_BASICSIZE);
+		itemsize = py_load64(p + TP_ITEMSIZE);
+		e->flags = py_load64(p + TP_FLAGS);
 		if (e->meta == 0 || e->meta % 8 != 0 || e->name_ptr == 0 ||
 		    e->basicsize < 16 || e->basicsize > (1u << 24) ||
 		    itemsize > (1u << 16) || !(e->flags & TPF_READY))
 			continue;
 		e->state = E_READ;
 	}
-	free(rd);
-	free(which);
-	free(buf);
+	batch_free(&b);
 	return rc;
 }
 
@@ -434,47 +462,27 @@ name_to_index(struct py_types *ty, const char *name, uint64_t tpflags)
 }
 
 /* Reads the names of the entries that are types; a type whose name does not
- * read back as one is not a type after all. */
+ * read back as one is not a type after all.  A name near the end of a
+ * mapping reads short (got): its NUL must then come before the end. */
 static int
 read_names(struct py_types *ty, char **cause)
 {
-	struct source_read *rd;
-	struct entry **which;
-	char *buf;
-	size_t n = 0, i;
+	struct batch b;
+	size_t i;
 	int rc;
 
-	for (i = 0; i < ty->cap; i++)
-		n += ty->tab[i].state == E_TYPE;
-	if (n == 0)
-		return 0;
-	rd = xcalloc(n, sizeof *rd);
-	which = xcalloc(n, sizeof *which);
-	buf = xcalloc(n, NAME_MAX_LEN + 1);
-	for (i = 0, n = 0; i < ty->cap; i++) {
-		if (ty->tab[i].state != E_TYPE)
-			continue;
-		/* A name near the end of a mapping reads short (got): its
-		 * NUL must then come before the end. */
-		which[n] = &ty->tab[i];
-		rd[n] = (struct source_read){ .addr = ty->tab[i].name_ptr,
-		    .buf = buf + n * (NAME_MAX_LEN + 1), .len = NAME_MAX_LEN };
-		n++;
-	}
-	rc = source_read(ty->src, rd, n, cause);
-	for (i = 0; i < n; i++) {
-		struct entry *e = which[i];
-		const char *name = rd[i].buf;
+	rc = batch_read(ty, E_TYPE, 1, NAME_MAX_LEN, &b, cause);
+	for (i = 0; i < b.n; i++) {
+		struct entry *e = b.which[i];
+		const char *name = b.rd[i].buf;
 
 		e->state = E_INVALID;
-		if (rc != 0 || !name_valid(name, rd[i].got))
+		if (rc != 0 || !name_valid(name, b.rd[i].got))
 			continue;
 		e->index = name_to_index(ty, name, e->flags);
 		e->state = e->index == HEAP_TYPE_RAW ? E_INVALID : E_VALID;
 	}
-	free(rd);
-	free(which);
-	free(buf);
+	batch_free(&b);
 	return rc;
 }
 
