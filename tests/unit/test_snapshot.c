@@ -232,6 +232,23 @@ slurp(const char *path, size_t *len)
 	return s;
 }
 
+/* Saving what was loaded from path gives the document first again. */
+static void
+check_resaved(const char *path, const struct heap *back, const char *first)
+{
+	FILE *fp = fopen(path, "w");
+	char *cause = NULL, *second;
+	size_t len;
+
+	CHECK(fp != NULL && snapshot_write(fp, back, &cause) == 0);
+	if (fp != NULL)
+		fclose(fp);
+	second = slurp(path, &len);
+	CHECK_STR(second, first);
+	free(second);
+	free(cause);
+}
+
 static struct heap *
 load_one(const char *path, struct snapshot_file **fp)
 {
@@ -260,8 +277,8 @@ test_snapshot_round_trip(const struct heap_layout *l, enum heap_level level)
 {
 	struct heap *h = make_heap(l, level, 0), *back;
 	struct snapshot_file *f = NULL;
-	char *path = tmp_path("snap.json"), *cause = NULL, *first, *second;
-	size_t len1, len2;
+	char *path = tmp_path("snap.json"), *cause = NULL, *first;
+	size_t len1;
 	FILE *fp;
 
 	fp = fopen(path, "w");
@@ -275,13 +292,7 @@ test_snapshot_round_trip(const struct heap_layout *l, enum heap_level level)
 		CHECK_EQ_U(snapshot_nframes(f), 1);
 		CHECK(snapshot_warning(f) == NULL);
 		check_heaps_equal(h, back);
-		/* Saving what was loaded gives the same document. */
-		fp = fopen(path, "w");
-		CHECK(snapshot_write(fp, back, &cause) == 0);
-		fclose(fp);
-		second = slurp(path, &len2);
-		CHECK_STR(second, first);
-		free(second);
+		check_resaved(path, back, first);
 	}
 	free(first);
 	heap_free(back);
@@ -832,8 +843,8 @@ test_types_round_trip(const struct heap_layout *l)
 {
 	struct heap *h = make_heap(l, HEAP_LEVEL_BLOCKS, 2), *back;
 	struct snapshot_file *f = NULL;
-	char *path = tmp_path("types.json"), *cause = NULL, *first, *second;
-	size_t len1, len2;
+	char *path = tmp_path("types.json"), *cause = NULL, *first;
+	size_t len1;
 	FILE *fp;
 
 	add_types(h, 2);
@@ -850,12 +861,7 @@ test_types_round_trip(const struct heap_layout *l)
 		check_tables_equal(h, back);
 		check_type_indices_equal(h, back);
 		check_census_equal(h, back);
-		fp = fopen(path, "w");
-		CHECK(snapshot_write(fp, back, &cause) == 0);
-		fclose(fp);
-		second = slurp(path, &len2);
-		CHECK_STR(second, first);
-		free(second);
+		check_resaved(path, back, first);
 	}
 	free(first);
 	heap_free(back);
