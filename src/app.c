@@ -9,6 +9,24 @@
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* The bundled recording: $HEAPVIEW_DATADIR wins (tests), else where `make
+ * install` put it, else the source tree heapview was built from (running
+ * ./heapview --demo right after make).  Replaying it needs no Python. */
+char *
+app_demo_path(void)
+{
+	static const char rec[] = "/recordings/fragmentation.jsonl";
+	const char *dir = getenv("HEAPVIEW_DATADIR");
+
+	if (dir != NULL && *dir != '\0')
+		return xasprintf("%s%s", dir, rec);
+	if (access(PKGDATADIR "/recordings/fragmentation.jsonl", R_OK) == 0)
+		return xstrdup(PKGDATADIR "/recordings/fragmentation.jsonl");
+	return xasprintf("%s%s", SRCDATADIR, rec);
+}
 
 int
 app_run(const struct app_options *o)
@@ -32,8 +50,7 @@ app_run(const struct app_options *o)
 		if (o->stats || o->dump)
 			return app_replay(o);
 		return app_tui_replay(o);
-	case TARGET_DEMO:
-		return app_tui_replay(o);
+	case TARGET_DEMO:	/* main.c made it a FILE */
 	case TARGET_NONE:
 		break;
 	}

@@ -14,7 +14,8 @@ enum app_target {
 	TARGET_PID,
 	TARGET_LAUNCH,	/* heapview [OPTIONS] -- CMD ARGS */
 	TARGET_FILE,
-	TARGET_DEMO,
+	TARGET_DEMO,	/* the command line only: becomes TARGET_FILE with
+			 * app_demo_path() before app_run() */
 };
 
 enum app_theme {
@@ -48,10 +49,11 @@ struct app_options {
 };
 
 int	app_run(const struct app_options *);
+/* The path of the recording --demo plays (allocated). */
+char	*app_demo_path(void);
 
-/* The TUI (app_tui.c): a replay of o->file, or of the bundled recording for
- * TARGET_DEMO; and a live feed (tui.h) whose capture app.c provides.  Both
- * return the exit status. */
+/* The TUI (app_tui.c): a replay of o->file, and a live feed (tui.h) whose
+ * capture app.c provides.  Both return the exit status. */
 struct tui_feed;
 int	app_tui_replay(const struct app_options *);
 int	app_tui_live(const struct app_options *, struct tui_feed *);

@@ -1,7 +1,7 @@
 /*
  * app_tui: the TUI modes of the program, between app.c's dispatch and
- * tui_run(): a replay of a file (or of the bundled recording, --demo) and a
- * live feed whose capture callback app.c provides.
+ * tui_run(): a replay of a file (--demo is the bundled recording's file) and
+ * a live feed whose capture callback app.c provides.
  */
 #include "config.h"
 
@@ -12,7 +12,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <string.h>
 
 static void
@@ -44,22 +43,6 @@ run(const struct app_options *o, struct tui_feed *feed)
 	return 0;
 }
 
-/* The bundled recording: $HEAPVIEW_DATADIR wins (tests), else where `make
- * install` put it, else the source tree heapview was built from (running
- * ./heapview --demo right after make). */
-static char *
-demo_path(void)
-{
-	static const char rec[] = "/recordings/fragmentation.jsonl";
-	const char *dir = getenv("HEAPVIEW_DATADIR");
-
-	if (dir != NULL && *dir != '\0')
-		return xasprintf("%s%s", dir, rec);
-	if (access(PKGDATADIR "/recordings/fragmentation.jsonl", R_OK) == 0)
-		return xstrdup(PKGDATADIR "/recordings/fragmentation.jsonl");
-	return xasprintf("%s%s", SRCDATADIR, rec);
-}
-
 static const char *
 base_name(const char *path)
 {
@@ -76,8 +59,7 @@ app_tui_replay(const struct app_options *o)
 	const char *warning;
 	int status;
 
-	path = o->target == TARGET_DEMO || o->file == NULL ? demo_path() :
-	    xstrdup(o->file);
+	path = xstrdup(o->file);
 	memset(&feed, 0, sizeof feed);
 	feed.file = snapshot_open(path, &cause);
 	if (feed.file == NULL) {

@@ -179,7 +179,8 @@ main(int argc, char **argv)
 		.theme = THEME_COLOR,
 	};
 	const char *env;
-	int c, dashdash = 0, i;
+	char *demo = NULL;
+	int c, dashdash = 0, i, rc;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -247,8 +248,16 @@ main(int argc, char **argv)
 	env = getenv("HEAPVIEW_NO_SYMBOLS");
 	if (env != NULL && *env != '\0' && strcmp(env, "0") != 0)
 		o.no_symbols = 1;
+	if (o.target == TARGET_DEMO) {
+		/* From here on the bundled recording is a FILE like any other:
+		 * --stats, --dump and --frame work on it. */
+		o.target = TARGET_FILE;
+		o.file = demo = app_demo_path();
+	}
 	check_options(&o);
 	if (o.log_file != NULL)
 		util_log_open(o.log_file);
-	return app_run(&o);
+	rc = app_run(&o);
+	free(demo);
+	return rc;
 }

@@ -1,10 +1,33 @@
 #!/bin/sh
 # The bundled recording loads, is a real capture (its stats add up), and
 # carries the experiment's labelled phases, in order, and the block types
-# that name the survivors.
+# that name the survivors.  --demo is that file for every mode: --stats,
+# --dump, --frame and --types give what they give for the file's path, with
+# no terminal.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 rec="$HV_SRCDIR/data/recordings/fragmentation.jsonl"
+demo() {
+	HEAPVIEW_DATADIR="$HV_SRCDIR/data" "$HEAPVIEW" --demo "$@" < /dev/null
+}
+for args in "--stats" "--dump" "--stats --frame=2" "--dump --frame=2" \
+    "--stats --types"; do
+	# shellcheck disable=SC2086
+	expect_exit 0 demo $args || continue
+	mv "$HV_TMP/out" "$HV_TMP/demo.out"
+	[ -s "$HV_TMP/err" ] && fail "--demo $args: $(cat "$HV_TMP/err")"
+	# shellcheck disable=SC2086
+	"$HEAPVIEW" "$rec" $args > "$HV_TMP/file.out" 2>&1 ||
+		fail "$rec $args failed"
+	cmp -s "$HV_TMP/file.out" "$HV_TMP/demo.out" ||
+		fail "--demo $args differs from $rec $args"
+done
+expect_grep '^Types$' "$HV_TMP/file.out"
+HEAPVIEW_DATADIR="$HV_TMP/none" "$HEAPVIEW" --demo --stats > "$HV_TMP/out" 2> "$HV_TMP/err"
+[ $? -eq 1 ] || fail "--demo without its recording did not exit 1"
+[ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "--demo without its recording: $(cat "$HV_TMP/err")"
+expect_grep "^heapview: $HV_TMP/none/recordings/fragmentation.jsonl: " "$HV_TMP/err"
+
 expect_exit 0 "$HEAPVIEW" "$rec" --stats
 expect_grep '^recording: [0-9]* frames, [0-9.]* seconds$' "$HV_TMP/out"
 expect_grep '^Total  *= ' "$HV_TMP/out"
