@@ -36,7 +36,7 @@ struct app_options {
 	const char	*record_file;
 	int		 no_tui;
 	int		 types;
-	long		 frame;		/* -1: last */
+	long		 frame;		/* 1 is the first; 0: the last */
 	int		 bench;		/* 0: off, else N */
 
 	double		 interval;	/* seconds */

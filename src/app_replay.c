@@ -1,6 +1,7 @@
 /*
  * app_replay: heapview FILE --stats / --dump, on a saved snapshot or
- * recording.  One frame is expanded (--frame=N, default the last) and given
+ * recording.  One frame is expanded (--frame=N, counted from 1 as the TUI
+ * counts them; default the last) and given
  * to the same presenters live mode uses.  A capture made with --types
  * brings its Types section along; asking --types of one made without is an
  * error, not an empty section.
@@ -84,13 +85,13 @@ app_replay(const struct app_options *o)
 	if (snapshot_warning(f) != NULL)
 		fprintf(stderr, "heapview: %s\n", snapshot_warning(f));
 	n = snapshot_nframes(f);
-	if (o->frame >= 0 && (size_t)o->frame >= n) {
+	if (o->frame > 0 && (size_t)o->frame > n) {
 		rc = replay_fail(xasprintf("%s: no frame %ld: it has %zu frame%s, "
-		    "numbered from 0", o->file, o->frame, n, n == 1 ? "" : "s"));
+		    "numbered from 1", o->file, o->frame, n, n == 1 ? "" : "s"));
 		snapshot_close(f);
 		return rc;
 	}
-	i = o->frame >= 0 ? (size_t)o->frame : n - 1;
+	i = o->frame > 0 ? (size_t)o->frame - 1 : n - 1;
 	if ((h = snapshot_frame(f, i, &cause)) == NULL) {
 		snapshot_close(f);
 		return replay_fail(cause);

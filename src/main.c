@@ -29,8 +29,8 @@ static const char usage_text[] =
 "  -r, --record=FILE      append a frame every --interval to a recording\n"
 "                         (the TUI runs too, unless --no-tui)\n"
 "      --no-tui           with --record: record without the TUI\n"
-"      --frame=N          with FILE: the frame of a recording for --stats/--dump\n"
-"                         (default: the last)\n"
+"      --frame=N          with FILE: the frame of a recording for --stats/--dump,\n"
+"                         1 to the frame count, as in the TUI (default: the last)\n"
 "      --types            attribute blocks to Python types (census)\n"
 "      --bench=N          time discovery and N captures at each level\n"
 "\n"
@@ -149,7 +149,7 @@ check_options(const struct app_options *o)
 		usage_error("--record runs until interrupted; it does not mix with --stats, --dump or --bench");
 	if (o->no_tui && o->record_file == NULL)
 		usage_error("--no-tui only makes sense with --record");
-	if (o->frame >= 0 && o->target != TARGET_FILE)
+	if (o->frame != 0 && o->target != TARGET_FILE)
 		usage_error("--frame picks a frame of a recording FILE");
 	if (o->bench && o->target != TARGET_PID && o->target != TARGET_LAUNCH)
 		usage_error("--bench measures live captures: give --pid PID or -- CMD");
@@ -174,7 +174,6 @@ int
 main(int argc, char **argv)
 {
 	struct app_options o = {
-		.frame = -1,
 		.interval = 0.5,
 		.theme = THEME_COLOR,
 	};
@@ -204,7 +203,7 @@ main(int argc, char **argv)
 		case 'r': o.record_file = optarg; break;
 		case OPT_NO_TUI: o.no_tui = 1; break;
 		case OPT_FRAME:
-			o.frame = parse_long("--frame", optarg, 0, LONG_MAX);
+			o.frame = parse_long("--frame", optarg, 1, LONG_MAX);
 			break;
 		case OPT_TYPES: o.types = 1; break;
 		case OPT_BENCH:

@@ -8,7 +8,8 @@ expect_exit 0 "$HEAPVIEW" -v
 
 for args in "" "--bogus" "--pid" "--pid=abc" "--pid=0" "--interval=0 --pid=1" \
     "--theme=pink --pid=1" "--pid=1 --stats --dump" "--pid=1 x.json" "--" \
-    "--frame=1 --pid=1" "--no-tui --pid=1" "--bench=0 --pid=1"; do
+    "--frame=1 --pid=1" "--no-tui --pid=1" "--bench=0 --pid=1" \
+    "--frame=0 x.jsonl"; do
 	# shellcheck disable=SC2086
 	expect_exit 2 "$HEAPVIEW" $args || continue
 	[ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "'$args': usage error is not one line"

@@ -40,8 +40,8 @@ done
 # least half of the arenas of the peak stay mapped.
 n=$(sed -n 's/^recording: \([0-9]*\) frames.*/\1/p' "$HV_TMP/out")
 peak=0 pinned=no
-f=0
-while [ "$f" -lt "$n" ]; do
+f=1
+while [ "$f" -le "$n" ]; do
 	"$HEAPVIEW" "$rec" --stats --frame="$f" > "$HV_TMP/f" || fail "frame $f does not load"
 	u=$(sed -n 's/^utilisation: \([0-9]*\)\..*/\1/p' "$HV_TMP/f")
 	a=$(sed -n 's/^# arenas allocated current *= *//p' "$HV_TMP/f")

@@ -54,8 +54,8 @@ frames=$(sed -n 's/^recording: \([0-9]*\) frames, .* seconds$/\1/p' "$HV_TMP/out
 	fail "recording has '$frames' frames, expected at least 5"
 grep -q '"types_added"' "$HV_TMP/rec.jsonl" || grep -q '"key"' "$HV_TMP/rec.jsonl" ||
 	fail "a typed recording without a single delta frame"
-f=0 found=0
-while [ "$f" -lt "${frames:-0}" ]; do
+f=1 found=0
+while [ "$f" -le "${frames:-0}" ]; do
 	"$HEAPVIEW" "$HV_TMP/rec.jsonl" --stats --frame=$f > "$HV_TMP/frame.txt" 2>&1 ||
 		fail "frame $f: $(cat "$HV_TMP/frame.txt")"
 	grep -q '^ *5000 *[0-9]* Leaf$' "$HV_TMP/frame.txt" && found=$((found + 1))

@@ -253,8 +253,8 @@ trec '2s/"types":\[/"types_added":[/' \
     'bad.jsonl:2: types_added: only a delta frame (with "key") adds types; expected "types"'
 
 # A recording's frame that cannot be found.
-expect_exit 1 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=12
-expect_grep 'blocks.jsonl: no frame 12: it has 12 frames, numbered from 0' "$HV_TMP/err"
-expect_exit 1 "$HEAPVIEW" "$data/blocks.json" --dump --frame=1
-expect_grep 'blocks.json: no frame 1: it has 1 frame, numbered from 0' "$HV_TMP/err"
+expect_exit 1 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=13
+expect_grep '^heapview: .*blocks.jsonl: no frame 13: it has 12 frames, numbered from 1$' "$HV_TMP/err"
+expect_exit 1 "$HEAPVIEW" "$data/blocks.json" --dump --frame=2
+expect_grep '^heapview: .*blocks.json: no frame 2: it has 1 frame, numbered from 1$' "$HV_TMP/err"
 finish

@@ -14,8 +14,9 @@ cd "$HV_TMP" || exit 99
 expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
 diff -u "$data/blocks.stats" "$HV_TMP/out" >&2 || fail "stats of blocks.json"
 [ ! -s "$HV_TMP/err" ] || fail "warnings for a good snapshot: $(cat "$HV_TMP/err")"
-expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=10
-diff -u "$data/blocks-frame10.stats" "$HV_TMP/out" >&2 || fail "stats of frame 10"
+# Frames are counted from 1, as the TUI shows them ("frame 11/12").
+expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=11
+diff -u "$data/blocks-frame11.stats" "$HV_TMP/out" >&2 || fail "stats of frame 11"
 
 # The last frame by default; the frame count and the recording's length.
 expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats
@@ -23,12 +24,14 @@ head -n 1 "$HV_TMP/out" > first
 echo 'recording: 12 frames, 10.5 seconds' | diff -u - first >&2 ||
 	fail "recording line"
 cp "$HV_TMP/out" last.stats
-expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=11
-cmp -s last.stats "$HV_TMP/out" || fail "--frame=11 is not the default (last) frame"
+expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=12
+cmp -s last.stats "$HV_TMP/out" || fail "--frame=12 is not the default (last) frame"
+expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats --frame=1
+diff -u "$data/blocks.stats" "$HV_TMP/out" >&2 || fail "--frame=1 of a snapshot"
 
 # ---- --dump of every frame is a snapshot with the same stats ---------------
-f=0
-while [ $f -lt 12 ]; do
+f=1
+while [ $f -le 12 ]; do
 	"$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=$f | sed 1d > want
 	expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --dump --frame=$f
 	mv "$HV_TMP/out" frame.json
@@ -61,8 +64,8 @@ cmp -s again.json "$data/types.json" || fail "--dump of a typed snapshot changed
 # No Types section for a file without types.
 expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
 grep -q '^Types$' "$HV_TMP/out" && fail "a Types section for blocks.json"
-f=0
-while [ $f -lt 14 ]; do
+f=1
+while [ $f -le 14 ]; do
 	"$HEAPVIEW" "$data/types.jsonl" --stats --frame=$f | sed 1d > want
 	grep -q '^Types$' want || fail "frame $f of types.jsonl: no Types section"
 	expect_exit 0 "$HEAPVIEW" "$data/types.jsonl" --dump=frame.json --frame=$f
