@@ -178,7 +178,7 @@ main(int argc, char **argv)
 		.theme = THEME_COLOR,
 	};
 	const char *env;
-	char *demo = NULL;
+	char *demo = NULL, *cause = NULL;
 	int c, dashdash = 0, i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -254,8 +254,12 @@ main(int argc, char **argv)
 		o.file = demo = app_demo_path();
 	}
 	check_options(&o);
-	if (o.log_file != NULL)
-		util_log_open(o.log_file);
+	if (o.log_file != NULL && util_log_open(o.log_file, &cause) != 0) {
+		fprintf(stderr, "heapview: %s\n", cause);
+		free(cause);
+		free(demo);
+		return 1;
+	}
 	rc = app_run(&o);
 	free(demo);
 	return rc;

@@ -112,14 +112,15 @@ util_cause(char **cause, const char *fmt, ...)
 	return -1;
 }
 
-void
-util_log_open(const char *path)
+int
+util_log_open(const char *path, char **cause)
 {
 	if (log_file != NULL)
 		fclose(log_file);
-	log_file = fopen(path, "a");
-	if (log_file != NULL)
-		setvbuf(log_file, NULL, _IOLBF, 0);
+	if ((log_file = fopen(path, "a")) == NULL)
+		return util_cause(cause, "--log: %s: %s", path, strerror(errno));
+	setvbuf(log_file, NULL, _IOLBF, 0);
+	return 0;
 }
 
 void

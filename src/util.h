@@ -30,8 +30,9 @@ int util_cause(char **cause, const char *fmt, ...) __attribute__((format(printf,
 void util_set_fatal_hook(void (*hook)(void));
 void util_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* Debug log, enabled by -v/--verbose=FILE; never writes to the terminal. */
-void util_log_open(const char *path);
+/* Debug log, enabled by --log=FILE; never writes to the terminal.  Opening
+ * it returns -1 with *cause set when FILE cannot be appended to. */
+int util_log_open(const char *path, char **cause);
 void util_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic clock in seconds, and wall clock in seconds since the epoch. */

@@ -1,5 +1,7 @@
 #!/bin/sh
-# Command-line handling: --help, --version, usage errors exit 2 with one line.
+# Command-line handling: --help, --version, usage errors exit 2 with one line;
+# a --log that cannot be written is an error (exit 1, one line), before any
+# work is done.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 expect_exit 0 "$HEAPVIEW" --help && expect_grep '^Usage: heapview' "$HV_TMP/out"
@@ -15,4 +17,14 @@ for args in "" "--bogus" "--pid" "--pid=abc" "--pid=0" "--interval=0 --pid=1" \
 	[ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "'$args': usage error is not one line"
 	expect_grep "try 'heapview --help'" "$HV_TMP/err"
 done
+
+snap=$HV_SRCDIR/tests/data/snapshot/blocks.json
+for log in /nonexistent/dir/x.log "$HV_TMP"; do
+	expect_exit 1 "$HEAPVIEW" --log="$log" "$snap" --stats || continue
+	[ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "--log=$log: $(cat "$HV_TMP/err")"
+	expect_grep "^heapview: --log: $log: " "$HV_TMP/err"
+	[ -s "$HV_TMP/out" ] && fail "--log=$log: a report was written anyway"
+done
+expect_exit 0 "$HEAPVIEW" --log="$HV_TMP/log.txt" "$snap" --stats
+[ -f "$HV_TMP/log.txt" ] || fail "--log=FILE did not create FILE"
 finish
