@@ -5,6 +5,10 @@
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 expect_exit 0 "$HEAPVIEW" --help && expect_grep '^Usage: heapview' "$HV_TMP/out"
+# --types changes the TUI too: it is listed under Options, not under the
+# outputs that replace the TUI.
+awk '/^[A-Z]/ { section = $0 } /^ .*--types / { print section }' "$HV_TMP/out" > "$HV_TMP/section"
+echo "Options:" | diff -u - "$HV_TMP/section" >&2 || fail "--help lists --types outside Options"
 expect_exit 0 "$HEAPVIEW" --version && expect_grep '^heapview [0-9]' "$HV_TMP/out"
 expect_exit 0 "$HEAPVIEW" -v
 
