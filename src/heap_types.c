@@ -174,18 +174,46 @@ heap_arena_live_bytes(const struct heap *h, const struct heap_arena *a)
 	return live;
 }
 
+uint64_t
+heap_arena_carved_bytes(const struct heap *h, const struct heap_arena *a)
+{
+	uint64_t carved = 0;
+	uint32_t p;
+
+	for (p = 0; p < a->npools; p++) {
+		if (a->pools[p].state != POOL_UNTOUCHED)
+			carved++;
+	}
+	return carved * h->layout.pool_size;
+}
+
 int
-heap_arena_pinned(const struct heap *h, const struct heap_arena *a)
+heap_arena_carving(const struct heap_arena *a)
 {
 	uint32_t p;
 
-	/* An arena that could not be read whole holds an unknown amount. */
+	for (p = 0; p < a->npools; p++) {
+		if (a->pools[p].state == POOL_UNTOUCHED)
+			return 1;
+	}
+	return 0;
+}
+
+int
+heap_arena_pinned(const struct heap *h, const struct heap_arena *a)
+{
+	uint64_t live;
+	uint32_t p;
+
 	for (p = 0; p < a->npools; p++) {
 		if (a->pools[p].state == POOL_INVALID)
 			return 0;
 	}
-	return (double)heap_arena_live_bytes(h, a) <
-	    HEAP_PINNED_SHARE * (double)h->layout.arena_size;
+	if (heap_arena_carving(a))
+		return 0;
+	live = heap_arena_live_bytes(h, a);
+	return live > 0 && (double)live <
+	    HEAP_PINNED_SHARE * (double)heap_arena_carved_bytes(h, a);
 }
 
 void
@@ -202,7 +230,7 @@ heap_pinning_compute(const struct heap *h, struct heap_pinning *pin)
 			continue;
 		heap_census_compute(h, a, &c);
 		pin->narenas++;
-		pin->mapped_bytes += h->layout.arena_size;
+		pin->carved_bytes += heap_arena_carved_bytes(h, a);
 		pin->live_bytes += heap_arena_live_bytes(h, a);
 		pin->blocks += c.blocks;
 		pin->objects += c.objects;

@@ -2,10 +2,11 @@
  * heap_types: what the block types of a struct heap add up to (--types).
  *
  * The census counts allocated blocks per type for the whole heap or one
- * arena; pinning names the arenas that hold little live data but stay
- * mapped -- pymalloc returns an arena only when every pool in it is empty,
- * so a few survivors keep a whole arena.  Pure functions of the model; the
- * text is made by render_stats.c and the TUI.
+ * arena; pinning names the arenas whose resident memory is mostly free but
+ * cannot go back to the OS -- pymalloc returns an arena only when every
+ * pool in it is empty, so a few survivors keep a whole arena.  Pure
+ * functions of the model; the text is made by render_stats.c and the TUI
+ * (whose "!" and PINNED call heap_arena_pinned too).
  */
 #ifndef HV_HEAP_TYPES_H
 #define HV_HEAP_TYPES_H
@@ -14,8 +15,8 @@
 
 #include "heap.h"
 
-/* An arena is "pinned" when its allocated bytes are below this share of
- * its size. */
+/* A pinned arena's allocated bytes are below this share of its carved
+ * pools' bytes. */
 #define HEAP_PINNED_SHARE	0.10
 
 struct heap_census_row {
@@ -47,12 +48,30 @@ void	heap_census_summary(const struct heap *, const struct heap_census *,
 
 /* Bytes in allocated blocks of an arena (from the pools' counts). */
 uint64_t heap_arena_live_bytes(const struct heap *, const struct heap_arena *);
-/* Under HEAP_PINNED_SHARE live, and read whole (no INVALID pool). */
+/* Bytes of the arena's carved pools (full, used, empty): the part of it that
+ * was ever touched, so resident.  Untouched pools cost no memory. */
+uint64_t heap_arena_carved_bytes(const struct heap *, const struct heap_arena *);
+/* The arena pymalloc is still carving: pool_address below its end, i.e.
+ * some pool is untouched.  pymalloc carves new pools only from the arena it
+ * allocated last and allocates another only when no arena has a free pool
+ * left (obmalloc.c, allocate_from_new_pool), so there is at most one. */
+int	heap_arena_carving(const struct heap_arena *);
+/*
+ * Pinned: resident memory that is mostly free and cannot go back to the OS
+ * because of the blocks still allocated in it.  An arena is pinned when
+ *  - it was read whole (no INVALID pool: it holds an unknown amount),
+ *  - pymalloc is not carving it (heap_arena_carving): its free room is where
+ *    the heap grows next, not memory kept by survivors,
+ *  - at least one block in it is allocated (an arena with none is returned,
+ *    or kept empty by pymalloc itself, 3.9+), and
+ *  - its allocated bytes are under HEAP_PINNED_SHARE of its carved bytes.
+ * The TUI's "!" and PINNED and the --stats listing all use this.
+ */
 int	heap_arena_pinned(const struct heap *, const struct heap_arena *);
 
 struct heap_pinning {
 	uint64_t	narenas;	/* pinned arenas */
-	uint64_t	mapped_bytes;	/* their size */
+	uint64_t	carved_bytes;	/* their carved pools (resident) */
 	uint64_t	live_bytes;	/* allocated bytes in them */
 	uint64_t	blocks;		/* allocated blocks in them */
 	uint64_t	objects;	/* of those, blocks with a type */

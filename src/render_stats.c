@@ -146,6 +146,7 @@ render_stats_extra(FILE *out, const struct heap *h)
 struct pinned {
 	const struct heap_arena	*arena;
 	uint64_t		 live;
+	uint64_t		 carved;
 };
 
 static int
@@ -169,6 +170,7 @@ print_pinned_arenas(FILE *out, const struct heap *h, uint64_t npinned)
 	for (i = 0; i < h->narenas && n < npinned; i++) {
 		if (heap_arena_pinned(h, &h->arenas[i])) {
 			list[n].arena = &h->arenas[i];
+			list[n].carved = heap_arena_carved_bytes(h, &h->arenas[i]);
 			list[n++].live = heap_arena_live_bytes(h, &h->arenas[i]);
 		}
 	}
@@ -178,11 +180,13 @@ print_pinned_arenas(FILE *out, const struct heap *h, uint64_t npinned)
 
 		heap_census_compute(h, list[i].arena, &c);
 		heap_census_summary(h, &c, 6, summary, sizeof summary);
+		/* The share is of the carved pools, as heap_arena_pinned
+		 * measures it; a pinned arena has some (it holds a block). */
 		fprintf(out, "  arena %u at 0x%" PRIx64 ": %" PRIu64 " live bytes "
 		    "(%.*f%%), %" PRIu64 " object%s: %s\n", list[i].arena->index,
 		    list[i].arena->address, list[i].live,
-		    list[i].live * 1000 < h->layout.arena_size ? 2 : 1,
-		    100.0 * (double)list[i].live / (double)h->layout.arena_size,
+		    list[i].live * 1000 < list[i].carved ? 2 : 1,
+		    100.0 * (double)list[i].live / (double)list[i].carved,
 		    c.objects, c.objects == 1 ? "" : "s", summary);
 		heap_census_free(&c);
 	}
@@ -229,16 +233,20 @@ render_stats_types(FILE *out, const struct heap *h)
 		double raw = 100.0 * (double)(c.blocks - c.objects) /
 		    (double)c.blocks;
 
-		fprintf(out, "%" PRIu64 " objects in %" PRIu64 " allocated blocks; "
-		    "%.*f%% of the blocks are raw\n", c.objects, c.blocks,
+		fprintf(out, "%" PRIu64 " object%s in %" PRIu64 " allocated "
+		    "block%s; %.*f%% of the blocks are raw\n", c.objects,
+		    c.objects == 1 ? "" : "s", c.blocks, c.blocks == 1 ? "" : "s",
 		    raw < 1.0 ? 3 : 1, raw);
 	}
 	print_untracked(out, h, &c);
 	heap_census_free(&c);
+	/* Only carved pools count: the untouched ones cost no memory. */
 	heap_pinning_compute(h, &pin);
-	fprintf(out, "\nPinned arenas (less than %d%% live): %" PRIu64 " arenas "
-	    "map %" PRIu64 " bytes for %" PRIu64 " live bytes, %" PRIu64
-	    " objects\n", (int)(HEAP_PINNED_SHARE * 100), pin.narenas,
-	    pin.mapped_bytes, pin.live_bytes, pin.objects);
+	fprintf(out, "\nPinned arenas (less than %d%% live): %" PRIu64 " arena%s "
+	    "hold%s %" PRIu64 " bytes of carved pools for %" PRIu64 " live "
+	    "bytes, %" PRIu64 " object%s\n", (int)(HEAP_PINNED_SHARE * 100),
+	    pin.narenas, pin.narenas == 1 ? "" : "s",
+	    pin.narenas == 1 ? "s" : "", pin.carved_bytes, pin.live_bytes,
+	    pin.objects, pin.objects == 1 ? "" : "s");
 	print_pinned_arenas(out, h, pin.narenas);
 }

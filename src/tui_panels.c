@@ -190,14 +190,14 @@ total(WINDOW *w, const char *label, const char *value)
 	tui_puts(w, value);
 }
 
-/* "pinned 3 arenas, 768.0 KiB for 41 objects": what a few survivors keep
- * mapped (--types). */
+/* "pinned 3 arenas, 768.0 KiB for 41 objects": the carved pools a few
+ * survivors keep resident (--types; heap_arena_pinned says which). */
 static void
 pinned_total(WINDOW *w, const struct heap_pinning *pin)
 {
 	char m[32], buf[96];
 
-	tui_format_bytes(m, sizeof m, pin->mapped_bytes);
+	tui_format_bytes(m, sizeof m, pin->carved_bytes);
 	snprintf(buf, sizeof buf, "%" PRIu64 " arena%s, %s for %" PRIu64
 	    " objects", pin->narenas, pin->narenas == 1 ? "" : "s", m,
 	    pin->objects);

@@ -1,9 +1,10 @@
 /*
  * view_arena: one arena in detail -- where it is, how much of it is live,
- * its pools by state and in a row of cells, and what is in it by type.  An
- * arena under 10% live is "pinned": pymalloc frees an arena only when every
- * pool is empty, so the few blocks left keep all of it mapped; the panel
- * names them ("3 dict, 2 str, 1 Node").
+ * its pools by state and in a row of cells, and what is in it by type.  A
+ * "pinned" arena (heap_arena_pinned: carved whole, under 10% live) stays
+ * because pymalloc frees an arena only when every pool is empty, so the few
+ * blocks left keep all of it mapped; the panel names them ("3 dict, 2 str,
+ * 1 Node").
  *
  * The arena's census (one arena's blocks) is made when the panel first
  * shows the arena in a frame and kept until either changes; the rest costs

@@ -50,7 +50,7 @@ while [ "$f" -le "$n" ]; do
 		pinned=yes
 		# Recorded with --types: the pinned arenas are named, with
 		# the surviving strings in them.
-		p=$(sed -n 's/^Pinned arenas (less than 10% live): \([0-9]*\) arenas.*/\1/p' "$HV_TMP/f")
+		p=$(sed -n 's/^Pinned arenas (less than 10% live): \([0-9]*\) arenas* holds* .*/\1/p' "$HV_TMP/f")
 		[ "${p:-0}" -ge $((a / 2)) ] ||
 			fail "frame $f: $a arenas at $u% but ${p:-no} pinned ones"
 		grep -q '^  arena [0-9]* at 0x[0-9a-f]*: .*: [0-9]* str' "$HV_TMP/f" ||

@@ -107,13 +107,17 @@ arena_size=$(sed -n 's/.* \([0-9]*\) bytes\/arena .*/\1/p' "$HV_TMP/out")
 [ -n "$arena_size" ] || fail "$INTERP: no arena size in the stats"
 header=$(grep '^Pinned arenas (less than 10% live): ' "$HV_TMP/out")
 [ -n "$header" ] || fail "$INTERP: no pinned arenas line"
-npinned=$(echo "$header" | sed -n 's/.*: \([0-9]*\) arenas map \([0-9]*\) bytes.*/\1/p')
-mapped=$(echo "$header" | sed -n 's/.*: \([0-9]*\) arenas map \([0-9]*\) bytes.*/\2/p')
+hold='s/.*: \([0-9]*\) arenas* holds* \([0-9]*\) bytes of carved pools for .*/'
+npinned=$(echo "$header" | sed -n "$hold\\1/p")
+carved=$(echo "$header" | sed -n "$hold\\2/p")
 # 200,000 blocks of 48 bytes (or more) fill at least 9 MB of arenas.
 [ "${npinned:-0}" -ge $((9000000 / ${arena_size:-1})) ] ||
     fail "$INTERP: $npinned pinned arenas of $arena_size bytes; $header"
-[ "${mapped:-x}" = $((${npinned:-0} * ${arena_size:-0})) ] ||
-    fail "$INTERP: $npinned arenas of $arena_size bytes map $mapped bytes?"
+# Pinned arenas are carved whole: 64 pools, or 63 when not pool-aligned.
+pool_size=$(sed -n 's/.* unused pools \* \([0-9]*\) bytes .*/\1/p' "$HV_TMP/out")
+[ "${carved:-0}" -le $((${npinned:-0} * ${arena_size:-0})) ] &&
+    [ "${carved:-0}" -ge $((${npinned:-0} * (${arena_size:-0} - ${pool_size:-0}))) ] ||
+    fail "$INTERP: $npinned arenas of $arena_size bytes hold $carved carved bytes?"
 # Each listed arena: its survivors by their addresses, against what it says.
 awk -v size="${arena_size:-0}" '
 	function hex(s,  v, i) {	# mawk has no strtonum

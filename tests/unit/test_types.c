@@ -10,6 +10,7 @@
 #include "check.h"
 #include "heap_types.h"
 #include "pymalloc_internal.h"
+#include "render.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -299,12 +300,12 @@ test_census_pinning(void)
 	a->pools[0].types[1] = (uint16_t)tnode;
 	a->pools[0].types[2] = (uint16_t)(tdict | HEAP_TYPE_UNTRACKED);
 	for (i = 1; i < 64; i++)
-		a->pools[i].state = POOL_UNTOUCHED;
+		a->pools[i].state = POOL_EMPTY;
 	/* Arena b: full pools of 512-byte blocks, over 10% live. */
 	b = heap_add_arena(h, 1, ARENA_ADDR + 0x200000, 64);
 	for (i = 0; i < 64; i++) {
 		b->pools[i] = (struct heap_pool){ .state = i < 8 ? POOL_FULL :
-		    POOL_UNTOUCHED, .szidx = 31, .count = 31,
+		    POOL_EMPTY, .szidx = 31, .count = 31,
 		    .nextoffset = PY_POOL_HEADER_SIZE + 31 * 512 };
 	}
 	heap_finish(h);
@@ -322,7 +323,7 @@ test_census_pinning(void)
 	heap_census_free(&c);
 	heap_pinning_compute(h, &pin);
 	CHECK_EQ_U(pin.narenas, 1);
-	CHECK_EQ_U(pin.mapped_bytes, h->layout.arena_size);
+	CHECK_EQ_U(pin.carved_bytes, h->layout.arena_size);
 	CHECK_EQ_U(pin.live_bytes, 4 * 64);
 	CHECK_EQ_U(pin.blocks, 4);
 	CHECK_EQ_U(pin.objects, 3);
@@ -331,6 +332,173 @@ test_census_pinning(void)
 	CHECK_EQ_U(c.rows[0].type, HEAP_TYPE_RAW);
 	CHECK_EQ_U(c.rows[0].count, 1 + 8 * 31);
 	heap_census_free(&c);
+	heap_free(h);
+}
+
+/*
+ * The edges of "pinned" on 3.12's geometry (1 MiB arenas of 64 pools of
+ * 16 KiB; 63 when the arena is not pool-aligned).  Each arena is one case;
+ * the expected verdicts follow from the definition (heap_types.h), and the
+ * byte figures from the pools written here.
+ */
+#define POOL		16384u
+#define UNALIGNED	0x1000u		/* 4 KiB past a pool boundary: 63 pools */
+
+enum { E_CARVING, E_FRESH, E_EMPTY, E_SURVIVOR, E_UNDER, E_OVER, E_CARVED_BASE,
+	E_INVALID, NEDGES };
+
+static struct heap_arena *
+edge_arena(struct heap *h, uint32_t index, int unaligned)
+{
+	uint64_t base = ARENA_ADDR + (uint64_t)index * 0x200000;
+
+	return heap_add_arena(h, index, base + (unaligned ? UNALIGNED : 0),
+	    unaligned ? 63 : 64);
+}
+
+/* Pools from..to-1 in state st (EMPTY and UNTOUCHED need no more). */
+static void
+edge_pools(struct heap_arena *a, uint32_t from, uint32_t to, enum pool_state st)
+{
+	uint32_t p;
+
+	for (p = from; p < to && p < a->npools; p++)
+		a->pools[p] = (struct heap_pool){ .state = (uint8_t)st };
+}
+
+/* A used pool of class szidx with count blocks handed out. */
+static void
+edge_used(struct heap_pool *p, unsigned szidx, uint32_t count)
+{
+	*p = (struct heap_pool){ .state = POOL_USED, .szidx = (uint8_t)szidx,
+	    .count = (uint16_t)count, .nextoffset = PY_POOL_HEADER_SIZE +
+	    count * (szidx + 1) * 16 };
+}
+
+/* A full pool of 512-byte blocks: 31 of them, 15,872 bytes. */
+static void
+edge_full512(struct heap_pool *p)
+{
+	*p = (struct heap_pool){ .state = POOL_FULL, .szidx = 31, .count = 31,
+	    .nextoffset = PY_POOL_HEADER_SIZE + 31 * 512 };
+}
+
+static struct heap *
+edge_heap(void)
+{
+	const struct py_layout *pl = py_layout_find(3, 12);
+	struct heap *h = heap_new(&pl->geometry, HEAP_LEVEL_POOLS);
+	struct heap_arena *a;
+	uint32_t p, node;
+
+	heap_types_init(h);
+	node = heap_type_add(h, "Node", HEAP_TYPE_GC | HEAP_TYPE_HEAPTYPE);
+	/* The newest arena, still being carved: 5 pools of 63 used, one
+	 * 64-byte block each -- far under 10% of the arena, yet not pinned. */
+	a = edge_arena(h, E_CARVING, 1);
+	for (p = 0; p < 5; p++)
+		edge_used(&a->pools[p], 3, 1);
+	edge_pools(a, 5, 63, POOL_UNTOUCHED);
+	/* Allocated, nothing carved yet. */
+	a = edge_arena(h, E_FRESH, 0);
+	edge_pools(a, 0, 64, POOL_UNTOUCHED);
+	/* Every pool carved and empty again (3.9+ keeps one such arena). */
+	a = edge_arena(h, E_EMPTY, 0);
+	edge_pools(a, 0, 64, POOL_EMPTY);
+	/* One survivor, a Node of 64 bytes, in a fully carved arena. */
+	a = edge_arena(h, E_SURVIVOR, 1);
+	edge_pools(a, 0, 63, POOL_EMPTY);
+	edge_used(&a->pools[40], 3, 1);
+	a->pools[40].types = heap_types_new(heap_blocks_per_pool(&h->layout, 3));
+	a->pools[40].types[0] = (uint16_t)node;
+	/* 6 full pools: 95,232 bytes, under 10% of 64 pools (104,857.6). */
+	a = edge_arena(h, E_UNDER, 0);
+	edge_pools(a, 0, 64, POOL_EMPTY);
+	for (p = 0; p < 6; p++)
+		edge_full512(&a->pools[p]);
+	/* 7 full pools: 111,104 bytes, over. */
+	a = edge_arena(h, E_OVER, 0);
+	edge_pools(a, 0, 64, POOL_EMPTY);
+	for (p = 0; p < 7; p++)
+		edge_full512(&a->pools[p]);
+	/* 103,424 bytes in 63 pools: under 10% of the arena's size
+	 * (104,857.6) but not of its carved pools (103,219.2). */
+	a = edge_arena(h, E_CARVED_BASE, 1);
+	edge_pools(a, 0, 63, POOL_EMPTY);
+	for (p = 0; p < 6; p++)
+		edge_full512(&a->pools[p]);
+	edge_used(&a->pools[6], 31, 16);
+	/* One survivor, but a pool could not be read: unknown. */
+	a = edge_arena(h, E_INVALID, 0);
+	edge_pools(a, 0, 64, POOL_EMPTY);
+	edge_used(&a->pools[0], 3, 1);
+	a->pools[9].state = POOL_INVALID;
+	heap_finish(h);
+	return h;
+}
+
+static const struct heap_arena *
+edge(const struct heap *h, uint32_t index)
+{
+	size_t i;
+
+	for (i = 0; i < h->narenas; i++)
+		if (h->arenas[i].index == index)
+			return &h->arenas[i];
+	return NULL;
+}
+
+static void
+test_pinning_edges(void)
+{
+	struct heap *h = edge_heap();
+	struct heap_pinning pin;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	CHECK(heap_arena_carving(edge(h, E_CARVING)));
+	CHECK(heap_arena_carving(edge(h, E_FRESH)));
+	CHECK(!heap_arena_carving(edge(h, E_EMPTY)));
+	CHECK(!heap_arena_carving(edge(h, E_SURVIVOR)));
+	CHECK_EQ_U(heap_arena_carved_bytes(h, edge(h, E_CARVING)), 5 * POOL);
+	CHECK_EQ_U(heap_arena_carved_bytes(h, edge(h, E_FRESH)), 0);
+	CHECK_EQ_U(heap_arena_carved_bytes(h, edge(h, E_EMPTY)), 64 * POOL);
+	CHECK_EQ_U(heap_arena_carved_bytes(h, edge(h, E_SURVIVOR)), 63 * POOL);
+
+	CHECK(!heap_arena_pinned(h, edge(h, E_CARVING)));
+	CHECK(!heap_arena_pinned(h, edge(h, E_FRESH)));
+	CHECK(!heap_arena_pinned(h, edge(h, E_EMPTY)));
+	CHECK(heap_arena_pinned(h, edge(h, E_SURVIVOR)));
+	CHECK(heap_arena_pinned(h, edge(h, E_UNDER)));
+	CHECK(!heap_arena_pinned(h, edge(h, E_OVER)));
+	CHECK_EQ_U(heap_arena_live_bytes(h, edge(h, E_CARVED_BASE)), 103424);
+	CHECK(!heap_arena_pinned(h, edge(h, E_CARVED_BASE)));
+	CHECK(!heap_arena_pinned(h, edge(h, E_INVALID)));
+
+	/* The total counts carved pools only: 63 + 64 of them. */
+	heap_pinning_compute(h, &pin);
+	CHECK_EQ_U(pin.narenas, 2);
+	CHECK_EQ_U(pin.carved_bytes, 127 * POOL);
+	CHECK_EQ_U(pin.live_bytes, 64 + 6 * 15872);
+	CHECK_EQ_U(pin.blocks, 1 + 6 * 31);
+	CHECK_EQ_U(pin.objects, 1);
+
+	/* The --stats text says the same, in the singular where it is one. */
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		util_fatal("open_memstream");
+	render_stats_types(fp, h);
+	fclose(fp);
+	CHECK(strstr(text, "\nPinned arenas (less than 10% live): 2 arenas hold "
+	    "2080768 bytes of carved pools for 95296 live bytes, 1 object\n"
+	    "  arena 3 at 0x7f0000601000: 64 live bytes (0.01%), 1 object: "
+	    "1 Node\n"
+	    "  arena 4 at 0x7f0000800000: 95232 live bytes (9.1%), 0 objects: "
+	    "186 raw\n") != NULL);
+	CHECK(strstr(text, "1 object in 612 allocated blocks; ") != NULL);
+	if (check_failures)
+		fputs(text, stderr);
+	free(text);
 	heap_free(h);
 }
 
@@ -346,5 +514,6 @@ main(void)
 	test_layout(3, 12);
 	test_layout(3, 13);
 	test_census_pinning();
+	test_pinning_edges();
 	return check_done();
 }
