@@ -51,4 +51,22 @@ tui_keys G
 tui_expect "\"done\"" "--demo last phase"
 tui_keys q
 tui_exited 0
+
+# "!" flags pinned arenas only (heap_arena_pinned), on a screen that holds
+# every arena.  Frame 29, after the del: arena 30 holds nothing (all pools
+# empty but one untouched) and is not flagged; the carved ones with a
+# survivor are.  At the end arena 4 is the one being carved (58 of its 63
+# pools untouched): not pinned, and no other arena is.
+tui_start 100 40 HEAPVIEW_DATADIR="$HV_SRCDIR/data" -- --demo
+tui_expect "frame 1/" "--demo"
+tui_keys . . . . . . . . . . . . . . . . . . . . . . . . . . . .
+tui_expect "frame 29/" "--demo frame 29"
+tui_expect "^ *28!0x" "arena 28, one survivor, flagged"
+tui_expect "^ *30 0x" "arena 30, empty, unflagged"
+tui_keys G
+tui_expect "frame 68/68" "--demo last frame"
+tui_expect "^ *4 0x[0-9a-f]* ░" "arena 4, being carved, unflagged"
+tui_expect_not "^ *[0-9]*!0x" "no pinned arena in the last frame"
+tui_keys q
+tui_exited 0
 finish
