@@ -32,8 +32,8 @@ replay_stats(const struct snapshot_file *f, const struct heap *h)
 	size_t n = snapshot_nframes(f);
 
 	if (snapshot_is_recording(f))
-		printf("recording: %zu frames, %.1f seconds\n", n,
-		    snapshot_frame_time(f, n - 1));
+		printf("recording: %zu frame%s, %.1f seconds\n", n,
+		    n == 1 ? "" : "s", snapshot_frame_time(f, n - 1));
 	render_stats_pymalloc(stdout, h);
 	putchar('\n');
 	render_stats_extra(stdout, h);
