@@ -3,8 +3,8 @@
 # snapshot and of a recording's frame; --frame; --dump of any frame loads
 # back with the same stats; a snapshot spread over lines loads; a recording
 # cut inside its last line loads every complete frame with a warning.
-# Files with block types: their Types section, and the same through --dump
-# of every frame of a typed recording.
+# Files with block types: their Types section and pinned arenas, and the
+# same through --dump of every frame of a typed recording.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 data=$HV_SRCDIR/tests/data/snapshot
@@ -28,6 +28,12 @@ expect_exit 0 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=12
 cmp -s last.stats "$HV_TMP/out" || fail "--frame=12 is not the default (last) frame"
 expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats --frame=1
 diff -u "$data/blocks.stats" "$HV_TMP/out" >&2 || fail "--frame=1 of a snapshot"
+
+# A recording of one frame says so in the singular.
+head -n 2 "$data/blocks.jsonl" > one.jsonl
+expect_exit 0 "$HEAPVIEW" one.jsonl --stats
+head -n 1 "$HV_TMP/out" > first
+echo 'recording: 1 frame, 0.0 seconds' | diff -u - first >&2 || fail "recording line of one frame"
 
 # ---- --dump of every frame is a snapshot with the same stats ---------------
 f=1
@@ -61,6 +67,11 @@ expect_exit 0 "$HEAPVIEW" "$data/types.json" --stats --types
 diff -u "$data/types.stats" "$HV_TMP/out" >&2 || fail "--stats --types of types.json"
 expect_exit 0 "$HEAPVIEW" "$data/types.json" --dump=again.json
 cmp -s again.json "$data/types.json" || fail "--dump of a typed snapshot changed it"
+# pinned.json (snapshot_gen snapshot pinned small): of its four arenas only
+# the one whose single survivor is a Node is pinned -- not the busy one,
+# not the one of empty pools, not the one pymalloc is still carving.
+expect_exit 0 "$HEAPVIEW" "$data/pinned.json" --stats
+diff -u "$data/pinned.stats" "$HV_TMP/out" >&2 || fail "stats of pinned.json"
 # No Types section for a file without types.
 expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
 grep -q '^Types$' "$HV_TMP/out" && fail "a Types section for blocks.json"

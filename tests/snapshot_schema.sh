@@ -24,7 +24,7 @@ for level in pools blocks types; do
 done
 expect_exit 0 "$HEAPVIEW" "$HV_SRCDIR/tests/data/snapshot/blocks.jsonl" \
     --frame=3 --dump="$HV_TMP/dumped.json"
-set -- "$@" "$HV_TMP/dumped.json"
+set -- "$@" "$HV_TMP/dumped.json" "$HV_SRCDIR/tests/data/snapshot/pinned.json"
 demo=$HV_SRCDIR/data/recordings/fragmentation.jsonl
 [ -f "$demo" ] && set -- "$@" "$demo"
 

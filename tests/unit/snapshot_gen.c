@@ -3,10 +3,11 @@
  * snapshot or a recording, for the shell tests (schema validation) and to
  * regenerate tests/data/snapshot/.
  *
- *   snapshot_gen snapshot pools|blocks|types small|38|310 FILE
+ *   snapshot_gen snapshot pools|blocks|types|pinned small|38|310 FILE
  *   snapshot_gen recording pools|blocks|types small|38|310 NFRAMES FILE
  *
- * "types" is a block-level capture with block types.
+ * "types" is a block-level capture with block types; "pinned" one whose
+ * arenas are the cases of pinning (make_pinned_heap).
  */
 #include "config.h"
 
@@ -20,16 +21,18 @@
 static int
 usage(void)
 {
-	fputs("usage: snapshot_gen snapshot|recording pools|blocks|types "
+	fputs("usage: snapshot_gen snapshot|recording pools|blocks|types|pinned "
 	    "small|38|310 [NFRAMES] FILE\n", stderr);
 	return 2;
 }
 
-static int types;
+static int types, pinned;
 
 static struct heap *
 gen_frame(const struct heap_layout *l, enum heap_level level, int i)
 {
+	if (pinned)
+		return make_pinned_heap(l);
 	return types ? make_typed_frame(l, i) : make_frame(l, level, i);
 }
 
@@ -87,8 +90,9 @@ main(int argc, char **argv)
 	if (argc < 5)
 		return usage();
 	types = strcmp(argv[2], "types") == 0;
-	level = strcmp(argv[2], "blocks") == 0 || types ? HEAP_LEVEL_BLOCKS :
-	    HEAP_LEVEL_POOLS;
+	pinned = strcmp(argv[2], "pinned") == 0;
+	level = strcmp(argv[2], "blocks") == 0 || types || pinned ?
+	    HEAP_LEVEL_BLOCKS : HEAP_LEVEL_POOLS;
 	if (strcmp(argv[3], "small") == 0)
 		l = &layout_small;
 	else if (strcmp(argv[3], "38") == 0)

@@ -251,6 +251,70 @@ add_types(struct heap *h, int variant)
 	}
 }
 
+/* ---- pinned arenas (--types) ------------------------------------------- */
+
+/* A used pool of class szidx: carved blocks handed out, the first nalloc
+ * of them allocated with type t, the others free; the rest untouched. */
+static inline void
+set_survivors(struct heap *h, struct heap_pool *p, unsigned szidx,
+    uint32_t carved, uint32_t nalloc, uint32_t t)
+{
+	uint32_t cap = heap_blocks_per_pool(&h->layout, szidx), i;
+
+	p->state = POOL_USED;
+	p->szidx = (uint8_t)szidx;
+	p->count = (uint16_t)nalloc;
+	p->nextoffset = pool_end(&h->layout, szidx, carved);
+	p->blocks = heap_blocks_new(cap);
+	p->types = heap_types_new(cap);
+	for (i = 0; i < cap; i++) {
+		heap_blocks_set(p->blocks, i, i >= carved ? BLOCK_UNTOUCHED :
+		    i >= nalloc ? BLOCK_FREE : BLOCK_ALLOCATED);
+		if (i < nalloc)
+			p->types[i] = (uint16_t)t;
+	}
+}
+
+/*
+ * A heap as pymalloc leaves it after most objects were freed: a busy arena
+ * of full pools, an arena whose only allocated block is one Node, an arena
+ * of empty carved pools (3.9+ keeps one), and the arena pymalloc is still
+ * carving (slot 1, reused), whose two used pools hold 8 dicts.  Only the
+ * Node's arena is pinned.  Block level, with types.
+ */
+static inline struct heap *
+make_pinned_heap(const struct heap_layout *l)
+{
+	struct heap *h = heap_new(l, HEAP_LEVEL_BLOCKS);
+	uint64_t base = 0x7f3a20000000ull;
+	uint32_t ppa = l->arena_size / l->pool_size, p, node, dict;
+	struct heap_arena *a;
+
+	set_process(h);
+	heap_types_init(h);
+	node = heap_type_add(h, "Node", HEAP_TYPE_GC | HEAP_TYPE_HEAPTYPE);
+	dict = heap_type_add(h, "dict", HEAP_TYPE_GC);
+	a = heap_add_arena(h, 0, base, ppa);
+	for (p = 0; p < ppa; p++)
+		set_full(h, &a->pools[p], 3);
+	arena_carved(h, a, ppa);
+	a = heap_add_arena(h, 2, base + l->arena_size, ppa);
+	for (p = 0; p < ppa; p++)
+		set_empty(h, &a->pools[p], 3);
+	set_survivors(h, &a->pools[ppa / 2], 3, 4, 1, node);
+	arena_carved(h, a, ppa);
+	a = heap_add_arena(h, 3, base + 2 * (uint64_t)l->arena_size, ppa);
+	for (p = 0; p < ppa; p++)
+		set_empty(h, &a->pools[p], 1);
+	arena_carved(h, a, ppa);
+	a = heap_add_arena(h, 1, base + 3 * (uint64_t)l->arena_size, ppa);
+	set_survivors(h, &a->pools[0], 3, 5, 4, dict);
+	set_survivors(h, &a->pools[1], 3, 5, 4, dict);
+	arena_carved(h, a, 2);
+	heap_finish(h);
+	return h;
+}
+
 /* Frame i of a test recording: 0.5 s apart, with a gap at frame 10 that
  * makes the writer start a full frame; arenas come and go. */
 static inline double
