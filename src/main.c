@@ -17,7 +17,7 @@ static const char usage_text[] =
 "Usage: heapview --pid PID [OPTIONS]          watch a running CPython process\n"
 "       heapview [OPTIONS] -- CMD [ARGS...]   start CMD and watch it\n"
 "       heapview [OPTIONS] FILE               replay a snapshot (.json) or recording (.jsonl)\n"
-"       heapview --demo                       replay the bundled fragmentation recording\n"
+"       heapview [OPTIONS] --demo             the same, on the bundled fragmentation recording\n"
 "\n"
 "Shows how CPython's small-object allocator (pymalloc) has laid out a\n"
 "process's memory: arenas, pools and blocks.\n"
