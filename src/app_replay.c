@@ -1,10 +1,9 @@
 /*
  * app_replay: heapview FILE --stats / --dump, on a saved snapshot or
  * recording.  One frame is expanded (--frame=N, counted from 1 as the TUI
- * counts them; default the last) and given
- * to the same presenters live mode uses.  A capture made with --types
- * brings its Types section along; asking --types of one made without is an
- * error, not an empty section.
+ * counts them; default the last) and given to the same presenters live mode
+ * uses.  A capture made with --types brings its Types section along; asking
+ * --types of one made without is an error, not an empty section.
  */
 #include "config.h"
 
