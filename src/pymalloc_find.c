@@ -611,21 +611,161 @@ find_by_scan(struct source *src, const struct py_interp *pi,
 	return 0;
 }
 
+/* ---- a version with more than one geometry (2.7) ---------------------- */
+
+#define AGREE_ARENAS	8	/* arenas whose pools are checked */
+#define AGREE_POOLS	4	/* carved pools checked per arena */
+
+/* usedpools holds two pointers per size class, the number of classes
+ * rounded up to a multiple of 8. */
+static int
+usedpools_fits(const struct heap_layout *l, uint64_t size)
+{
+	return size == 2 * 8 * (uint64_t)((l->nclasses + 7) / 8 * 8);
+}
+
+/*
+ * How many of the carved pools of the first arenas in the table validate
+ * under l (pymalloc_pool.c's checks, which tie a header's maxnextoffset to
+ * its size class: a header of one geometry never validates under the
+ * other).  *tested: how many were read.
+ */
+static unsigned
+pools_agree(struct source *src, const struct heap_layout *l,
+    const struct py_state *st, unsigned *tested)
+{
+	uint8_t b[8], h[AGREE_POOLS][PY_POOL_HEADER_SIZE], *table;
+	uint64_t t;
+	uint32_t m, i, p, narenas = 0;
+	unsigned ok = 0;
+
+	*tested = 0;
+	if (source_read_exact(src, st->arenas_var, b, 8, NULL) != 0)
+		return 0;
+	t = py_load64(b);
+	if (source_read_exact(src, st->maxarenas_var, b, 4, NULL) != 0)
+		return 0;
+	m = py_load32(b);
+	if (t == 0 || m == 0 || m > PY_MAX_ARENAS)
+		return 0;
+	table = xmalloc((size_t)m * PY_ARENA_OBJECT_SIZE);
+	if (source_read_exact(src, t, table, (size_t)m * PY_ARENA_OBJECT_SIZE,
+	    NULL) != 0)
+		m = 0;
+	for (i = 0; i < m && narenas < AGREE_ARENAS; i++) {
+		struct py_arena_object a;
+		uint64_t first;
+
+		py_decode_arena_object(table + (size_t)i * PY_ARENA_OBJECT_SIZE, &a);
+		if (!py_arena_object_valid(l, &a))
+			continue;
+		narenas++;
+		first = (a.address + l->pool_size - 1) / l->pool_size * l->pool_size;
+		for (p = 0; p < AGREE_POOLS &&
+		    first + (uint64_t)(p + 1) * l->pool_size <= a.pool_address; p++) {
+			struct py_pool_header hd;
+			uint64_t pool = first + (uint64_t)p * l->pool_size;
+
+			if (source_read_exact(src, pool, h[p], sizeof h[p], NULL) != 0)
+				break;
+			py_decode_pool_header(h[p], &hd);
+			(*tested)++;
+			ok += py_pool_state(l, &hd, pool, i) != POOL_INVALID;
+		}
+	}
+	free(table);
+	return ok;
+}
+
+/*
+ * Settles the geometry of a version that has several: the first guess is
+ * what the binary says (usedpools' size, with symbols), else the version's
+ * patch level (py_interp_identify); the pool headers of the found table
+ * decide between them -- the geometry under which most of them validate --
+ * and a heap with no carved pool keeps the guess.
+ */
+static void
+choose_geometry(struct source *src, struct py_interp *pi,
+    const struct py_state *st, int use_symbols)
+{
+	const struct py_layout *first = py_layout_find(pi->major, pi->minor);
+	const struct py_layout *l, *best = pi->layout;
+	uint64_t size = 0;
+	unsigned ok, tested, best_ok;
+
+	if (first == NULL || py_layout_next(first) == NULL)
+		return;
+	if (use_symbols &&
+	    py_interp_symbol(pi, "usedpools", 0, &size) != 0 && size != 0) {
+		for (l = first; l != NULL; l = py_layout_next(l))
+			if (usedpools_fits(&l->geometry, size))
+				best = l;
+	}
+	best_ok = pools_agree(src, &best->geometry, st, &tested);
+	for (l = first; l != NULL; l = py_layout_next(l)) {
+		if (l == best)
+			continue;
+		ok = pools_agree(src, &l->geometry, st, &tested);
+		if (ok > best_ok) {
+			best = l;
+			best_ok = ok;
+		}
+	}
+	if (best != pi->layout)
+		util_log("CPython %s: blocks aligned to %u bytes, %u size classes",
+		    pi->version, best->geometry.alignment, best->geometry.nclasses);
+	pi->layout = best;
+}
+
+/* The scan tries each geometry of the version, the likely one first: a
+ * pool header validates under its own geometry only. */
+static int
+find_by_scan_any(struct source *src, struct py_interp *pi,
+    const struct source_region *r, size_t n, struct py_state *st, char **cause)
+{
+	const struct py_layout *guess = pi->layout, *l;
+	char *why = NULL;
+
+	if (find_by_scan(src, pi, r, n, st, cause) == 0)
+		return 0;
+	for (l = py_layout_find(pi->major, pi->minor); l != NULL;
+	    l = py_layout_next(l)) {
+		if (l == guess)
+			continue;
+		pi->layout = l;
+		memset(st, 0, sizeof *st);
+		if (find_by_scan(src, pi, r, n, st, &why) == 0) {
+			free(why);
+			if (cause != NULL) {
+				free(*cause);
+				*cause = NULL;
+			}
+			return 0;
+		}
+		free(why);
+		why = NULL;
+	}
+	pi->layout = guess;
+	return -1;
+}
+
 int
-py_find_state(struct source *src, const struct py_interp *pi,
+py_find_state(struct source *src, struct py_interp *pi,
     const struct source_region *r, size_t n, int no_symbols,
     struct py_state *st, char **cause)
 {
 	memset(st, 0, sizeof *st);
 	if (!no_symbols && find_by_symbols(src, pi, st) == 0) {
 		st->method = "symbols";
+		choose_geometry(src, pi, st, 1);
 		util_log("allocator state from symbols: arenas at 0x%llx",
 		    (unsigned long long)st->arenas_var);
 		return 0;
 	}
 	memset(st, 0, sizeof *st);
-	if (find_by_scan(src, pi, r, n, st, cause) != 0)
+	if (find_by_scan_any(src, pi, r, n, st, cause) != 0)
 		return -1;
+	choose_geometry(src, pi, st, 0);
 	st->method = "scan";
 	util_log("allocator state from a scan: arenas at 0x%llx, counters at "
 	    "0x%llx, map root at 0x%llx", (unsigned long long)st->arenas_var,

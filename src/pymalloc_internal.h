@@ -57,6 +57,9 @@ struct py_layout {
 	 * the prefix carries an API id (3.6+). */
 	uint8_t			debug_byte;
 	int			debug_has_api;
+	/* Patch releases with this geometry (0, 0: all of them), when a
+	 * minor version changed it (2.7.17). */
+	int			patch_lo, patch_hi;
 };
 
 /* 3.12+ struct _obmalloc_state offsets (PYMALLOC.md). */
@@ -67,7 +70,12 @@ struct py_layout {
 #define PY_STATE_HIGHWATER	1080
 #define PY_STATE_MAP_ROOT	1096
 
+/* The first layout of a version; py_layout_next() gives the others the
+ * same version may have (2.7: two geometries), NULL after the last. */
 const struct py_layout *py_layout_find(int major, int minor);
+const struct py_layout *py_layout_next(const struct py_layout *);
+const struct py_layout *py_layout_for_patch(const struct py_layout *,
+	    int patch);
 
 /* A decoded arena_object. */
 struct py_arena_object {
@@ -181,7 +189,8 @@ struct py_state {
 struct pymalloc *py_open_state(struct source *, const struct py_layout *,
 	    const struct py_state *, const char *version);
 
-int	py_find_state(struct source *, const struct py_interp *,
+/* Also settles pi->layout when the version has several geometries. */
+int	py_find_state(struct source *, struct py_interp *,
 	    const struct source_region *, size_t, int no_symbols,
 	    struct py_state *, char **);
 /* 3.12+: the bytes at an address look like struct _obmalloc_state. */

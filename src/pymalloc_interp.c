@@ -277,6 +277,20 @@ find_image(const struct source_region *r, size_t n, const char *exe,
 	return -1;
 }
 
+/* The patch level of "M.m.p..." (-1 when the version text has none). */
+static int
+version_patch(const struct py_interp *pi)
+{
+	const char *s = strchr(pi->version, '.');
+	long v;
+
+	if (s == NULL || (s = strchr(s + 1, '.')) == NULL ||
+	    !isdigit((unsigned char)s[1]))
+		return -1;
+	v = strtol(s + 1, NULL, 10);
+	return v >= 0 && v < 1000 ? (int)v : -1;
+}
+
 int
 py_interp_identify(struct source *src, const struct source_region *r, size_t n,
     struct py_interp *pi, char **cause)
@@ -327,7 +341,8 @@ py_interp_identify(struct source *src, const struct source_region *r, size_t n,
 		py_interp_free(pi);
 		return -1;
 	}
-	pi->layout = py_layout_find(pi->major, pi->minor);
+	pi->layout = py_layout_for_patch(py_layout_find(pi->major, pi->minor),
+	    version_patch(pi));
 	if (pi->layout == NULL) {
 		util_cause(cause, "CPython %s is not supported (heapview knows "
 		    "2.7 and 3.6 to 3.14)", pi->version);

@@ -42,7 +42,8 @@ expect_grep() {
 }
 
 # One line per interpreter found: "NAME PATH".  pyenv's CPythons (shared
-# libpython, with symbols) and Debian's stripped /usr/bin/python3.11.
+# libpython, with symbols), Debian's stripped /usr/bin/python3.11, and
+# pyenv's 2.7 last (tests that take the first line keep a 3.x).
 hv_interpreters() {
 	root=${PYENV_ROOT:-}
 	[ -n "$root" ] || root=$(pyenv root 2>/dev/null) || root=
@@ -53,6 +54,9 @@ hv_interpreters() {
 		done
 	done
 	[ -x /usr/bin/python3.11 ] && echo "debian-3.11 /usr/bin/python3.11"
+	for d in "$root"/versions/2.7.*; do
+		[ -x "$d/bin/python2.7" ] && echo "pyenv-2.7 $d/bin/python2.7" && break
+	done
 	return 0
 }
 

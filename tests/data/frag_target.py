@@ -1,10 +1,12 @@
 # A target for heapview's live tests: builds a fragmented pymalloc heap
 # (arenas reclaimed where the version reclaims them), prints its own
-# sys._debugmallocstats(), then idles without allocating.
+# sys._debugmallocstats() (3.x; 2.7 has none), then idles without
+# allocating.
 #
 #   python frag_target.py [SCALE]
 #
-# When the stats are out it writes HEAPVIEW-READY to stderr.
+# When the stats are out it writes HEAPVIEW-READY to stderr.  Runs on 2.7
+# and every 3.x.
 import os
 import sys
 import time
@@ -18,11 +20,12 @@ del pairs[::3]
 dicts = [{"k": i} for i in range(30000 * scale)]
 del dicts[1::2]
 
-stats = sys._debugmallocstats
+stats = getattr(sys, "_debugmallocstats", None)
 write = os.write
 sleep = time.sleep
 ready = b"HEAPVIEW-READY\n"
-stats()
+if stats is not None:
+    stats()
 write(2, ready)
 while True:
     sleep(3600)
