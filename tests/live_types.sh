@@ -10,12 +10,24 @@
 # those it says the collector does not track are what gc.get_objects()
 # counted (less the tuples too big for pymalloc, which are not in its heap).
 #
+# On 2.7 (no PYTHONMALLOC there, so pymalloc only) the census also holds
+# instances of an old-style class, whose type is `instance`: the instances
+# heapview finds are those gc.get_objects() lists, and the target's own
+# longs and unicode strings show under 2.7's names (long, unicode; str is
+# 2.7's bytes).
+#
 # pinned: after 200,000 instances of a class lose all but one in 1000, the
 # arenas that are left are reported as pinned; each arena listed names the
 # survivors the target says it holds, by number.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 py=$(hv_interpreter "$INTERP") || exit 77
+mallocs="pymalloc pymalloc_debug"
+py2=
+if "$py" -c 'import sys; sys.exit(sys.version_info[0] != 2)'; then
+	mallocs=pymalloc
+	py2=1
+fi
 
 # types_start PYTHON MODE [ARGS...]: tests/data/types_target.py, its stderr
 # in $HV_TMP/own.txt; waits for HEAPVIEW-READY and sets $TARGET_PID.
@@ -87,9 +99,29 @@ census() {
 		fail "$what: tracked $t: heapview $got ($all less $untracked" \
 		    "not tracked), gc.get_objects() $want$note"
 	done
+	[ -n "$py2" ] && census27 "$what"
 }
 
-for malloc in pymalloc pymalloc_debug; do
+# census27 WHAT: the 2.7 rows of the census run in $HV_TMP/out.
+census27() {
+	old=$(own class HvOldThing)
+	want=$(own gc instance)
+	got=$(($(hv_count instance) - $(hv_untracked instance)))
+	[ "$old" != missing ] && [ "$old" -gt 0 ] && [ "$want" -ge "$old" ] ||
+	    fail "$1: the target counted $old HvOldThing, $want instances"
+	[ "$got" = "$want" ] ||
+	    fail "$1: old-style instances: heapview $got, gc.get_objects() $want"
+	for t in long unicode; do
+		made=$(own made "$t")
+		got=$(hv_count "$t")
+		[ "$made" != missing ] && [ "$got" -ge "$made" ] ||
+		    fail "$1: $got $t in heapview's Types, the target keeps $made"
+	done
+	[ "$(hv_count str)" -gt 0 ] || fail "$1: no str row"
+	[ "$(hv_count bytes)" = 0 ] || fail "$1: a bytes row on 2.7"
+}
+
+for malloc in $mallocs; do
 	for how in symbols no-symbols env; do
 		PYTHONMALLOC=$malloc types_start "$py" census
 		census "$malloc" "$how"

@@ -20,16 +20,22 @@
 #                               gc.is_tracked() says are tracked but
 #                               gc.get_objects() does not list (for the
 #                               record: not part of any count above)
+# On 2.7 the census also holds instances of HvOldThing, an old-style class
+# (their type is `instance`), longs and unicode strings, and prints
+#   class HvOldThing N          live instances, exact
+#   gc instance N               old-style instances in gc.get_objects()
+#   made long N, made unicode N the longs and unicode strings it keeps
 # pinned: N instances (default 200000) of HvPinThing, a class with
 # __slots__ and nothing but None in them, all but one in 1000 freed.  It
 # prints "class HvPinThing N" and one line "survivor ADDRESS" per instance
 # left, ADDRESS its id(), in hex.
 #
 # Then HEAPVIEW-READY on stderr.  Everything goes to stderr.  Runs on
-# Python 3.6 and later.
+# Python 2.7 and 3.6 and later.
 import array
 import gc
 import os
+import signal
 import sys
 import time
 
@@ -48,6 +54,12 @@ class HvSlotThing(object):
         self.peer = None
 
 
+class HvOldThing:
+    # An old-style class on 2.7 (a new-style one on 3.x, unused there).
+    def __init__(self, i):
+        self.i = i
+
+
 class HvPinThing(object):
     __slots__ = ("a", "b")
 
@@ -56,14 +68,20 @@ class HvPinThing(object):
         self.b = None
 
 
+PY2 = sys.version_info[0] == 2
+if PY2:
+    import types
+    OLD_INSTANCE = types.InstanceType
+else:
+    OLD_INSTANCE = None
+
 # What is counted lives in arrays made before anything is counted: an
 # array is no GC object and writing an item into it allocates nothing, so
-# the heap is the same after counting as while counting.
+# the heap is the same after counting as while counting.  ("l": 64 bits on
+# Linux x86-64, and a typecode 2.7 knows.)
 KINDS = (list, dict, tuple, set)
-counts = array.array("q", [0] * 9)
-again = array.array("q", [0] * 9)
-# Tuples of more items than this are too big for pymalloc.
-threshold = array.array("q", [0])
+counts = array.array("l", [0] * 14)
+again = array.array("l", [0] * 14)
 
 
 def build_census():
@@ -91,6 +109,15 @@ def build_census():
             add(bytes(i % 100))
         else:
             add(i * 1000003)
+    if PY2:
+        # One kind after the other: interleaved three by three, the cut
+        # below would take every one of a kind.
+        for i in range(3000):
+            add(HvOldThing(i))
+        for i in range(3000):
+            add(long(i) << 70)  # noqa: F821 (2.7 only)
+        for i in range(3000):
+            add(unicode(i) * 2)  # noqa: F821 (2.7 only)
     # Some freed, so that the heap has holes between the survivors.
     del keep[::3]
     return keep
@@ -105,10 +132,12 @@ def count_into(out, big):
     """Counts into the array out; sys.getsizeof of a tuple is its whole
     allocation (PyGC_Head included), compared with the largest request
     pymalloc serves (big)."""
-    n_list = n_dict = n_tuple = n_set = n_big = 0
+    n_list = n_dict = n_tuple = n_set = n_big = n_inst = 0
     for o in gc.get_objects():
         t = type(o)
-        if t is list:
+        if t is OLD_INSTANCE:
+            n_inst += 1
+        elif t is list:
             n_list += 1
         elif t is dict:
             n_dict += 1
@@ -124,6 +153,7 @@ def count_into(out, big):
     out[3] = n_set
     out[4] = n_big
     out[8] = count_unlisted()
+    out[9] = n_inst
 
 
 def count_unlisted():
@@ -146,10 +176,16 @@ def count_unlisted():
 
 
 def count_classes(out, objs):
-    n_dict = n_slot = n_pin = 0
+    n_dict = n_slot = n_pin = n_old = n_long = n_uni = 0
     for o in objs:
         t = type(o)
-        if t is HvDictThing:
+        if PY2 and t is OLD_INSTANCE:
+            n_old += o.__class__ is HvOldThing
+        elif PY2 and t is long:  # noqa: F821
+            n_long += 1
+        elif PY2 and t is unicode:  # noqa: F821
+            n_uni += 1
+        elif t is HvDictThing:
             n_dict += 1
         elif t is HvSlotThing:
             n_slot += 1
@@ -158,6 +194,9 @@ def count_classes(out, objs):
     out[5] = n_dict
     out[6] = n_slot
     out[7] = n_pin
+    out[10] = n_old
+    out[11] = n_long
+    out[12] = n_uni
 
 
 def main():
@@ -177,7 +216,9 @@ def main():
     # Counting allocates (the list gc.get_objects() returns, ints, the
     # frames); count until two rounds after a collection agree, so that
     # what is counted is what stays.
-    for _ in range(10):
+    # (No range(): on 2.7 it is a list, alive while counting and gone after.)
+    rounds = 0
+    while True:
         gc.collect()
         count_classes(counts, objs)
         count_into(counts, big)
@@ -186,9 +227,10 @@ def main():
         count_into(again, big)
         if counts == again:
             break
-    else:
-        write(2, b"counts never settled\n")
-        sys.exit(1)
+        rounds += 1
+        if rounds == 10:
+            write(2, b"counts never settled\n")
+            sys.exit(1)
     lines = ["class HvDictThing %d" % counts[5],
              "class HvSlotThing %d" % counts[6],
              "class HvPinThing %d" % counts[7]]
@@ -196,15 +238,30 @@ def main():
         lines.append("gc %s %d" % (kind.__name__, counts[i]))
     lines.append("big tuple %d" % counts[4])
     lines.append("unlisted tuple %d" % counts[8])
+    if PY2:
+        lines.append("class HvOldThing %d" % counts[10])
+        lines.append("gc instance %d" % counts[9])
+        lines.append("made long %d" % counts[11])
+        lines.append("made unicode %d" % counts[12])
     if mode == "pinned":
         lines.extend("survivor %x" % id(o) for o in objs)
     lines.append("HEAPVIEW-READY")
-    text = ("\n".join(lines) + "\n").encode()
+    text = "\n".join(lines) + "\n"
+    # 2.7's str is bytes already; its str.encode() would import a codec
+    # (a module, classes, their tuples) after the counting.
+    if not PY2:
+        text = text.encode()
     del lines
     # Whatever printing allocated is freed again before the ready line is
     # read; the counts above were taken with none of it alive.
     write(2, text)
     del text
+    # 2.7 passes the argument of time.sleep(3600) in a tuple that lives as
+    # long as the call: idle in signal.pause() there, which takes none.
+    if PY2:
+        idle = signal.pause
+        while True:
+            idle()
     sleep = time.sleep
     while True:
         sleep(3600)
