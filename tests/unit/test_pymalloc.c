@@ -1709,9 +1709,8 @@ fake_interp(struct fake *f, struct py_interp *pi, int major, int minor)
 }
 
 static struct fake *
-find_heap(int major, int minor)
+find_heap_in(struct fake *f)
 {
-	struct fake *f = fake_new(major, minor);
 	uint32_t p, i;
 	unsigned slot;
 
@@ -1727,6 +1726,12 @@ find_heap(int major, int minor)
 	}
 	f->map = f->l->map_root_bytes != 0;
 	return f;
+}
+
+static struct fake *
+find_heap(int major, int minor)
+{
+	return find_heap_in(fake_new(major, minor));
 }
 
 static void
@@ -1766,6 +1771,85 @@ test_find(int major, int minor)
 			CHECK_EQ_U(h->counters.map_mid_nodes, 1);
 			CHECK_EQ_U(h->counters.map_bot_nodes, 1);
 		}
+		heap_free(h);
+	}
+	free(cause);
+	source_close(src);
+	fake_free(f);
+}
+
+/* The 2.7 layout of this alignment (8: 2.7.0 - 2.7.16, 16: 2.7.17+). */
+static const struct py_layout *
+layout27(unsigned alignment)
+{
+	const struct py_layout *l;
+
+	for (l = py_layout_find(2, 7); l != NULL; l = py_layout_next(l))
+		if (l->geometry.alignment == alignment)
+			return l;
+	util_fatal("no 2.7 layout aligned to %u", alignment);
+	return NULL;
+}
+
+/* 2.7's two geometries, and the patch releases that have each. */
+static void
+test_layouts_27(void)
+{
+	const struct py_layout *first = py_layout_find(2, 7);
+	const struct py_layout *l8 = layout27(8), *l16 = layout27(16);
+
+	CHECK_EQ_U(l8->geometry.nclasses, 64);
+	CHECK_EQ_U(l16->geometry.nclasses, 32);
+	CHECK_EQ_U(heap_block_size(&l8->geometry, 63), 512);
+	CHECK_EQ_U(heap_block_size(&l16->geometry, 31), 512);
+	CHECK_EQ_U(l8->gc_head_size, 32);
+	CHECK_EQ_U(l16->gc_head_size, 32);
+	CHECK(py_layout_for_patch(first, 16) == l8);
+	CHECK(py_layout_for_patch(first, 0) == l8);
+	CHECK(py_layout_for_patch(first, 17) == l16);
+	CHECK(py_layout_for_patch(first, 18) == l16);
+	CHECK(py_layout_for_patch(first, -1) == first);
+	CHECK(py_layout_next(l8) == NULL || py_layout_next(l16) == NULL);
+	CHECK(py_layout_next(py_layout_find(3, 8)) == NULL);
+}
+
+/*
+ * 2.7 without symbols: a heap of either geometry is found whichever the
+ * version guessed (a 2.7.16 rebuilt with the alignment backport, a 2.7.18
+ * without it), and the scan leaves pi.layout at the heap's geometry.
+ */
+static void
+test_find_27(unsigned alignment, unsigned guess)
+{
+	struct fake *f = xcalloc(1, sizeof *f);
+	struct py_state want, got;
+	struct source_region *r;
+	struct py_interp pi;
+	struct source *src;
+	struct heap *h;
+	char *cause = NULL;
+	size_t n;
+
+	f->pl = layout27(alignment);
+	f->l = &f->pl->geometry;
+	snprintf(f->version, sizeof f->version, "2.7");
+	find_heap_in(f);
+	src = fake_source(f, &want);
+	fake_interp(f, &pi, 2, 7);
+	pi.layout = layout27(guess);
+	CHECK(source_regions(src, &r, &n, NULL) == 0);
+	CHECK(py_find_state(src, &pi, r, n, 1, &got, &cause) == 0);
+	if (cause != NULL)
+		fprintf(stderr, "  2.7 aligned to %u: %s\n", alignment, cause);
+	CHECK(pi.layout == f->pl);
+	CHECK_EQ_U(got.arenas_var, want.arenas_var);
+	CHECK_EQ_U(got.maxarenas_var, want.maxarenas_var);
+	source_regions_free(r, n);
+	h = capture_state(f, &got, src, HEAP_LEVEL_BLOCKS, NULL);
+	CHECK(h != NULL);
+	if (h != NULL) {
+		CHECK(compare(f, h, NULL) == 0);
+		CHECK_EQ_U(h->layout.nclasses, f->l->nclasses);
 		heap_free(h);
 	}
 	free(cause);
@@ -1980,6 +2064,11 @@ main(void)
 	test_find(3, 8);
 	test_find(3, 11);
 	test_find(3, 12);
+	test_layouts_27();
+	test_find_27(16, 16);
+	test_find_27(16, 8);
+	test_find_27(8, 8);
+	test_find_27(8, 16);
 	test_struct_valid();
 	test_find_fails();
 	return check_done();

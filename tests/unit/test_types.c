@@ -200,9 +200,8 @@ fill_pool(const struct py_layout *pl, uint8_t *pool, struct want *w)
 }
 
 static void
-test_layout(int major, int minor)
+test_layout_pl(const struct py_layout *pl, int major, int minor)
 {
-	const struct py_layout *pl = py_layout_find(major, minor);
 	const unsigned rw = SOURCE_R | SOURCE_W | SOURCE_P;
 	struct source *src = source_buffers_new();
 	uint8_t *arena = xcalloc(pl->geometry.arena_size, 1);
@@ -274,6 +273,16 @@ test_layout(int major, int minor)
 	heap_free(h);
 	source_close(src);
 	free(arena);
+}
+
+static void
+test_layout(int major, int minor)
+{
+	const struct py_layout *pl;
+
+	/* Every geometry of the version (2.7 has two). */
+	for (pl = py_layout_find(major, minor); pl != NULL; pl = py_layout_next(pl))
+		test_layout_pl(pl, major, minor);
 }
 
 /* Summary text and pinning on a heap built by hand. */
