@@ -2,7 +2,8 @@
 # hv_interpreters): heapview --stats on a live target prints the pymalloc
 # section that the target's own sys._debugmallocstats() printed, with
 # symbols and with the symbol-free path forced, with and without
-# PYTHONMALLOC=pymalloc_debug.
+# PYTHONMALLOC=pymalloc_debug; and a --dump of the same heap loads back
+# (FILE --stats) to the same section.
 #
 # 2.7 has neither sys._debugmallocstats() nor PYTHONMALLOC: the section to
 # expect is what tests/pymalloc_oracle.py, a reader of the target's memory
@@ -42,6 +43,15 @@ for malloc in $mallocs; do
 		fi
 		expect_grep '^utilisation: ' "$HV_TMP/out"
 		expect_grep '^pools found invalid: 0$' "$HV_TMP/out"
+		# A snapshot of the same heap loads back to the same section.
+		if [ "$how" = symbols ] && [ "$malloc" = pymalloc ]; then
+			expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" \
+			    --dump="$HV_TMP/snap.json"
+			expect_exit 0 "$HEAPVIEW" "$HV_TMP/snap.json" --stats
+			hv_pymalloc_section "$HV_TMP/out" > "$HV_TMP/got"
+			diff -u "$HV_TMP/want" "$HV_TMP/got" >&2 ||
+			    fail "$INTERP: the loaded snapshot's section differs"
+		fi
 		kill "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null
 	done
 done
