@@ -234,6 +234,56 @@ version_from_rodata(struct py_interp *pi)
 	return -1;
 }
 
+/*
+ * Looks for "M.m.p (" in the image's writable data: Py_GetVersion() fills a
+ * static buffer with PY_VERSION, " (", the build info, when sys.version is
+ * made at start-up.  2.7.18 built by GCC 12 keeps no PY_VERSION string in
+ * .rodata (the compiler writes its bytes with immediate stores), so this
+ * is where its patch level is.
+ */
+static int
+version_from_data(struct source *src, struct py_interp *pi)
+{
+	char prefix[16];
+	uint8_t *buf;
+	size_t plen, i, k;
+
+	if (pi->major == 0)
+		return -1;
+	plen = (size_t)snprintf(prefix, sizeof prefix, "%d.%d.", pi->major,
+	    pi->minor);
+	for (k = 0; k < pi->image.nranges; k++) {
+		uint64_t len = pi->image.range_end[k] - pi->image.range_start[k];
+		struct source_read rd;
+
+		if (len < 16 || len > ((uint64_t)16 << 20))
+			continue;
+		buf = xmalloc((size_t)len);
+		rd = (struct source_read){ .addr = pi->image.range_start[k],
+		    .buf = buf, .len = (size_t)len };
+		if (source_read(src, &rd, 1, NULL) != 0)
+			rd.got = 0;
+		for (i = 0; i + plen + 3 < rd.got; i++) {
+			size_t j = i + plen;
+
+			if (buf[i] != prefix[0] || memcmp(buf + i, prefix, plen) != 0 ||
+			    (i > 0 && isdigit(buf[i - 1])))
+				continue;
+			while (j < rd.got && j - i < 12 && isdigit(buf[j]))
+				j++;
+			if (j == i + plen || j + 2 > rd.got ||
+			    memcmp(buf + j, " (", 2) != 0)
+				continue;
+			memcpy(pi->version, buf + i, j - i);
+			pi->version[j - i] = '\0';
+			free(buf);
+			return 0;
+		}
+		free(buf);
+	}
+	return -1;
+}
+
 /* 3.13+: _Py_DebugOffsets at the start of _PyRuntime tells free-threading. */
 static void
 check_debug_offsets(struct source *src, struct py_interp *pi)
@@ -321,7 +371,12 @@ py_interp_identify(struct source *src, const struct source_region *r, size_t n,
 	source_process_free(&proc);
 	if (pi->image.elf == NULL)
 		open_elf(src, r, n, &pi->image);
-	if (version_from_py_version(src, pi) != 0 && version_from_rodata(pi) != 0) {
+	if (pi->image.elf != NULL && pi->image.have_bias)
+		ranges_from_elf(&pi->image);
+	else
+		ranges_from_maps(&pi->image, r, n);
+	if (version_from_py_version(src, pi) != 0 && version_from_rodata(pi) != 0 &&
+	    version_from_data(src, pi) != 0) {
 		if (pi->major == 0) {
 			py_interp_free(pi);
 			return util_cause(cause, "cannot tell which CPython version "
@@ -331,10 +386,6 @@ py_interp_identify(struct source *src, const struct source_region *r, size_t n,
 		    pi->minor);
 	}
 	check_debug_offsets(src, pi);
-	if (pi->image.elf != NULL && pi->image.have_bias)
-		ranges_from_elf(&pi->image);
-	else
-		ranges_from_maps(&pi->image, r, n);
 	if (pi->free_threaded) {
 		util_cause(cause, "CPython %s is a free-threaded build: it allocates "
 		    "objects with mimalloc, not pymalloc", pi->version);
