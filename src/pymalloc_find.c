@@ -2,7 +2,7 @@
  * Finding pymalloc's state in a live process (DESIGN.md, "Finding the
  * allocator in a live process").
  *
- * With symbols: the statics of obmalloc.c (3.6 - 3.11, .symtab), or the
+ * With symbols: the statics of obmalloc.c (2.7, 3.6 - 3.11, .symtab), or the
  * struct _obmalloc_state (3.12+: obmalloc_state_main, or a scan of the
  * exported _PyRuntime for it).
  * Without symbols: pool headers validate strongly, so a scan of anonymous
@@ -409,10 +409,12 @@ count_live_arenas(struct source *src, uint64_t t, uint32_t maxarenas)
 
 /*
  * 2.7 - 3.11 statics beside `arenas` (at w): maxarenas (a uint of 16 << k
- * within two words) and the size_t triple narenas_highwater,
- * ntimes_arena_allocated, narenas_currently_allocated, declared together
- * and laid out together by GCC with and without LTO.  The nearest triple
- * consistent with the table wins.
+ * within two words; in pyenv's 2.7.18 the word before it) and, from 3.6,
+ * the size_t triple narenas_highwater, ntimes_arena_allocated,
+ * narenas_currently_allocated, declared together and laid out together by
+ * GCC with and without LTO.  The nearest triple consistent with the table
+ * wins.  2.7 keeps the first two only in debug builds (PYMALLOC_DEBUG), so
+ * its layout has no counters to look for.
  */
 static int
 find_statics(struct source *src, const struct py_interp *pi,

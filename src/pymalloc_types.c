@@ -2,8 +2,9 @@
  * Block-to-type attribution (--types), from outside the process.
  *
  * A pool read whole at block level holds its objects' headers: for every
- * allocated block, the object starts at +32 (GC object with a pre-header,
- * 3.11+), +16 (GC object after its PyGC_Head) or +0 (no GC), after the
+ * allocated block, the object starts after the pre-header (3.11+) and the
+ * PyGC_Head of a GC object (16 bytes from 3.8; 32 in 2.7 - 3.7, a union
+ * padded to the size of a `long double` one), or at +0 (no GC), after the
  * 16-byte prefix of the debug hooks when they are on.  The probes go in that
  * order and the first one whose candidate type validates wins (PYMALLOC.md,
  * "Attributing a block to a Python type"): the candidate's refcount is

@@ -35,7 +35,6 @@
 import array
 import gc
 import os
-import signal
 import sys
 import time
 
@@ -70,6 +69,9 @@ class HvPinThing(object):
 
 PY2 = sys.version_info[0] == 2
 if PY2:
+    # (Not on 3.x, where signal is a big module: its objects would crowd
+    # the arenas that the pinned test reads.)
+    import signal
     import types
     OLD_INSTANCE = types.InstanceType
 else:
