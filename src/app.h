@@ -38,6 +38,8 @@ struct app_options {
 	int		 types;
 	long		 frame;		/* 1 is the first; 0: the last */
 	int		 bench;		/* 0: off, else N */
+	double		 after;		/* --after=SECS; 0: not given */
+	const char	*child_output;	/* --child-output=FILE */
 
 	double		 interval;	/* seconds */
 	int		 freeze;

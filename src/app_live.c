@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "app.h"
+#include "app_child.h"
 #include "app_live.h"
 #include "heap_stats.h"
 #include "render.h"
@@ -208,6 +209,8 @@ app_live_output(const struct app_options *o, struct app_live *lv)
 {
 	if (o->bench)	/* discovery is part of what is measured */
 		return run_bench(o, lv->pid);
+	if (lv->child != NULL || o->after > 0)
+		return app_live_moment(o, lv);
 	if (o->stats)
 		return run_stats(o, lv);
 	return app_live_dump(o, lv);
@@ -244,16 +247,32 @@ app_live_attach(const struct app_options *o,
 
 /* ---- -- CMD ARGS -------------------------------------------------------- */
 
+static volatile sig_atomic_t stop_requested;
+
 static void
 forward_signal(int sig)
 {
+	stop_requested = 1;
 	if (child_pid > 0)
 		kill((pid_t)child_pid, sig);
 }
 
-/* Starts cmd; returns its pid once exec succeeded, or -1 with a message. */
+pid_t
+app_live_child(void)
+{
+	return (pid_t)child_pid;
+}
+
+int
+app_live_stop_requested(void)
+{
+	return stop_requested;
+}
+
+/* Starts cmd with its output on the pipes of out; returns its pid once exec
+ * succeeded, or -1 with a message. */
 static pid_t
-spawn(char **cmd)
+spawn(char **cmd, const int out[4], int no_stdin)
 {
 	int fds[2], err = 0;
 	ssize_t r;
@@ -270,6 +289,7 @@ spawn(char **cmd)
 	}
 	if (pid == 0) {
 		close(fds[0]);
+		app_child_redirect(out, no_stdin);
 		execvp(cmd[0], cmd);
 		err = errno;
 		if (write(fds[1], &err, sizeof err) < 0)
@@ -289,26 +309,50 @@ spawn(char **cmd)
 	return pid;
 }
 
-/* Reports how the child ended; returns heapview's exit status. */
+/* Reaps the child; 0 and its status, or -1. */
 static int
-report_child(pid_t pid, const char *name)
+reap_child(pid_t pid, int *status)
 {
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0) {
+	while (waitpid(pid, status, 0) < 0) {
 		if (errno != EINTR)
-			return 1;
+			return -1;
 	}
 	child_pid = 0;
-	if (WIFEXITED(status)) {
+	return 0;
+}
+
+static void
+say_ended(pid_t pid, const char *name, int status)
+{
+	if (WIFEXITED(status))
 		fprintf(stderr, "heapview: %s (pid %d) exited with status %d\n",
 		    name, (int)pid, WEXITSTATUS(status));
-		return 0;
-	}
-	if (WIFSIGNALED(status))
+	else if (WIFSIGNALED(status))
 		fprintf(stderr, "heapview: %s (pid %d) was killed by signal %d (%s)\n",
 		    name, (int)pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
-	return 0;
+}
+
+/*
+ * Ends the launched program (SIGTERM when term, else waits for its own end),
+ * reaps it, writes out what it printed and says how it ended -- in that
+ * order, so that its output comes before heapview's report.  Once done,
+ * later calls do nothing.  Returns -1 when its output could not be written.
+ */
+int
+app_live_end(struct app_live *lv, const struct app_options *o, int term)
+{
+	pid_t pid = (pid_t)child_pid;
+	int status = 0, rc;
+
+	if (pid > 0 && term)
+		kill(pid, SIGTERM);
+	if (pid > 0 && reap_child(pid, &status) != 0)
+		pid = 0;
+	rc = app_child_finish(lv->child);
+	lv->child = NULL;
+	if (pid > 0)
+		say_ended(pid, o->cmd[0], status);
+	return rc;
 }
 
 /* Waits until the child's heap can be read (its interpreter has started). */
@@ -316,11 +360,12 @@ int
 app_live_wait(struct app_live *lv, const struct app_options *o, pid_t pid)
 {
 	double deadline = util_monotonic() + LAUNCH_WAIT_SECONDS;
-	int status;
+	siginfo_t si;
 
 	for (;;) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			child_pid = 0;
+		memset(&si, 0, sizeof si);
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid) {
 			fprintf(stderr, "heapview: %s (pid %d) exited before its "
 			    "heap could be read\n", o->cmd[0], (int)pid);
 			return -1;
@@ -333,36 +378,76 @@ app_live_wait(struct app_live *lv, const struct app_options *o, pid_t pid)
 	}
 }
 
+/* Where the program's output goes while heapview runs (app_child.h): the TUI
+ * and --bench hold it until they are done; the other outputs let it through
+ * and print their report once the program has ended. */
+static void
+child_opts(const struct app_options *o, struct app_child_opts *co)
+{
+	int tui = !(o->stats || o->dump || o->bench ||
+	    (o->record_file != NULL && o->no_tui));
+
+	memset(co, 0, sizeof *co);
+	co->mode = tui || o->bench ? APP_CHILD_HOLD : APP_CHILD_PASS;
+	co->file = o->child_output;
+	/* stdout carries the JSON document */
+	co->stdout_to_stderr = o->dump && o->dump_file == NULL;
+	co->name = o->cmd[0];
+}
+
 int
 app_live_launch(const struct app_options *o,
     int (*run)(const struct app_options *, struct app_live *))
 {
+	struct app_child_opts co;
 	struct sigaction sa;
 	struct app_live lv;
+	struct app_child *out;
+	char *cause = NULL;
+	double started;
+	int fds[4], rc;
 	pid_t pid;
-	int rc;
 
-	pid = spawn(o->cmd);
-	if (pid < 0)
+	child_opts(o, &co);
+	if (app_child_pipes(fds, &cause) != 0) {
+		fprintf(stderr, "heapview: %s\n", cause);
+		free(cause);
 		return 1;
+	}
+	/* the TUI reads the keyboard: the program gets no terminal input */
+	pid = spawn(o->cmd, fds, co.mode == APP_CHILD_HOLD && !o->bench);
+	if (pid < 0) {
+		for (rc = 0; rc < 4; rc++)
+			close(fds[rc]);
+		return 1;
+	}
+	memset(&lv, 0, sizeof lv);
+	started = util_monotonic();
 	child_pid = pid;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = forward_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (app_live_wait(&lv, o, pid) != 0) {
-		if (child_pid > 0) {
-			kill(pid, SIGTERM);
-			report_child(pid, o->cmd[0]);
-		}
+	out = app_child_start(fds, &co, &cause);
+	if (out == NULL) {
+		fprintf(stderr, "heapview: %s\n", cause);
+		free(cause);
+		app_live_end(&lv, o, 1);
+		return 1;
+	}
+	rc = app_live_wait(&lv, o, pid);	/* it clears lv */
+	lv.child = out;
+	lv.started = started;
+	if (rc != 0) {
+		app_live_end(&lv, o, 1);
 		return 1;
 	}
 	rc = run(o, &lv);
+	/* --bench lets the program run to its end; the TUI and the recorder
+	 * were its reason to run, so it ends with them; --stats and --dump
+	 * have ended it already (app_moment.c). */
+	if (app_live_end(&lv, o, !o->bench) != 0 && rc == 0)
+		rc = 1;
 	app_live_close(&lv);
-	/* A one-shot output lets the program run to its end; the TUI and the
-	 * recorder were its reason to run, so it ends with them. */
-	if (!(o->stats || o->dump || o->bench) && child_pid > 0)
-		kill(pid, SIGTERM);
-	report_child(pid, o->cmd[0]);
 	return rc;
 }

@@ -12,11 +12,16 @@
 #include "pymalloc.h"
 #include "source.h"
 
+struct app_child;
+
 struct app_live {
 	pid_t		 pid;
 	int		 freeze;
 	struct source	*src;
 	struct pymalloc	*pm;
+	/* launched ("-- CMD"): its output, and when it started (monotonic) */
+	struct app_child *child;
+	double		 started;
 };
 
 /* Prints the error itself (unless quiet) and returns -1 on failure. */
@@ -29,6 +34,14 @@ void	app_live_close(struct app_live *);
 int	app_live_oneshot(const struct app_options *, pid_t);
 int	app_live_output(const struct app_options *, struct app_live *);
 int	app_live_dump(const struct app_options *, struct app_live *);
+int	app_live_dump_heap(const struct app_options *, const struct heap *);
+/* --stats/--dump of a launched program (or with --after): captures while it
+ * runs and reports the moment chosen (app_moment.c). */
+int	app_live_moment(const struct app_options *, struct app_live *);
+/* The launched program, when it still runs, or 0; set by app_live_launch. */
+pid_t	app_live_child(void);
+/* Asked to stop (SIGINT, SIGTERM) while a launched program runs. */
+int	app_live_stop_requested(void);
 /* The TUI over the live target (recording too with --record). */
 int	app_live_watch(const struct app_options *, struct app_live *);
 /* --record --no-tui until interrupted or the target exits. */
@@ -40,5 +53,8 @@ int	app_live_attach(const struct app_options *,
 int	app_live_launch(const struct app_options *,
 	    int (*)(const struct app_options *, struct app_live *));
 int	app_live_wait(struct app_live *, const struct app_options *, pid_t);
+/* Ends the launched program (SIGTERM if term), reaps it, writes out its
+ * output and reports its end; then does nothing.  -1: output not written. */
+int	app_live_end(struct app_live *, const struct app_options *, int term);
 
 #endif

@@ -31,17 +31,27 @@ app_live_dump(const struct app_options *o, struct app_live *lv)
 {
 	struct heap *h;
 	char *cause = NULL;
-	FILE *out = stdout;
-	int rc = 0;
+	int rc;
 
 	if (app_live_capture(lv, HEAP_LEVEL_BLOCKS, &h, &cause) != 0) {
 		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);
 		return 1;
 	}
+	rc = app_live_dump_heap(o, h);
+	heap_free(h);
+	return rc;
+}
+
+int
+app_live_dump_heap(const struct app_options *o, const struct heap *h)
+{
+	char *cause = NULL;
+	FILE *out = stdout;
+	int rc = 0;
+
 	if (o->dump_file != NULL && (out = fopen(o->dump_file, "w")) == NULL) {
 		fprintf(stderr, "heapview: %s: %s\n", o->dump_file, strerror(errno));
-		heap_free(h);
 		return 1;
 	}
 	if (snapshot_write(out, h, &cause) != 0 || fflush(out) != 0) {
@@ -55,7 +65,6 @@ app_live_dump(const struct app_options *o, struct app_live *lv)
 		rc = 1;
 	}
 	free(cause);
-	heap_free(h);
 	return rc;
 }
 

@@ -32,6 +32,11 @@ static const char usage_text[] =
 "      --frame=N          with FILE: the frame of a recording for --stats/--dump,\n"
 "                         1 to the frame count, as in the TUI (default: the last)\n"
 "      --bench=N          time discovery and N captures at each level\n"
+"      --after=SECS       with --stats/--dump: capture SECS after the start of\n"
+"                         -- CMD, then end it (--pid: wait SECS, capture);\n"
+"                         without it, -- CMD is captured every --interval\n"
+"                         until it exits: --stats reports its peak and its\n"
+"                         last capture, --dump the peak\n"
 "\n"
 "Options:\n"
 "  -p, --pid=PID          the process to watch\n"
@@ -40,6 +45,10 @@ static const char usage_text[] =
 "                         a types view, colors by type and an arena panel\n"
 "  -i, --interval=SECS    capture period, live (default 0.5)\n"
 "  -f, --freeze           stop the target while each capture is read\n"
+"      --child-output=FILE  -- CMD: write the program's stdout and stderr to\n"
+"                         FILE (default: after the TUI ends, to heapview's\n"
+"                         stdout and stderr; with --dump to stdout, its\n"
+"                         stdout goes to stderr)\n"
 "  -t, --theme=NAME       color (default), mono, or slides (black used, white free)\n"
 "  -a, --ascii            ASCII glyphs instead of Unicode blocks\n"
 "      --no-color         same as NO_COLOR=1\n"
@@ -61,6 +70,8 @@ enum {
 	OPT_DEMO,
 	OPT_LOG,
 	OPT_NO_SYMBOLS,
+	OPT_AFTER,
+	OPT_CHILD_OUTPUT,
 };
 
 static const struct option long_options[] = {
@@ -80,6 +91,8 @@ static const struct option long_options[] = {
 	{ "demo",	no_argument,		NULL, OPT_DEMO },
 	{ "log",	required_argument,	NULL, OPT_LOG },
 	{ "no-symbols",	no_argument,		NULL, OPT_NO_SYMBOLS },
+	{ "after",	required_argument,	NULL, OPT_AFTER },
+	{ "child-output", required_argument,	NULL, OPT_CHILD_OUTPUT },
 	{ "version",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -125,6 +138,19 @@ parse_interval(const char *s)
 	return v;
 }
 
+static double
+parse_after(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.01 && v <= 1e6))
+		usage_error("--after wants seconds from 0.01 to 1000000, not '%s'", s);
+	return v;
+}
+
 static enum app_theme
 parse_theme(const char *s)
 {
@@ -160,6 +186,13 @@ check_options(const struct app_options *o)
 	if (o->record_file != NULL && o->target != TARGET_PID &&
 	    o->target != TARGET_LAUNCH)
 		usage_error("--record captures a live process: give --pid PID or -- CMD");
+	if (o->after > 0 && !o->stats && !o->dump)
+		usage_error("--after picks the moment that --stats or --dump reports");
+	if (o->after > 0 && o->target != TARGET_PID && o->target != TARGET_LAUNCH)
+		usage_error("--after captures a live process: give --pid PID or -- CMD");
+	if (o->child_output != NULL && o->target != TARGET_LAUNCH)
+		usage_error("--child-output keeps the output of a program started "
+		    "with -- CMD");
 }
 
 static void
@@ -219,6 +252,8 @@ main(int argc, char **argv)
 		case OPT_DEMO: set_target(&o, TARGET_DEMO); break;
 		case OPT_LOG: o.log_file = optarg; break;
 		case OPT_NO_SYMBOLS: o.no_symbols = 1; break;
+		case OPT_AFTER: o.after = parse_after(optarg); break;
+		case OPT_CHILD_OUTPUT: o.child_output = optarg; break;
 		case 'v':
 			printf("heapview %s\n", PACKAGE_VERSION);
 			return 0;
