@@ -348,10 +348,10 @@ report(struct app_child *c)
 	const char *name = c->opts.name != NULL ? c->opts.name : "the program";
 
 	if (c->dropped > 0)
-		fprintf(stderr, "heapview: %" PRIu64 " of the %" PRIu64 " bytes "
-		    "%s wrote were dropped: heapview keeps the last %u KiB "
-		    "(--child-output=FILE keeps all)\n", c->dropped, c->total,
-		    name, APP_CHILD_KEEP / 1024);
+		fprintf(stderr, "heapview: %s wrote %" PRIu64 " bytes; the first "
+		    "%" PRIu64 " were dropped (heapview keeps the last %u KiB; "
+		    "--child-output=FILE keeps all)\n", name, c->total,
+		    c->dropped, APP_CHILD_KEEP / 1024);
 	if (c->write_errno != 0)
 		fprintf(stderr, "heapview: output of %s: %s: %s\n", name,
 		    c->opts.file != NULL ? c->opts.file : "writing",
@@ -367,8 +367,9 @@ app_child_finish(struct app_child *c)
 	if (c == NULL)
 		return 0;
 	if (c->started) {
-		if (write(c->stop[1], "", 1) < 0)
-			(void)0;	/* the reader then ends at end of file */
+		ssize_t w = write(c->stop[1], "", 1);	/* a fresh pipe: room */
+
+		(void)w;
 		pthread_join(c->thread, NULL);
 	}
 	/* the reader is gone: the buffer is ours alone */

@@ -23,6 +23,7 @@
 
 #define LAUNCH_WAIT_SECONDS	10.0
 #define LAUNCH_POLL_US		20000
+#define TERM_GRACE_SECONDS	5.0
 
 static volatile sig_atomic_t child_pid;
 
@@ -332,6 +333,29 @@ say_ended(pid_t pid, const char *name, int status)
 		    name, (int)pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
 }
 
+/* SIGTERM, and SIGKILL if the program is still there TERM_GRACE_SECONDS
+ * later: a program that ignores SIGTERM must not keep heapview waiting. */
+static void
+terminate(pid_t pid, const char *name)
+{
+	double deadline = util_monotonic() + TERM_GRACE_SECONDS;
+	siginfo_t si;
+
+	kill(pid, SIGTERM);
+	for (;;) {
+		memset(&si, 0, sizeof si);
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+		    si.si_pid == pid)
+			return;
+		if (util_monotonic() > deadline)
+			break;
+		usleep(LAUNCH_POLL_US);
+	}
+	fprintf(stderr, "heapview: %s (pid %d) ignored SIGTERM for %g s: "
+	    "sending SIGKILL\n", name, (int)pid, TERM_GRACE_SECONDS);
+	kill(pid, SIGKILL);
+}
+
 /*
  * Ends the launched program (SIGTERM when term, else waits for its own end),
  * reaps it, writes out what it printed and says how it ended -- in that
@@ -345,7 +369,7 @@ app_live_end(struct app_live *lv, const struct app_options *o, int term)
 	int status = 0, rc;
 
 	if (pid > 0 && term)
-		kill(pid, SIGTERM);
+		terminate(pid, o->cmd[0]);
 	if (pid > 0 && reap_child(pid, &status) != 0)
 		pid = 0;
 	rc = app_child_finish(lv->child);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "app.h"
+#include "app_child.h"
 #include "app_live.h"
 #include "snapshot.h"
 #include "tui.h"
@@ -218,6 +219,20 @@ feed_title(struct app_live *lv)
 	return title;
 }
 
+/* The output panel's view of a launched program's output (app_child.h). */
+static size_t
+feed_output(void *octx, char *text, unsigned char *is_err, size_t size,
+    struct tui_output_info *info)
+{
+	struct app_child_info ci;
+	size_t n = app_child_tail(octx, text, is_err, size, &ci);
+
+	info->total = ci.total;
+	info->dropped = ci.dropped;
+	info->to_file = ci.to_file;
+	return n;
+}
+
 int
 app_live_watch(const struct app_options *o, struct app_live *lv)
 {
@@ -233,6 +248,10 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	feed.live = 1;
 	feed.capture = feed_capture;
 	feed.ctx = &f;
+	if (lv->child != NULL) {
+		feed.output = feed_output;
+		feed.octx = lv->child;
+	}
 	rc = app_tui_live(o, &feed);
 	free((char *)feed.title);
 	if (feed_close(&f) != 0)

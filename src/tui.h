@@ -30,6 +30,7 @@
 #ifndef HV_TUI_H
 #define HV_TUI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "heap.h"
@@ -50,12 +51,26 @@ struct tui_options {
 	double		 interval;	/* live capture period, seconds */
 };
 
+struct tui_output_info {
+	uint64_t	 total;		/* bytes the program wrote */
+	uint64_t	 dropped;	/* ... that heapview no longer holds */
+	int		 to_file;	/* all of it goes to --child-output */
+};
+
 struct tui_feed {
 	const char	*title;		/* "pid 1234: python app.py" or a file name */
 	int		 live;
 	/* live */
 	struct heap	*(*capture)(void *ctx, enum heap_level, char **cause);
 	void		*ctx;
+	/* live, a program started with "-- CMD": the newest bytes of its
+	 * output, up to size, into text (is_err[i]: byte i came from stderr),
+	 * returning how many, and the totals in *info; size 0 gives only
+	 * *info.  NULL when there is no such program.  Shown by the output
+	 * panel (key o). */
+	size_t		(*output)(void *octx, char *text, unsigned char *is_err,
+			    size_t size, struct tui_output_info *info);
+	void		*octx;
 	/* replay */
 	struct snapshot_file *file;
 };

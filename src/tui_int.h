@@ -38,9 +38,10 @@
 #define TUI_DIRTY_FOOTER	0x10u
 #define TUI_DIRTY_HELP		0x20u
 #define TUI_DIRTY_LAYOUT	0x40u	/* windows rebuilt: everything */
+#define TUI_DIRTY_OUTPUT	0x80u	/* the program's output panel */
 #define TUI_DIRTY_FRAME		(TUI_DIRTY_HEADER | TUI_DIRTY_TOTALS | \
 				 TUI_DIRTY_VIEW | TUI_DIRTY_TIMELINE)
-#define TUI_DIRTY_ALL		0x7fu
+#define TUI_DIRTY_ALL		0xffu
 #define TUI_QUIT		0x100u
 
 /* ---- screen ---------------------------------------------------------- */
@@ -127,6 +128,8 @@ struct tui_screen {
 	int		 cols, lines;
 	WINDOW		*win[TUI_NPANELS];
 	WINDOW		*help;		/* overlay, NULL when hidden */
+	int		 output_lines;	/* wanted for the output panel, or 0 */
+	WINDOW		*output;	/* below the view, NULL when hidden */
 };
 
 int	tui_screen_open(struct tui_screen *, const struct tui_options *, char **);
@@ -158,6 +161,7 @@ struct tui;
 #define TUI_KEY_LIVE	0x2u	/* ... in live mode */
 #define TUI_KEY_BOTH	(TUI_KEY_REPLAY | TUI_KEY_LIVE)
 #define TUI_KEY_TYPES	0x4u	/* its footer hint only when there are types */
+#define TUI_KEY_OUTPUT	0x8u	/* ... only with a program's output (-- CMD) */
 #define TUI_KEY_MAXCODES 4
 
 struct tui_key {
@@ -192,6 +196,7 @@ unsigned act_redraw(struct tui *, int);
 unsigned act_mouse(struct tui *, int);
 unsigned act_by_type(struct tui *, int);
 unsigned act_arena(struct tui *, int);
+unsigned act_output(struct tui *, int);
 
 /* ---- frames ---------------------------------------------------------- */
 /* Pool fill is kept in 1/TUI_FILL_ONE units. */
@@ -385,6 +390,10 @@ struct tui {
 	int			 capture_errors;
 	char			*last_error;
 
+	/* the output panel of a program started with -- CMD (tui_output.c) */
+	int			 output;	/* shown */
+	uint64_t		 output_seen;	/* its total when last drawn */
+
 	/* live: the pool view's block states (tui_pool_blocks) */
 	struct {
 		int		 valid;
@@ -427,6 +436,12 @@ void	tui_format_bytes(char *, size_t, uint64_t);
 void	tui_puts(WINDOW *, const char *);
 void	tui_printf(WINDOW *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/* tui_output.c: the output panel; the lines it wants at this screen
+ * height, and whether new output came since it was drawn. */
+void	tui_draw_output(struct tui *, WINDOW *);
+int	tui_output_lines(const struct tui *, int);
+unsigned tui_output_tick(struct tui *);
 
 /* ---- views ----------------------------------------------------------- */
 struct tui_view_ops {

@@ -23,6 +23,7 @@
 #define STATUS_SECS 3.0
 #define MAX_GAP_SECS 5.0	/* longer pauses in a recording are shortened */
 #define SCAN_SECS 0.05		/* background scanning per turn of the loop */
+#define OUTPUT_POLL_SECS 0.2	/* the output panel looks for new lines */
 
 const double tui_speeds[] = { 0.25, 0.5, 1, 2, 4, 8, 16, 32 };
 const size_t tui_nspeeds = HV_ARRAY_LEN(tui_speeds);
@@ -404,7 +405,7 @@ tick(struct tui *t)
 		if (util_monotonic() - now >= SCAN_SECS)
 			break;
 	}
-	return dirty | tui_pool_blocks(t);
+	return dirty | tui_pool_blocks(t) | tui_output_tick(t);
 }
 
 static int
@@ -420,6 +421,8 @@ wait_ms(const struct tui *t)
 		deadline = HV_MIN(deadline, t->changed_until);
 	if (t->status != NULL)
 		deadline = HV_MIN(deadline, t->status_until);
+	if (t->output)	/* the reader thread does not wake the loop */
+		deadline = HV_MIN(deadline, now + OUTPUT_POLL_SECS);
 	if (isinf(deadline))
 		return -1;
 	ms = ceil((deadline - now) * 1000);
@@ -466,6 +469,11 @@ tui_draw(struct tui *t, unsigned dirty)
 		draw_panel(t, PANEL_TIMELINE, tui_draw_timeline);
 	if (dirty & TUI_DIRTY_FOOTER)
 		draw_panel(t, PANEL_FOOTER, tui_draw_footer);
+	if (t->scr.output != NULL && (dirty & TUI_DIRTY_OUTPUT)) {
+		werase(t->scr.output);
+		tui_draw_output(t, t->scr.output);
+		wnoutrefresh(t->scr.output);
+	}
 	/* the overlay lies on the view: it goes out after it */
 	if (t->scr.help != NULL && (dirty & (TUI_DIRTY_VIEW | TUI_DIRTY_HELP))) {
 		werase(t->scr.help);
@@ -494,6 +502,7 @@ loop(struct tui *t)
 
 	for (;;) {
 		if (dirty & TUI_DIRTY_LAYOUT) {
+			t->scr.output_lines = tui_output_lines(t, LINES);
 			tui_screen_layout(&t->scr, t->help);
 			dirty |= TUI_DIRTY_ALL;
 		}

@@ -328,7 +328,8 @@ tui_draw_footer(struct tui *t, WINDOW *w)
 		const struct tui_key *k = &tui_keys[i];
 
 		if (k->hint == NULL || !(k->modes & mode) ||
-		    ((k->modes & TUI_KEY_TYPES) && t->frame->types == NULL))
+		    ((k->modes & TUI_KEY_TYPES) && t->frame->types == NULL) ||
+		    ((k->modes & TUI_KEY_OUTPUT) && t->feed->output == NULL))
 			continue;
 		tui_role(w, ROLE_KEY);
 		tui_printf(w, " %s", k->label);

@@ -338,6 +338,9 @@ tui_screen_layout_free(struct tui_screen *s)
 	if (s->help != NULL)
 		delwin(s->help);
 	s->help = NULL;
+	if (s->output != NULL)
+		delwin(s->output);
+	s->output = NULL;
 }
 
 static WINDOW *
@@ -358,7 +361,7 @@ window_new(struct tui_screen *s, int h, int w, int y, int x)
 void
 tui_screen_layout(struct tui_screen *s, int help)
 {
-	int view_h, help_h, help_w;
+	int view_h, help_h, help_w, out_h;
 
 	tui_screen_layout_free(s);
 	s->cols = COLS;
@@ -369,11 +372,18 @@ tui_screen_layout(struct tui_screen *s, int help)
 	if (s->too_small)
 		return;
 	view_h = LINES - 4;
+	/* the output panel takes the bottom of the view's room */
+	out_h = HV_MIN(s->output_lines, view_h - 3);
+	if (out_h < 2)
+		out_h = 0;
+	view_h -= out_h;
 	s->win[PANEL_HEADER] = window_new(s, 1, COLS, 0, 0);
 	s->win[PANEL_TOTALS] = window_new(s, 1, COLS, 1, 0);
 	s->win[PANEL_VIEW] = window_new(s, view_h, COLS, 2, 0);
 	s->win[PANEL_TIMELINE] = window_new(s, 1, COLS, LINES - 2, 0);
 	s->win[PANEL_FOOTER] = window_new(s, 1, COLS, LINES - 1, 0);
+	if (out_h > 0)
+		s->output = window_new(s, out_h, COLS, 2 + view_h, 0);
 	if (help) {
 		help_w = HV_MIN(COLS, 76);
 		help_h = HV_MIN(view_h, tui_help_lines(help_w) + 2);
