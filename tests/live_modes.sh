@@ -13,11 +13,11 @@ expect_exit 0 "$HEAPVIEW" --stats -- "$py" -c \
 	expect_grep 'exited with status 0' "$HV_TMP/err"
 
 # SIGTERM to heapview reaches the child.
-"$HEAPVIEW" --stats -- "$py" -c 'import time; time.sleep(60)' \
+"$HEAPVIEW" --stats -- "$py" -c 'import time; print("up"); time.sleep(60)' \
     >"$HV_TMP/out2" 2>"$HV_TMP/err2" &
 hv=$!
 i=0
-while ! grep -q '^Total' "$HV_TMP/out2" 2>/dev/null && [ $i -lt 200 ]; do
+while ! grep -q '^up' "$HV_TMP/out2" 2>/dev/null && [ $i -lt 200 ]; do
 	sleep 0.05; i=$((i + 1))
 done
 kill -TERM "$hv"
