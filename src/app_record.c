@@ -155,6 +155,7 @@ record_loop(const struct app_options *o, struct live_feed *f)
 {
 	struct sigaction sa, old_int, old_term;
 	unsigned long frames = 0;
+	char *why = NULL;	/* why it stopped, said after the output */
 	int rc = 0;
 
 	memset(&sa, 0, sizeof sa);
@@ -167,12 +168,9 @@ record_loop(const struct app_options *o, struct live_feed *f)
 		struct heap *h = feed_capture(f, HEAP_LEVEL_POOLS, &cause);
 
 		if (h == NULL) {
-			int exited = strstr(cause, "exited") != NULL;
-
-			fprintf(stderr, "heapview: %s\n", cause);
-			free(cause);
-			if (!exited)
+			if (strstr(cause, "exited") == NULL)
 				rc = 1;
+			why = cause;
 			break;
 		}
 		heap_free(h);
@@ -183,6 +181,12 @@ record_loop(const struct app_options *o, struct live_feed *f)
 	sigaction(SIGTERM, &old_term, NULL);
 	if (feed_close(f) != 0)
 		rc = 1;
+	/* a launched program's output before the last line (app_live_end) */
+	if (app_live_end(f->lv, o, 1) != 0)
+		rc = 1;
+	if (why != NULL)
+		fprintf(stderr, "heapview: %s\n", why);
+	free(why);
 	fprintf(stderr, "heapview: %lu frames recorded to %s\n", frames, f->path);
 	return rc;
 }
