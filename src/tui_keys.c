@@ -72,8 +72,8 @@ const struct tui_key tui_keys[] = {
 	{ { 'a', 'A' }, "a", "Arena detail: live bytes, pools, objects; "
 	    "PINNED under 10% live.  Up/Down: arena, PgUp/PgDn: pinned one.",
 	    "arena", TUI_KEY_BOTH | TUI_KEY_TYPES, act_arena },
-	{ { 'o', 'O' }, "o", "Live, a program started with -- CMD: show or "
-	    "hide its latest output (stderr in the warning color).", "output",
+	{ { 'o', 'O' }, "o", "-- CMD: show or hide the program's latest output.",
+	    "output",
 	    TUI_KEY_LIVE | TUI_KEY_OUTPUT, act_output },
 	{ { CTRL('l') }, "Ctrl-L", "Redraw the screen.", NULL,
 	    TUI_KEY_BOTH, act_redraw },
