@@ -71,6 +71,7 @@ app_live_dump_heap(const struct app_options *o, const struct heap *h)
 
 /* A live target plus, with --record, the recording its frames go to. */
 struct live_feed {
+	const struct app_options *o;
 	struct app_live		*lv;
 	const char		*path;
 	struct snapshot_writer	*writer;
@@ -194,7 +195,7 @@ record_loop(const struct app_options *o, struct live_feed *f)
 int
 app_live_record(const struct app_options *o, struct app_live *lv)
 {
-	struct live_feed f = { .lv = lv, .path = o->record_file,
+	struct live_feed f = { .o = o, .lv = lv, .path = o->record_file,
 	    .types = o->types };
 
 	return record_loop(o, &f);
@@ -223,6 +224,16 @@ feed_title(struct app_live *lv)
 	return title;
 }
 
+/* The TUI ends of a signal: the launched program goes with it, and what it
+ * printed is written out first. */
+static void
+feed_signal(void *ctx)
+{
+	struct live_feed *f = ctx;
+
+	app_live_end(f->lv, f->o, 1);
+}
+
 /* The output panel's view of a launched program's output (app_child.h). */
 static size_t
 feed_output(void *octx, char *text, unsigned char *is_err, size_t size,
@@ -240,7 +251,7 @@ feed_output(void *octx, char *text, unsigned char *is_err, size_t size,
 int
 app_live_watch(const struct app_options *o, struct app_live *lv)
 {
-	struct live_feed f = { .lv = lv, .path = o->record_file,
+	struct live_feed f = { .o = o, .lv = lv, .path = o->record_file,
 	    .types = o->types };
 	struct tui_feed feed;
 	int rc;
@@ -255,6 +266,7 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	if (lv->child != NULL) {
 		feed.output = feed_output;
 		feed.octx = lv->child;
+		feed.on_signal = feed_signal;
 	}
 	rc = app_tui_live(o, &feed);
 	free((char *)feed.title);

@@ -71,6 +71,10 @@ struct tui_feed {
 	size_t		(*output)(void *octx, char *text, unsigned char *is_err,
 			    size_t size, struct tui_output_info *info);
 	void		*octx;
+	/* Called, when not NULL, after a signal (SIGINT, SIGTERM, SIGHUP) has
+	 * ended the TUI and restored the terminal, just before heapview dies
+	 * of it: a launched program is ended and its output written. */
+	void		(*on_signal)(void *ctx);
 	/* replay */
 	struct snapshot_file *file;
 };

@@ -600,6 +600,8 @@ tui_run(const struct tui_options *o, struct tui_feed *feed, char **cause)
 	report(&t);
 	tui_free(&t);
 	if (sig != 0) {
+		if (feed->on_signal != NULL)
+			feed->on_signal(feed->ctx);
 		signal(sig, SIG_DFL);
 		raise(sig);
 	}

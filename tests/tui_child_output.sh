@@ -51,6 +51,22 @@ $(tail -n 40 "$HV_TMP/history")"
 grep -q "chatty: stderr line 1400" "$HV_TMP/history" ||
     fail "the program's stderr was not written after the TUI"
 
+# Ctrl-C ends the TUI and the program, and what it printed is written out.
+rm -f "$HV_TMP/done"
+tui_start 100 30 -- -- "$py" "$data/chatty.py" 300 "$HV_TMP"
+tui_expect "live, every 0.5s, capturing" "the TUI before Ctrl-C"
+n=0
+while [ ! -e "$HV_TMP/done" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+child=$(pgrep -P "$(tui_pid)")
+tui_keys C-c
+tui_exited 130
+tui_tmux capture-pane -p -S - > "$HV_TMP/history"
+grep -q "^chatty: the last line 300$" "$HV_TMP/history" ||
+    fail "after Ctrl-C the program's output was not written:
+$(tail -n 20 "$HV_TMP/history")"
+[ -n "$child" ] && kill -0 "$child" 2>/dev/null &&
+    fail "the program outlived heapview's Ctrl-C"
+
 # 2. --child-output=FILE: all of it in FILE, nothing after the TUI.
 rm -f "$HV_TMP/done"
 tui_start 100 30 -- --child-output="$HV_TMP/child.txt" -- \
