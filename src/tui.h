@@ -75,6 +75,8 @@ struct tui_feed {
 	 * ended the TUI and restored the terminal, just before heapview dies
 	 * of it: a launched program is ended and its output written. */
 	void		(*on_signal)(void *ctx);
+	/* live, --record: the frames written so far (NULL: not recording) */
+	const unsigned long *recorded;
 	/* replay */
 	struct snapshot_file *file;
 };

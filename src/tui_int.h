@@ -433,6 +433,32 @@ void	tui_draw_help(struct tui *, WINDOW *);
 void	tui_draw_too_small(struct tui *);
 int	tui_help_lines(int);
 void	tui_format_bytes(char *, size_t, uint64_t);
+/* "1 arena", "2 arenas": the plural adds an s. */
+const char *tui_plural(uint64_t);
+
+/*
+ * A line of fields laid out by priority: each field has up to TUI_FORMS
+ * forms, longest first (label and value, drawn in two roles); when the line
+ * does not fit, the steps shorten the fields one form at a time, in their
+ * order (a step past a field's last form drops it, unless it is kept).
+ */
+#define TUI_FORMS 4
+struct tui_field {
+	const char	*label[TUI_FORMS];	/* NULL: no more forms */
+	const char	*value[TUI_FORMS];
+	enum tui_role	 lrole, vrole;
+	int		 keep;			/* never dropped */
+	int		 form;			/* chosen; TUI_FORMS: dropped */
+};
+/* Chooses the forms of f[0..n) so that they fit in width columns, with sep
+ * between fields, applying steps[] (field indices) in order; returns the
+ * width taken. */
+int	tui_fields_fit(struct tui_field *, int, const int *, int, int,
+	    const char *);
+void	tui_fields_draw(WINDOW *, const struct tui_field *, int, const char *);
+/* The columns left for text at the cursor: 0 once a line is full. */
+int	tui_room(WINDOW *);
+int	tui_width(const char *);
 void	tui_puts(WINDOW *, const char *);
 void	tui_printf(WINDOW *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

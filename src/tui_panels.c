@@ -36,27 +36,37 @@ tui_format_bytes(char *buf, size_t len, uint64_t n)
 	snprintf(buf, len, "%.1f %s", v, units[u]);
 }
 
-/* Adds text at the cursor, cut at the right edge of the window (never
- * wrapping); bytes that are not text in the locale show as '?'. */
-void
-tui_puts(WINDOW *w, const char *s)
+/* The columns text may use from the cursor on.  Curses cannot move the
+ * cursor past the last column: after text reaches it, the cursor stays on
+ * it, and the next text would overwrite that cell (the "utilisatio2" of a
+ * cut line).  Every window is erased before it is drawn, so a last column
+ * that is not blank was written in this drawing: the line is full. */
+int
+tui_room(WINDOW *w)
 {
-	wchar_t ws[512];
+	int room = getmaxx(w) - getcurx(w);
+	wchar_t wc[CCHARW_MAX + 1];
+	attr_t a;
+	short pair;
+	cchar_t cc;
+
+	if (room == 1 && win_wch(w, &cc) == OK &&
+	    getcchar(&cc, wc, &a, &pair, NULL) == OK && wc[0] != L' ')
+		return 0;
+	return HV_MAX(room, 0);
+}
+
+/* Turns s into at most max printable characters of one cell each (bytes
+ * that are not text in the locale, and wide or combining characters, show
+ * as '?', so that one character is one cell); returns how many. */
+static size_t
+to_cells(const char *s, wchar_t *ws, size_t max)
+{
 	mbstate_t st;
 	size_t n = 0, r;
-	int room = getmaxx(w) - getcurx(w);
-	const char *c;
 
-	/* plain printable ASCII, the usual case, goes straight through */
-	for (c = s; *c >= ' ' && *c <= '~'; c++)
-		;
-	if (*c == '\0') {
-		if (room > 0)
-			waddnstr(w, s, HV_MIN((int)(c - s), room));
-		return;
-	}
 	memset(&st, 0, sizeof st);
-	while (*s != '\0' && n < HV_ARRAY_LEN(ws) - 1 && (int)n < room) {
+	while (*s != '\0' && n < max) {
 		r = mbrtowc(&ws[n], s, strlen(s), &st);
 		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
 			memset(&st, 0, sizeof st);
@@ -67,8 +77,43 @@ tui_puts(WINDOW *w, const char *s)
 		s += r;
 		n++;
 	}
-	if (room > 0)
-		waddnwstr(w, ws, (int)n);
+	return n;
+}
+
+/* The cells tui_puts takes for s. */
+int
+tui_width(const char *s)
+{
+	wchar_t ws[512];
+	const char *c;
+
+	for (c = s; *c >= ' ' && *c <= '~'; c++)
+		;
+	if (*c == '\0')
+		return (int)(c - s);
+	return (int)to_cells(s, ws, HV_ARRAY_LEN(ws));
+}
+
+/* Adds text at the cursor, cut at the right edge (tui_room). */
+void
+tui_puts(WINDOW *w, const char *s)
+{
+	wchar_t ws[512];
+	int room = tui_room(w);
+	size_t n;
+	const char *c;
+
+	if (room <= 0)
+		return;
+	/* plain printable ASCII, the usual case, goes straight through */
+	for (c = s; *c >= ' ' && *c <= '~'; c++)
+		;
+	if (*c == '\0') {
+		waddnstr(w, s, HV_MIN((int)(c - s), room));
+		return;
+	}
+	n = to_cells(s, ws, HV_MIN(HV_ARRAY_LEN(ws), (size_t)room));
+	waddnwstr(w, ws, (int)n);
 }
 
 void
@@ -81,6 +126,87 @@ tui_printf(WINDOW *w, const char *fmt, ...)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	tui_puts(w, buf);
+}
+
+const char *
+tui_plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* ---- fields laid out by priority ------------------------------------- */
+static int
+field_width(const struct tui_field *f)
+{
+	if (f->form >= TUI_FORMS || f->label[f->form] == NULL)
+		return -1;
+	return tui_width(f->label[f->form]) + (f->value[f->form] != NULL ?
+	    tui_width(f->value[f->form]) : 0);
+}
+
+static int
+fields_width(const struct tui_field *f, int n, int sep)
+{
+	int i, w, total = 0, shown = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((w = field_width(&f[i])) < 0)
+			continue;
+		total += w + (shown++ > 0 ? sep : 0);
+	}
+	return total;
+}
+
+static void
+field_step(struct tui_field *f)
+{
+	if (f->form >= TUI_FORMS)
+		return;
+	if (f->form + 1 < TUI_FORMS && f->label[f->form + 1] != NULL)
+		f->form++;
+	else if (!f->keep)
+		f->form = TUI_FORMS;
+}
+
+int
+tui_fields_fit(struct tui_field *f, int n, const int *steps, int nsteps,
+    int width, const char *sep)
+{
+	int i, s = tui_width(sep), w;
+
+	for (i = 0; i < n; i++)
+		f[i].form = f[i].label[0] != NULL ? 0 : TUI_FORMS;
+	w = fields_width(f, n, s);
+	for (i = 0; i < nsteps && w > width; i++) {
+		field_step(&f[steps[i]]);
+		w = fields_width(f, n, s);
+	}
+	return w;
+}
+
+void
+tui_fields_draw(WINDOW *w, const struct tui_field *f, int n, const char *sep)
+{
+	int i, shown = 0;
+	attr_t a;
+	short pair;
+
+	wattr_get(w, &a, &pair, NULL);
+	for (i = 0; i < n; i++) {
+		if (field_width(&f[i]) < 0)
+			continue;
+		if (shown++ > 0) {
+			wattr_set(w, a, pair, NULL);
+			tui_puts(w, sep);
+		}
+		tui_role(w, f[i].lrole);
+		tui_puts(w, f[i].label[f[i].form]);
+		if (f[i].value[f[i].form] != NULL) {
+			tui_role(w, f[i].vrole);
+			tui_puts(w, f[i].value[f[i].form]);
+		}
+	}
+	wattr_set(w, a, pair, NULL);
 }
 
 /* Fills the line in the current role and goes back to its start. */
@@ -145,99 +271,254 @@ play_state(const struct tui *t)
 	return t->playing ? "playing" : "paused";
 }
 
-/* The title gives way: the state on the right must always show. */
+enum { HDR_BRAND, HDR_TITLE, HDR_PYTHON, HDR_MODE, HDR_REC, HDR_N };
+
+/* What gives way first: the wording of the state, the brand; the title
+ * (the script's name) keeps up to HDR_TITLE_MIN columns before the state
+ * shrinks to one word, and gets the rest. */
+static const int header_steps[] = {
+	HDR_REC, HDR_MODE, HDR_PYTHON, HDR_BRAND, HDR_MODE, HDR_TITLE,
+	HDR_PYTHON, HDR_TITLE, HDR_TITLE,
+};
+#define HDR_TITLE_MIN 44
+#define HDR_HELP "? help"
+
+struct header_text {
+	char	py[2][48], mode[3][96], rec[2][48];
+	char	title_min[3][HDR_TITLE_MIN + 1];
+};
+
+static void
+header_text(const struct tui *t, struct header_text *x)
+{
+	const struct heap_process *p = &t->frame->heap->process;
+	const char *v = p->python != NULL ? p->python : "?";
+	const char *st = play_state(t);
+
+	snprintf(x->py[0], sizeof x->py[0], "Python %s", v);
+	snprintf(x->py[1], sizeof x->py[1], "%s", v);
+	if (t->feed->live) {
+		snprintf(x->mode[0], sizeof x->mode[0], "live, every %gs, %s",
+		    t->interval, st);
+		snprintf(x->mode[1], sizeof x->mode[1], "live %gs, %s",
+		    t->interval, st);
+	} else {
+		snprintf(x->mode[0], sizeof x->mode[0], "replay %gx, %s",
+		    tui_speeds[t->speed], st);
+		snprintf(x->mode[1], sizeof x->mode[1], "%gx, %s",
+		    tui_speeds[t->speed], st);
+	}
+	snprintf(x->mode[2], sizeof x->mode[2], "%s", st);
+	if (t->feed->recorded != NULL) {
+		snprintf(x->rec[0], sizeof x->rec[0], "REC %lu frame%s",
+		    *t->feed->recorded, tui_plural(*t->feed->recorded));
+		snprintf(x->rec[1], sizeof x->rec[1], "REC %lu",
+		    *t->feed->recorded);
+	}
+}
+
+/* Up to width cells of s, cut with "..." when longer. */
+static void
+puts_cut(WINDOW *w, const char *s, int width)
+{
+	wchar_t ws[512];
+	size_t n;
+
+	if (tui_width(s) <= width) {
+		tui_puts(w, s);
+		return;
+	}
+	if (width <= 3)
+		return;
+	n = to_cells(s, ws, HV_MIN(HV_ARRAY_LEN(ws), (size_t)(width - 3)));
+	waddnwstr(w, ws, HV_MIN((int)n, tui_room(w)));
+	tui_puts(w, "...");
+}
+
+/* " heapview  pid 1234: python3.12 app.py  Python 3.12.1  live, every
+ * 0.5s, capturing  REC 12 frames      ? help": the state always shows, the
+ * title gives way before it and takes the room that is left. */
 void
 tui_draw_header(struct tui *t, WINDOW *w)
 {
-	const struct heap_process *p = &t->frame->heap->process;
 	const char *title = t->feed->title != NULL ? t->feed->title : "";
-	char state[128];
-	int room;
+	struct header_text x;
+	struct tui_field f[HDR_N];
+	int width = getmaxx(w) - 1, help = 0, used, tw, i;
 
-	if (t->feed->live)
-		snprintf(state, sizeof state, "Python %s  live, every %gs, %s",
-		    p->python != NULL ? p->python : "?", t->interval,
-		    play_state(t));
-	else
-		snprintf(state, sizeof state, "Python %s  replay %gx, %s",
-		    p->python != NULL ? p->python : "?", tui_speeds[t->speed],
-		    play_state(t));
+	memset(f, 0, sizeof f);
+	header_text(t, &x);
+	/* stand-ins of the title's width: up to HDR_TITLE_MIN, a half, a
+	 * quarter of it */
+	for (i = 0; i < 3; i++) {
+		memset(x.title_min[i], ' ', HDR_TITLE_MIN);
+		x.title_min[i][HV_MIN(tui_width(title), HDR_TITLE_MIN >> i)] =
+		    '\0';
+		f[HDR_TITLE].label[i] = *title != '\0' ? x.title_min[i] : NULL;
+	}
+	f[HDR_BRAND].label[0] = "heapview";
+	f[HDR_PYTHON].label[0] = x.py[0];
+	f[HDR_PYTHON].label[1] = x.py[1];
+	f[HDR_MODE].label[0] = x.mode[0];
+	f[HDR_MODE].label[1] = x.mode[1];
+	f[HDR_MODE].label[2] = x.mode[2];
+	f[HDR_MODE].keep = 1;
+	f[HDR_MODE].lrole = t->exited ? ROLE_WARN : ROLE_TITLE;
+	f[HDR_REC].label[0] = t->feed->recorded != NULL ? x.rec[0] : NULL;
+	f[HDR_REC].label[1] = x.rec[1];
+	f[HDR_REC].keep = 1;
+	f[HDR_REC].lrole = ROLE_WARN;
+	f[HDR_BRAND].lrole = f[HDR_TITLE].lrole = f[HDR_PYTHON].lrole =
+	    ROLE_TITLE;
+	/* "? help" at the right when there is room to spare */
+	used = tui_fields_fit(f, HDR_N, header_steps,
+	    (int)HV_ARRAY_LEN(header_steps), width, "  ");
+	if (f[HDR_BRAND].form == 0 && used + 4 + (int)strlen(HDR_HELP) <= width)
+		help = 1;
+	tw = width - used - (help ? 4 + (int)strlen(HDR_HELP) : 0);
 	fill_line(w, ROLE_TITLE);
-	tui_puts(w, " heapview  ");
-	room = getmaxx(w) - getcurx(w) - (int)strlen(state) - 2 -
-	    (getmaxx(w) >= 80 ? 8 : 0);
-	if (room > 3 && (int)strlen(title) > room)
-		tui_printf(w, "%.*s...  ", room - 3, title);
-	else if (room > 3)
-		tui_printf(w, "%s  ", title);
-	if (t->exited)
-		tui_role(w, ROLE_WARN);
-	tui_puts(w, state);
-	tui_role(w, ROLE_TITLE);
-	if (getmaxx(w) >= 80 && getcurx(w) + 2 < getmaxx(w) - 8) {
-		wmove(w, 0, getmaxx(w) - 8);
-		tui_puts(w, "? help");
+	wmove(w, 0, 1);
+	if (f[HDR_BRAND].form == 0)
+		tui_puts(w, "heapview  ");
+	if (f[HDR_TITLE].form < TUI_FORMS) {
+		puts_cut(w, title, tw + tui_width(x.title_min[f[HDR_TITLE].form]));
+		tui_puts(w, "  ");
+	}
+	f[HDR_BRAND].form = f[HDR_TITLE].form = TUI_FORMS;
+	tui_fields_draw(w, f, HDR_N, "  ");
+	if (help) {
+		wmove(w, 0, getmaxx(w) - 2 - (int)strlen(HDR_HELP));
+		tui_role(w, ROLE_TITLE);
+		tui_puts(w, HDR_HELP);
 	}
 }
 
 /* ---- totals ---------------------------------------------------------- */
+/* "821.2K": tui_format_bytes without the space and the "iB". */
 static void
-total(WINDOW *w, const char *label, const char *value)
+format_bytes_short(char *buf, size_t len, uint64_t n)
 {
-	tui_role(w, ROLE_NORMAL);
-	tui_puts(w, label);
-	tui_role(w, ROLE_VALUE);
-	tui_puts(w, value);
+	char *sp;
+
+	tui_format_bytes(buf, len, n);
+	if ((sp = strchr(buf, ' ')) == NULL)
+		return;
+	if (sp[1] == 'B')
+		memmove(sp, sp + 1, strlen(sp + 1) + 1);
+	else {
+		sp[0] = sp[1];
+		sp[1] = '\0';
+	}
 }
 
-/* "pinned 3 arenas, 768.0 KiB for 41 objects": the carved pools a few
- * survivors keep resident (--types; heap_arena_pinned says which). */
+enum {
+	TOT_ARENAS, TOT_ALLOCATED, TOT_FREE, TOT_UTIL, TOT_RSS, TOT_INVALID,
+	TOT_PINNED, TOT_N
+};
+
+/* The order in which the totals give way: first what can be worked out
+ * from the rest (free in pools) and long sentences, then abbreviations;
+ * arenas, allocated, utilisation, RSS and pinned fit in 80 columns; only
+ * narrower than that do pinned, utilisation and RSS go, in that order. */
+static const int total_steps[] = {
+	TOT_PINNED, TOT_FREE, TOT_FREE, TOT_PINNED, TOT_ARENAS, TOT_ALLOCATED,
+	TOT_RSS, TOT_ARENAS, TOT_UTIL, TOT_ALLOCATED, TOT_INVALID, TOT_PINNED,
+	TOT_PINNED, TOT_UTIL, TOT_RSS, TOT_ALLOCATED,
+};
+
+struct totals_text {
+	char	arenas[3][48], alloc[2][32], free[2][32], util[16], rss[2][32];
+	char	invalid[2][32], pinned[4][96];
+};
+
 static void
-pinned_total(WINDOW *w, const struct heap_pinning *pin)
+pinned_text(struct totals_text *x, const struct heap_pinning *pin)
 {
-	char m[32], buf[96];
+	char m[32];
 
 	tui_format_bytes(m, sizeof m, pin->carved_bytes);
-	snprintf(buf, sizeof buf, "%" PRIu64 " arena%s, %s for %" PRIu64
-	    " objects", pin->narenas, pin->narenas == 1 ? "" : "s", m,
-	    pin->objects);
-	/* the count alone when the sentence does not fit, else nothing */
-	if (getmaxx(w) - getcurx(w) < (int)strlen(buf) + 9)
-		snprintf(buf, sizeof buf, "%" PRIu64 " arena%s", pin->narenas,
-		    pin->narenas == 1 ? "" : "s");
-	if (getmaxx(w) - getcurx(w) >= (int)strlen(buf) + 9)
-		total(w, "  pinned ", buf);
+	snprintf(x->pinned[0], sizeof x->pinned[0], "%" PRIu64 " arena%s, %s for %"
+	    PRIu64 " object%s", pin->narenas, tui_plural(pin->narenas), m,
+	    pin->objects, tui_plural(pin->objects));
+	snprintf(x->pinned[1], sizeof x->pinned[1], "%" PRIu64 " arena%s, %s",
+	    pin->narenas, tui_plural(pin->narenas), m);
+	snprintf(x->pinned[2], sizeof x->pinned[2], "%" PRIu64 " arena%s",
+	    pin->narenas, tui_plural(pin->narenas));
+	snprintf(x->pinned[3], sizeof x->pinned[3], "%" PRIu64, pin->narenas);
 }
+
+static void
+totals_text(const struct tui *t, struct totals_text *x)
+{
+	const struct heap_stats *st = &t->frame->stats;
+	uint64_t rss = t->frame->heap->process.rss_bytes;
+	char b[32], s[32];
+
+	tui_format_bytes(b, sizeof b, st->arena_bytes);
+	format_bytes_short(s, sizeof s, st->arena_bytes);
+	snprintf(x->arenas[0], sizeof x->arenas[0], "%" PRIu64 " (%s)",
+	    st->narenas, b);
+	snprintf(x->arenas[1], sizeof x->arenas[1], "%" PRIu64 " (%s)",
+	    st->narenas, s);
+	snprintf(x->arenas[2], sizeof x->arenas[2], "%" PRIu64, st->narenas);
+	tui_format_bytes(x->alloc[0], sizeof x->alloc[0], st->allocated_bytes);
+	format_bytes_short(x->alloc[1], sizeof x->alloc[1], st->allocated_bytes);
+	tui_format_bytes(x->free[0], sizeof x->free[0], st->available_bytes);
+	format_bytes_short(x->free[1], sizeof x->free[1], st->available_bytes);
+	snprintf(x->util, sizeof x->util, "%.1f%%", 100 * t->frame->util);
+	if (rss != 0) {
+		tui_format_bytes(x->rss[0], sizeof x->rss[0], rss);
+		format_bytes_short(x->rss[1], sizeof x->rss[1], rss);
+	} else {
+		snprintf(x->rss[0], sizeof x->rss[0], "?");
+		snprintf(x->rss[1], sizeof x->rss[1], "?");
+	}
+	snprintf(x->invalid[0], sizeof x->invalid[0], "%" PRIu64 " invalid",
+	    st->invalid_pools);
+	snprintf(x->invalid[1], sizeof x->invalid[1], "%" PRIu64 " inv",
+	    st->invalid_pools);
+	if (t->frame->types != NULL)
+		pinned_text(x, &t->frame->types->pinning);
+}
+
+#define FIELD(f, l0, v0, l1, v1, l2, v2, l3, v3, lr, vr, k) do { \
+	(f)->label[0] = (l0); (f)->value[0] = (v0); \
+	(f)->label[1] = (l1); (f)->value[1] = (v1); \
+	(f)->label[2] = (l2); (f)->value[2] = (v2); \
+	(f)->label[3] = (l3); (f)->value[3] = (v3); \
+	(f)->lrole = (lr); (f)->vrole = (vr); (f)->keep = (k); \
+} while (0)
 
 void
 tui_draw_totals(struct tui *t, WINDOW *w)
 {
-	const struct heap_stats *st = &t->frame->stats;
-	char a[32], b[32], c[32], buf[64];
+	struct tui_field f[TOT_N];
+	struct totals_text x;
+	int pinned = t->frame->types != NULL;
+	int invalid = t->frame->stats.invalid_pools > 0;
 
-	tui_format_bytes(a, sizeof a, st->arena_bytes);
-	snprintf(buf, sizeof buf, "%" PRIu64 " (%s)", st->narenas, a);
+	totals_text(t, &x);
+	FIELD(&f[TOT_ARENAS], "arenas ", x.arenas[0], "arenas ", x.arenas[1],
+	    "arenas ", x.arenas[2], NULL, NULL, ROLE_NORMAL, ROLE_VALUE, 1);
+	FIELD(&f[TOT_ALLOCATED], "allocated ", x.alloc[0], "allocated ",
+	    x.alloc[1], "alloc ", x.alloc[1], NULL, NULL, ROLE_NORMAL,
+	    ROLE_VALUE, 0);
+	FIELD(&f[TOT_FREE], "free in pools ", x.free[0], "free ", x.free[1],
+	    NULL, NULL, NULL, NULL, ROLE_NORMAL, ROLE_VALUE, 0);
+	FIELD(&f[TOT_UTIL], "utilisation ", x.util, "util ", x.util, NULL, NULL,
+	    NULL, NULL, ROLE_NORMAL, ROLE_VALUE, 0);
+	FIELD(&f[TOT_RSS], "RSS ", x.rss[0], "RSS ", x.rss[1], NULL, NULL, NULL,
+	    NULL, ROLE_NORMAL, ROLE_VALUE, 0);
+	FIELD(&f[TOT_INVALID], invalid ? x.invalid[0] : NULL, NULL,
+	    x.invalid[1], NULL, NULL, NULL, NULL, NULL, ROLE_WARN, ROLE_WARN, 1);
+	FIELD(&f[TOT_PINNED], pinned ? "pinned " : NULL, x.pinned[0],
+	    "pinned ", x.pinned[1], "pinned ", x.pinned[2], "pinned ",
+	    x.pinned[3], ROLE_NORMAL, ROLE_VALUE, 0);
+	tui_fields_fit(f, TOT_N, total_steps, (int)HV_ARRAY_LEN(total_steps),
+	    getmaxx(w) - 1, "  ");
 	wmove(w, 0, 1);
-	total(w, "arenas ", buf);
-	tui_format_bytes(b, sizeof b, st->allocated_bytes);
-	total(w, "  allocated ", b);
-	tui_format_bytes(c, sizeof c, st->available_bytes);
-	total(w, "  free in pools ", c);
-	snprintf(buf, sizeof buf, "%.1f%%", 100 * t->frame->util);
-	total(w, "  utilisation ", buf);
-	if (t->frame->heap->process.rss_bytes != 0)
-		tui_format_bytes(buf, sizeof buf,
-		    t->frame->heap->process.rss_bytes);
-	else
-		snprintf(buf, sizeof buf, "?");
-	total(w, "  RSS ", buf);
-	if (st->invalid_pools > 0) {
-		snprintf(buf, sizeof buf, "  %" PRIu64 " invalid", st->invalid_pools);
-		tui_role(w, ROLE_WARN);
-		tui_puts(w, buf);
-	}
-	if (t->frame->types != NULL)
-		pinned_total(w, &t->frame->types->pinning);
+	tui_role(w, ROLE_NORMAL);
+	tui_fields_draw(w, f, TOT_N, "  ");
 }
 
 /* ---- timeline -------------------------------------------------------- */
@@ -312,10 +593,52 @@ tui_draw_timeline(struct tui *t, WINDOW *w)
 }
 
 /* ---- footer ---------------------------------------------------------- */
+#define FOOTER_MAX 48
+
+/* The hints that go first when the footer is narrow, in that order; any
+ * other hint (q, ?, the ones for --types, keys added later) stays as long
+ * as it can. */
+static const char *const hint_drop[] = {
+	"Esc", "[", "T", "+", ",", "Enter", "Tab", "Space",
+};
+
+static int
+hint_rank(const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < HV_ARRAY_LEN(hint_drop); i++)
+		if (strcmp(label, hint_drop[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The steps: the listed hints in their order, then the others from the
+ * right, q and ? last. */
+static int
+footer_steps(const struct tui_field *f, int n, int *steps)
+{
+	int i, r, ns = 0;
+
+	for (r = 0; r < (int)HV_ARRAY_LEN(hint_drop); r++)
+		for (i = 0; i < n; i++)
+			if (hint_rank(f[i].label[0]) == r)
+				steps[ns++] = i;
+	for (i = n - 1; i >= 0; i--)
+		if (hint_rank(f[i].label[0]) < 0 && i > 1)
+			steps[ns++] = i;
+	for (i = HV_MIN(n, 2) - 1; i >= 0; i--)
+		steps[ns++] = i;
+	return ns;
+}
+
 void
 tui_draw_footer(struct tui *t, WINDOW *w)
 {
 	unsigned mode = t->feed->live ? TUI_KEY_LIVE : TUI_KEY_REPLAY;
+	struct tui_field f[FOOTER_MAX];
+	char hint[FOOTER_MAX][24];
+	int steps[2 * FOOTER_MAX], n = 0, ns;
 	size_t i;
 
 	fill_line(w, ROLE_BAR);
@@ -324,18 +647,25 @@ tui_draw_footer(struct tui *t, WINDOW *w)
 		tui_puts(w, t->status);
 		return;
 	}
-	for (i = 0; i < tui_nkeys; i++) {
+	memset(f, 0, sizeof f);
+	for (i = 0; i < tui_nkeys && n < FOOTER_MAX; i++) {
 		const struct tui_key *k = &tui_keys[i];
 
 		if (k->hint == NULL || !(k->modes & mode) ||
 		    ((k->modes & TUI_KEY_TYPES) && t->frame->types == NULL) ||
 		    ((k->modes & TUI_KEY_OUTPUT) && t->feed->output == NULL))
 			continue;
-		tui_role(w, ROLE_KEY);
-		tui_printf(w, " %s", k->label);
-		tui_role(w, ROLE_BAR);
-		tui_printf(w, " %s ", k->hint);
+		snprintf(hint[n], sizeof hint[n], " %s", k->hint);
+		f[n].label[0] = k->label;
+		f[n].value[0] = hint[n];
+		f[n].lrole = ROLE_KEY;
+		f[n].vrole = ROLE_BAR;
+		n++;
 	}
+	ns = footer_steps(f, n, steps);
+	tui_fields_fit(f, n, steps, ns, getmaxx(w) - 1, "  ");
+	wmove(w, 0, 1);
+	tui_fields_draw(w, f, n, "  ");
 }
 
 /* ---- help ------------------------------------------------------------ */

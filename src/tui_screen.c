@@ -239,7 +239,8 @@ cells_load(void)
 void
 tui_glyph(WINDOW *w, enum tui_glyph g)
 {
-	wadd_wch(w, &glyph_cc[g]);
+	if (tui_room(w) > 0)
+		wadd_wch(w, &glyph_cc[g]);
 }
 
 const cchar_t *
