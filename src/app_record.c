@@ -78,6 +78,7 @@ struct live_feed {
 	double			 t0;
 	int			 types;		/* --types: every frame at block level */
 	int			 failed;	/* the recording could not be written */
+	unsigned long		 frames;	/* frames written */
 };
 
 static int
@@ -98,6 +99,7 @@ feed_record(struct live_feed *f, const struct heap *h, char **cause)
 		f->failed = 1;
 		return -1;
 	}
+	f->frames++;
 	return 0;
 }
 
@@ -149,13 +151,19 @@ sleep_seconds(double s)
 	nanosleep(&ts, NULL);	/* a signal cuts it short: fine */
 }
 
+static void
+record_report(const struct live_feed *f)
+{
+	fprintf(stderr, "heapview: %lu frame%s recorded to %s\n", f->frames,
+	    f->frames == 1 ? "" : "s", f->path);
+}
+
 /* --record --no-tui: a frame every interval until SIGINT/SIGTERM or the
  * target exits; every frame written is flushed, so all of them survive. */
 static int
 record_loop(const struct app_options *o, struct live_feed *f)
 {
 	struct sigaction sa, old_int, old_term;
-	unsigned long frames = 0;
 	char *why = NULL;	/* why it stopped, said after the output */
 	int rc = 0;
 
@@ -175,7 +183,6 @@ record_loop(const struct app_options *o, struct live_feed *f)
 			break;
 		}
 		heap_free(h);
-		frames++;
 		sleep_seconds(next - util_monotonic());
 	}
 	sigaction(SIGINT, &old_int, NULL);
@@ -188,7 +195,7 @@ record_loop(const struct app_options *o, struct live_feed *f)
 	if (why != NULL)
 		fprintf(stderr, "heapview: %s\n", why);
 	free(why);
-	fprintf(stderr, "heapview: %lu frames recorded to %s\n", frames, f->path);
+	record_report(f);
 	return rc;
 }
 
@@ -213,9 +220,18 @@ feed_title(struct app_live *lv)
 		source_process_free(&p);
 		return xasprintf("pid %d", (int)lv->pid);
 	}
+	/* the interpreter and the script by their names, the arguments
+	 * whole: "pid 1234: python3.12 app.py" */
 	title = xasprintf("pid %d:", (int)lv->pid);
 	for (i = 0; p.argv[i] != NULL && strlen(title) < 200; i++) {
-		char *t = xasprintf("%s %s", title, p.argv[i]);
+		const char *arg = p.argv[i], *slash = strrchr(arg, '/');
+		char *t;
+
+		if ((i == 0 || (i == 1 && strlen(arg) > 3 &&
+		    strcmp(arg + strlen(arg) - 3, ".py") == 0)) &&
+		    slash != NULL && slash[1] != '\0')
+			arg = slash + 1;
+		t = xasprintf("%s %s", title, arg);
 
 		free(title);
 		title = t;
@@ -268,9 +284,13 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 		feed.octx = lv->child;
 		feed.on_signal = feed_signal;
 	}
+	if (f.path != NULL)
+		feed.recorded = &f.frames;
 	rc = app_tui_live(o, &feed);
 	free((char *)feed.title);
 	if (feed_close(&f) != 0)
 		rc = 1;
+	if (f.path != NULL)
+		record_report(&f);
 	return rc;
 }
