@@ -488,6 +488,12 @@ const struct tui_view_ops *tui_view_ops(enum tui_view);
 
 /* Helpers the views share (tui_panels.c). */
 int	tui_view_rows(WINDOW *);
+/* "↑ 12 more" (up) or "↓ 5 more" at the right end of line y, over what the
+ * line holds there; nothing when n is 0. */
+void	tui_draw_more(const struct tui *, WINDOW *, int, int, size_t);
+/* The first row to show of n rows, rows at a time, so that cur is shown
+ * and no row is left empty while rows are above. */
+size_t	tui_scroll(size_t top, size_t cur, size_t n, size_t rows);
 enum tui_glyph tui_pool_glyph(enum pool_state, uint32_t);
 enum tui_role tui_pool_role(enum pool_state);
 enum tui_glyph tui_shade_glyph(uint32_t);

@@ -751,6 +751,23 @@ legend(WINDOW *w, int which)
 	}
 }
 
+static void
+help_more(const struct tui *t, WINDOW *w, int y, int up, size_t n)
+{
+	int x;
+
+	if (n == 0 || getmaxx(w) < 24)
+		return;
+	tui_draw_more(t, w, y, up, n);
+	/* tui_draw_more ends on the last column: the corner again */
+	x = getmaxx(w) - 1;
+	tui_role(w, ROLE_HELP);
+	if (t->scr.ascii)
+		mvwaddch(w, y, x, '+');
+	else
+		mvwadd_wch(w, y, x, up ? WACS_URCORNER : WACS_LRCORNER);
+}
+
 void
 tui_draw_help(struct tui *t, WINDOW *w)
 {
@@ -779,6 +796,10 @@ tui_draw_help(struct tui *t, WINDOW *w)
 		tui_role(w, ROLE_HELP);
 		tui_printf(w, "%.*s", lines[i].len, lines[i].text);
 	}
+	/* on the frame, clear of its corners */
+	help_more(t, w, 0, 1, (size_t)t->help_top);
+	help_more(t, w, getmaxy(w) - 1, 0, (size_t)HV_MAX(n + HELP_LEGEND_LINES -
+	    t->help_top - h, 0));
 }
 
 /* ---- too small ------------------------------------------------------- */
@@ -804,4 +825,38 @@ int
 tui_view_rows(WINDOW *w)
 {
 	return w != NULL ? getmaxy(w) : 0;
+}
+
+void
+tui_draw_more(const struct tui *t, WINDOW *w, int y, int up, size_t n)
+{
+	char buf[48];
+	int x;
+
+	if (n == 0)
+		return;
+	snprintf(buf, sizeof buf, "  %s %zu more ", t->scr.ascii ?
+	    (up ? "^" : "v") : (up ? "\u2191" : "\u2193"), n);
+	x = getmaxx(w) - tui_width(buf);
+	if (x < 0)
+		return;
+	wmove(w, y, x);
+	tui_role(w, ROLE_NORMAL);
+	tui_puts(w, "  ");
+	tui_role(w, ROLE_VALUE);
+	tui_puts(w, buf + 2);
+}
+
+size_t
+tui_scroll(size_t top, size_t cur, size_t n, size_t rows)
+{
+	if (rows == 0 || n == 0)
+		return 0;
+	if (cur < top)
+		top = cur;
+	else if (cur >= top + rows)
+		top = cur - rows + 1;
+	if (top + rows > n)
+		top = n > rows ? n - rows : 0;
+	return top;
 }

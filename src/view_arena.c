@@ -63,9 +63,9 @@ draw_title(struct tui *t, WINDOW *w, const struct heap_arena *a, int pinned)
 	tui_role(w, ROLE_VALUE);
 	tui_printf(w, "arena %" PRIu32, a->index);
 	tui_role(w, ROLE_NORMAL);
-	tui_printf(w, " at 0x%" PRIx64 "-0x%" PRIx64 ", %s, %" PRIu32 " pools",
+	tui_printf(w, " at 0x%" PRIx64 "-0x%" PRIx64 ", %s, %" PRIu32 " pool%s",
 	    a->address, a->address + h->layout.arena_size - 1, size,
-	    a->ntotalpools);
+	    a->ntotalpools, tui_plural(a->ntotalpools));
 	tui_printf(w, "  (%zu of %zu)", t->arena + 1, h->narenas);
 	if (pinned) {
 		tui_puts(w, "  ");
@@ -157,7 +157,8 @@ draw_table(struct tui *t, WINDOW *w, const struct heap_census *c)
 	if (h->ntypes == 0 || rows <= 0)
 		return;
 	tui_role(w, ROLE_DIM);
-	mvwaddstr(w, TABLE_Y - 1, 0, "     count      bytes  untracked  name");
+	wmove(w, TABLE_Y - 1, 0);
+	tui_puts(w, "     count      bytes  untracked  name");
 	for (y = 0, r = 0; y < rows && r < c->nrows; y++, r++) {
 		const struct heap_census_row *row = &c->rows[r];
 
@@ -173,7 +174,8 @@ draw_table(struct tui *t, WINDOW *w, const struct heap_census *c)
 	}
 	if (r < c->nrows) {
 		tui_role(w, ROLE_DIM);
-		tui_printf(w, "  (and %" PRIu32 " more types)", c->nrows - r);
+		tui_printf(w, "  (and %" PRIu32 " more type%s)", c->nrows - r,
+		    tui_plural(c->nrows - r));
 	}
 }
 

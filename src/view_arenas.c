@@ -5,10 +5,10 @@
  * are visited, and each of them reads at most one arena's pools: the cost
  * is the screen's, whatever the number of arenas.
  *
- *   line 0          title, cell size, legend
+ *   line 0          title, cell size; "↑ N more" when arenas are above
  *   lines 1..h-2    arenas from arena_top (h-3 when colored by type)
  *   line h-2        color by type: the legend
- *   line h-1        what the cursor is on
+ *   line h-1        what the cursor is on; "↓ N more" when arenas are below
  *
  * Colored by type, a cell takes the color of the types holding most of its
  * bytes (the frame's prefix sums per color: O(1) a cell); with types, the
@@ -45,16 +45,13 @@ geom(const struct tui *t, WINDOW *w, struct geom *g)
 	g->ncells = (maxp + g->k - 1) / g->k;
 }
 
-/* Keeps the cursor's arena on screen. */
+/* Keeps the cursor's arena on screen, and the screen full of arenas when
+ * their number shrinks. */
 static void
 scroll_to_cursor(struct tui *t, const struct geom *g)
 {
-	if (t->arena < t->arena_top)
-		t->arena_top = t->arena;
-	else if (t->arena >= t->arena_top + (size_t)g->rows)
-		t->arena_top = t->arena - (size_t)g->rows + 1;
-	if (t->arena_top >= t->frame->heap->narenas)
-		t->arena_top = 0;
+	t->arena_top = tui_scroll(t->arena_top, t->arena,
+	    t->frame->heap->narenas, (size_t)g->rows);
 }
 
 /* The state a cell of k pools shows: invalid wins, then all-full, all-
@@ -143,8 +140,9 @@ draw_title(struct tui *t, WINDOW *w, const struct geom *g)
 	tui_role(w, ROLE_VALUE);
 	tui_puts(w, "arena map");
 	tui_role(w, ROLE_NORMAL);
-	tui_printf(w, "  %zu arenas, %zu pools  1 cell = %" PRIu32 " pool%s (%s)",
-	    h->narenas, t->frame->npools, g->k, g->k > 1 ? "s" : "", cell);
+	tui_printf(w, "  %zu arena%s, %zu pool%s  1 cell = %" PRIu32 " pool%s (%s)",
+	    h->narenas, tui_plural(h->narenas), t->frame->npools,
+	    tui_plural(t->frame->npools), g->k, tui_plural(g->k), cell);
 	if (t->changed_until > 0 && t->frame->nchanged > 0)
 		tui_printf(w, "  %zu changed", t->frame->nchanged);
 }
@@ -181,8 +179,8 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 		if (types[0] != '\0')
 			tui_printf(w, ": %s", types);
 	}
-	tui_printf(w, "  (arena: %" PRIu32 " of %" PRIu32 " pools free)",
-	    a->nfreepools, a->ntotalpools);
+	tui_printf(w, "  (arena: %" PRIu32 " of %" PRIu32 " pool%s free)",
+	    a->nfreepools, a->ntotalpools, tui_plural(a->ntotalpools));
 }
 
 static void
@@ -205,6 +203,9 @@ draw(struct tui *t, WINDOW *w)
 	}
 	tui_draw_type_legend(t, w);
 	draw_cursor_line(t, w, &g);
+	tui_draw_more(t, w, 0, 1, t->arena_top);
+	tui_draw_more(t, w, getmaxy(w) - 1, 0, h->narenas - t->arena_top -
+	    HV_MIN((size_t)r, h->narenas - t->arena_top));
 }
 
 static unsigned

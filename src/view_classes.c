@@ -8,6 +8,8 @@
  *   line 1          column heads
  *   lines 2..h-2    the classes that have pools, from class_top
  *   line h-1        the class under the cursor
+ * with "↑ N more" on line 0 and "↓ N more" on line h-1 when classes are
+ * out of view.
  */
 #include "config.h"
 
@@ -73,9 +75,10 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct heap_stats *st,
 
 	wmove(w, getmaxy(w) - 1, 1);
 	tui_role(w, ROLE_NORMAL);
-	tui_printf(w, "class %u (%" PRIu32 "-byte blocks): %" PRIu64 " pools, %"
-	    PRIu64 " of %" PRIu64 " blocks in use (%.1f%%)  Enter: its pools", c,
-	    heap_block_size(l, c), st->pools[c], st->in_use[c], total,
+	tui_printf(w, "class %u (%" PRIu32 "-byte blocks): %" PRIu64 " pool%s, %"
+	    PRIu64 " of %" PRIu64 " block%s in use (%.1f%%)  Enter: its pools",
+	    c, heap_block_size(l, c), st->pools[c], tui_plural(st->pools[c]),
+	    st->in_use[c], total, tui_plural(total),
 	    total > 0 ? 100.0 * (double)st->in_use[c] / (double)total : 0.0);
 }
 
@@ -111,17 +114,17 @@ draw(struct tui *t, WINDOW *w)
 	    " classes, %u in use", l->nclasses > 0 ?
 	    heap_block_size(l, l->nclasses - 1) : 0, l->nclasses, n);
 	tui_role(w, ROLE_DIM);
-	mvwaddstr(w, 1, 0, "class   size   num pools   blocks in use  avail blocks");
+	wmove(w, 1, 0);
+	tui_puts(w, "class   size   num pools   blocks in use  avail blocks");
 	if (n == 0) {
 		tui_role(w, ROLE_NORMAL);
-		mvwaddstr(w, 2, 1, "no pools in use");
+		wmove(w, 2, 1);
+		tui_puts(w, "no pools in use");
 		return;
 	}
 	cur = cursor_row(t, cls, n);
-	if (cur < t->class_top)
-		t->class_top = cur;
-	else if (cur >= t->class_top + (unsigned)rows)
-		t->class_top = cur - (unsigned)rows + 1;
+	t->class_top = (unsigned)tui_scroll(t->class_top, cur, n,
+	    (size_t)rows);
 	for (y = 0, r = t->class_top; y < rows && r < n; y++, r++) {
 		c = cls[r];
 		wmove(w, y + 2, 0);
@@ -134,6 +137,8 @@ draw(struct tui *t, WINDOW *w)
 		draw_bar(w, st, c, heap_block_size(l, c), max, barw);
 	}
 	draw_cursor_line(t, w, st, cls[cur]);
+	tui_draw_more(t, w, 0, 1, t->class_top);
+	tui_draw_more(t, w, getmaxy(w) - 1, 0, n - r);
 }
 
 static unsigned

@@ -230,7 +230,7 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct heap_pool *p,
 		    t->block)), v & HEAP_TYPE_UNTRACKED ? " (untracked)" : "");
 	}
 	if (g->k > 1)
-		tui_printf(w, "  1 cell = %" PRIu32 " blocks", g->k);
+		tui_printf(w, "  1 cell = %" PRIu32 " blocks", g->k);	/* k > 1 */
 }
 
 static void

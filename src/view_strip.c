@@ -197,8 +197,9 @@ draw_title(struct tui *t, WINDOW *w, const struct geom *g)
 	tui_role(w, ROLE_VALUE);
 	tui_puts(w, "memory strip");
 	tui_role(w, ROLE_NORMAL);
-	tui_printf(w, "  %zu arenas, %s in address order  1 cell = %s  %s",
-	    t->frame->heap->narenas, total, cell, key_text(t));
+	tui_printf(w, "  %zu arena%s, %s in address order  1 cell = %s  %s",
+	    t->frame->heap->narenas, tui_plural(t->frame->heap->narenas), total,
+	    cell, key_text(t));
 }
 
 static void

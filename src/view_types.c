@@ -13,6 +13,8 @@
  *   lines 2..h-3    the types from type_top
  *   line h-2        the type under the cursor: count, arenas
  *   line h-1        ... the pinned arenas it holds
+ * with "↑ N more" on line 0 and "↓ N more" on line h-2 when types are out
+ * of view.
  */
 #include "config.h"
 
@@ -42,12 +44,14 @@ draw_title(struct tui *t, WINDOW *w, const struct tui_types *ty)
 	tui_role(w, ROLE_VALUE);
 	tui_puts(w, "types");
 	tui_role(w, ROLE_NORMAL);
-	tui_printf(w, "  %" PRIu32 " types, %" PRIu64 " objects (%s), %" PRIu64
-	    " raw blocks (%s)", ty->ntyped, ty->census.objects, ob,
-	    ty->census.blocks - ty->census.objects, rb);
+	tui_printf(w, "  %" PRIu32 " type%s, %" PRIu64 " object%s (%s), %" PRIu64
+	    " raw block%s (%s)", ty->ntyped, tui_plural(ty->ntyped),
+	    ty->census.objects, tui_plural(ty->census.objects), ob,
+	    ty->census.blocks - ty->census.objects,
+	    tui_plural(ty->census.blocks - ty->census.objects), rb);
 	if (ty->npinned_arenas > 0)
 		tui_printf(w, "  %" PRIu32 " pinned arena%s",
-		    ty->npinned_arenas, ty->npinned_arenas == 1 ? "" : "s");
+		    ty->npinned_arenas, tui_plural(ty->npinned_arenas));
 	(void)t;
 }
 
@@ -101,12 +105,14 @@ draw_pins(struct tui *t, WINDOW *w, const struct tui_type_arenas *ta)
 	uint32_t i;
 
 	if (ta->npinned == 0) {
-		tui_printf(w, "pins no arena (%" PRIu32 " arenas are pinned)",
-		    t->frame->types->npinned_arenas);
+		tui_printf(w, "pins no arena (%" PRIu32 " arena%s pinned)",
+		    t->frame->types->npinned_arenas,
+		    t->frame->types->npinned_arenas == 1 ? " is" : "s are");
 		return;
 	}
-	tui_printf(w, "pins %" PRIu32 " of the %" PRIu32 " pinned arenas:",
-	    ta->npinned, t->frame->types->npinned_arenas);
+	tui_printf(w, "pins %" PRIu32 " of the %" PRIu32 " pinned arena%s:",
+	    ta->npinned, t->frame->types->npinned_arenas,
+	    tui_plural(t->frame->types->npinned_arenas));
 	for (i = 0; i < ta->npins; i++)
 		tui_printf(w, "%s %" PRIu32, i ? "," : "",
 		    h->arenas[ta->pins[i]].index);
@@ -126,9 +132,10 @@ draw_cursor_lines(struct tui *t, WINDOW *w, const struct tui_types *ty)
 	tui_role(w, ROLE_VALUE);
 	tui_puts(w, tui_type_name(h, r->type));
 	tui_role(w, ROLE_NORMAL);
-	tui_printf(w, ": %" PRIu64 " %s, %" PRIu64 " untracked; in %" PRIu32
-	    " of %zu arenas", r->count, r->type == HEAP_TYPE_RAW ? "blocks" :
-	    "objects", r->untracked, ta->narenas, h->narenas);
+	tui_printf(w, ": %" PRIu64 " %s%s, %" PRIu64 " untracked; in %" PRIu32
+	    " of %zu arena%s", r->count, r->type == HEAP_TYPE_RAW ? "block" :
+	    "object", tui_plural(r->count), r->untracked, ta->narenas,
+	    h->narenas, tui_plural(h->narenas));
 	if (ta->narenas > 0)
 		tui_printf(w, ", the first arena %" PRIu32,
 		    h->arenas[ta->first].index);
@@ -150,23 +157,24 @@ draw(struct tui *t, WINDOW *w)
 	}
 	draw_title(t, w, ty);
 	if (ty->census.nrows == 0) {
-		mvwaddstr(w, 1, 1, "no allocated blocks");
+		wmove(w, 1, 1);
+		tui_puts(w, "no allocated blocks");
 		return;
 	}
 	tui_role(w, ROLE_DIM);
-	mvwaddstr(w, 1, 0, "     count      bytes  share               "
-	    "untracked  name");
+	wmove(w, 1, 0);
+	tui_puts(w, "     count      bytes  share               untracked  name");
 	cur = HV_MIN(t->type_row, ty->census.nrows - 1);
-	if (cur < t->type_top)
-		t->type_top = cur;
-	else if (cur >= t->type_top + (uint32_t)rows)
-		t->type_top = cur - (uint32_t)rows + 1;
+	t->type_top = (uint32_t)tui_scroll(t->type_top, cur, ty->census.nrows,
+	    (size_t)rows);
 	for (y = 0, r = t->type_top; y < rows && r < ty->census.nrows;
 	    y++, r++) {
 		wmove(w, y + 2, 0);
 		draw_row(t, w, ty, r, r == cur);
 	}
 	draw_cursor_lines(t, w, ty);
+	tui_draw_more(t, w, 0, 1, t->type_top);
+	tui_draw_more(t, w, getmaxy(w) - 2, 0, ty->census.nrows - r);
 }
 
 static unsigned
