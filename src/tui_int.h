@@ -368,6 +368,9 @@ struct tui {
 	 * slots, kept for the same type names from frame to frame */
 	int			 by_type;
 	int			 slot_color[TUI_NSLOTS];
+	/* the colors the legend has room for (bit c: color c); the others
+	 * are drawn as "other" (tui_type_legend_fit) */
+	unsigned		 legend_colors;
 	char			*color_name[TUI_TYPE_COLORS];
 	/* arena detail: the census of one arena, made when it is shown */
 	struct {
@@ -518,7 +521,10 @@ enum tui_glyph tui_color_glyph(const struct tui *, int, enum tui_glyph);
 void	tui_pool_types(const struct tui *, const struct heap_pool *, unsigned,
 	    char *, size_t);
 /* The legend (color-by-type mode only): each color and its type, on the
- * window's second last line. */
+ * window's second last line.  A view calls tui_type_legend_fit before it
+ * draws a cell: the colors whose type the legend cannot name are drawn as
+ * "other". */
+void	tui_type_legend_fit(struct tui *, WINDOW *);
 void	tui_draw_type_legend(struct tui *, WINDOW *);
 
 #endif

@@ -26,6 +26,7 @@ static volatile sig_atomic_t screen_signal;
 #define PAPER	(-2)	/* the slides' white: bright white when there is one */
 #define INK	COLOR_BLACK
 #define DFLT	(-1)
+#define GREY	(-3)	/* grey with 256 colors, else the ink */
 
 struct tui_look {
 	short	fg, bg;
@@ -33,8 +34,9 @@ struct tui_look {
 };
 
 /* Color by type: six hues every color terminal has, two more with 256
- * colors (orange, violet); raw and other stay uncolored. */
-#define TYPE_LOOKS(bg) \
+ * colors (orange, violet); raw and other stay uncolored, raw grey where
+ * there is one. */
+#define TYPE_LOOKS(fg, bg) \
 		[ROLE_TYPE_0] =		{ COLOR_RED, bg, A_NORMAL }, \
 		[ROLE_TYPE_0 + 1] =	{ COLOR_GREEN, bg, A_NORMAL }, \
 		[ROLE_TYPE_0 + 2] =	{ COLOR_BLUE, bg, A_NORMAL }, \
@@ -43,8 +45,8 @@ struct tui_look {
 		[ROLE_TYPE_0 + 5] =	{ COLOR_CYAN, bg, A_NORMAL }, \
 		[ROLE_TYPE_0 + 6] =	{ 208, bg, A_NORMAL }, \
 		[ROLE_TYPE_0 + 7] =	{ 99, bg, A_NORMAL }, \
-		[ROLE_TYPE_RAW] =	{ DFLT, bg, A_DIM }, \
-		[ROLE_TYPE_OTHER] =	{ DFLT, bg, A_NORMAL },
+		[ROLE_TYPE_RAW] =	{ GREY, bg, A_DIM }, \
+		[ROLE_TYPE_OTHER] =	{ fg, bg, A_NORMAL },
 
 static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 	[TUI_THEME_COLOR] = {
@@ -71,7 +73,7 @@ static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 		[ROLE_CURSOR] =		{ COLOR_CYAN, COLOR_BLUE, A_BOLD },
 		[ROLE_WARN] =		{ COLOR_RED, DFLT, A_BOLD },
 		[ROLE_HELP] =		{ DFLT, DFLT, A_NORMAL },
-		TYPE_LOOKS(DFLT)
+		TYPE_LOOKS(DFLT, DFLT)
 	},
 	[TUI_THEME_MONO] = {
 		[ROLE_NORMAL] =		{ DFLT, DFLT, A_NORMAL },
@@ -110,7 +112,9 @@ static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 		[ROLE_TYPE_OTHER] =	{ DFLT, DFLT, A_NORMAL },
 	},
 	/* The talk's diagrams: black ink on white paper, nothing else but a
-	 * brief red for what just changed. */
+	 * brief red for what just changed.  Nothing may invert that meaning:
+	 * the cursor keeps the glyph of what it is on, and is marked blue and
+	 * underlined, never in reverse video. */
 	[TUI_THEME_SLIDES] = {
 		[ROLE_NORMAL] =		{ INK, PAPER, A_NORMAL },
 		[ROLE_TITLE] =		{ PAPER, INK, A_BOLD },
@@ -132,11 +136,11 @@ static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 		[ROLE_BAR_AVAIL] =	{ INK, PAPER, A_NORMAL },
 		[ROLE_SPARK] =		{ INK, PAPER, A_NORMAL },
 		[ROLE_CHANGED] =	{ COLOR_RED, PAPER, A_NORMAL },
-		[ROLE_CURSOR] =		{ INK, PAPER, A_REVERSE },
+		[ROLE_CURSOR] =		{ COLOR_BLUE, PAPER, A_BOLD | A_UNDERLINE },
 		[ROLE_WARN] =		{ INK, PAPER, A_BOLD | A_REVERSE },
 		[ROLE_HELP] =		{ INK, PAPER, A_NORMAL },
 		/* only when color by type is on */
-		TYPE_LOOKS(PAPER)
+		TYPE_LOOKS(INK, PAPER)
 	},
 };
 
@@ -203,20 +207,31 @@ static const wchar_t glyphs_ascii[TUI_NGLYPHS] = {
 };
 
 static const wchar_t *glyph_set = glyphs_unicode;
+static enum tui_theme glyph_theme;
 static cchar_t glyph_cc[TUI_NGLYPHS];
 /* Every glyph in every role, made once per theme: a row of cells is then
  * copied to the window with one wadd_wchnstr (see tui_cells). */
 static cchar_t role_cc[TUI_NROLES][TUI_NGLYPHS];
 
+/* On a projector the lightest shade is not seen: in the slides theme a
+ * cell or pool that holds any live block is drawn at least half shaded. */
+static wchar_t
+glyph_char(size_t g)
+{
+	if (glyph_theme == TUI_THEME_SLIDES && (g == GLYPH_SHADE_1 ||
+	    g == GLYPH_POOL_USED_LOW))
+		g = g == GLYPH_SHADE_1 ? GLYPH_SHADE_2 : GLYPH_POOL_USED_MID;
+	return glyph_set[g];
+}
+
 static void
-glyphs_load(int ascii)
+glyphs_load(void)
 {
 	wchar_t wc[2] = { 0, 0 };
 	size_t i;
 
-	glyph_set = ascii ? glyphs_ascii : glyphs_unicode;
 	for (i = 0; i < TUI_NGLYPHS; i++) {
-		wc[0] = glyph_set[i];
+		wc[0] = glyph_char(i);
 		setcchar(&glyph_cc[i], wc, A_NORMAL, 0, NULL);
 	}
 }
@@ -229,7 +244,7 @@ cells_load(void)
 
 	for (r = 0; r < TUI_NROLES; r++) {
 		for (g = 0; g < TUI_NGLYPHS; g++) {
-			wc[0] = glyph_set[g];
+			wc[0] = glyph_char(g);
 			setcchar(&role_cc[r][g], wc, role_attr[r], role_pair[r],
 			    NULL);
 		}
@@ -291,6 +306,8 @@ resolve(short c, short paper)
 {
 	if (c == PAPER)
 		return paper;
+	if (c == GREY)
+		return COLORS >= 256 ? 244 : DFLT;
 	return c >= COLORS ? DFLT : c;
 }
 
@@ -322,6 +339,8 @@ tui_screen_theme(struct tui_screen *s, enum tui_theme theme)
 		    resolve(l->bg, paper));
 		role_pair[r] = (short)(r + 1);
 	}
+	glyph_theme = theme;
+	glyphs_load();
 	cells_load();
 }
 
@@ -476,7 +495,7 @@ tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
 		start_color();
 		use_default_colors();
 	}
-	glyphs_load(s->ascii);
+	glyph_set = s->ascii ? glyphs_ascii : glyphs_unicode;
 	tui_screen_theme(s, o->no_color ? TUI_THEME_MONO : o->theme);
 	return 0;
 }

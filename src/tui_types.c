@@ -245,6 +245,15 @@ tui_types_palette(struct tui *t)
 	}
 }
 
+/* A color the legend names, or other. */
+static int
+named(const struct tui *t, int c)
+{
+	if (c >= 0 && c < TUI_TYPE_COLORS && !(t->legend_colors & (1u << c)))
+		return TUI_COLOR_OTHER;
+	return c;
+}
+
 /* The color holding most bytes, given bytes per slot. */
 static int
 color_of_slots(const struct tui *t, const uint64_t *bytes)
@@ -253,7 +262,7 @@ color_of_slots(const struct tui *t, const uint64_t *bytes)
 	int s, c, pick = TUI_NOCOLOR;
 
 	for (s = 0; s < TUI_NSLOTS; s++)
-		by[t->slot_color[s]] += bytes[s];
+		by[named(t, t->slot_color[s])] += bytes[s];
 	for (c = 0; c <= TUI_COLOR_OTHER; c++) {
 		if (by[c] > best) {
 			best = by[c];
@@ -287,7 +296,7 @@ tui_color_of_type(const struct tui *t, uint32_t type)
 
 	if (ty == NULL || type >= t->frame->heap->ntypes)
 		return TUI_COLOR_RAW;
-	return t->slot_color[ty->slot[type]];
+	return named(t, t->slot_color[ty->slot[type]]);
 }
 
 int
@@ -331,46 +340,99 @@ tui_color_glyph(const struct tui *t, int c, enum tui_glyph g)
 	    (enum tui_glyph)(GLYPH_TYPE_0 + c) : g;
 }
 
-/* An item when it fits in the room left beside reserve columns. */
-static int
-legend_item(struct tui *t, WINDOW *w, int c, const char *name, int reserve)
-{
-	int need = 4 + (int)strlen(name);
+#define LEGEND_HEAD "types "
+#define LEGEND_OTHER "other"
 
-	if (getmaxx(w) - getcurx(w) - reserve < need)
-		return 0;
+/* The columns of an item: glyph, space, name, two spaces. */
+static int
+legend_item_w(const char *name)
+{
+	return 4 + tui_width(name);
+}
+
+/* The top types (bit s: slot s) the legend names in width columns, in
+ * byte order, each one that fits beside raw and, when some type is left
+ * out, other. */
+static unsigned
+legend_slots(const struct tui *t, int width, int *other)
+{
+	const struct tui_types *ty = t->frame->types;
+	uint32_t s, n = HV_MIN(ty->nslots,
+	    (uint32_t)tui_screen_type_colors(&t->scr)), named;
+	unsigned slots;
+	int room, pass, need;
+
+	for (pass = 0; pass < 2; pass++) {
+		*other = pass == 1;
+		room = width - (int)strlen(LEGEND_HEAD) -
+		    legend_item_w(HEAP_TYPE_RAW_NAME) -
+		    (*other ? legend_item_w(LEGEND_OTHER) : 0);
+		slots = 0;
+		named = 0;
+		for (s = 1; s <= n; s++) {
+			need = legend_item_w(tui_type_name(t->frame->heap,
+			    ty->top[s - 1]));
+			if (need > room)
+				continue;
+			room -= need;
+			slots |= 1u << s;
+			named++;
+		}
+		if (pass == 1 || (named == n && ty->ntyped <= n))
+			return slots;
+	}
+	return 0;
+}
+
+void
+tui_type_legend_fit(struct tui *t, WINDOW *w)
+{
+	unsigned slots;
+	uint32_t s;
+	int other;
+
+	t->legend_colors = 0;
+	if (!tui_by_type(t))
+		return;
+	slots = legend_slots(t, getmaxx(w) - 1, &other);
+	for (s = 1; s < TUI_NSLOTS; s++)
+		if (slots & (1u << s))
+			t->legend_colors |= 1u << t->slot_color[s];
+}
+
+static void
+legend_item(struct tui *t, WINDOW *w, int c, const char *name)
+{
 	tui_role(w, tui_color_role(c));
 	tui_glyph(w, tui_color_glyph(t, c, GLYPH_POOL_FULL));
 	tui_role(w, ROLE_NORMAL);
 	tui_printf(w, " %s  ", name);
-	return 1;
 }
 
 /* In color-by-type mode, on the view's second last line: the top types in
- * byte order, those that fit, then raw and other, which always have their
- * room. */
+ * byte order, those that fit, then raw and other -- which is everything
+ * the legend does not name. */
 void
 tui_draw_type_legend(struct tui *t, WINDOW *w)
 {
 	const struct tui_types *ty = t->frame->types;
-	int ncolors = tui_screen_type_colors(&t->scr);
-	int other, reserve;
+	unsigned slots;
 	uint32_t s;
+	int other;
 
 	if (!tui_by_type(t))
 		return;
+	slots = legend_slots(t, getmaxx(w) - 1, &other);
 	wmove(w, getmaxy(w) - 2, 1);
-	other = ty->ntyped > (uint32_t)ncolors;
-
-	reserve = 4 + (int)strlen(HEAP_TYPE_RAW_NAME) + (other ? 9 : 0);
 	tui_role(w, ROLE_DIM);
-	tui_puts(w, "types ");
-	for (s = 1; s <= ty->nslots && s <= (uint32_t)ncolors; s++)
-		legend_item(t, w, t->slot_color[s],
-		    tui_type_name(t->frame->heap, ty->top[s - 1]), reserve);
-	legend_item(t, w, TUI_COLOR_RAW, HEAP_TYPE_RAW_NAME, 0);
+	tui_puts(w, LEGEND_HEAD);
+	for (s = 1; s < TUI_NSLOTS; s++)
+		if (slots & (1u << s))
+			legend_item(t, w, t->slot_color[s],
+			    tui_type_name(t->frame->heap, ty->top[s - 1]));
+	legend_item(t, w, TUI_COLOR_RAW, HEAP_TYPE_RAW_NAME);
 	if (other)
-		legend_item(t, w, TUI_COLOR_OTHER, "other", 0);
+		legend_item(t, w, TUI_COLOR_OTHER, LEGEND_OTHER);
 }
 
 static int

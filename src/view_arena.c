@@ -125,7 +125,8 @@ draw_pools(struct tui *t, WINDOW *w, const struct heap_arena *a)
 		if (c != TUI_NOCOLOR) {
 			role = tui_color_role(c);
 			gl = tui_color_glyph(t, c, gl);
-		}
+		} else if (tui_by_type(t))
+			role = ROLE_NORMAL;
 		row[p] = *tui_cell(p == t->pool ? ROLE_CURSOR : role, gl);
 	}
 	tui_cells(w, row, (int)p);
@@ -203,6 +204,8 @@ draw(struct tui *t, WINDOW *w)
 	const struct heap_census *c;
 	uint64_t live;
 	int pinned;
+
+	tui_type_legend_fit(t, w);
 
 	if (a == NULL || tui_cur_pool(t) == NULL) {
 		wmove(w, 0, 1);

@@ -119,7 +119,8 @@ draw_row(struct tui *t, WINDOW *w, const struct geom *g, size_t ai)
 		if (color != TUI_NOCOLOR) {
 			role = tui_color_role(color);
 			gl = tui_color_glyph(t, color, gl);
-		}
+		} else if (by_type)	/* no type: its glyph, no type's color */
+			role = ROLE_NORMAL;
 		if (ai == t->arena && t->pool >= s && t->pool < e)
 			role = ROLE_CURSOR;
 		else if (highlight && tui_frame_changed(f, first + s, first + e))
@@ -143,8 +144,12 @@ draw_title(struct tui *t, WINDOW *w, const struct geom *g)
 	tui_printf(w, "  %zu arena%s, %zu pool%s  1 cell = %" PRIu32 " pool%s (%s)",
 	    h->narenas, tui_plural(h->narenas), t->frame->npools,
 	    tui_plural(t->frame->npools), g->k, tui_plural(g->k), cell);
-	if (t->changed_until > 0 && t->frame->nchanged > 0)
-		tui_printf(w, "  %zu changed", t->frame->nchanged);
+	if (t->changed_until > 0 && t->frame->nchanged > 0) {
+		/* in the look of the changed cells: the key to it */
+		tui_puts(w, "  ");
+		tui_role(w, ROLE_CHANGED);
+		tui_printf(w, "%zu changed", t->frame->nchanged);
+	}
 }
 
 /* Most telling first: the line is cut at the window's edge. */
@@ -190,6 +195,8 @@ draw(struct tui *t, WINDOW *w)
 	struct geom g;
 	size_t ai;
 	int r;
+
+	tui_type_legend_fit(t, w);
 
 	geom(t, w, &g);
 	scroll_to_cursor(t, &g);

@@ -117,8 +117,10 @@ type_look(const struct tui *t, const struct heap_pool *p, uint32_t s,
 	int c;
 
 	if (*gl == GLYPH_BLOCK_FREE || *gl == GLYPH_BLOCK_UNTOUCHED ||
-	    *gl == GLYPH_BLOCK_UNKNOWN || !states_known(p))
+	    *gl == GLYPH_BLOCK_UNKNOWN || !states_known(p)) {
+		*role = ROLE_NORMAL;	/* its glyph, no type's color */
 		return;
+	}
 	c = e - s == 1 ? tui_color_of_block(t, p, s) :
 	    tui_color_of_blocks(t, p, s, e);
 	if (c == TUI_NOCOLOR)
@@ -238,6 +240,8 @@ draw(struct tui *t, WINDOW *w)
 {
 	const struct heap_pool *p = tui_view_pool(t);
 	struct geom g;
+
+	tui_type_legend_fit(t, w);
 
 	if (p == NULL) {
 		wmove(w, 0, 1);

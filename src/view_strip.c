@@ -266,6 +266,8 @@ draw(struct tui *t, WINDOW *w)
 {
 	struct geom g;
 
+	tui_type_legend_fit(t, w);
+
 	if (t->frame->npools == 0) {
 		wmove(w, 0, 1);
 		tui_puts(w, "memory strip: no arenas");

@@ -150,6 +150,8 @@ draw(struct tui *t, WINDOW *w)
 	int rows = rows_shown(w), y;
 	uint32_t r, cur;
 
+	tui_type_legend_fit(t, w);
+
 	wmove(w, 0, 1);
 	if (ty == NULL) {
 		tui_puts(w, "no types: run with --types");
