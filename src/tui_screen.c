@@ -459,6 +459,16 @@ locale_is_utf8(void)
 	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
+/* A terminal without cursor addressing (TERM=dumb) would take the screen
+ * and show nothing. */
+static int
+can_address(void)
+{
+	char *cup = tigetstr("cup");
+
+	return cup != NULL && cup != (char *)-1 && *cup != '\0';
+}
+
 int
 tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
 {
@@ -475,6 +485,15 @@ tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
 	if (screen == NULL)
 		return util_cause(cause, "cannot use the terminal (TERM=%s)",
 		    term != NULL ? term : "unset");
+	if (!can_address()) {
+		endwin();
+		delscreen(screen);
+		screen = NULL;
+		return util_cause(cause, "the terminal (TERM=%s) cannot move "
+		    "the cursor: the map needs one that can (e.g. TERM=xterm); "
+		    "--stats or --dump write text instead",
+		    term != NULL ? term : "unset");
+	}
 	screen_active = 1;
 	if (!registered) {
 		atexit(tui_screen_close);
