@@ -489,10 +489,9 @@ tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
 		endwin();
 		delscreen(screen);
 		screen = NULL;
-		return util_cause(cause, "the terminal (TERM=%s) cannot move "
-		    "the cursor: the map needs one that can (e.g. TERM=xterm); "
-		    "--stats or --dump write text instead",
-		    term != NULL ? term : "unset");
+		return util_cause(cause, "TERM=%s cannot move the cursor; "
+		    "the map needs a terminal that can", term != NULL ? term :
+		    "unset");
 	}
 	screen_active = 1;
 	if (!registered) {
