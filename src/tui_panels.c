@@ -36,11 +36,18 @@ tui_format_bytes(char *buf, size_t len, uint64_t n)
 	snprintf(buf, len, "%.1f %s", v, units[u]);
 }
 
+/* The line that text last filled up to its last column. */
+static struct {
+	WINDOW	*w;
+	int	 y;
+} full;
+
 /* The columns text may use from the cursor on.  Curses cannot move the
  * cursor past the last column: after text reaches it, the cursor stays on
  * it, and the next text would overwrite that cell (the "utilisatio2" of a
- * cut line).  Every window is erased before it is drawn, so a last column
- * that is not blank was written in this drawing: the line is full. */
+ * cut line).  The line is full when tui_puts filled it, or when its last
+ * column is not blank (every window is erased before it is drawn, so that
+ * was written in this drawing). */
 int
 tui_room(WINDOW *w)
 {
@@ -50,10 +57,25 @@ tui_room(WINDOW *w)
 	short pair;
 	cchar_t cc;
 
-	if (room == 1 && win_wch(w, &cc) == OK &&
+	if (room != 1)
+		return HV_MAX(room, 0);
+	if (full.w == w && full.y == getcury(w))
+		return 0;
+	if (win_wch(w, &cc) == OK &&
 	    getcchar(&cc, wc, &a, &pair, NULL) == OK && wc[0] != L' ')
 		return 0;
-	return HV_MAX(room, 0);
+	return 1;
+}
+
+/* After text was added at column x0 for n cells. */
+static void
+note_full(WINDOW *w, int x0, int n)
+{
+	if (x0 + n >= getmaxx(w)) {
+		full.w = w;
+		full.y = getcury(w);
+	} else if (full.w == w && full.y == getcury(w))
+		full.w = NULL;
 }
 
 /* Turns s into at most max printable characters of one cell each (bytes
@@ -99,8 +121,7 @@ void
 tui_puts(WINDOW *w, const char *s)
 {
 	wchar_t ws[512];
-	int room = tui_room(w);
-	size_t n;
+	int room = tui_room(w), x0 = getcurx(w), n;
 	const char *c;
 
 	if (room <= 0)
@@ -109,11 +130,14 @@ tui_puts(WINDOW *w, const char *s)
 	for (c = s; *c >= ' ' && *c <= '~'; c++)
 		;
 	if (*c == '\0') {
-		waddnstr(w, s, HV_MIN((int)(c - s), room));
-		return;
+		n = HV_MIN((int)(c - s), room);
+		waddnstr(w, s, n);
+	} else {
+		n = (int)to_cells(s, ws, HV_MIN(HV_ARRAY_LEN(ws),
+		    (size_t)room));
+		waddnwstr(w, ws, n);
 	}
-	n = to_cells(s, ws, HV_MIN(HV_ARRAY_LEN(ws), (size_t)room));
-	waddnwstr(w, ws, (int)n);
+	note_full(w, x0, n);
 }
 
 void
