@@ -29,6 +29,22 @@ settled() {
 	done
 }
 
+# Waits until the screen stays the same for a second: the sparkline is
+# complete once the recording has been scanned in the background.
+stable() {
+	n=0
+	tui_screen
+	cp "$HV_TMP/screen" "$HV_TMP/prev"
+	while :; do
+		sleep 1
+		tui_screen
+		cmp -s "$HV_TMP/screen" "$HV_TMP/prev" && return 0
+		[ $n -lt 60 ] || return 1
+		cp "$HV_TMP/screen" "$HV_TMP/prev"
+		n=$((n + 1))
+	done
+}
+
 # Every field of the totals line (line 2) is one of its forms.
 totals_whole() {
 	sed -n 2p "$HV_TMP/screen" | sed 's/^ //; s/ *$//; s/  /\n/g' |
@@ -65,6 +81,7 @@ for s in $sizes; do
 	steps
 	tui_expect "arena 30 " "$s: Home"
 	settled || fail "$s: the changed cells stay highlighted"
+	stable || fail "$s: the screen keeps changing"
 	cp "$HV_TMP/screen" "$HV_TMP/fresh-$s"
 	totals_whole "$s"
 	footer_whole "$s"
