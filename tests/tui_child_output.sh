@@ -20,7 +20,7 @@ $(cat "$HV_TMP/screen")"
 	sed -n 2p "$HV_TMP/screen" | grep -q '^ arenas [0-9]* (' ||
 	    fail "$1: the totals are not on the second line:
 $(cat "$HV_TMP/screen")"
-	sed -n 3p "$HV_TMP/screen" | grep -q '^ arena map  [0-9]* arenas' ||
+	sed -n 3p "$HV_TMP/screen" | grep -q '^ arena map  [0-9]* arenas\?' ||
 	    fail "$1: the map is not on the third line:
 $(cat "$HV_TMP/screen")"
 }
