@@ -80,19 +80,22 @@ draw_live(struct tui *t, WINDOW *w, const struct heap_arena *a,
 {
 	const struct heap *h = t->frame->heap;
 	uint32_t n[POOL_NSTATES] = { 0 }, p;
+	uint64_t carved;
 	char lb[32];
 
 	for (p = 0; p < a->npools; p++)
 		n[a->pools[p].state < POOL_NSTATES ? a->pools[p].state :
 		    POOL_INVALID]++;
+	/* The share --stats and the "!" use: of the carved pools, the part of
+	 * the arena that was ever touched (heap_arena_pinned). */
+	carved = heap_arena_carved_bytes(h, a);
 	tui_format_bytes(lb, sizeof lb, live);
 	wmove(w, 1, 1);
 	tui_role(w, ROLE_NORMAL);
-	tui_printf(w, "live %s (%.1f%%)  pools: %" PRIu32 " full, %" PRIu32
-	    " used, %" PRIu32 " empty, %" PRIu32 " untouched", lb,
-	    h->layout.arena_size > 0 ? 100.0 * (double)live /
-	    (double)h->layout.arena_size : 0.0, n[POOL_FULL], n[POOL_USED],
-	    n[POOL_EMPTY], n[POOL_UNTOUCHED]);
+	tui_printf(w, "live %s (%.1f%% of carved)  pools: %" PRIu32 " full, %"
+	    PRIu32 " used, %" PRIu32 " empty, %" PRIu32 " untouched", lb,
+	    carved > 0 ? 100.0 * (double)live / (double)carved : 0.0,
+	    n[POOL_FULL], n[POOL_USED], n[POOL_EMPTY], n[POOL_UNTOUCHED]);
 	if (n[POOL_INVALID] > 0) {
 		tui_role(w, ROLE_WARN);
 		tui_printf(w, ", %" PRIu32 " invalid", n[POOL_INVALID]);
