@@ -26,6 +26,7 @@ tui_options_from(const struct app_options *o, struct tui_options *to)
 	to->ascii = o->ascii;
 	to->no_color = o->no_color;
 	to->interval = o->interval;
+	to->start_frame = o->frame;
 }
 
 static int

@@ -49,6 +49,8 @@ struct tui_options {
 	int		 ascii;		/* ASCII glyphs even in a UTF-8 locale */
 	int		 no_color;	/* forces mono, whatever theme says */
 	double		 interval;	/* live capture period, seconds */
+	long		 start_frame;	/* replay: the frame shown first, from 1
+					 * (0: the first) */
 };
 
 struct tui_output_info {

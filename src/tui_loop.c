@@ -530,10 +530,19 @@ first_frame(struct tui *t, char **cause)
 	struct heap *h;
 
 	if (!t->feed->live) {
-		if (t->tl.count == 0)
-			return util_cause(cause, "%s: no frames",
-			    t->feed->title != NULL ? t->feed->title : "file");
-		t->frame = tui_timeline_get(&t->tl, 0, cause);
+		size_t n = t->tl.count;
+		const char *name = t->feed->title != NULL ? t->feed->title :
+		    "file";
+
+		if (n == 0)
+			return util_cause(cause, "%s: no frames", name);
+		if (t->opt.start_frame > 0 && (size_t)t->opt.start_frame > n)
+			return util_cause(cause, "%s: no frame %ld: it has %zu "
+			    "frame%s, numbered from 1", name,
+			    t->opt.start_frame, n, n == 1 ? "" : "s");
+		t->pos = t->opt.start_frame > 0 ?
+		    (size_t)t->opt.start_frame - 1 : 0;
+		t->frame = tui_timeline_get(&t->tl, t->pos, cause);
 		return t->frame != NULL ? 0 : -1;
 	}
 	h = t->feed->capture(t->feed->ctx, HEAP_LEVEL_POOLS, cause);
@@ -591,7 +600,7 @@ tui_run(const struct tui_options *o, struct tui_feed *feed, char **cause)
 		return -1;
 	}
 	cursors_follow(&t);
-	t.phase = phase_of(&t, 0);
+	t.phase = phase_of(&t, t.pos);
 	t.playing = feed->live;
 	t.next_tick = util_monotonic() + t.interval;
 	sig = loop(&t);

@@ -69,4 +69,19 @@ tui_expect "^ *4 0x[0-9a-f]* ░" "arena 4, being carved, unflagged"
 tui_expect_not "^ *[0-9]*!0x" "no pinned arena in the last frame"
 tui_keys q
 tui_exited 0
+
+# --frame=N opens the TUI at frame N, counted as the TUI counts; the phase
+# label is the one of the frame shown; past the end is one line, exit 1.
+tui_start 100 30 HEAPVIEW_DATADIR="$HV_SRCDIR/data" -- --demo --frame=29
+tui_expect "frame 29/68" "--demo --frame=29 opens at frame 29"
+tui_expect '"del of everything' "the phase of frame 29"
+tui_keys ,
+tui_expect "frame 28/68" ", steps back from there"
+tui_keys q
+tui_exited 0
+out=$("$HEAPVIEW" --frame=69 "$HV_SRCDIR/data/recordings/fragmentation.jsonl" 2>&1 </dev/null)
+st=$?
+[ "$st" = 1 ] || fail "--frame past the end in the TUI: exit $st, not 1"
+echo "$out" | grep -q '^heapview: .*fragmentation.jsonl: no frame 69: it has 68 frames, numbered from 1$' ||
+    fail "--frame past the end in the TUI: '$out'"
 finish
