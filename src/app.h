@@ -7,6 +7,7 @@
 #ifndef HV_APP_H
 #define HV_APP_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 enum app_target {
@@ -37,6 +38,7 @@ struct app_options {
 	int		 no_tui;
 	int		 types;
 	long		 frame;		/* 1 is the first; 0: the last */
+	const char	*diff;		/* --diff=BASE: FILE or FILE@N */
 	int		 bench;		/* 0: off, else N */
 	double		 after;		/* --after=SECS; 0: not given */
 	const char	*child_output;	/* --child-output=FILE */
@@ -60,5 +62,14 @@ struct tui_feed;
 int	app_tui_replay(const struct app_options *);
 int	app_tui_live(const struct app_options *, struct tui_feed *);
 int	app_replay(const struct app_options *);	/* FILE --stats / --dump */
+
+/* --diff (app_diff.c): loads the baseline named by BASE ("FILE" or
+ * "FILE@N") and diffs the current capture against it; NULL with *cause set
+ * when BASE cannot be read or compared.  Then render prints it. */
+struct heap;
+struct app_diff;
+struct app_diff *app_diff_prepare(const char *, const struct heap *, char **);
+void	app_diff_render(FILE *, const struct app_diff *);
+void	app_diff_free(struct app_diff *);
 
 #endif

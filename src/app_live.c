@@ -111,19 +111,25 @@ static int
 run_stats(const struct app_options *o, struct app_live *lv)
 {
 	struct heap *h;
+	struct app_diff *diff = NULL;
 	char *cause = NULL;
 
-	/* Types need every block: a block-level capture. */
-	if (app_live_capture(lv, o->types ? HEAP_LEVEL_BLOCKS : HEAP_LEVEL_POOLS,
-	    &h, &cause) != 0) {
+	/* Types and a diff need every block: a block-level capture. */
+	if (app_live_capture(lv, o->types || o->diff ? HEAP_LEVEL_BLOCKS :
+	    HEAP_LEVEL_POOLS, &h, &cause) != 0 || (o->diff != NULL &&
+	    (diff = app_diff_prepare(o->diff, h, &cause)) == NULL)) {
 		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);
+		heap_free(h);
 		return 1;
 	}
 	render_stats_pymalloc(stdout, h);
 	fputc('\n', stdout);
 	render_stats_extra(stdout, h);
 	render_stats_types(stdout, h);
+	if (diff != NULL)
+		app_diff_render(stdout, diff);
+	app_diff_free(diff);
 	heap_free(h);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

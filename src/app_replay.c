@@ -26,10 +26,15 @@ replay_fail(char *cause)
 }
 
 static int
-replay_stats(const struct snapshot_file *f, const struct heap *h)
+replay_stats(const struct app_options *o, const struct snapshot_file *f,
+    const struct heap *h)
 {
 	size_t n = snapshot_nframes(f);
+	struct app_diff *diff = NULL;
+	char *cause = NULL;
 
+	if (o->diff != NULL && (diff = app_diff_prepare(o->diff, h, &cause)) == NULL)
+		return replay_fail(cause);
 	if (snapshot_is_recording(f))
 		printf("recording: %zu frame%s, %.1f seconds\n", n,
 		    n == 1 ? "" : "s", snapshot_frame_time(f, n - 1));
@@ -37,6 +42,9 @@ replay_stats(const struct snapshot_file *f, const struct heap *h)
 	putchar('\n');
 	render_stats_extra(stdout, h);
 	render_stats_types(stdout, h);
+	if (diff != NULL)
+		app_diff_render(stdout, diff);
+	app_diff_free(diff);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return replay_fail(xasprintf("standard output: %s",
 		    strerror(errno)));
@@ -99,7 +107,7 @@ app_replay(const struct app_options *o)
 		rc = replay_fail(xasprintf("%s has no block types: it was "
 		    "captured without --types", o->file));
 	else
-		rc = o->stats ? replay_stats(f, h) : replay_dump(o, h);
+		rc = o->stats ? replay_stats(o, f, h) : replay_dump(o, h);
 	heap_free(h);
 	snapshot_close(f);
 	return rc;

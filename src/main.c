@@ -38,6 +38,10 @@ static const char usage_text[] =
 "                         without it, -- CMD is captured every --interval\n"
 "                         until it exits: --stats reports its peak and its\n"
 "                         last capture, --dump the peak\n"
+"      --diff=BASE        with --stats: what is new and what is gone since BASE,\n"
+"                         a snapshot or recording (FILE@N: its frame N, from 1;\n"
+"                         a recording alone: its first frame); by type with\n"
+"                         --types, else blocks per size class\n"
 "\n"
 "Options:\n"
 "  -p, --pid=PID          the process to watch\n"
@@ -74,6 +78,7 @@ enum {
 	OPT_NO_SYMBOLS,
 	OPT_AFTER,
 	OPT_CHILD_OUTPUT,
+	OPT_DIFF,
 };
 
 static const struct option long_options[] = {
@@ -95,6 +100,7 @@ static const struct option long_options[] = {
 	{ "no-symbols",	no_argument,		NULL, OPT_NO_SYMBOLS },
 	{ "after",	required_argument,	NULL, OPT_AFTER },
 	{ "child-output", required_argument,	NULL, OPT_CHILD_OUTPUT },
+	{ "diff",	required_argument,	NULL, OPT_DIFF },
 	{ "version",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -181,6 +187,8 @@ check_options(const struct app_options *o)
 		usage_error("--no-tui only makes sense with --record");
 	if (o->frame != 0 && o->target != TARGET_FILE)
 		usage_error("--frame picks a frame of a recording FILE");
+	if (o->diff != NULL && !o->stats)
+		usage_error("--diff=BASE is a section of --stats: give --stats");
 	if (o->bench && o->target != TARGET_PID && o->target != TARGET_LAUNCH)
 		usage_error("--bench measures live captures: give --pid PID or -- CMD");
 	if (o->freeze && o->target != TARGET_PID && o->target != TARGET_LAUNCH)
@@ -256,6 +264,11 @@ main(int argc, char **argv)
 		case OPT_NO_SYMBOLS: o.no_symbols = 1; break;
 		case OPT_AFTER: o.after = parse_after(optarg); break;
 		case OPT_CHILD_OUTPUT: o.child_output = optarg; break;
+		case OPT_DIFF:
+			if (*optarg == '\0')
+				usage_error("--diff wants a snapshot or recording");
+			o.diff = optarg;
+			break;
 		case 'v':
 			printf("heapview %s\n", PACKAGE_VERSION);
 			return 0;

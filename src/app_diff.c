@@ -1,0 +1,123 @@
+/*
+ * app_diff: --diff=BASE for --stats.  Loads the baseline (a snapshot, or one
+ * frame of a recording: FILE@N, N counted from 1; a recording without @N
+ * gives its first frame), diffs the current capture against it
+ * (heap_diff.c) and prints the result (render_diff.c).
+ */
+#include "config.h"
+
+#include "app.h"
+#include "heap_diff.h"
+#include "render_diff.h"
+#include "snapshot.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Splits "FILE@N" into the file and N (0 when absent).  A file that exists
+ * under the whole name wins, so a name with an @ in it still works. */
+static char *
+split_spec(const char *spec, long *frame)
+{
+	const char *at = strrchr(spec, '@');
+	char *end;
+	long n;
+
+	*frame = 0;
+	if (at == NULL || at == spec || at[1] == '\0' || access(spec, F_OK) == 0)
+		return xstrdup(spec);
+	errno = 0;
+	n = strtol(at + 1, &end, 10);
+	if (*end != '\0' || errno != 0 || n < 1 || at[1] == '+' || at[1] == '-')
+		return xstrdup(spec);
+	*frame = n;
+	return xasprintf("%.*s", (int)(at - spec), spec);
+}
+
+static struct heap *
+app_diff_load_base(const char *spec, char **label, char **cause)
+{
+	struct snapshot_file *f;
+	struct heap *h;
+	long frame;
+	char *path = split_spec(spec, &frame);
+	size_t n, i;
+
+	*label = NULL;
+	if ((f = snapshot_open(path, cause)) == NULL) {
+		free(path);
+		return NULL;
+	}
+	n = snapshot_nframes(f);
+	if (frame > 0 && (size_t)frame > n) {
+		util_cause(cause, "%s: no frame %ld: it has %zu frame%s, numbered "
+		    "from 1", path, frame, n, n == 1 ? "" : "s");
+		snapshot_close(f);
+		free(path);
+		return NULL;
+	}
+	i = frame > 0 ? (size_t)frame - 1 : 0;
+	if ((h = snapshot_frame(f, i, cause)) != NULL) {
+		if (snapshot_is_recording(f))
+			*label = xasprintf("frame %zu of %s, %.1f s", i + 1, path,
+			    snapshot_frame_time(f, i));
+		else
+			*label = xstrdup(path);
+	}
+	snapshot_close(f);
+	free(path);
+	return h;
+}
+
+struct app_diff {
+	char		*label;
+	const char	*why_blocks;	/* NULL when the diff is by type */
+	struct heap_diff d;
+};
+
+struct app_diff *
+app_diff_prepare(const char *spec, const struct heap *cur, char **cause)
+{
+	struct app_diff *ad;
+	struct heap *base;
+	char *label, *why;
+
+	if ((base = app_diff_load_base(spec, &label, cause)) == NULL)
+		return NULL;
+	ad = xcalloc(1, sizeof *ad);
+	ad->label = label;
+	if (heap_diff_compute(base, cur, &ad->d, &why) != 0) {
+		util_cause(cause, "cannot diff against %s: %s", label, why);
+		free(why);
+		heap_free(base);
+		app_diff_free(ad);
+		return NULL;
+	}
+	if (!ad->d.typed)
+		ad->why_blocks = base->ntypes == 0 ? "the baseline has no block "
+		    "types" : "the current capture has no block types";
+	heap_free(base);
+	return ad;
+}
+
+void
+app_diff_render(FILE *out, const struct app_diff *ad)
+{
+	if (ad->why_blocks != NULL)
+		fprintf(out, "\nDiff against %s: %s, so the diff is of blocks.\n",
+		    ad->label, ad->why_blocks);
+	render_diff(out, &ad->d, ad->label);
+}
+
+void
+app_diff_free(struct app_diff *ad)
+{
+	if (ad == NULL)
+		return;
+	heap_diff_free(&ad->d);
+	free(ad->label);
+	free(ad);
+}
