@@ -64,11 +64,13 @@ int	app_tui_live(const struct app_options *, struct tui_feed *);
 int	app_replay(const struct app_options *);	/* FILE --stats / --dump */
 
 /* --diff (app_diff.c): loads the baseline named by BASE ("FILE" or
- * "FILE@N") and diffs the current capture against it; NULL with *cause set
+ * "FILE@N") and diffs the current capture against it, by type when types
+ * (--types) and both have them, else by block; NULL with *cause set
  * when BASE cannot be read or compared.  Then render prints it. */
 struct heap;
 struct app_diff;
-struct app_diff *app_diff_prepare(const char *, const struct heap *, char **);
+struct app_diff *app_diff_prepare(const char *, const struct heap *, int types,
+	    char **);
 void	app_diff_render(FILE *, const struct app_diff *);
 void	app_diff_free(struct app_diff *);
 

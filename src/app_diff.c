@@ -79,17 +79,19 @@ struct app_diff {
 };
 
 struct app_diff *
-app_diff_prepare(const char *spec, const struct heap *cur, char **cause)
+app_diff_prepare(const char *spec, const struct heap *cur, int types,
+    char **cause)
 {
 	struct app_diff *ad;
 	struct heap *base;
-	char *label, *why;
+	char *label, *why = NULL;
 
 	if ((base = app_diff_load_base(spec, &label, cause)) == NULL)
 		return NULL;
 	ad = xcalloc(1, sizeof *ad);
 	ad->label = label;
-	if (heap_diff_compute(base, cur, &ad->d, &why) != 0) {
+	if (heap_diff_compute(base, cur, types ? 0 : HEAP_DIFF_BLOCKS, &ad->d,
+	    &why) != 0) {
 		util_cause(cause, "cannot diff against %s: %s", label, why);
 		free(why);
 		heap_free(base);
@@ -97,8 +99,9 @@ app_diff_prepare(const char *spec, const struct heap *cur, char **cause)
 		return NULL;
 	}
 	if (!ad->d.typed)
-		ad->why_blocks = base->ntypes == 0 ? "the baseline has no block "
-		    "types" : "the current capture has no block types";
+		ad->why_blocks = !types ? "without --types" : base->ntypes == 0 ?
+		    "the baseline has no block types" :
+		    "the current capture has no block types";
 	heap_free(base);
 	return ad;
 }
@@ -107,7 +110,7 @@ void
 app_diff_render(FILE *out, const struct app_diff *ad)
 {
 	if (ad->why_blocks != NULL)
-		fprintf(out, "\nDiff against %s: %s, so the diff is of blocks.\n",
+		fprintf(out, "\nDiff against %s %s: of blocks, not objects.\n",
 		    ad->label, ad->why_blocks);
 	render_diff(out, &ad->d, ad->label);
 }

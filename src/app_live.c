@@ -117,7 +117,7 @@ run_stats(const struct app_options *o, struct app_live *lv)
 	/* Types and a diff need every block: a block-level capture. */
 	if (app_live_capture(lv, o->types || o->diff ? HEAP_LEVEL_BLOCKS :
 	    HEAP_LEVEL_POOLS, &h, &cause) != 0 || (o->diff != NULL &&
-	    (diff = app_diff_prepare(o->diff, h, &cause)) == NULL)) {
+	    (diff = app_diff_prepare(o->diff, h, o->types, &cause)) == NULL)) {
 		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);
 		heap_free(h);

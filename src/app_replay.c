@@ -33,7 +33,8 @@ replay_stats(const struct app_options *o, const struct snapshot_file *f,
 	struct app_diff *diff = NULL;
 	char *cause = NULL;
 
-	if (o->diff != NULL && (diff = app_diff_prepare(o->diff, h, &cause)) == NULL)
+	if (o->diff != NULL &&
+	    (diff = app_diff_prepare(o->diff, h, o->types, &cause)) == NULL)
 		return replay_fail(cause);
 	if (snapshot_is_recording(f))
 		printf("recording: %zu frame%s, %.1f seconds\n", n,

@@ -402,7 +402,7 @@ find_pinned(struct walk *w)
 
 int
 heap_diff_compute(const struct heap *base, const struct heap *cur,
-    struct heap_diff *d, char **cause)
+    unsigned flags, struct heap_diff *d, char **cause)
 {
 	struct walk w = { .base = base, .cur = cur, .d = d };
 	uint32_t c;
@@ -410,7 +410,8 @@ heap_diff_compute(const struct heap *base, const struct heap *cur,
 	memset(d, 0, sizeof *d);
 	if (check_comparable(base, cur, cause) != 0)
 		return -1;
-	d->typed = base->ntypes > 0 && cur->ntypes > 0;
+	d->typed = base->ntypes > 0 && cur->ntypes > 0 &&
+	    !(flags & HEAP_DIFF_BLOCKS);
 	d->nclasses = cur->layout.nclasses;
 	for (c = 0; c < d->nclasses; c++)
 		d->classes[c].size = heap_block_size(&cur->layout, c);

@@ -79,13 +79,16 @@ struct heap_diff {
 	struct heap_diff_pinned	*pinned;	/* by address */
 };
 
+/* Flags: a diff of blocks even when both captures have types. */
+#define HEAP_DIFF_BLOCKS	0x1u
+
 /*
  * Diffs cur against base.  Returns -1 with *cause set when they cannot be
  * compared: another allocator geometry or Python version, or a capture
  * without block states (pool level).
  */
 int	heap_diff_compute(const struct heap *base, const struct heap *cur,
-	    struct heap_diff *, char **cause);
+	    unsigned flags, struct heap_diff *, char **cause);
 void	heap_diff_free(struct heap_diff *);
 
 #endif

@@ -129,6 +129,10 @@ print_blocks(FILE *out, const struct heap_diff *d, const char *base)
 void
 render_diff(FILE *out, const struct heap_diff *d, const char *base)
 {
+	if (d->skipped_pools > 0)
+		fprintf(out, "\nLeft out of the diff: %" PRIu64 " pool%s found "
+		    "invalid in one capture or the other.\n", d->skipped_pools,
+		    d->skipped_pools == 1 ? "" : "s");
 	if (!d->typed)
 		print_blocks(out, d, base);
 	else {
@@ -139,9 +143,5 @@ render_diff(FILE *out, const struct heap_diff *d, const char *base)
 		render_diff_partition(out, &d->gone);
 		print_notes(out, &d->gone);
 	}
-	if (d->skipped_pools > 0)
-		fprintf(out, "Left out: %" PRIu64 " pool%s found invalid in one "
-		    "capture or the other.\n", d->skipped_pools,
-		    d->skipped_pools == 1 ? "" : "s");
 	print_pinned(out, d, base);
 }

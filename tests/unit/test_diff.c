@@ -130,7 +130,7 @@ diff(const struct heap *b, const struct heap *c, struct heap_diff *d)
 {
 	char *cause = NULL;
 
-	CHECK(heap_diff_compute(b, c, d, &cause) == 0);
+	CHECK(heap_diff_compute(b, c, 0, d, &cause) == 0);
 	CHECK(cause == NULL);
 	free(cause);
 }
@@ -165,6 +165,15 @@ test_blocks_in_a_pool(void)
 	CHECK_EQ_U(d.classes[SZ].new_blocks, 3);
 	CHECK_EQ_U(d.classes[SZ].freed_blocks, 2);
 	CHECK_EQ_U(d.npinned, 0);
+	heap_diff_free(&d);
+	/* Asked for blocks: 2 is the same block (dict or not), 3 freed, 4 and
+	 * 5 new. */
+	CHECK(heap_diff_compute(b, c, HEAP_DIFF_BLOCKS, &d, NULL) == 0);
+	CHECK(!d.typed);
+	CHECK_EQ_U(d.classes[SZ].new_blocks, 2);
+	CHECK_EQ_U(d.classes[SZ].freed_blocks, 1);
+	CHECK_EQ_U(d.new.raw_blocks, 2);
+	CHECK_EQ_U(d.new.objects, 0);
 	heap_diff_free(&d);
 	heap_free(b);
 	heap_free(c);
@@ -327,7 +336,7 @@ expect_error(const struct heap *b, const struct heap *c, const char *want)
 	struct heap_diff d;
 	char *cause = NULL;
 
-	CHECK(heap_diff_compute(b, c, &d, &cause) == -1);
+	CHECK(heap_diff_compute(b, c, 0, &d, &cause) == -1);
 	CHECK(cause != NULL && strstr(cause, want) != NULL);
 	if (cause != NULL && strstr(cause, want) == NULL)
 		fprintf(stderr, "  cause: %s\n", cause);
