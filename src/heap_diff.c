@@ -191,7 +191,7 @@ same_object(const struct walk *w, const struct pool_ref *b, uint32_t i,
 		return b->pool->szidx == c->pool->szidx;
 	tb = block_type(&w->gone, b->pool, i, &ub);
 	tc = block_type(&w->new, c->pool, j, &uc);
-	return w->type_map[tb] == tc;
+	return w->type_map[tb] == tc && ub == uc;
 }
 
 /* Pools at the same address: blocks matched by their offset in it.  With

@@ -8,7 +8,13 @@
  * capture is the one of the baseline when a block at the same address is
  * allocated in both and holds the same type (by name).  So an address reused
  * by a new object of the same type counts as the old object; a new object
- * of another type at that address is new, and the old one gone.  Without
+ * of another type at that address is new, and the old one gone.  For GC
+ * objects the collector's tracking must agree too: an object untracked at
+ * one moment and tracked at the other is most often one that was freed onto
+ * a type's free list (where pymalloc still counts it allocated) or taken
+ * from it, so it counts as gone and new -- as gc.get_objects(), and heapy,
+ * which see live objects only, count it.  (A tuple or dict the collector
+ * stops tracking counts so as well.)  Without
  * types on either side the diff is of blocks: a block is the same when it
  * is allocated in both at the same address in the same size class.
  *

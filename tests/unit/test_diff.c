@@ -304,6 +304,33 @@ test_blocks_without_types(void)
 	heap_free(c);
 }
 
+/*
+ * The collector's tracking must agree: a Node untracked then (on a free
+ * list, say) and tracked now is a new one, and the other way round the
+ * tracked one is gone; untracked at both moments, it is the same.
+ */
+static void
+test_tracking(void)
+{
+	static const char *const base_pools[] = { "nNn", NULL };
+	static const char *const cur_pools[] = { "Nnn", NULL };
+	struct heap *b = new_heap(types_nd), *c = new_heap(types_nd);
+	struct heap_diff d;
+
+	add_arena(b, 0, BASE_ADDR, base_pools, 0);
+	add_arena(c, 0, BASE_ADDR, cur_pools, 0);
+	heap_finish(b);
+	heap_finish(c);
+	diff(b, c, &d);
+	CHECK_EQ_U(count(&d.new, "Node"), 2);
+	CHECK_EQ_U(row(&d.new, "Node")->untracked, 1);
+	CHECK_EQ_U(count(&d.gone, "Node"), 2);
+	CHECK_EQ_U(row(&d.gone, "Node")->untracked, 1);
+	heap_diff_free(&d);
+	heap_free(b);
+	heap_free(c);
+}
+
 /* An INVALID pool on either side hides its blocks: left out, counted. */
 static void
 test_invalid_pool(void)
@@ -423,6 +450,7 @@ main(void)
 	test_arenas();
 	test_pool_reused_for_another_class();
 	test_blocks_without_types();
+	test_tracking();
 	test_invalid_pool();
 	test_errors();
 	test_partition_text();
