@@ -8,6 +8,7 @@
 #include "app.h"
 #include "app_child.h"
 #include "app_live.h"
+#include "heap_diff.h"
 #include "heap_stats.h"
 #include "render.h"
 #include "util.h"
@@ -173,6 +174,48 @@ bench_level(struct app_live *lv, enum heap_level level, int n, double *min,
 	return 0;
 }
 
+/* Times n diffs of two types captures taken one after the other (what
+ * --diff adds to --stats once both heaps are in memory). */
+static int
+bench_diff(struct app_live *lv, int n)
+{
+	struct heap *a = NULL, *b = NULL;
+	double *t = xcalloc((size_t)n, sizeof *t);
+	struct heap_diff d;
+	char *cause = NULL;
+	int i, rc = -1;
+
+	if (app_live_capture(lv, HEAP_LEVEL_BLOCKS, &a, &cause) != 0 ||
+	    app_live_capture(lv, HEAP_LEVEL_BLOCKS, &b, &cause) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		double t0 = util_monotonic();
+
+		if (heap_diff_compute(a, b, 0, &d, &cause) != 0)
+			goto out;
+		t[i] = (util_monotonic() - t0) * 1000.0;
+		if (i + 1 < n)
+			heap_diff_free(&d);
+	}
+	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	printf("diff of two types captures: min %.2f ms, median %.2f ms "
+	    "(%llu new, %llu gone)\n", t[0], n % 2 ? t[n / 2] :
+	    (t[n / 2 - 1] + t[n / 2]) / 2,
+	    (unsigned long long)(d.new.objects + d.new.raw_blocks),
+	    (unsigned long long)(d.gone.objects + d.gone.raw_blocks));
+	heap_diff_free(&d);
+	rc = 0;
+out:
+	if (rc != 0) {
+		fprintf(stderr, "heapview: %s\n", cause);
+		free(cause);
+	}
+	heap_free(a);
+	heap_free(b);
+	free(t);
+	return rc;
+}
+
 static int
 run_bench(const struct app_options *o, pid_t pid)
 {
@@ -203,6 +246,8 @@ run_bench(const struct app_options *o, pid_t pid)
 			goto fail;
 		printf("types capture: min %.2f ms, median %.2f ms (%llu bytes "
 		    "read)\n", min, med, (unsigned long long)bytes);
+		if (bench_diff(&lv, o->bench) != 0)
+			goto fail;
 	}
 	app_live_close(&lv);
 	return 0;

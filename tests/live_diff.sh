@@ -109,4 +109,9 @@ experiment() {
 for malloc in $mallocs; do
 	experiment "$malloc"
 done
+# -- CMD: the child's heap against that baseline (another process: the
+# partition is well formed, whatever it holds).
+expect_exit 0 "$HEAPVIEW" --stats --types --diff="$HV_TMP/base.json" -- \
+    "$py" -c 'import time; time.sleep(0.3)'
+expect_grep "^Gone since $HV_TMP/base.json$" "$HV_TMP/out"
 finish
