@@ -24,7 +24,8 @@ for level in pools blocks types; do
 done
 expect_exit 0 "$HEAPVIEW" "$HV_SRCDIR/tests/data/snapshot/blocks.jsonl" \
     --frame=3 --dump="$HV_TMP/dumped.json"
-set -- "$@" "$HV_TMP/dumped.json" "$HV_SRCDIR/tests/data/snapshot/pinned.json"
+set -- "$@" "$HV_TMP/dumped.json" "$HV_SRCDIR/tests/data/snapshot/pinned.json" \
+    "$HV_SRCDIR/tests/data/snapshot/diff-base.json"
 demo=$HV_SRCDIR/data/recordings/fragmentation.jsonl
 [ -f "$demo" ] && set -- "$@" "$demo"
 
