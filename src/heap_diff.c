@@ -158,10 +158,22 @@ count_gone(struct walk *w, const struct pool_ref *r, uint32_t i)
 	w->d->classes[r->pool->szidx].freed_blocks++;
 }
 
+/* heap_block_state() == BLOCK_ALLOCATED for the FULL and USED pools the
+ * walk visits, with the block's offset in the pool worked out by the
+ * caller: the diff asks it of every block of both heaps. */
+static inline int
+allocated_at(const struct heap_pool *p, uint32_t i, uint64_t off)
+{
+	if (p->state == POOL_USED && p->blocks != NULL)
+		return heap_blocks_get(p->blocks, i) == BLOCK_ALLOCATED;
+	return off < p->nextoffset;
+}
+
 static inline int
 allocated(const struct heap *h, const struct heap_pool *p, uint32_t i)
 {
-	return heap_block_state(h, p, i) == BLOCK_ALLOCATED;
+	return allocated_at(p, i, h->layout.pool_overhead +
+	    (uint64_t)i * heap_block_size(&h->layout, p->szidx));
 }
 
 /* Every allocated block of a pool found on one side only. */
@@ -208,10 +220,12 @@ pool_pair(struct walk *w, const struct pool_ref *b, const struct pool_ref *c)
 	uint32_t i = 0, j = 0;
 
 	while (i < nb || j < nc) {
-		uint64_t ob = i < nb ? (uint64_t)i * sb : UINT64_MAX;
-		uint64_t oc = j < nc ? (uint64_t)j * sc : UINT64_MAX;
-		int ab = ob <= oc && allocated(w->base, b->pool, i);
-		int ac = oc <= ob && allocated(w->cur, c->pool, j);
+		uint64_t ob = i < nb ? l->pool_overhead + (uint64_t)i * sb :
+		    UINT64_MAX;
+		uint64_t oc = j < nc ? l->pool_overhead + (uint64_t)j * sc :
+		    UINT64_MAX;
+		int ab = ob <= oc && allocated_at(b->pool, i, ob);
+		int ac = oc <= ob && allocated_at(c->pool, j, oc);
 
 		if (ab && ac && same_object(w, b, i, c, j)) {
 			/* the same: in neither list */
