@@ -99,7 +99,7 @@ app_diff_prepare(const char *spec, const struct heap *cur, int types,
 		return NULL;
 	}
 	if (!ad->d.typed)
-		ad->why_blocks = !types ? "without --types" : base->ntypes == 0 ?
+		ad->why_blocks = !types ? "no --types" : base->ntypes == 0 ?
 		    "the baseline has no block types" :
 		    "the current capture has no block types";
 	heap_free(base);
@@ -110,7 +110,7 @@ void
 app_diff_render(FILE *out, const struct app_diff *ad)
 {
 	if (ad->why_blocks != NULL)
-		fprintf(out, "\nDiff against %s %s: of blocks, not objects.\n",
+		fprintf(out, "\nDiff against %s: of blocks, not objects (%s).\n",
 		    ad->label, ad->why_blocks);
 	render_diff(out, &ad->d, ad->label);
 }

@@ -50,7 +50,7 @@ tail -n +"$((n + 1))" "$HV_TMP/out" | diff -u want - >&2 || fail "diff of pinned
 
 cat > want <<'TXT'
 
-Diff against diff-base.json without --types: of blocks, not objects.
+Diff against diff-base.json: of blocks, not objects (no --types).
 
 Blocks new and freed since diff-base.json
 class   size   new blocks  freed blocks     net bytes
@@ -64,6 +64,13 @@ TXT
 expect_exit 0 "$HEAPVIEW" pinned.json --stats --diff=diff-base.json
 sed -n '/^Diff against/,$p' "$HV_TMP/out" | { echo; cat; } | diff -u want - >&2 ||
 	fail "block diff of pinned.json"
+
+# A baseline without types: blocks, and why.
+cp "$data/blocks.json" .
+expect_exit 0 "$HEAPVIEW" pinned.json --stats --types --diff=blocks.json
+expect_grep '^Diff against blocks.json: of blocks, not objects (the baseline has no block types)\.$' \
+    "$HV_TMP/out"
+expect_grep '^Blocks new and freed since blocks.json$' "$HV_TMP/out"
 
 # ---- frames of a typed recording ---------------------------------------------
 # section NAME: the partition under "NAME since" in $HV_TMP/out.
