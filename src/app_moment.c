@@ -139,8 +139,8 @@ static void
 watch(const struct app_options *o, struct app_live *lv, double t0,
     struct moments *m)
 {
-	enum heap_level level = o->dump || o->types ? HEAP_LEVEL_BLOCKS :
-	    HEAP_LEVEL_POOLS;
+	enum heap_level level = o->dump || o->types || o->diff != NULL ?
+	    HEAP_LEVEL_BLOCKS : HEAP_LEVEL_POOLS;
 	double deadline = o->after > 0 ? t0 + o->after : INFINITY;
 	int launched = lv->child != NULL;
 
@@ -181,17 +181,31 @@ describe(char *buf, size_t size, const char *what, const struct capture *c,
 	    note != NULL ? note : "");
 }
 
-static void
-section(const char *heading, const struct capture *c, const char *note)
+/* One moment's report, with its diff against --diff's baseline; returns
+ * -1 (said on stderr) when the baseline does not fit the capture. */
+static int
+section(const struct app_options *o, const char *heading,
+    const struct capture *c, const char *note)
 {
-	char line[256];
+	struct app_diff *diff = NULL;
+	char line[256], *cause = NULL;
 
+	if (o->diff != NULL &&
+	    (diff = app_diff_prepare(o->diff, c->h, o->types, &cause)) == NULL) {
+		fprintf(stderr, "heapview: %s\n", cause);
+		free(cause);
+		return -1;
+	}
 	describe(line, sizeof line, heading, c, note);
 	printf("%s\n\n", line);
 	render_stats_pymalloc(stdout, c->h);
 	fputc('\n', stdout);
 	render_stats_extra(stdout, c->h);
 	render_stats_types(stdout, c->h);
+	if (diff != NULL)
+		app_diff_render(stdout, diff);
+	app_diff_free(diff);
+	return 0;
 }
 
 static const char *
@@ -208,18 +222,21 @@ static int
 report_stats(const struct app_options *o, const struct moments *m)
 {
 	char what[96];
+	int rc;
 
 	if (m->end == END_AFTER) {
 		snprintf(what, sizeof what, "--after=%g", o->after);
-		section("Capture", &m->last, what);
+		rc = section(o, "Capture", &m->last, what);
 	} else if (m->peak.h == m->last.h) {
-		section(last_heading(m->end, 1), &m->last, NULL);
+		rc = section(o, last_heading(m->end, 1), &m->last, NULL);
 	} else {
-		section("Peak: capture", &m->peak, NULL);
-		fputc('\n', stdout);
-		section(last_heading(m->end, 0), &m->last, NULL);
+		rc = section(o, "Peak: capture", &m->peak, NULL);
+		if (rc == 0) {
+			fputc('\n', stdout);
+			rc = section(o, last_heading(m->end, 0), &m->last, NULL);
+		}
 	}
-	return fflush(stdout) == 0 ? 0 : 1;
+	return fflush(stdout) == 0 && rc == 0 ? 0 : 1;
 }
 
 static int
