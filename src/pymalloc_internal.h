@@ -19,6 +19,7 @@
 #include "source.h"
 
 struct elf_image;
+struct pymalloc;
 
 #define PY_POOL_HEADER_SIZE	48
 #define PY_ARENA_OBJECT_SIZE	48
@@ -99,6 +100,49 @@ struct py_pool_header {
 
 void	py_decode_arena_object(const uint8_t *, struct py_arena_object *);
 void	py_decode_pool_header(const uint8_t *, struct py_pool_header *);
+/*
+ * Why a pool failed validation.  Most faults a live target shows are not
+ * damage but a moment: the pool was read while pymalloc was updating it
+ * (PY_FAULT_LIST_COUNT: a free between linking the block and decrementing
+ * count, or an allocation between incrementing count and popping the
+ * block; PY_FAULT_LIST_LEAVES: the header read before an allocation, the
+ * popped block's bytes after it; PY_FAULT_SZIDX: a pool being carved).
+ * The walk re-reads such a pool before calling it INVALID.
+ */
+enum py_fault {
+	PY_FAULT_NONE,
+	PY_FAULT_UNREAD,	/* its bytes could not be read */
+	PY_FAULT_ARENA,		/* its arena's table slot failed validation */
+	PY_FAULT_ARENAINDEX,	/* the header names another arena */
+	PY_FAULT_SZIDX,		/* size class out of range */
+	PY_FAULT_MAXNEXT,	/* maxnextoffset not pool_size - block size */
+	PY_FAULT_NEXTOFFSET,	/* off a block, or outside the pool */
+	PY_FAULT_COUNT,		/* more blocks than carved */
+	PY_FAULT_FREEBLOCK,	/* the list head outside the carved blocks */
+	PY_FAULT_EMPTY,		/* count 0 and no free block */
+	PY_FAULT_FULL,		/* no free block, yet room or a count short */
+	PY_FAULT_LIST_LEAVES,	/* a link outside the pool's carved blocks */
+	PY_FAULT_LIST_ALIGN,	/* a link off a block boundary */
+	PY_FAULT_LIST_LOOP,	/* a block met twice */
+	PY_FAULT_LIST_COUNT,	/* free blocks + count != carved blocks */
+	PY_NFAULTS
+};
+
+const char *py_fault_name(enum py_fault);
+
+/* What a capture met: pools (and arena slots, as PY_FAULT_ARENA) that
+ * failed validation on their first read, by fault; how many a re-read found
+ * consistent; why the others stayed INVALID; and the re-read rounds. */
+struct pymalloc_heal {
+	uint32_t	first[PY_NFAULTS];
+	uint32_t	left[PY_NFAULTS];
+	uint32_t	healed;
+	uint32_t	rereads;
+};
+
+/* The last capture's (pymalloc_walk.c). */
+const struct pymalloc_heal *py_heal_last(const struct pymalloc *);
+
 /* The arena fields make sense for this geometry (address != 0). */
 int	py_arena_object_valid(const struct heap_layout *,
 	    const struct py_arena_object *);
@@ -110,14 +154,19 @@ int	py_pool_header_valid(const struct heap_layout *,
 /* State of a carved pool from its header: FULL, USED, EMPTY or INVALID. */
 enum pool_state py_pool_state(const struct heap_layout *,
 	    const struct py_pool_header *, uint64_t pool, uint32_t arenaindex);
+/* The same, and with INVALID the fault that made it so. */
+enum pool_state py_pool_check(const struct heap_layout *,
+	    const struct py_pool_header *, uint64_t pool, uint32_t arenaindex,
+	    enum py_fault *);
 /*
  * Walks the free list of a USED pool whose bytes are in buf (pool_size
  * bytes read at address pool) and fills blocks (2 bits per block, as
  * heap_blocks_new returns them: all ALLOCATED).  Returns
- * 0, or -1 when the list loops, leaves the pool, lands off a block boundary
- * or at/after nextoffset, or the free count disagrees with the header.
+ * 0 (PY_FAULT_NONE), or the fault when the list loops, leaves the pool,
+ * lands off a block boundary or at/after nextoffset, or the free count
+ * disagrees with the header.
  */
-int	py_pool_walk_blocks(const struct heap_layout *,
+enum py_fault py_pool_walk_blocks(const struct heap_layout *,
 	    const struct py_pool_header *, const uint8_t *buf, uint64_t pool,
 	    uint8_t *blocks);
 

@@ -63,54 +63,102 @@ py_arena_object_valid(const struct heap_layout *l, const struct py_arena_object 
 	return 1;
 }
 
-int
-py_pool_header_valid(const struct heap_layout *l, const struct py_pool_header *p,
+const char *
+py_fault_name(enum py_fault f)
+{
+	static const char *const names[PY_NFAULTS] = {
+		[PY_FAULT_NONE] = "none",
+		[PY_FAULT_UNREAD] = "unreadable",
+		[PY_FAULT_ARENA] = "arena slot",
+		[PY_FAULT_ARENAINDEX] = "arenaindex",
+		[PY_FAULT_SZIDX] = "szidx",
+		[PY_FAULT_MAXNEXT] = "maxnextoffset",
+		[PY_FAULT_NEXTOFFSET] = "nextoffset",
+		[PY_FAULT_COUNT] = "count",
+		[PY_FAULT_FREEBLOCK] = "freeblock",
+		[PY_FAULT_EMPTY] = "empty without free block",
+		[PY_FAULT_FULL] = "full with room",
+		[PY_FAULT_LIST_LEAVES] = "free list leaves the pool",
+		[PY_FAULT_LIST_ALIGN] = "free list off a block",
+		[PY_FAULT_LIST_LOOP] = "free list loops",
+		[PY_FAULT_LIST_COUNT] = "free list vs count",
+	};
+
+	return (unsigned)f < PY_NFAULTS ? names[f] : "?";
+}
+
+static enum py_fault
+header_fault(const struct heap_layout *l, const struct py_pool_header *p,
     uint64_t pool)
 {
 	uint32_t size, capacity;
 
 	if (p->szidx >= l->nclasses)
-		return 0;
+		return PY_FAULT_SZIDX;
 	size = heap_block_size(l, p->szidx);
 	capacity = heap_blocks_per_pool(l, p->szidx);
 	if (p->maxnextoffset != l->pool_size - size)
-		return 0;
+		return PY_FAULT_MAXNEXT;
 	if (p->nextoffset < l->pool_overhead + size ||
 	    p->nextoffset > l->pool_size ||
 	    (p->nextoffset - l->pool_overhead) % size != 0)
-		return 0;
+		return PY_FAULT_NEXTOFFSET;
 	if (p->count > capacity ||
 	    p->count > (p->nextoffset - l->pool_overhead) / size)
-		return 0;
+		return PY_FAULT_COUNT;
 	if (p->freeblock != 0) {
 		if (p->freeblock < pool + l->pool_overhead ||
 		    p->freeblock >= pool + p->nextoffset ||
 		    (p->freeblock - pool - l->pool_overhead) % size != 0)
-			return 0;
+			return PY_FAULT_FREEBLOCK;
 	}
-	return 1;
+	return PY_FAULT_NONE;
+}
+
+int
+py_pool_header_valid(const struct heap_layout *l, const struct py_pool_header *p,
+    uint64_t pool)
+{
+	return header_fault(l, p, pool) == PY_FAULT_NONE;
+}
+
+enum pool_state
+py_pool_check(const struct heap_layout *l, const struct py_pool_header *p,
+    uint64_t pool, uint32_t arenaindex, enum py_fault *fault)
+{
+	*fault = p->arenaindex != arenaindex ? PY_FAULT_ARENAINDEX :
+	    header_fault(l, p, pool);
+	if (*fault != PY_FAULT_NONE)
+		return POOL_INVALID;
+	if (p->count == 0) {
+		if (p->freeblock != 0)
+			return POOL_EMPTY;
+		*fault = PY_FAULT_EMPTY;
+		return POOL_INVALID;
+	}
+	/* pymalloc keeps freeblock pointing at a free or virgin block while
+	 * one is left, so an empty free list means every block is handed out. */
+	if (p->freeblock == 0) {
+		if (p->nextoffset <= p->maxnextoffset ||
+		    p->count != heap_blocks_per_pool(l, p->szidx)) {
+			*fault = PY_FAULT_FULL;
+			return POOL_INVALID;
+		}
+		return POOL_FULL;
+	}
+	return POOL_USED;
 }
 
 enum pool_state
 py_pool_state(const struct heap_layout *l, const struct py_pool_header *p,
     uint64_t pool, uint32_t arenaindex)
 {
-	if (p->arenaindex != arenaindex || !py_pool_header_valid(l, p, pool))
-		return POOL_INVALID;
-	if (p->count == 0)
-		return p->freeblock != 0 ? POOL_EMPTY : POOL_INVALID;
-	/* pymalloc keeps freeblock pointing at a free or virgin block while
-	 * one is left, so an empty free list means every block is handed out. */
-	if (p->freeblock == 0) {
-		if (p->nextoffset <= p->maxnextoffset ||
-		    p->count != heap_blocks_per_pool(l, p->szidx))
-			return POOL_INVALID;
-		return POOL_FULL;
-	}
-	return POOL_USED;
+	enum py_fault fault;
+
+	return py_pool_check(l, p, pool, arenaindex, &fault);
 }
 
-int
+enum py_fault
 py_pool_walk_blocks(const struct heap_layout *l, const struct py_pool_header *p,
     const uint8_t *buf, uint64_t pool, uint8_t *blocks)
 {
@@ -136,15 +184,15 @@ py_pool_walk_blocks(const struct heap_layout *l, const struct py_pool_header *p,
 		uint64_t off;
 
 		if (b < pool + l->pool_overhead || b >= pool + p->nextoffset)
-			return -1;
+			return PY_FAULT_LIST_LEAVES;
 		off = b - pool - l->pool_overhead;
 		if (off % size != 0)
-			return -1;
+			return PY_FAULT_LIST_ALIGN;
 		i = (uint32_t)(off / size);
 		if (heap_blocks_get(blocks, i) != BLOCK_ALLOCATED || ++nfree > carved)
-			return -1;
+			return PY_FAULT_LIST_LOOP;
 		heap_blocks_set(blocks, i, BLOCK_FREE);
 		b = py_load64(buf + (b - pool));
 	}
-	return carved - nfree == p->count ? 0 : -1;
+	return carved - nfree == p->count ? PY_FAULT_NONE : PY_FAULT_LIST_COUNT;
 }

@@ -26,6 +26,32 @@ struct pymalloc {
 	int			 types;	/* attribute blocks at block level */
 	uint64_t		 pools_read;
 	uint64_t		 bytes_read;
+	/* Called before a re-read (a frozen target is let run a moment). */
+	int			(*reread_hook)(void *);
+	void			*reread_ctx;
+	struct pymalloc_heal	 heal;	/* the last capture's */
+};
+
+/*
+ * A pool that fails validation is read again, fresh from the target, up
+ * to HEAL_ROUNDS times before it is called INVALID.  On a heap churning at
+ * full speed nearly every failure is a moment, not damage: the walk read
+ * the pool while pymalloc was changing it (see enum py_fault), and a
+ * second read, microseconds later, finds it consistent.
+ */
+#define HEAL_ROUNDS	3
+
+/* One carved pool that failed validation, and where its bytes go. */
+struct sick {
+	struct heap_arena	*a;
+	uint32_t		 p;
+	uint8_t			*buf;
+	enum py_fault		 fault;
+};
+
+struct sick_list {
+	struct sick	*v;
+	size_t		 n, cap;
 };
 
 /* What one capture read of the state variables. */
@@ -36,6 +62,13 @@ struct state_values {
 	int64_t		map_mid, map_bot;
 	int64_t		serialno;
 };
+
+static int
+before_reread(struct pymalloc *pm)
+{
+	pm->heal.rereads++;
+	return pm->reread_hook != NULL ? pm->reread_hook(pm->reread_ctx) : 0;
+}
 
 static int
 read_u64(struct source *src, uint64_t addr, int64_t *out)
@@ -146,6 +179,66 @@ fill_process(struct pymalloc *pm, struct heap *h)
 	h->process.python = xstrdup(pm->interp.version);
 }
 
+/* Re-reads, fresh, the table slots that fail validation (a slot caught
+ * while pymalloc updated pool_address and nfreepools) before add_arenas()
+ * gives up on their pools. */
+static void
+heal_table(struct pymalloc *pm, const struct heap_layout *l, uint64_t base,
+    uint8_t *table, uint32_t maxarenas)
+{
+	uint32_t i, round;
+
+	for (i = 0; i < maxarenas; i++) {
+		uint8_t *slot = table + (size_t)i * PY_ARENA_OBJECT_SIZE;
+		struct py_arena_object ao;
+
+		py_decode_arena_object(slot, &ao);
+		if (ao.address == 0 || py_arena_object_valid(l, &ao))
+			continue;
+		pm->heal.first[PY_FAULT_ARENA]++;
+		for (round = 0; round < HEAL_ROUNDS; round++) {
+			if (before_reread(pm) != 0 ||
+			    source_read_exact(pm->src, base + (uint64_t)i *
+			    PY_ARENA_OBJECT_SIZE, slot, PY_ARENA_OBJECT_SIZE,
+			    NULL) != 0)
+				break;
+			py_decode_arena_object(slot, &ao);
+			if (ao.address == 0 || py_arena_object_valid(l, &ao))
+				break;
+		}
+		if (ao.address == 0 || py_arena_object_valid(l, &ao))
+			pm->heal.healed++;
+		else
+			pm->heal.left[PY_FAULT_ARENA]++;
+	}
+}
+
+/* Says in the log what failed validation and what a re-read healed. */
+static void
+log_heal(const struct pymalloc_heal *hl)
+{
+	char first[512], left[512];
+	size_t a = 0, b = 0;
+	int f;
+
+	first[0] = left[0] = '\0';
+	for (f = 1; f < PY_NFAULTS; f++) {
+		if (hl->first[f] > 0 && a < sizeof first)
+			a += (size_t)snprintf(first + a, sizeof first - a,
+			    "%s %s %u", a ? "," : "", py_fault_name(f),
+			    hl->first[f]);
+		if (hl->left[f] > 0 && b < sizeof left)
+			b += (size_t)snprintf(left + b, sizeof left - b,
+			    "%s %s %u", b ? "," : "", py_fault_name(f),
+			    hl->left[f]);
+	}
+	if (a == 0)
+		return;
+	util_log("capture: failed validation:%s; %u healed in %u re-read "
+	    "round(s); INVALID:%s", first, hl->healed, hl->rereads,
+	    b ? left : " none");
+}
+
 /* Adds the arenas of the table to h; pool slots start UNTOUCHED. */
 static void
 add_arenas(struct heap *h, const uint8_t *table, uint32_t maxarenas)
@@ -197,11 +290,114 @@ set_pool(struct heap_pool *pool, const struct py_pool_header *hd,
 	pool->nextoffset = hd->nextoffset;
 }
 
+/* Decodes a carved pool from its header (whole: and its free list, from
+ * the pool's bytes); returns why it is INVALID, or PY_FAULT_NONE. */
+static enum py_fault
+decode_pool(const struct heap_layout *l, struct heap_arena *a, uint32_t p,
+    const uint8_t *buf, uint64_t addr, int whole)
+{
+	struct heap_pool *pool = &a->pools[p];
+	struct py_pool_header hd;
+	enum pool_state state;
+	enum py_fault fault;
+
+	py_decode_pool_header(buf, &hd);
+	state = py_pool_check(l, &hd, addr, a->index, &fault);
+	set_pool(pool, &hd, state);
+	if (!whole || state != POOL_USED)
+		return fault;
+	pool->blocks = heap_blocks_new(heap_blocks_per_pool(l, hd.szidx));
+	fault = py_pool_walk_blocks(l, &hd, buf, addr, pool->blocks);
+	if (fault != PY_FAULT_NONE) {
+		free(pool->blocks);
+		pool->blocks = NULL;
+		pool->state = POOL_INVALID;
+	}
+	return fault;
+}
+
+static void
+sick_add(struct pymalloc *pm, struct sick_list *sl, struct heap_arena *a,
+    uint32_t p, uint8_t *buf, enum py_fault fault)
+{
+	a->pools[p].state = POOL_INVALID;
+	pm->heal.first[fault]++;
+	if (sl->n == sl->cap) {
+		sl->cap = sl->cap ? 2 * sl->cap : 16;
+		sl->v = xreallocarray(sl->v, sl->cap, sizeof *sl->v);
+	}
+	sl->v[sl->n++] = (struct sick){ .a = a, .p = p, .buf = buf,
+	    .fault = fault };
+}
+
+/* One round: reads every pool still failing, fresh, into its own buffer
+ * and decodes it again; returns how many still fail, or -1 when the
+ * target can no longer be read. */
+static long
+heal_round(struct pymalloc *pm, struct heap *h, struct sick_list *sl,
+    size_t len, struct source_read *rd)
+{
+	size_t k, m = 0;
+	long left = 0;
+
+	for (k = 0; k < sl->n; k++) {
+		if (sl->v[k].fault != PY_FAULT_NONE)
+			rd[m++] = (struct source_read){ .buf = sl->v[k].buf,
+			    .addr = heap_pool_address(h, sl->v[k].a, sl->v[k].p),
+			    .len = len };
+	}
+	if (source_read(pm->src, rd, m, NULL) != 0)
+		return -1;
+	pm->bytes_read += m * len;
+	for (k = 0, m = 0; k < sl->n; k++) {
+		struct sick *s = &sl->v[k];
+
+		if (s->fault == PY_FAULT_NONE)
+			continue;
+		s->fault = rd[m].got != len ? PY_FAULT_UNREAD :
+		    decode_pool(&h->layout, s->a, s->p, s->buf, rd[m].addr,
+		    len != PY_POOL_HEADER_SIZE);
+		if (s->fault != PY_FAULT_NONE)
+			s->a->pools[s->p].state = POOL_INVALID;
+		left += s->fault != PY_FAULT_NONE;
+		m++;
+	}
+	return left;
+}
+
+/* Re-reads the pools of sl (headers only, or whole pools) until they
+ * validate or HEAL_ROUNDS have passed; what still fails stays INVALID. */
+static void
+heal(struct pymalloc *pm, struct heap *h, struct sick_list *sl, size_t len)
+{
+	struct source_read *rd;
+	long left = (long)sl->n;
+	size_t k, round;
+
+	if (sl->n == 0)
+		return;
+	rd = xcalloc(sl->n, sizeof *rd);
+	for (round = 0; round < HEAL_ROUNDS && left > 0; round++) {
+		if (before_reread(pm) != 0)
+			break;
+		left = heal_round(pm, h, sl, len, rd);
+	}
+	free(rd);
+	for (k = 0; k < sl->n; k++) {
+		if (sl->v[k].fault == PY_FAULT_NONE)
+			pm->heal.healed++;
+		else
+			pm->heal.left[sl->v[k].fault]++;
+	}
+	sl->n = 0;
+}
+
 /* Reads every carved pool's header in one batch and decodes it. */
 static int
 walk_headers(struct pymalloc *pm, struct heap *h, char **cause)
 {
 	const struct heap_layout *l = &h->layout;
+	struct sick_list sl = { 0 };
 	struct source_read *rd;
 	uint8_t *buf;
 	size_t total = 0, k = 0, i;
@@ -226,42 +422,20 @@ walk_headers(struct pymalloc *pm, struct heap *h, char **cause)
 		struct heap_arena *a = &h->arenas[i];
 
 		for (p = 0; p < carved_pools(h, a); p++, k++) {
-			struct py_pool_header hd;
+			enum py_fault f = rd[k].got != PY_POOL_HEADER_SIZE ?
+			    PY_FAULT_UNREAD : decode_pool(l, a, p, rd[k].buf,
+			    rd[k].addr, 0);
 
-			if (rd[k].got != PY_POOL_HEADER_SIZE) {
-				a->pools[p].state = POOL_INVALID;
-				continue;
-			}
-			py_decode_pool_header(rd[k].buf, &hd);
-			set_pool(&a->pools[p], &hd,
-			    py_pool_state(l, &hd, rd[k].addr, a->index));
+			if (f != PY_FAULT_NONE)
+				sick_add(pm, &sl, a, p, rd[k].buf, f);
 		}
 	}
+	if (rc == 0)
+		heal(pm, h, &sl, PY_POOL_HEADER_SIZE);
+	free(sl.v);
 	free(rd);
 	free(buf);
 	return rc;
-}
-
-/* Decodes one carved pool read whole; walks its free list when USED. */
-static void
-decode_whole_pool(const struct heap_layout *l, struct heap_arena *a, uint32_t p,
-    const uint8_t *buf, uint64_t addr)
-{
-	struct heap_pool *pool = &a->pools[p];
-	struct py_pool_header hd;
-	enum pool_state state;
-
-	py_decode_pool_header(buf, &hd);
-	state = py_pool_state(l, &hd, addr, a->index);
-	set_pool(pool, &hd, state);
-	if (state != POOL_USED)
-		return;
-	pool->blocks = heap_blocks_new(heap_blocks_per_pool(l, hd.szidx));
-	if (py_pool_walk_blocks(l, &hd, buf, addr, pool->blocks) != 0) {
-		free(pool->blocks);
-		pool->blocks = NULL;
-		pool->state = POOL_INVALID;
-	}
 }
 
 /*
@@ -276,6 +450,7 @@ decode_batch(struct pymalloc *pm, struct heap *h, const struct source_read *rd,
     size_t first, size_t nb)
 {
 	const struct heap_layout *l = &h->layout;
+	struct sick_list sl = { 0 };
 	size_t k;
 
 	for (k = 0; k < nb; k++) {
@@ -286,15 +461,18 @@ decode_batch(struct pymalloc *pm, struct heap *h, const struct source_read *rd,
 		pm->bytes_read += rd[k].got;
 		for (p = 0; p < carved; p++) {
 			size_t off = (size_t)p * l->pool_size;
+			uint8_t *b = (uint8_t *)rd[k].buf + off;
+			enum py_fault f = rd[k].got < off + l->pool_size ?
+			    PY_FAULT_UNREAD : decode_pool(l, a, p, b,
+			    rd[k].addr + off, 1);
 
-			if (rd[k].got < off + l->pool_size)
-				a->pools[p].state = POOL_INVALID;
-			else
-				decode_whole_pool(l, a, p,
-				    (const uint8_t *)rd[k].buf + off,
-				    rd[k].addr + off);
+			if (f != PY_FAULT_NONE)
+				sick_add(pm, &sl, a, p, b, f);
 		}
 	}
+	/* Healed in place: the types pass reads the pools' new bytes. */
+	heal(pm, h, &sl, l->pool_size);
+	free(sl.v);
 }
 
 /* Passes over the batch's FULL and USED pools until every candidate type
@@ -314,13 +492,12 @@ type_batch(struct py_types *ty, struct heap *h, const struct source_read *rd,
 			struct heap_arena *a = &h->arenas[first + k];
 			uint32_t p, carved = carved_pools(h, a);
 
-			for (p = 0; p < carved; p++) {
-				size_t off = (size_t)p * l->pool_size;
-
-				if (rd[k].got >= off + l->pool_size)
-					unknown += py_types_pool(ty, &a->pools[p],
-					    (const uint8_t *)rd[k].buf + off);
-			}
+			/* Only FULL and USED pools are typed: their bytes
+			 * were read whole, by the batch or by heal(). */
+			for (p = 0; p < carved; p++)
+				unknown += py_types_pool(ty, &a->pools[p],
+				    (const uint8_t *)rd[k].buf +
+				    (size_t)p * l->pool_size);
 		}
 		if (unknown == 0 || py_types_pending(ty) == 0)
 			break;
@@ -390,6 +567,8 @@ capture_once(struct pymalloc *pm, enum heap_level level, struct heap **out,
 			return util_cause(cause, "cannot read the arena table");
 		}
 	}
+	memset(&pm->heal, 0, sizeof pm->heal);
+	heal_table(pm, l, v.arenas, table, v.maxarenas);
 	h = heap_new(l, level);
 	h->captured_at = util_wallclock();
 	add_arenas(h, table, v.maxarenas);
@@ -400,6 +579,7 @@ capture_once(struct pymalloc *pm, enum heap_level level, struct heap **out,
 		heap_free(h);
 		return -1;
 	}
+	log_heal(&pm->heal);
 	/* Counters found by a scan are trusted only while the current count
 	 * beside them agrees with the table. */
 	if (pm->state.current_var == 0 || v.current == (int64_t)h->narenas ||
@@ -510,6 +690,19 @@ py_open_state(struct source *src, const struct py_layout *layout,
 	if (pm->state.method == NULL)
 		pm->state.method = "given";
 	return pm;
+}
+
+void
+pymalloc_set_reread_hook(struct pymalloc *pm, int (*fn)(void *), void *ctx)
+{
+	pm->reread_hook = fn;
+	pm->reread_ctx = ctx;
+}
+
+const struct pymalloc_heal *
+py_heal_last(const struct pymalloc *pm)
+{
+	return &pm->heal;
 }
 
 void
