@@ -77,6 +77,16 @@ app_live_open(struct app_live *lv, const struct app_options *o, pid_t pid,
 	return 0;
 }
 
+/* Before a pool that failed validation is read again: a frozen target may
+ * have been stopped in the middle of updating it. */
+static int
+live_let_run(void *ctx)
+{
+	struct app_live *lv = ctx;
+
+	return lv->freeze ? source_refreeze(lv->pid, NULL) : 0;
+}
+
 int
 app_live_capture(struct app_live *lv, enum heap_level level, struct heap **out,
     char **cause)
@@ -84,6 +94,7 @@ app_live_capture(struct app_live *lv, enum heap_level level, struct heap **out,
 	int rc;
 
 	*out = NULL;
+	pymalloc_set_reread_hook(lv->pm, live_let_run, lv);
 	if (lv->freeze && source_freeze(lv->pid, cause) != 0)
 		return -1;
 	rc = pymalloc_capture(lv->pm, level, out, cause);

@@ -109,6 +109,8 @@ void		 source_proc_force_pread(struct source *, int);
  * source_thaw(), which is async-signal-safe and also runs at exit. */
 int		 source_freeze(pid_t, char **);
 void		 source_thaw(void);
+/* Thaws the frozen pid, lets it run a moment and freezes it again. */
+int		 source_refreeze(pid_t, char **);
 
 /* Buffers given by a test (source_buffers.c). */
 struct source	*source_buffers_new(void);

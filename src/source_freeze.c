@@ -18,8 +18,16 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define FREEZE_MAX_THREADS 4096
+/* source_refreeze(): the target runs until its threads have run this long
+ * between them, or this much time has passed; threads watched at most. */
+#define REFREEZE_RUN_NS		50000ull
+#define REFREEZE_MAX_SECONDS	0.02
+#define REFREEZE_POLL_US	100
+#define REFREEZE_MAX_WATCHED	64
 
 static pid_t seized[FREEZE_MAX_THREADS];
 static volatile sig_atomic_t nseized;
@@ -85,4 +93,59 @@ source_freeze(pid_t pid, char **cause)
 	if (rc != 0)
 		source_thaw();
 	return rc;
+}
+
+/* The CPU time the threads have used, in ns: the first field of their
+ * schedstat, which the kernel brings up to date at every tick and switch.
+ * 0 when it cannot be read. */
+static uint64_t
+runtime_ns(pid_t pid, const pid_t *tids, int n)
+{
+	uint64_t sum = 0;
+	char path[64], buf[64];
+	ssize_t r;
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat",
+		    (int)pid, (int)tids[i]);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		r = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (r > 0) {
+			buf[r] = '\0';
+			sum += strtoull(buf, NULL, 10);
+		}
+	}
+	return sum;
+}
+
+/*
+ * A frozen target may have been stopped in the middle of an allocation,
+ * where pymalloc's invariants do not hold; reading again would show the
+ * same bytes.  So it is let run -- until its threads have used
+ * REFREEZE_RUN_NS of CPU time, a few thousand allocations, or at most
+ * REFREEZE_MAX_SECONDS when the machine is too busy to run it -- and
+ * stopped again.  On failure it is left running, never stopped.
+ */
+int
+source_refreeze(pid_t pid, char **cause)
+{
+	pid_t tids[REFREEZE_MAX_WATCHED];
+	int i, n = nseized < REFREEZE_MAX_WATCHED ? (int)nseized :
+	    REFREEZE_MAX_WATCHED;
+	uint64_t t0;
+	double deadline;
+
+	for (i = 0; i < n; i++)
+		tids[i] = seized[i];
+	t0 = runtime_ns(pid, tids, n);
+	source_thaw();
+	deadline = util_monotonic() + REFREEZE_MAX_SECONDS;
+	do
+		usleep(REFREEZE_POLL_US);
+	while (runtime_ns(pid, tids, n) < t0 + REFREEZE_RUN_NS &&
+	    util_monotonic() < deadline);
+	return source_freeze(pid, cause);
 }
