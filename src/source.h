@@ -123,5 +123,10 @@ void		 source_buffers_set_process(struct source *,
 		    const struct source_process *);
 /* Fixes what source_now() returns (until then: the monotonic clock). */
 void		 source_buffers_set_now(struct source *, double);
+/* Calls fn(ctx, source, request) after each request a read has served:
+ * the test may change the bytes the next read will see. */
+void		 source_buffers_on_read(struct source *,
+		    void (*fn)(void *, struct source *,
+		    const struct source_read *), void *ctx);
 
 #endif

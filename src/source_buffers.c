@@ -13,6 +13,9 @@
  * A read copies the readable prefix of each request, running on through
  * regions that touch end to start; a gap or an unreadable region ends it.
  * The clock is the monotonic one until source_buffers_set_now() fixes it.
+ * A hook set by source_buffers_on_read() runs after each request is
+ * served, so that a test can change bytes between reads, as a live
+ * target does.
  */
 
 struct buf_region {
@@ -30,6 +33,9 @@ struct buffers {
 	struct source_process	 process;
 	int			 have_now;
 	double			 now;
+	void			(*on_read)(void *, struct source *,
+				    const struct source_read *);
+	void			*on_read_ctx;
 };
 
 static const struct source_ops buffers_ops;
@@ -85,8 +91,11 @@ buffers_read(struct source *s, struct source_read *rq, size_t n, char **cause)
 	struct buffers *b = s->priv;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		rq[i].got = buffers_read_one(b, &rq[i]);
+		if (b->on_read != NULL)
+			b->on_read(b->on_read_ctx, s, &rq[i]);
+	}
 	return 0;
 }
 
@@ -261,4 +270,16 @@ source_buffers_set_now(struct source *s, double now)
 		return;
 	b->have_now = 1;
 	b->now = now;
+}
+
+void
+source_buffers_on_read(struct source *s, void (*fn)(void *, struct source *,
+    const struct source_read *), void *ctx)
+{
+	struct buffers *b = buffers_of(s);
+
+	if (b == NULL)
+		return;
+	b->on_read = fn;
+	b->on_read_ctx = ctx;
 }

@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1686,6 +1687,200 @@ test_half_mapped_arena(int major, int minor)
 	fake_free(f);
 }
 
+/* ---- reads torn by a concurrent update ------------------------------- */
+
+/*
+ * A live target changes its pools while they are read.  The buffers
+ * source shows a range's torn bytes to its first reads (torn_reads of
+ * them; UINT_MAX: every read) and the consistent ones after: a capture
+ * must read the range again and find it consistent, or, torn on every
+ * read, call it INVALID after a bounded number of reads.
+ */
+struct tear {
+	uint64_t	 addr;
+	size_t		 len;
+	uint8_t		*good;
+	uint8_t		*torn;
+	unsigned	 torn_reads;
+	unsigned	 reads;		/* requests that covered addr */
+};
+
+static void
+tear_on_read(void *ctx, struct source *src, const struct source_read *rq)
+{
+	struct tear *t = ctx;
+
+	if (t->addr < rq->addr || t->addr - rq->addr >= rq->got)
+		return;
+	t->reads++;
+	memcpy(source_buffers_data(src, t->addr),
+	    t->reads < t->torn_reads ? t->torn : t->good, t->len);
+}
+
+/* What pymalloc leaves in a pool between two of its stores. */
+enum tear_kind {
+	TEAR_FREE,	/* a free: block linked, count not yet decremented */
+	TEAR_ALLOC,	/* the header read before an allocation, the popped
+			 * block's bytes after it (an object's refcount) */
+	TEAR_CARVE,	/* a pool being carved: szidx still the dummy */
+	TEAR_NKINDS
+};
+
+static const char *const tear_names[TEAR_NKINDS] = {
+	"mid-free", "header before an allocation", "pool being carved",
+};
+
+static void
+tear_pool(struct fake *f, unsigned s, uint32_t p, enum tear_kind k)
+{
+	uint8_t *h = pool_bytes(f, s, p);
+	uint32_t size = heap_block_size(f->l, hd32(f, s, p, H_SZIDX)), b;
+
+	switch (k) {
+	case TEAR_FREE:
+		for (b = 0; !f->a[s].alloc[p][b]; b++)
+			;
+		put64(h + PY_POOL_HEADER_SIZE + b * size, hd64(f, s, p,
+		    H_FREEBLOCK));
+		put64(h + H_FREEBLOCK, pool_addr(f, s, p) +
+		    PY_POOL_HEADER_SIZE + b * size);
+		break;
+	case TEAR_ALLOC:
+		put64(second_link(f, s, p), 1);
+		break;
+	default:
+		put32(h + H_SZIDX, DUMMY_SIZE_IDX);
+		break;
+	}
+}
+
+/* Captures f with t's range torn as t says (types on at block level). */
+static struct heap *
+capture_torn(struct fake *f, struct tear *t, enum heap_level level)
+{
+	struct py_state st;
+	struct source *src = fake_source(f, &st);
+	struct pymalloc *pm = py_open_state(src, f->pl, &st, f->version);
+	struct heap *h = NULL;
+	char *cause = NULL;
+
+	memcpy(source_buffers_data(src, t->addr), t->torn, t->len);
+	t->reads = 0;
+	source_buffers_on_read(src, tear_on_read, t);
+	pymalloc_set_types(pm, level == HEAP_LEVEL_BLOCKS);
+	if (pymalloc_capture(pm, level, &h, &cause) != 0)
+		fprintf(stderr, "  torn capture failed: %s\n", cause);
+	CHECK(h != NULL);
+	free(cause);
+	pymalloc_close(pm);
+	source_close(src);
+	return h;
+}
+
+/* The pool of slot s torn as k says: healed when the tear passes, INVALID
+ * when it does not, at each level where it shows. */
+static void
+run_tear(struct fake *f, unsigned s, uint32_t p, enum tear_kind k)
+{
+	size_t ps = f->l->pool_size;
+	struct tear t = { .addr = pool_addr(f, s, p), .len = ps };
+	struct expect e = { .ninvalid = 1, .slot = { s }, .pool = { p } };
+	const struct heap_arena *ha;
+	struct heap *h;
+	int level;
+
+	t.good = xmalloc(ps);
+	t.torn = xmalloc(ps);
+	memcpy(t.good, pool_bytes(f, s, p), ps);
+	tear_pool(f, s, p, k);
+	memcpy(t.torn, pool_bytes(f, s, p), ps);
+	memcpy(pool_bytes(f, s, p), t.good, ps);
+	for (level = HEAP_LEVEL_POOLS; level <= HEAP_LEVEL_BLOCKS; level++) {
+		int shows = k == TEAR_CARVE || level == HEAP_LEVEL_BLOCKS;
+
+		/* Torn on the first read only: as if never torn. */
+		t.torn_reads = 1;
+		if ((h = capture_torn(f, &t, (enum heap_level)level)) != NULL) {
+			if (compare(f, h, NULL) != 0) {
+				fprintf(stderr, "  %s, torn once (level %d)\n",
+				    tear_names[k], level);
+				CHECK(0);
+			}
+			ha = heap_arena_at(h, f->a[s].addr);
+			/* Typed from the bytes of the re-read. */
+			if (ha != NULL && level == HEAP_LEVEL_BLOCKS)
+				CHECK(ha->pools[p].types != NULL);
+			heap_free(h);
+		}
+		CHECK_EQ_U(t.reads, shows ? 2 : 1);
+		/* Torn on every read: INVALID, after a few reads. */
+		t.torn_reads = UINT_MAX;
+		if ((h = capture_torn(f, &t, (enum heap_level)level)) != NULL) {
+			if (compare(f, h, shows ? &e : NULL) != 0) {
+				fprintf(stderr, "  %s, torn always (level %d)\n",
+				    tear_names[k], level);
+				CHECK(0);
+			}
+			heap_free(h);
+		}
+		CHECK(shows ? t.reads >= 2 && t.reads <= 4 : t.reads == 1);
+	}
+	free(t.good);
+	free(t.torn);
+}
+
+static void
+test_torn_pools(struct fake *f)
+{
+	unsigned s = 0;
+	uint32_t p, used = UINT32_MAX;
+	int k;
+
+	for (p = 0; p < carved_pools(f, s) && used == UINT32_MAX; p++)
+		if (exp_pool(f, s, p) == POOL_USED && pool_count(f, s, p) > 1)
+			used = p;
+	CHECK(used != UINT32_MAX);
+	if (used == UINT32_MAX)
+		return;
+	for (k = 0; k < TEAR_NKINDS; k++)
+		run_tear(f, s, used, (enum tear_kind)k);
+}
+
+/* An arena's table slot caught while new_arena() fills it (address set,
+ * ntotalpools not yet): healed by a re-read, or all of its pools INVALID. */
+static void
+test_torn_slot(struct fake *f)
+{
+	uint8_t good[PY_ARENA_OBJECT_SIZE], torn[PY_ARENA_OBJECT_SIZE];
+	struct tear t = { .addr = TABLE_ADDR, .len = PY_ARENA_OBJECT_SIZE,
+	    .good = good, .torn = torn };
+	uint8_t *table = xcalloc(HEAP_LEN, 1);
+	const struct heap_arena *ha;
+	struct heap *h;
+	uint32_t p;
+
+	write_table(f, table);
+	memcpy(good, table, sizeof good);
+	memcpy(torn, good, sizeof torn);
+	put32(torn + 20, 0);
+	free(table);
+	t.torn_reads = 1;
+	if ((h = capture_torn(f, &t, HEAP_LEVEL_POOLS)) != NULL) {
+		CHECK(compare(f, h, NULL) == 0);
+		heap_free(h);
+	}
+	CHECK_EQ_U(t.reads, 2);
+	t.torn_reads = UINT_MAX;
+	if ((h = capture_torn(f, &t, HEAP_LEVEL_POOLS)) != NULL) {
+		ha = heap_arena_at(h, f->a[0].addr);
+		CHECK(ha != NULL);
+		for (p = 0; ha != NULL && p < ha->npools; p++)
+			CHECK_EQ_U(ha->pools[p].state, POOL_INVALID);
+		heap_free(h);
+	}
+	CHECK(t.reads >= 2 && t.reads <= 4);
+}
+
 /* ---- finding the state without symbols -------------------------------- */
 
 static void
@@ -2036,11 +2231,15 @@ main(void)
 	test_small(f);
 	test_hostile_pools(f);
 	test_hostile_state(f);
+	test_torn_pools(f);
+	test_torn_slot(f);
 	fake_free(f);
 	f = small_312();
 	test_small(f);
 	test_hostile_pools(f);
 	test_hostile_state(f);
+	test_torn_pools(f);
+	test_torn_slot(f);
 	fake_free(f);
 
 	test_recycled();
