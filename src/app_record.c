@@ -126,6 +126,22 @@ feed_capture(void *ctx, enum heap_level level, char **cause)
 	return h;
 }
 
+/* The f key: --freeze on or off.  Freezing needs ptrace, which --pid may
+ * not be allowed: tried once here, so that the key says so at once. */
+static int
+feed_set_freeze(void *ctx, int on, char **cause)
+{
+	struct live_feed *f = ctx;
+
+	if (on) {
+		if (source_freeze(f->lv->pid, cause) != 0)
+			return -1;
+		source_thaw();
+	}
+	f->lv->freeze = on;
+	return 0;
+}
+
 static int
 feed_close(struct live_feed *f)
 {
@@ -286,6 +302,8 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	}
 	if (f.path != NULL)
 		feed.recorded = &f.frames;
+	feed.set_freeze = feed_set_freeze;
+	feed.freeze = lv->freeze;
 	rc = app_tui_live(o, &feed);
 	free((char *)feed.title);
 	if (feed_close(&f) != 0)

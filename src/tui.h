@@ -79,6 +79,11 @@ struct tui_feed {
 	void		(*on_signal)(void *ctx);
 	/* live, --record: the frames written so far (NULL: not recording) */
 	const unsigned long *recorded;
+	/* live, optional (NULL: not offered): makes the captures from now on
+	 * stop the target while they read it (on) or not; 0, or -1 with a
+	 * malloc'd *cause and the state unchanged.  freeze: the state now. */
+	int		(*set_freeze)(void *ctx, int on, char **cause);
+	int		 freeze;
 	/* replay */
 	struct snapshot_file *file;
 };

@@ -7,6 +7,8 @@
 #include "tui_int.h"
 #include "util.h"
 
+#include <stdlib.h>
+
 static const double intervals[] = {
 	0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60,
 };
@@ -258,6 +260,31 @@ act_interval(struct tui *t, int key)
 		t->next_tick += v - t->interval;
 	t->interval = v;
 	return TUI_DIRTY_HEADER;
+}
+
+unsigned
+act_freeze(struct tui *t, int key)
+{
+	struct tui_feed *f = t->feed;
+	char *cause = NULL;
+
+	(void)key;
+	if (!f->live || f->set_freeze == NULL) {
+		tui_status(t, "f freezes a live target only");
+		return TUI_DIRTY_FOOTER;
+	}
+	if (t->exited)
+		return 0;
+	if (f->set_freeze(f->ctx, !f->freeze, &cause) != 0) {
+		tui_status(t, "cannot freeze: %s", cause != NULL ? cause : "?");
+		free(cause);
+		return TUI_DIRTY_FOOTER;
+	}
+	f->freeze = !f->freeze;
+	tui_status(t, f->freeze ? "freeze on: the target is stopped while "
+	    "each capture reads it" : "freeze off: captures read the running "
+	    "target");
+	return TUI_DIRTY_HEADER | TUI_DIRTY_FOOTER;
 }
 
 unsigned

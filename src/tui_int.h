@@ -197,6 +197,7 @@ unsigned act_mouse(struct tui *, int);
 unsigned act_by_type(struct tui *, int);
 unsigned act_arena(struct tui *, int);
 unsigned act_output(struct tui *, int);
+unsigned act_freeze(struct tui *, int);
 
 /* ---- frames ---------------------------------------------------------- */
 /* Pool fill is kept in 1/TUI_FILL_ONE units. */

@@ -75,6 +75,9 @@ const struct tui_key tui_keys[] = {
 	{ { 'o', 'O' }, "o", "-- CMD: show or hide the program's latest output.",
 	    "output",
 	    TUI_KEY_LIVE | TUI_KEY_OUTPUT, act_output },
+	{ { 'f', 'F' }, "f", "Live: stop the target while capturing, or not "
+	    "(--freeze).", NULL,
+	    TUI_KEY_LIVE, act_freeze },
 	{ { CTRL('l') }, "Ctrl-L", "Redraw the screen.", NULL,
 	    TUI_KEY_BOTH, act_redraw },
 	{ { KEY_MOUSE }, "click", "Select the pool, cell, class or block under "

@@ -12,6 +12,7 @@
 #include "tui_int.h"
 #include "util.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -216,6 +217,24 @@ capture_failed(struct tui *t, char *cause)
 	return TUI_DIRTY_HEADER | TUI_DIRTY_TIMELINE | TUI_DIRTY_FOOTER;
 }
 
+/* Pools still INVALID after the capture re-read them were most likely
+ * caught in the middle of an update: a frozen target shows none of those. */
+static void
+invalid_status(struct tui *t, const struct tui_frame *f)
+{
+	uint64_t n = f->stats.invalid_pools;
+
+	if (n == 0)
+		return;
+	if (t->feed->freeze)
+		tui_status(t, "%" PRIu64 " pool%s INVALID with the target frozen: "
+		    "their bytes are inconsistent", n, n == 1 ? "" : "s");
+	else
+		tui_status(t, "%" PRIu64 " pool%s INVALID, read while the target "
+		    "changed %s: --freeze (key f) gives exact captures", n,
+		    n == 1 ? "" : "s", n == 1 ? "it" : "them");
+}
+
 /* The periodic captures are at pool level (and so are what --record keeps);
  * block states come on demand, see tui_pool_blocks. */
 unsigned
@@ -232,6 +251,7 @@ tui_capture(struct tui *t)
 		return capture_failed(t, cause);
 	dropped = tui_timeline_append(&t->tl, h);
 	t->pos = t->pos >= dropped ? t->pos - dropped : 0;
+	invalid_status(t, t->tl.hist[t->tl.count - 1]);
 	if (t->follow)
 		return tui_show(t, t->tl.count - 1);
 	return TUI_DIRTY_TIMELINE;

@@ -322,10 +322,12 @@ header_text(const struct tui *t, struct header_text *x)
 	snprintf(x->py[0], sizeof x->py[0], "Python %s", v);
 	snprintf(x->py[1], sizeof x->py[1], "%s", v);
 	if (t->feed->live) {
-		snprintf(x->mode[0], sizeof x->mode[0], "live, every %gs, %s",
-		    t->interval, st);
-		snprintf(x->mode[1], sizeof x->mode[1], "live %gs, %s",
-		    t->interval, st);
+		const char *fz = t->feed->freeze ? "freeze on, " : "";
+
+		snprintf(x->mode[0], sizeof x->mode[0], "live, every %gs, %s%s",
+		    t->interval, fz, st);
+		snprintf(x->mode[1], sizeof x->mode[1], "live %gs, %s%s",
+		    t->interval, fz, st);
 	} else {
 		snprintf(x->mode[0], sizeof x->mode[0], "replay %gx, %s",
 		    tui_speeds[t->speed], st);
