@@ -230,9 +230,9 @@ invalid_status(struct tui *t, const struct tui_frame *f)
 		tui_status(t, "%" PRIu64 " pool%s INVALID with the target frozen: "
 		    "their bytes are inconsistent", n, n == 1 ? "" : "s");
 	else
-		tui_status(t, "%" PRIu64 " pool%s INVALID, read while the target "
-		    "changed %s: --freeze (key f) gives exact captures", n,
-		    n == 1 ? "" : "s", n == 1 ? "it" : "them");
+		tui_status(t, "%" PRIu64 " pool%s INVALID (read mid-update): "
+		    "key f or --freeze gives exact captures", n,
+		    n == 1 ? "" : "s");
 }
 
 /* The periodic captures are at pool level (and so are what --record keeps);

@@ -44,7 +44,7 @@ never_stopped() {
 
 tui_start 120 30 -- --pid "$target" --interval=0.1
 tui_expect "live, every 0.1s, capturing" "live state"
-tui_expect "1 pool INVALID, read while the target changed it: --freeze (key f) gives exact captures" \
+tui_expect "1 pool INVALID (read mid-update): key f or --freeze gives exact captures" \
     "status line without --freeze"
 tui_expect_not "freeze on" "header without --freeze"
 wait_captures 3
