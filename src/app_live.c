@@ -77,14 +77,19 @@ app_live_open(struct app_live *lv, const struct app_options *o, pid_t pid,
 	return 0;
 }
 
-/* Before a pool that failed validation is read again: a frozen target may
- * have been stopped in the middle of updating it. */
+/* Before a pool that failed validation is read again.  A frozen target
+ * may have been stopped in the middle of updating it; a running one too,
+ * by the scheduler, when the first re-read still finds it torn. */
 static int
-live_let_run(void *ctx)
+live_let_run(void *ctx, unsigned round)
 {
 	struct app_live *lv = ctx;
 
-	return lv->freeze ? source_refreeze(lv->pid, NULL) : 0;
+	if (lv->freeze)
+		return source_refreeze(lv->pid, NULL);
+	if (round > 0)
+		source_let_run(lv->pid);
+	return 0;
 }
 
 int

@@ -31,12 +31,13 @@ int		 pymalloc_capture(struct pymalloc *, enum heap_level,
  * to its Python type (heap.types). */
 void		 pymalloc_set_types(struct pymalloc *, int);
 /* A pool that fails validation is read again before it is called INVALID
- * (it was most likely read in the middle of an update).  fn(ctx) runs
- * before each round of re-reads; non-zero stops them.  A frozen target is
- * let run there: stopped, it would show the same bytes again.  Without a
+ * (it was most likely read in the middle of an update).  fn(ctx, round)
+ * runs before each round of re-reads (round 0 first); non-zero stops them.
+ * There the target is let run: a frozen one, or one the scheduler stopped
+ * in the middle of an update, would show the same bytes again.  Without a
  * hook (NULL) the re-reads follow at once. */
-void		 pymalloc_set_reread_hook(struct pymalloc *, int (*fn)(void *),
-		    void *ctx);
+void		 pymalloc_set_reread_hook(struct pymalloc *,
+		    int (*fn)(void *, unsigned), void *ctx);
 const char	*pymalloc_version(const struct pymalloc *);
 /* How the arena table was found: "symbols" or "scan". */
 const char	*pymalloc_method(const struct pymalloc *);

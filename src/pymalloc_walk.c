@@ -27,7 +27,7 @@ struct pymalloc {
 	uint64_t		 pools_read;
 	uint64_t		 bytes_read;
 	/* Called before a re-read (a frozen target is let run a moment). */
-	int			(*reread_hook)(void *);
+	int			(*reread_hook)(void *, unsigned);
 	void			*reread_ctx;
 	struct pymalloc_heal	 heal;	/* the last capture's */
 };
@@ -64,10 +64,11 @@ struct state_values {
 };
 
 static int
-before_reread(struct pymalloc *pm)
+before_reread(struct pymalloc *pm, unsigned round)
 {
 	pm->heal.rereads++;
-	return pm->reread_hook != NULL ? pm->reread_hook(pm->reread_ctx) : 0;
+	return pm->reread_hook != NULL ?
+	    pm->reread_hook(pm->reread_ctx, round) : 0;
 }
 
 static int
@@ -180,8 +181,8 @@ fill_process(struct pymalloc *pm, struct heap *h)
 }
 
 /* Re-reads, fresh, the table slots that fail validation (a slot caught
- * while pymalloc updated pool_address and nfreepools) before add_arenas()
- * gives up on their pools. */
+ * while new_arena() fills it in) before add_arenas() gives up on their
+ * pools. */
 static void
 heal_table(struct pymalloc *pm, const struct heap_layout *l, uint64_t base,
     uint8_t *table, uint32_t maxarenas)
@@ -197,7 +198,7 @@ heal_table(struct pymalloc *pm, const struct heap_layout *l, uint64_t base,
 			continue;
 		pm->heal.first[PY_FAULT_ARENA]++;
 		for (round = 0; round < HEAL_ROUNDS; round++) {
-			if (before_reread(pm) != 0 ||
+			if (before_reread(pm, round) != 0 ||
 			    source_read_exact(pm->src, base + (uint64_t)i *
 			    PY_ARENA_OBJECT_SIZE, slot, PY_ARENA_OBJECT_SIZE,
 			    NULL) != 0)
@@ -378,7 +379,7 @@ heal(struct pymalloc *pm, struct heap *h, struct sick_list *sl, size_t len)
 		return;
 	rd = xcalloc(sl->n, sizeof *rd);
 	for (round = 0; round < HEAL_ROUNDS && left > 0; round++) {
-		if (before_reread(pm) != 0)
+		if (before_reread(pm, (unsigned)round) != 0)
 			break;
 		left = heal_round(pm, h, sl, len, rd);
 	}
@@ -693,7 +694,8 @@ py_open_state(struct source *src, const struct py_layout *layout,
 }
 
 void
-pymalloc_set_reread_hook(struct pymalloc *pm, int (*fn)(void *), void *ctx)
+pymalloc_set_reread_hook(struct pymalloc *pm, int (*fn)(void *, unsigned),
+    void *ctx)
 {
 	pm->reread_hook = fn;
 	pm->reread_ctx = ctx;

@@ -111,6 +111,8 @@ int		 source_freeze(pid_t, char **);
 void		 source_thaw(void);
 /* Thaws the frozen pid, lets it run a moment and freezes it again. */
 int		 source_refreeze(pid_t, char **);
+/* Waits until pid (running) has used a little CPU time, or a moment. */
+void		 source_let_run(pid_t);
 
 /* Buffers given by a test (source_buffers.c). */
 struct source	*source_buffers_new(void);

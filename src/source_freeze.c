@@ -95,20 +95,28 @@ source_freeze(pid_t pid, char **cause)
 	return rc;
 }
 
-/* The CPU time the threads have used, in ns: the first field of their
+/* The CPU time pid's threads have used, in ns: the first field of their
  * schedstat, which the kernel brings up to date at every tick and switch.
- * 0 when it cannot be read. */
+ * At most REFREEZE_MAX_WATCHED threads; 0 when it cannot be read. */
 static uint64_t
-runtime_ns(pid_t pid, const pid_t *tids, int n)
+runtime_ns(pid_t pid)
 {
 	uint64_t sum = 0;
-	char path[64], buf[64];
+	char path[96], buf[64];
+	struct dirent *d;
 	ssize_t r;
-	int i, fd;
+	DIR *dir;
+	int fd, n = 0;
 
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat",
-		    (int)pid, (int)tids[i]);
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	if ((dir = opendir(path)) == NULL)
+		return 0;
+	while ((d = readdir(dir)) != NULL && n < REFREEZE_MAX_WATCHED) {
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%.16s/schedstat",
+		    (int)pid, d->d_name);
+		n++;
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 			continue;
 		r = read(fd, buf, sizeof buf - 1);
@@ -118,34 +126,46 @@ runtime_ns(pid_t pid, const pid_t *tids, int n)
 			sum += strtoull(buf, NULL, 10);
 		}
 	}
+	closedir(dir);
 	return sum;
 }
 
+/* Sleeps until the threads have run REFREEZE_RUN_NS past t0 -- a few
+ * thousand allocations -- or REFREEZE_MAX_SECONDS have passed (a machine
+ * too busy to run the target). */
+static void
+wait_run(pid_t pid, uint64_t t0)
+{
+	double deadline = util_monotonic() + REFREEZE_MAX_SECONDS;
+
+	do
+		usleep(REFREEZE_POLL_US);
+	while (runtime_ns(pid) < t0 + REFREEZE_RUN_NS &&
+	    util_monotonic() < deadline);
+}
+
 /*
- * A frozen target may have been stopped in the middle of an allocation,
- * where pymalloc's invariants do not hold; reading again would show the
- * same bytes.  So it is let run -- until its threads have used
- * REFREEZE_RUN_NS of CPU time, a few thousand allocations, or at most
- * REFREEZE_MAX_SECONDS when the machine is too busy to run it -- and
- * stopped again.  On failure it is left running, never stopped.
+ * A target read while it runs may have been taken off the CPU by the
+ * scheduler in the middle of an allocation, where pymalloc's invariants
+ * do not hold; reading again at once would show the same bytes.
+ */
+void
+source_let_run(pid_t pid)
+{
+	wait_run(pid, runtime_ns(pid));
+}
+
+/*
+ * A frozen target may have been stopped in the middle of an allocation;
+ * reading again would show the same bytes.  So it is let run and stopped
+ * again.  On failure it is left running, never stopped.
  */
 int
 source_refreeze(pid_t pid, char **cause)
 {
-	pid_t tids[REFREEZE_MAX_WATCHED];
-	int i, n = nseized < REFREEZE_MAX_WATCHED ? (int)nseized :
-	    REFREEZE_MAX_WATCHED;
-	uint64_t t0;
-	double deadline;
+	uint64_t t0 = runtime_ns(pid);
 
-	for (i = 0; i < n; i++)
-		tids[i] = seized[i];
-	t0 = runtime_ns(pid, tids, n);
 	source_thaw();
-	deadline = util_monotonic() + REFREEZE_MAX_SECONDS;
-	do
-		usleep(REFREEZE_POLL_US);
-	while (runtime_ns(pid, tids, n) < t0 + REFREEZE_RUN_NS &&
-	    util_monotonic() < deadline);
+	wait_run(pid, t0);
 	return source_freeze(pid, cause);
 }
