@@ -102,12 +102,20 @@ void	py_decode_arena_object(const uint8_t *, struct py_arena_object *);
 void	py_decode_pool_header(const uint8_t *, struct py_pool_header *);
 /*
  * Why a pool failed validation.  Most faults a live target shows are not
- * damage but a moment: the pool was read while pymalloc was updating it
- * (PY_FAULT_LIST_COUNT: a free between linking the block and decrementing
- * count, or an allocation between incrementing count and popping the
- * block; PY_FAULT_LIST_LEAVES: the header read before an allocation, the
- * popped block's bytes after it; PY_FAULT_SZIDX: a pool being carved).
- * The walk re-reads such a pool before calling it INVALID.
+ * damage but a moment: the pool was read while pymalloc was changing it.
+ * On a CPython 3.12 heap churning at full speed (bench/bench_torn.sh),
+ * block-level captures met, per 2000: 603 pools whose free list leaves the
+ * pool (PY_FAULT_LIST_LEAVES: a pool's pages are copied one after another,
+ * the header before an allocation popped the list's head, the popped
+ * block's first word -- now the new object's refcount -- after it), 128
+ * whose free list disagrees with count (PY_FAULT_LIST_COUNT: the target
+ * stopped, by --freeze or by the scheduler, between linking a freed block
+ * and decrementing count, or between counting an allocation and popping
+ * its block) and 22 whose list met a block twice (PY_FAULT_LIST_LOOP: a
+ * block popped and pushed again between the copies of two pages).  Pool
+ * level, which reads the 48 header bytes at once, met none; under --freeze
+ * only PY_FAULT_LIST_COUNT showed.  So the walk reads such a pool again
+ * before calling it INVALID (pymalloc_walk.c, heal()).
  */
 enum py_fault {
 	PY_FAULT_NONE,

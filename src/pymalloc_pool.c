@@ -179,7 +179,9 @@ py_pool_walk_blocks(const struct heap_layout *l, const struct py_pool_header *p,
 		for (i += (capacity - i) / 4 * 4; i < capacity; i++)
 			heap_blocks_set(blocks, i, BLOCK_UNTOUCHED);
 	}
-	/* At most carved steps: a longer list must loop. */
+	/* At most carved steps: a longer list must loop.  On a live target
+	 * a failure here is most often a pool read mid-update (see enum
+	 * py_fault): the caller reads it again before calling it INVALID. */
 	while (b != 0) {
 		uint64_t off;
 

@@ -219,13 +219,13 @@ capture_failed(struct tui *t, char *cause)
 
 /* Pools still INVALID after the capture re-read them were most likely
  * caught in the middle of an update: a frozen target shows none of those. */
-static void
+static unsigned
 invalid_status(struct tui *t, const struct tui_frame *f)
 {
 	uint64_t n = f->stats.invalid_pools;
 
 	if (n == 0)
-		return;
+		return 0;
 	if (t->feed->freeze)
 		tui_status(t, "%" PRIu64 " pool%s INVALID with the target frozen: "
 		    "their bytes are inconsistent", n, n == 1 ? "" : "s");
@@ -233,6 +233,7 @@ invalid_status(struct tui *t, const struct tui_frame *f)
 		tui_status(t, "%" PRIu64 " pool%s INVALID (read mid-update): "
 		    "key f or --freeze gives exact captures", n,
 		    n == 1 ? "" : "s");
+	return TUI_DIRTY_FOOTER;
 }
 
 /* The periodic captures are at pool level (and so are what --record keeps);
@@ -243,6 +244,7 @@ tui_capture(struct tui *t)
 	struct heap *h;
 	char *cause = NULL;
 	size_t dropped;
+	unsigned dirty;
 
 	if (!t->feed->live || t->exited)
 		return 0;
@@ -251,10 +253,10 @@ tui_capture(struct tui *t)
 		return capture_failed(t, cause);
 	dropped = tui_timeline_append(&t->tl, h);
 	t->pos = t->pos >= dropped ? t->pos - dropped : 0;
-	invalid_status(t, t->tl.hist[t->tl.count - 1]);
+	dirty = invalid_status(t, t->tl.hist[t->tl.count - 1]);
 	if (t->follow)
-		return tui_show(t, t->tl.count - 1);
-	return TUI_DIRTY_TIMELINE;
+		return dirty | tui_show(t, t->tl.count - 1);
+	return dirty | TUI_DIRTY_TIMELINE;
 }
 
 static int
