@@ -1829,6 +1829,58 @@ run_tear(struct fake *f, unsigned s, uint32_t p, enum tear_kind k)
 	free(t.torn);
 }
 
+/* A frozen target caught mid-update shows the same torn bytes to every
+ * read until it is let run: the re-read hook is where that happens. */
+struct frozen {
+	struct source	*src;
+	struct tear	*t;
+	unsigned	 calls;
+	unsigned	 rounds[8];
+};
+
+static int
+frozen_let_run(void *ctx, unsigned round)
+{
+	struct frozen *fz = ctx;
+
+	if (fz->calls < HV_ARRAY_LEN(fz->rounds))
+		fz->rounds[fz->calls] = round;
+	fz->calls++;
+	memcpy(source_buffers_data(fz->src, fz->t->addr), fz->t->good,
+	    fz->t->len);
+	return 0;
+}
+
+static void
+run_tear_frozen(struct fake *f, unsigned s, uint32_t p)
+{
+	size_t ps = f->l->pool_size;
+	struct tear t = { .addr = pool_addr(f, s, p), .len = ps };
+	struct frozen fz = { .t = &t };
+	struct py_state st;
+	struct pymalloc *pm;
+	struct heap *h = NULL;
+
+	t.good = xmalloc(ps);
+	memcpy(t.good, pool_bytes(f, s, p), ps);
+	tear_pool(f, s, p, TEAR_FREE);
+	fz.src = fake_source(f, &st);
+	memcpy(pool_bytes(f, s, p), t.good, ps);
+	pm = py_open_state(fz.src, f->pl, &st, f->version);
+	pymalloc_set_reread_hook(pm, frozen_let_run, &fz);
+	CHECK(pymalloc_capture(pm, HEAP_LEVEL_BLOCKS, &h, NULL) == 0);
+	if (h != NULL) {
+		CHECK(compare(f, h, NULL) == 0);
+		heap_free(h);
+	}
+	/* Once, before the first re-read. */
+	CHECK_EQ_U(fz.calls, 1);
+	CHECK_EQ_U(fz.rounds[0], 0);
+	pymalloc_close(pm);
+	source_close(fz.src);
+	free(t.good);
+}
+
 static void
 test_torn_pools(struct fake *f)
 {
@@ -1844,6 +1896,7 @@ test_torn_pools(struct fake *f)
 		return;
 	for (k = 0; k < TEAR_NKINDS; k++)
 		run_tear(f, s, used, (enum tear_kind)k);
+	run_tear_frozen(f, s, used);
 }
 
 /* An arena's table slot caught while new_arena() fills it (address set,
