@@ -29,6 +29,7 @@ struct pymalloc {
 	/* Called before a re-read (a frozen target is let run a moment). */
 	int			(*reread_hook)(void *, unsigned);
 	void			*reread_ctx;
+	unsigned		 hook_calls;	/* in this capture */
 	struct pymalloc_heal	 heal;	/* the last capture's */
 };
 
@@ -40,6 +41,10 @@ struct pymalloc {
  * second read, microseconds later, finds it consistent.
  */
 #define HEAL_ROUNDS	3
+/* Calls of the re-read hook (each may wait for the target) per capture,
+ * however many pools and batches fail: a capture of a damaged heap must
+ * not wait for every batch. */
+#define HEAL_HOOK_CALLS	(2 * HEAL_ROUNDS)
 
 /* One carved pool that failed validation, and where its bytes go. */
 struct sick {
@@ -67,8 +72,10 @@ static int
 before_reread(struct pymalloc *pm, unsigned round)
 {
 	pm->heal.rereads++;
-	return pm->reread_hook != NULL ?
-	    pm->reread_hook(pm->reread_ctx, round) : 0;
+	if (pm->reread_hook == NULL || pm->hook_calls >= HEAL_HOOK_CALLS)
+		return 0;
+	pm->hook_calls++;
+	return pm->reread_hook(pm->reread_ctx, round);
 }
 
 static int
@@ -569,6 +576,7 @@ capture_once(struct pymalloc *pm, enum heap_level level, struct heap **out,
 		}
 	}
 	memset(&pm->heal, 0, sizeof pm->heal);
+	pm->hook_calls = 0;
 	heal_table(pm, l, v.arenas, table, v.maxarenas);
 	h = heap_new(l, level);
 	h->captured_at = util_wallclock();

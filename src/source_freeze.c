@@ -95,52 +95,86 @@ source_freeze(pid_t pid, char **cause)
 	return rc;
 }
 
-/* The CPU time pid's threads have used, in ns: the first field of their
- * schedstat, which the kernel brings up to date at every tick and switch.
- * At most REFREEZE_MAX_WATCHED threads; 0 when it cannot be read. */
-static uint64_t
-runtime_ns(pid_t pid)
+/* One line of a /proc file into buf; its length, or 0. */
+static size_t
+read_small(const char *path, char *buf, size_t size)
 {
-	uint64_t sum = 0;
-	char path[96], buf[64];
-	struct dirent *d;
 	ssize_t r;
-	DIR *dir;
-	int fd, n = 0;
+	int fd;
 
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	r = read(fd, buf, size - 1);
+	close(fd);
+	if (r <= 0)
+		return 0;
+	buf[r] = '\0';
+	return (size_t)r;
+}
+
+/*
+ * The CPU time pid's threads have used, in ns (the first field of their
+ * schedstat, brought up to date by the kernel at every tick and switch),
+ * and how many of them may be in the middle of something: running or
+ * runnable (R) or in an uninterruptible wait (D).  A thread asleep (S) is
+ * in a system call, never inside an allocation.  At most
+ * REFREEZE_MAX_WATCHED threads.
+ */
+static void
+scan_tasks(pid_t pid, uint64_t *runtime, int *busy)
+{
+	char path[96], buf[512], *p;
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	*runtime = 0;
+	*busy = 0;
 	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
 	if ((dir = opendir(path)) == NULL)
-		return 0;
+		return;
 	while ((d = readdir(dir)) != NULL && n < REFREEZE_MAX_WATCHED) {
 		if (d->d_name[0] < '0' || d->d_name[0] > '9')
 			continue;
+		n++;
 		snprintf(path, sizeof path, "/proc/%d/task/%.16s/schedstat",
 		    (int)pid, d->d_name);
-		n++;
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			continue;
-		r = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (r > 0) {
-			buf[r] = '\0';
-			sum += strtoull(buf, NULL, 10);
-		}
+		if (read_small(path, buf, sizeof buf) > 0)
+			*runtime += strtoull(buf, NULL, 10);
+		snprintf(path, sizeof path, "/proc/%d/task/%.16s/stat",
+		    (int)pid, d->d_name);
+		if (read_small(path, buf, sizeof buf) > 0 &&
+		    (p = strrchr(buf, ')')) != NULL && p[1] == ' ' &&
+		    (p[2] == 'R' || p[2] == 'D'))
+			(*busy)++;
 	}
 	closedir(dir);
-	return sum;
+}
+
+static uint64_t
+runtime_ns(pid_t pid)
+{
+	uint64_t runtime;
+	int busy;
+
+	scan_tasks(pid, &runtime, &busy);
+	return runtime;
 }
 
 /* Sleeps until the threads have run REFREEZE_RUN_NS past t0 -- a few
- * thousand allocations -- or REFREEZE_MAX_SECONDS have passed (a machine
- * too busy to run the target). */
+ * thousand allocations -- or are all asleep, or REFREEZE_MAX_SECONDS have
+ * passed (a machine too busy to run the target). */
 static void
 wait_run(pid_t pid, uint64_t t0)
 {
 	double deadline = util_monotonic() + REFREEZE_MAX_SECONDS;
+	uint64_t runtime;
+	int busy;
 
-	do
+	do {
 		usleep(REFREEZE_POLL_US);
-	while (runtime_ns(pid) < t0 + REFREEZE_RUN_NS &&
+		scan_tasks(pid, &runtime, &busy);
+	} while (busy > 0 && runtime < t0 + REFREEZE_RUN_NS &&
 	    util_monotonic() < deadline);
 }
 
