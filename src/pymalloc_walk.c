@@ -40,7 +40,7 @@ struct pymalloc {
  * the pool while pymalloc was changing it (see enum py_fault), and a
  * second read, microseconds later, finds it consistent.
  */
-#define HEAL_ROUNDS	3
+#define HEAL_ROUNDS	4
 /* Calls of the re-read hook (each may wait for the target) per capture,
  * however many pools and batches fail: a capture of a damaged heap must
  * not wait for every batch. */
@@ -338,37 +338,53 @@ sick_add(struct pymalloc *pm, struct sick_list *sl, struct heap_arena *a,
 	    .fault = fault };
 }
 
-/* One round: reads every pool still failing, fresh, into its own buffer
+/*
+ * One round: reads every pool still failing, fresh, into its own buffer
  * and decodes it again; returns how many still fail, or -1 when the
- * target can no longer be read. */
+ * target can no longer be read.  A whole pool is copied page after page:
+ * header first, it misses allocations made meanwhile (the popped head's
+ * link is overwritten by the new object); header last, it misses frees
+ * (the pushed head's link is written after the body was copied).  A pool
+ * the target is filling or emptying as fast as it can fails one way every
+ * time, so odd rounds read the body first and the header last.
+ */
 static long
 heal_round(struct pymalloc *pm, struct heap *h, struct sick_list *sl,
-    size_t len, struct source_read *rd)
+    size_t len, unsigned round, struct source_read *rd)
 {
-	size_t k, m = 0;
+	int split = len != PY_POOL_HEADER_SIZE && round % 2 == 1;
+	size_t k, m = 0, got;
 	long left = 0;
 
 	for (k = 0; k < sl->n; k++) {
-		if (sl->v[k].fault != PY_FAULT_NONE)
-			rd[m++] = (struct source_read){ .buf = sl->v[k].buf,
-			    .addr = heap_pool_address(h, sl->v[k].a, sl->v[k].p),
-			    .len = len };
+		struct sick *s = &sl->v[k];
+		uint64_t addr = heap_pool_address(h, s->a, s->p);
+
+		if (s->fault == PY_FAULT_NONE)
+			continue;
+		if (split)
+			rd[m++] = (struct source_read){ .addr = addr +
+			    PY_POOL_HEADER_SIZE, .buf = s->buf +
+			    PY_POOL_HEADER_SIZE, .len = len - PY_POOL_HEADER_SIZE };
+		rd[m++] = (struct source_read){ .addr = addr, .buf = s->buf,
+		    .len = split ? PY_POOL_HEADER_SIZE : len };
 	}
 	if (source_read(pm->src, rd, m, NULL) != 0)
 		return -1;
-	pm->bytes_read += m * len;
 	for (k = 0, m = 0; k < sl->n; k++) {
 		struct sick *s = &sl->v[k];
 
 		if (s->fault == PY_FAULT_NONE)
 			continue;
-		s->fault = rd[m].got != len ? PY_FAULT_UNREAD :
-		    decode_pool(&h->layout, s->a, s->p, s->buf, rd[m].addr,
+		got = split ? rd[m].got + rd[m + 1].got : rd[m].got;
+		m += split ? 2 : 1;
+		pm->bytes_read += got;
+		s->fault = got != len ? PY_FAULT_UNREAD : decode_pool(&h->layout,
+		    s->a, s->p, s->buf, heap_pool_address(h, s->a, s->p),
 		    len != PY_POOL_HEADER_SIZE);
 		if (s->fault != PY_FAULT_NONE)
 			s->a->pools[s->p].state = POOL_INVALID;
 		left += s->fault != PY_FAULT_NONE;
-		m++;
 	}
 	return left;
 }
@@ -380,15 +396,16 @@ heal(struct pymalloc *pm, struct heap *h, struct sick_list *sl, size_t len)
 {
 	struct source_read *rd;
 	long left = (long)sl->n;
-	size_t k, round;
+	unsigned round;
+	size_t k;
 
 	if (sl->n == 0)
 		return;
-	rd = xcalloc(sl->n, sizeof *rd);
+	rd = xcalloc(2 * sl->n, sizeof *rd);
 	for (round = 0; round < HEAL_ROUNDS && left > 0; round++) {
-		if (before_reread(pm, (unsigned)round) != 0)
+		if (before_reread(pm, round) != 0)
 			break;
-		left = heal_round(pm, h, sl, len, rd);
+		left = heal_round(pm, h, sl, len, round, rd);
 	}
 	free(rd);
 	for (k = 0; k < sl->n; k++) {

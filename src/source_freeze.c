@@ -176,6 +176,10 @@ wait_run(pid_t pid, uint64_t t0)
 		scan_tasks(pid, &runtime, &busy);
 	} while (busy > 0 && runtime < t0 + REFREEZE_RUN_NS &&
 	    util_monotonic() < deadline);
+	if (busy > 0 && runtime < t0 + REFREEZE_RUN_NS)
+		util_log("process %d ran %.0f us in %.0f ms: a busy machine",
+		    (int)pid, (double)(runtime - HV_MIN(runtime, t0)) / 1e3,
+		    REFREEZE_MAX_SECONDS * 1e3);
 }
 
 /*
