@@ -12,6 +12,7 @@
 #   HEAPVIEW  the heapview binary (default ./heapview)
 #   PYTHON    the target interpreter (default pyenv's 3.12)
 #   NLIVE     objects the target keeps (default 200000: about 38 arenas)
+#   BURSTS=1  the target builds and drops NLIVE objects in a loop instead
 #   MODES     which modes to run (default: all six, as named below)
 set -eu
 
@@ -33,14 +34,17 @@ fi
 MODES=${MODES:-"pool block types pool-freeze block-freeze types-freeze"}
 
 # ---- the target -------------------------------------------------------------
-"$PYTHON" "$here/churn.py" "$tmp/ready" "${NLIVE:-200000}" 2>"$tmp/target.err" &
+[ "${BURSTS:-0}" = 1 ] && bursts=bursts || bursts=
+# shellcheck disable=SC2086
+"$PYTHON" "$here/churn.py" "$tmp/ready" "${NLIVE:-200000}" $bursts \
+    2>"$tmp/target.err" &
 pid=$!
 while [ ! -f "$tmp/ready" ]; do
 	kill -0 "$pid" 2>/dev/null || { cat "$tmp/target.err" >&2; die "target died"; }
 	sleep 0.2
 done
 sleep 1	# past its first bulk free
-echo "target: $PYTHON bench/churn.py, pid $pid"
+echo "target: $PYTHON bench/churn.py $bursts, pid $pid"
 "$HEAPVIEW" --pid "$pid" --stats | grep 'bytes/arena' | sed 's/^/  /'
 
 # invalid_of MODE FILE: the INVALID pools of one capture's output

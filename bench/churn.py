@@ -1,6 +1,6 @@
 """Target for bench/bench_torn.sh: a heap that churns as fast as it can.
 
-    python3 churn.py READY [NLIVE]
+    python3 churn.py READY [NLIVE] [bursts]
 
 Keeps NLIVE (default 200000) slots of small objects and, in a loop that
 never sleeps, replaces a pseudo-random slot with a new object of a
@@ -10,6 +10,10 @@ replacements it drops a third of the slots at once, so that pools empty,
 go back on their arena's free list and are carved again.  So at any
 moment pymalloc may be in the middle of an allocation or a free, which is
 what a reader from outside, not stopping the target, can catch.
+
+With "bursts" it instead builds NLIVE bytes objects of 90 bytes in one
+list and drops them, again and again: one pool at a time is filled, or
+emptied, as fast as the target can.
 
 Writes its pid to READY once the heap is built, then churns until killed.
 Runs on Python 3.6 and later.
@@ -45,15 +49,24 @@ def churn(slots):
                 slots[k] = None
 
 
+def bursts(nlive):
+    while True:
+        burst = [b"x" * 90 for _ in range(nlive)]
+        del burst
+
+
 def main():
-    if len(sys.argv) not in (2, 3):
-        sys.exit("usage: churn.py READY [NLIVE]")
-    nlive = int(sys.argv[2]) if len(sys.argv) == 3 else 200000
+    if len(sys.argv) not in (2, 3, 4) or sys.argv[3:] not in ([], ["bursts"]):
+        sys.exit("usage: churn.py READY [NLIVE] [bursts]")
+    nlive = int(sys.argv[2]) if len(sys.argv) >= 3 else 200000
     slots = [make(k * 2654435761 & 0x7FFFFFFF) for k in range(nlive)]
     tmp = sys.argv[1] + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % os.getpid())
     os.rename(tmp, sys.argv[1])
+    if sys.argv[3:] == ["bursts"]:
+        del slots[:]
+        bursts(nlive)
     churn(slots)
 
 
