@@ -38,7 +38,11 @@ struct pymalloc {
  * to HEAL_ROUNDS times before it is called INVALID.  On a heap churning at
  * full speed nearly every failure is a moment, not damage: the walk read
  * the pool while pymalloc was changing it (see enum py_fault), and a
- * second read, microseconds later, finds it consistent.
+ * second read, microseconds later, finds it consistent.  When it does not,
+ * the target was most likely taken off the CPU between two stores, or the
+ * pool is the one it fills or empties without pause: the later rounds
+ * wait until the target has run (the hook) and change the order in which
+ * header and body are copied (heal_round).
  */
 #define HEAL_ROUNDS	4
 /* Calls of the re-read hook (each may wait for the target) per capture,
