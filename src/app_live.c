@@ -140,6 +140,13 @@ run_stats(const struct app_options *o, struct app_live *lv)
 		heap_free(h);
 		return 1;
 	}
+	if (o->types && pymalloc_values(lv->pm, h, APP_VALUES_PER_ARENA,
+	    &cause) != 0) {
+		fprintf(stderr, "heapview: %s\n", cause);
+		free(cause);
+		heap_free(h);
+		return 1;
+	}
 	render_stats_pymalloc(stdout, h);
 	fputc('\n', stdout);
 	render_stats_extra(stdout, h);

@@ -13,6 +13,10 @@
 #include "source.h"
 
 struct app_child;
+/* Values kept per pinned arena by --stats and --dump with --types: what
+ * --stats lists (10) with room for a longer list, bounded so that a snapshot
+ * of a heap with many pinned arenas stays small. */
+#define APP_VALUES_PER_ARENA	100
 
 struct app_live {
 	pid_t		 pid;

@@ -78,6 +78,56 @@ heap_finish(struct heap *h)
 }
 
 void
+heap_value_add(struct heap *h, uint64_t address, uint32_t type,
+    const char *text)
+{
+	if (h->nvalues == h->values_cap) {
+		h->values_cap = h->values_cap ? h->values_cap * 2 : 64;
+		h->values = xreallocarray(h->values, h->values_cap,
+		    sizeof *h->values);
+	}
+	h->values[h->nvalues].address = address;
+	h->values[h->nvalues].type = type;
+	h->values[h->nvalues++].text = xstrdup(text);
+	h->has_values = 1;
+}
+
+static int
+value_cmp(const void *pa, const void *pb)
+{
+	const struct heap_value *a = pa, *b = pb;
+
+	return a->address < b->address ? -1 : a->address > b->address;
+}
+
+void
+heap_values_sort(struct heap *h)
+{
+	if (h->nvalues > 1)
+		qsort(h->values, h->nvalues, sizeof *h->values, value_cmp);
+}
+
+size_t
+heap_values_range(const struct heap *h, uint64_t lo, uint64_t hi,
+    size_t *first)
+{
+	size_t l = 0, r = h->nvalues, i;
+
+	while (l < r) {
+		size_t m = l + (r - l) / 2;
+
+		if (h->values[m].address < lo)
+			l = m + 1;
+		else
+			r = m;
+	}
+	*first = l;
+	for (i = l; i < h->nvalues && h->values[i].address < hi; i++)
+		;
+	return i - l;
+}
+
+void
 heap_free(struct heap *h)
 {
 	size_t i;
@@ -97,6 +147,9 @@ heap_free(struct heap *h)
 	for (i = 0; i < h->ntypes; i++)
 		free(h->types[i].name);
 	free(h->types);
+	for (i = 0; i < h->nvalues; i++)
+		free(h->values[i].text);
+	free(h->values);
 	free(h->process.exe);
 	free(h->process.python);
 	if (h->process.argv != NULL) {

@@ -121,6 +121,20 @@ struct heap_type {
 	uint32_t	 flags;		/* HEAP_TYPE_GC | HEAP_TYPE_HEAPTYPE */
 };
 
+/*
+ * Values (--types, pinned arenas): a short, printable text per object
+ * (pyobj_value.h), for the objects of the pinned arenas -- what --stats lists
+ * under each of them.  The text is ASCII without control characters, at most
+ * HEAP_VALUE_MAX - 1 bytes.
+ */
+#define HEAP_VALUE_MAX		128
+
+struct heap_value {
+	uint64_t	 address;	/* the object's, as id() gives it */
+	uint32_t	 type;		/* index into heap.types */
+	char		*text;		/* "'survivor-17'", "list, 3 items" */
+};
+
 struct heap {
 	struct heap_process	 process;
 	struct heap_layout	 layout;
@@ -136,6 +150,12 @@ struct heap {
 	uint32_t		 ntypes;
 	uint32_t		 types_cap;
 	struct heap_type	*types;
+	/* Values of objects: has_values is 0 when they were not computed (or
+	 * a file made without them); then nvalues is 0.  Sorted by address. */
+	int			 has_values;
+	size_t			 nvalues;
+	size_t			 values_cap;
+	struct heap_value	*values;
 };
 
 /* Construction (producers only). */
@@ -148,6 +168,14 @@ void		 heap_types_init(struct heap *);
 /* Appends a type; returns its index, or HEAP_TYPE_RAW when the table is
  * full.  Producers keep names unique (the JSON loader checks it). */
 uint32_t	 heap_type_add(struct heap *, const char *name, uint32_t flags);
+/* Appends a value (sets has_values); the text is copied. */
+void		 heap_value_add(struct heap *, uint64_t address, uint32_t type,
+		    const char *text);
+/* Sorts the values by address (producers that add them out of order). */
+void		 heap_values_sort(struct heap *);
+/* The values of objects in [lo, hi): how many, from *first on. */
+size_t		 heap_values_range(const struct heap *, uint64_t lo, uint64_t hi,
+		    size_t *first);
 /* Sorts arenas by address; producers call it once when done. */
 void		 heap_finish(struct heap *);
 void		 heap_free(struct heap *);

@@ -265,6 +265,15 @@ size_t	py_types_pool(struct py_types *, struct heap_pool *, const uint8_t *);
 /* Reads the candidates gathered so far, their metatypes and names. */
 int	py_types_resolve(struct py_types *, char **);
 size_t	py_types_pending(const struct py_types *);
+/* After a capture, on bytes read again (pyobj_value.c): where the object of
+ * an allocated block starts (*off, from the block's start), how many of the
+ * block's bytes are its (*avail), and its heap type, by the same probes as
+ * the capture and with the types it resolved -- a type it did not meet
+ * makes the block unknown.  Returns -1 when no probe holds a known type. */
+int	py_types_locate(struct py_types *, const uint8_t *block, uint32_t size,
+	    uint32_t *type, uint32_t *off, uint32_t *avail);
+/* The heap the resolver adds types to (the one it was made for). */
+void	py_types_rebind(struct py_types *, struct heap *);
 void	py_types_free(struct py_types *);
 
 #endif

@@ -593,11 +593,11 @@ gc_head_state(const struct py_layout *l, const uint8_t *g)
  */
 static uint16_t
 attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
-    int *unknown)
+    int *unknown, uint32_t *obj_off, uint32_t *obj_avail)
 {
 	const struct py_layout *l = ty->layout;
 	uint32_t gc = l->gc_head_size, pre = l->preheader_size;
-	uint32_t probes[3], np = 0, k, avail = size;
+	uint32_t probes[3], np = 0, k, avail = size, skip = 0;
 	uint64_t req;
 	uint8_t api;
 
@@ -605,6 +605,7 @@ attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
 		if (api != 'o')
 			return HEAP_TYPE_RAW;
 		b += 16;
+		skip = 16;
 		avail = (uint32_t)HV_MIN(req, (uint64_t)size - 24);
 	}
 	if (pre != 0)
@@ -650,6 +651,8 @@ attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
 		if (want_gc && (!tracked || (l->immortal &&
 		    (int32_t)py_load64(b + off) < 0)))
 			v |= HEAP_TYPE_UNTRACKED;
+		*obj_off = skip + off;
+		*obj_avail = avail - off;
 		return v;
 	}
 	return HEAP_TYPE_RAW;
@@ -670,6 +673,7 @@ py_types_pool(struct py_types *ty, struct heap_pool *pool, const uint8_t *buf)
 		pool->types = heap_types_new(n);
 	for (i = 0; i < n; i++) {
 		uint32_t off = g->pool_overhead + i * size;
+		uint32_t o, avail;
 		int u = 0;
 
 		if (off >= pool->nextoffset)
@@ -677,8 +681,29 @@ py_types_pool(struct py_types *ty, struct heap_pool *pool, const uint8_t *buf)
 		if (pool->blocks != NULL &&
 		    heap_blocks_get(pool->blocks, i) != BLOCK_ALLOCATED)
 			continue;
-		pool->types[i] = attribute_block(ty, buf + off, size, &u);
+		pool->types[i] = attribute_block(ty, buf + off, size, &u, &o,
+		    &avail);
 		unknown += (size_t)u;
 	}
 	return unknown;
+}
+
+int
+py_types_locate(struct py_types *ty, const uint8_t *block, uint32_t size,
+    uint32_t *type, uint32_t *off, uint32_t *avail)
+{
+	uint16_t v;
+	int unknown = 0;
+
+	v = attribute_block(ty, block, size, &unknown, off, avail);
+	if (unknown || HEAP_TYPE_INDEX(v) == HEAP_TYPE_RAW)
+		return -1;
+	*type = HEAP_TYPE_INDEX(v);
+	return 0;
+}
+
+void
+py_types_rebind(struct py_types *ty, struct heap *h)
+{
+	ty->heap = h;
 }

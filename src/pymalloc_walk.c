@@ -8,6 +8,7 @@
 
 #include "pymalloc.h"
 #include "pymalloc_internal.h"
+#include "pyobj_value.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -24,6 +25,10 @@ struct pymalloc {
 	struct py_state		 state;
 	struct source_process	 proc;	/* read once: pid, exe, argv */
 	int			 types;	/* attribute blocks at block level */
+	/* The last typed capture's type resolver and heap, kept for
+	 * pymalloc_values() until the next capture. */
+	struct py_types		*last_types;
+	const struct heap	*last_heap;
 	uint64_t		 pools_read;
 	uint64_t		 bytes_read;
 	/* Called before a re-read (a frozen target is let run a moment). */
@@ -547,6 +552,9 @@ walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
 	size_t i = 0, nb;
 	int rc = 0;
 
+	py_types_free(pm->last_types);
+	pm->last_types = NULL;
+	pm->last_heap = NULL;
 	if (pm->types)
 		ty = py_types_new(pm->src, pm->interp.layout, h);
 	while (rc == 0 && i < h->narenas) {
@@ -565,7 +573,11 @@ walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
 		if (ty != NULL)
 			rc = type_batch(ty, h, rd, first, nb, cause);
 	}
-	py_types_free(ty);
+	if (rc == 0 && ty != NULL) {
+		pm->last_types = ty;
+		pm->last_heap = h;
+	} else
+		py_types_free(ty);
 	free(buf);
 	return rc;
 }
@@ -610,6 +622,11 @@ capture_once(struct pymalloc *pm, enum heap_level level, struct heap **out,
 		return -1;
 	}
 	log_heal(&pm->heal);
+	if (level == HEAP_LEVEL_POOLS) {
+		py_types_free(pm->last_types);
+		pm->last_types = NULL;
+		pm->last_heap = NULL;
+	}
 	/* Counters found by a scan are trusted only while the current count
 	 * beside them agrees with the table. */
 	if (pm->state.current_var == 0 || v.current == (int64_t)h->narenas ||
@@ -771,7 +788,20 @@ pymalloc_close(struct pymalloc *pm)
 {
 	if (pm == NULL)
 		return;
+	py_types_free(pm->last_types);
 	py_interp_free(&pm->interp);
 	source_process_free(&pm->proc);
 	free(pm);
+}
+
+int
+pymalloc_values(struct pymalloc *pm, struct heap *h, unsigned max_per_arena,
+    char **cause)
+{
+	if (pm->last_types == NULL || pm->last_heap != h)
+		return util_cause(cause, "values need the last capture, with "
+		    "types");
+	py_types_rebind(pm->last_types, h);
+	return pyobj_values_pinned(pm->src, pm->interp.major, pm->interp.minor,
+	    pm->last_types, h, max_per_arena, cause);
 }

@@ -142,6 +142,8 @@ render_stats_extra(FILE *out, const struct heap *h)
 
 /* Pinned arenas listed one by one, emptiest first; the rest are summed. */
 #define PINNED_LISTED	20
+/* Survivors listed by value under each pinned arena. */
+#define SURVIVORS_LISTED	10
 
 struct pinned {
 	const struct heap_arena	*arena;
@@ -158,6 +160,27 @@ pinned_cmp(const void *pa, const void *pb)
 		return a->live < b->live ? -1 : 1;
 	return a->arena->address < b->arena->address ? -1 :
 	    a->arena->address > b->arena->address;
+}
+
+/* The objects that pin an arena, by value: "str at 0x...: 'text'"; the
+ * rest counted from the census (values may be bounded per arena). */
+static void
+print_survivors(FILE *out, const struct heap *h, const struct heap_arena *a,
+    uint64_t objects)
+{
+	size_t first, n, i;
+
+	n = heap_values_range(h, a->address, a->address + h->layout.arena_size,
+	    &first);
+	for (i = 0; i < n && i < SURVIVORS_LISTED; i++) {
+		const struct heap_value *v = &h->values[first + i];
+
+		fprintf(out, "    %s at 0x%" PRIx64 ": %s\n",
+		    v->type < h->ntypes ? h->types[v->type].name : "?",
+		    v->address, v->text);
+	}
+	if (objects > i)
+		fprintf(out, "    ... and %" PRIu64 " more\n", objects - i);
 }
 
 static void
@@ -188,6 +211,8 @@ print_pinned_arenas(FILE *out, const struct heap *h, uint64_t npinned)
 		    list[i].live * 1000 < list[i].carved ? 2 : 1,
 		    100.0 * (double)list[i].live / (double)list[i].carved,
 		    c.objects, c.objects == 1 ? "" : "s", summary);
+		if (h->has_values)
+			print_survivors(out, h, list[i].arena, c.objects);
 		heap_census_free(&c);
 	}
 	if (n > PINNED_LISTED)
