@@ -1224,6 +1224,60 @@ read_type_table(struct snapshot_ctx *c, const cJSON *o, struct heap *h,
 	return added ? read_type_array(c, o, "types_added", h) : 0;
 }
 
+/* One value: its text is what heapview printed, printable ASCII. */
+static int
+read_value(struct snapshot_ctx *c, const cJSON *it, const char *w,
+    struct heap *h)
+{
+	const char *text = NULL, *p;
+	uint64_t addr = 0;
+	uint32_t type = 0;
+
+	if (!cJSON_IsObject(it))
+		return bad(c, w, NULL, "expected a value (a JSON object), got %s",
+		    kind(it));
+	if (get_address(c, it, w, "address", &addr) != 0 ||
+	    get_u32(c, it, w, "type", 0, h->ntypes - 1, &type) != 0 ||
+	    get_string(c, it, w, "value", 0, HEAP_VALUE_MAX - 1, &text) != 0)
+		return -1;
+	for (p = text; *p != '\0'; p++) {
+		if (*p < 0x20 || *p > 0x7e)
+			return bad(c, w, "value", "expected printable ASCII, got "
+			    "byte 0x%02x at offset %td", (unsigned char)*p,
+			    p - text);
+	}
+	if (spend(c, sizeof *h->values + strlen(text) + 1) != 0)
+		return -1;
+	heap_value_add(h, addr, type, text);
+	return 0;
+}
+
+/* "values": the objects of the pinned arenas by value (optional; files
+ * made before it, or without --types, have none). */
+static int
+read_values(struct snapshot_ctx *c, const cJSON *o, struct heap *h)
+{
+	const cJSON *arr, *it;
+	char where[48];
+	int i = 0;
+
+	if (cJSON_GetObjectItemCaseSensitive(o, "values") == NULL)
+		return 0;
+	if ((arr = get_typed(c, o, "", "values", 1)) == NULL)
+		return -1;
+	if (h->ntypes == 0)
+		return bad(c, "", "values", "values of objects, but the capture "
+		    "has no type table (\"types\")");
+	h->has_values = 1;
+	cJSON_ArrayForEach(it, arr) {
+		snprintf(where, sizeof where, "values[%d]", i++);
+		if (read_value(c, it, where, h) != 0)
+			return -1;
+	}
+	heap_values_sort(h);
+	return 0;
+}
+
 static int
 read_time(struct snapshot_ctx *c, const cJSON *o, struct heap *h)
 {
@@ -1264,7 +1318,7 @@ snapshot_read_body(struct snapshot_ctx *c, const cJSON *o,
 	    &h->process.rss_bytes) != 0) ||
 	    read_type_table(c, o, h, key) != 0 ||
 	    (key != NULL && read_same(c, o, h, key) != 0) ||
-	    read_arenas(c, o, h, key) != 0)
+	    read_arenas(c, o, h, key) != 0 || read_values(c, o, h) != 0)
 		goto fail;
 	heap_finish(h);
 	if (check_arenas(c, h) != 0)
@@ -1309,6 +1363,10 @@ snapshot_heap_copy(const struct heap *from)
 	h->capture_ms = from->capture_ms;
 	for (i = 0; i < from->ntypes; i++)
 		heap_type_add(h, from->types[i].name, from->types[i].flags);
+	for (i = 0; i < from->nvalues; i++)
+		heap_value_add(h, from->values[i].address, from->values[i].type,
+		    from->values[i].text);
+	h->has_values = from->has_values;
 	for (i = 0; i < from->narenas; i++) {
 		fa = &from->arenas[i];
 		a = heap_add_arena(h, fa->index, fa->address, fa->npools);

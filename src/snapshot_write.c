@@ -416,6 +416,27 @@ write_line(FILE *fp, const char *name, cJSON *o, char **cause)
 	return 0;
 }
 
+/* The values of the objects of pinned arenas (--types), when computed:
+ * [{"address": "0x...", "type": INDEX, "value": TEXT}, ...]. */
+static void
+json_values(cJSON *o, const struct heap *h)
+{
+	cJSON *arr, *v;
+	size_t i;
+
+	if (!h->has_values || !has_types(h))
+		return;
+	arr = cJSON_AddArrayToObject(o, "values");
+	for (i = 0; i < h->nvalues; i++) {
+		v = cJSON_CreateObject();
+		cJSON_AddItemToObject(v, "address",
+		    json_hex(h->values[i].address));
+		cJSON_AddNumberToObject(v, "type", h->values[i].type);
+		cJSON_AddItemToObject(v, "value", json_string(h->values[i].text));
+		cJSON_AddItemToArray(arr, v);
+	}
+}
+
 int
 snapshot_write(FILE *fp, const struct heap *h, char **cause)
 {
@@ -433,6 +454,7 @@ snapshot_write(FILE *fp, const struct heap *h, char **cause)
 	arenas = cJSON_AddArrayToObject(o, "arenas");
 	for (i = 0; i < h->narenas; i++)
 		cJSON_AddItemToArray(arenas, snapshot_json_arena(h, &h->arenas[i]));
+	json_values(o, h);
 	return write_line(fp, "writing the snapshot", o, cause);
 }
 

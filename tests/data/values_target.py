@@ -36,6 +36,9 @@ big2 = []
 for i in range(N):
     big1.append("hv-filler-a-%d" % i)
     big2.append("hv-filler-b-%d" % i)
+    # Fillers in the size classes of the int and the float kept below.
+    big1.append(10000000000000000000 + i)
+    big2.append(i + 0.25)
     if i % EVERY == 0:
         k = i // EVERY
         keep.append("survivor-%04d" % k)
