@@ -17,6 +17,10 @@ PY2 = sys.version_info[0] == 2
 
 
 class HvValueThing(object):
+    # Slots: no per-instance dict, whose blocks would pin arenas of their
+    # own on 3.6 - 3.10 and crowd the strings' out of the list.
+    __slots__ = ("i", "tag")
+
     def __init__(self, i):
         self.i = i
         self.tag = "thing"
@@ -29,19 +33,21 @@ def show(x):
 
 
 N = 300000
-EVERY = 2000
+EVERY = 500
 keep = []
 big1 = []
 big2 = []
 for i in range(N):
     big1.append("hv-filler-a-%d" % i)
     big2.append("hv-filler-b-%d" % i)
-    # Fillers in the size classes of the int and the float kept below.
-    big1.append(10000000000000000000 + i)
-    big2.append(i + 0.25)
-    if i % EVERY == 0:
-        k = i // EVERY
-        keep.append("survivor-%04d" % k)
+    if i % EVERY != 0:
+        continue
+    k = i // EVERY
+    keep.append("survivor-%04d" % k)
+    # The other survivors are fewer, so that the arenas the strings pin
+    # come first (emptiest first) in heapview's list; they have no fillers
+    # of their size classes: their pools sit in the same arenas.
+    if k % 10 == 0:
         keep.append(HvValueThing(k))
         # Made at run time: a new object each time, not a constant.
         keep.append(int("12345678901234567890"))

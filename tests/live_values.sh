@@ -1,0 +1,83 @@
+# Sourced by tests/live_values_*.sh with $INTERP set (a name from
+# hv_interpreters): the survivors of the pinned arenas, by value.
+#
+# The target (tests/data/values_target.py) builds two big lists of strings,
+# keeps a few survivors among them -- strings 'survivor-0042' (and on 3.x
+# one of each PEP 393 kind, on 2.7 unicode ones), instances of a class, a
+# big int, a float -- deletes the rest and idles; it prints each kept
+# value as Python shows it (ascii() on 3.x, repr() on 2.7).  Then, with
+# pymalloc and (3.x) under PYTHONMALLOC=pymalloc_debug:
+#  - `--stats --types` lists survivor strings under the pinned arenas, and
+#    every value it shows that names a survivor is one the target holds,
+#    character for character; an instance shows as <HvValueThing at ADDR>
+#    with the address of its line;
+#  - a snapshot (`--dump --types`) holds values for those arenas, every
+#    survivor among them one the target holds, and replayed
+#    (`FILE --stats --types`) prints the same pinned arenas and survivors.
+. "${HV_SRCDIR:-.}/tests/lib.sh"
+
+py=$(hv_interpreter "$INTERP") || exit 77
+mallocs="pymalloc pymalloc_debug"
+if "$py" -c 'import sys; sys.exit(sys.version_info[0] != 2)'; then
+	mallocs=pymalloc	# 2.7 has no PYTHONMALLOC
+fi
+
+pinned_section() {
+	sed -n '/^Pinned arenas/,$p' "$1"
+}
+
+# survivors FILE: the "TYPE at ADDR: VALUE" lines under the pinned arenas.
+survivors() {
+	pinned_section "$1" | grep '^    [^ ]* at 0x[0-9a-f]*: '
+}
+
+# check_values FILE WHAT: each value naming a survivor is one the target
+# printed; instances show their own address.
+check_values() {
+	sed -n 's/^value //p' "$HV_TMP/own.txt" | sort -u > "$HV_TMP/want"
+	# (The target's format strings, constants of its code, are survivors
+	# too: 'survivor-%04d'.)
+	grep -o "u\{0,1\}'survivor[^ ]*" "$1" | grep -v '%04d' |
+	    sort -u > "$HV_TMP/got"
+	[ -s "$HV_TMP/got" ] || fail "$2: no survivor string shown: $(head -c 800 "$1")"
+	comm -13 "$HV_TMP/want" "$HV_TMP/got" > "$HV_TMP/odd"
+	[ -s "$HV_TMP/odd" ] && fail "$2: values the target does not hold: $(head -5 "$HV_TMP/odd")"
+	grep '^    HvValueThing at ' "$1" | while read -r t at addr v; do
+		[ "$v" = "<HvValueThing at ${addr%:}>" ] ||
+			echo "$2: instance shown as '$t $at $addr $v'"
+	done > "$HV_TMP/bad"
+	[ -s "$HV_TMP/bad" ] && fail "$(head -3 "$HV_TMP/bad")"
+	return 0
+}
+
+for m in $mallocs; do
+	what="$INTERP $m"
+	if [ "$m" = pymalloc ]; then
+		hv_start_script "$py" values_target.py
+	else
+		PYTHONMALLOC=$m hv_start_script "$py" values_target.py
+	fi
+	expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --stats --types --freeze ||
+		continue
+	expect_grep '^pools found invalid: 0$' "$HV_TMP/out"
+	survivors "$HV_TMP/out" > "$HV_TMP/live"
+	grep -q "^    [a-z]* at 0x[0-9a-f]*: u\{0,1\}'survivor-" "$HV_TMP/live" ||
+		fail "$what: no survivor string listed: $(pinned_section "$HV_TMP/out" | head -20)"
+	check_values "$HV_TMP/live" "$what --stats"
+	pinned_section "$HV_TMP/out" > "$HV_TMP/live-pinned"
+
+	expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --dump="$HV_TMP/snap.json" \
+	    --types --freeze || continue
+	expect_grep '"values":\[{"address":"0x' "$HV_TMP/snap.json"
+	tr '{' '\n' < "$HV_TMP/snap.json" | sed -n 's/.*"value":"\(.*\)"}.*/\1/p' |
+	    sed 's/\\\\/\\/g' > "$HV_TMP/dumped"
+	check_values "$HV_TMP/dumped" "$what --dump"
+	grep -q "^'survivor-[0-9]\{4\}'$" "$HV_TMP/dumped" ||
+		fail "$what: no 'survivor-NNNN' string in the snapshot's values"
+	expect_exit 0 "$HEAPVIEW" "$HV_TMP/snap.json" --stats --types
+	pinned_section "$HV_TMP/out" > "$HV_TMP/replayed"
+	diff -u "$HV_TMP/live-pinned" "$HV_TMP/replayed" >&2 ||
+		fail "$what: the snapshot's pinned arenas and survivors differ from live"
+	kill "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null
+done
+finish

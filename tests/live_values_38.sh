@@ -1,0 +1,4 @@
+#!/bin/sh
+# Survivors by value against pyenv's CPython 3.8 (see tests/live_values.sh).
+INTERP=pyenv-3.8
+. "${HV_SRCDIR:-.}/tests/live_values.sh"

@@ -1,0 +1,4 @@
+#!/bin/sh
+# Survivors by value against pyenv's CPython 3.9 (see tests/live_values.sh).
+INTERP=pyenv-3.9
+. "${HV_SRCDIR:-.}/tests/live_values.sh"
