@@ -143,6 +143,32 @@ snap 's/"nextoffset":1024,"state":"full"}/"nextoffset":1024,"state":"full","bloc
 snap 's/"level":"blocks"/"level":"pools"/' \
     'bad.json:1: arenas[0].pools[1].blocks: block states in a pool-level capture ("level": "pools")'
 
+# vsnap SED MESSAGE: the same with the snapshot that has values.
+vsnap() {
+	sed -e "$1" "$data/values.json" > bad.json
+	cmp -s bad.json "$data/values.json" && fail "'$1' changed nothing"
+	refuse bad.json "$2"
+}
+
+# ---- values of objects ---------------------------------------------------
+expect_exit 0 "$HEAPVIEW" "$data/values.json" --stats
+vsnap 's/"type":1,"value"/"type":3,"value"/' \
+    'bad.json:1: values[1].type: expected an integer from 0 to 2, got 3'
+vsnap 's/"value":"dict, 2 items"/"value":"dict\\u0007"/' \
+    'bad.json:1: values[0].value: expected printable ASCII, got byte 0x07 at offset 4'
+vsnap 's/"value":"dict, 2 items"/"value":"caf\\u00e9"/' \
+    'bad.json:1: values[0].value: expected printable ASCII, got byte 0xc3 at offset 3'
+vsnap "s/\"value\":\"dict, 2 items\"/\"value\":\"$(printf '%0200d' 0)\"/" \
+    'bad.json:1: values[0].value: expected at most 127 bytes, got 200'
+vsnap 's/"address":"0x7f3a20000040"/"address":"7f3a20000040"/' \
+    'bad.json:1: values[0].address: expected a hex address like "0x7f3a2c000000", got "7f3a20000040"'
+vsnap 's/"values":\[/"values":7,"x":[/' \
+    'bad.json:1: values: expected an array, got a number'
+vsnap 's/"values":\[{/"values":[3,{/' \
+    'bad.json:1: values[0]: expected a value (a JSON object), got a number'
+sed -e 's/}$/,"values":[]}/' "$data/blocks.json" > bad.json
+refuse bad.json 'bad.json:1: values: values of objects, but the capture has no type table ("types")'
+
 # ---- block types ---------------------------------------------------------
 tsnap 's/"types":"5\*2,6"/"types":"5*2,8"/' \
     'bad.json:1: arenas[0].pools[6].types: at offset 4: type index 8, but the table has 8 types'

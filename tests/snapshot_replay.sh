@@ -72,6 +72,12 @@ cmp -s again.json "$data/types.json" || fail "--dump of a typed snapshot changed
 # not the one of empty pools, not the one pymalloc is still carving.
 expect_exit 0 "$HEAPVIEW" "$data/pinned.json" --stats
 diff -u "$data/pinned.stats" "$HV_TMP/out" >&2 || fail "stats of pinned.json"
+# values.json: pinned.json with the "values" of two objects: the Node that
+# pins arena 2 is listed under it by value; the dict's arena is not pinned.
+expect_exit 0 "$HEAPVIEW" "$data/values.json" --stats --types
+diff -u "$data/values.stats" "$HV_TMP/out" >&2 || fail "stats of values.json"
+expect_exit 0 "$HEAPVIEW" "$data/values.json" --dump=again.json
+cmp -s again.json "$data/values.json" || fail "--dump of a snapshot with values changed it"
 # No Types section for a file without types.
 expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
 grep -q '^Types$' "$HV_TMP/out" && fail "a Types section for blocks.json"
