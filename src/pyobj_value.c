@@ -671,36 +671,49 @@ block_value(const struct pyobj_layout *ol, struct py_types *ty,
 	    b + off, avail, v);
 }
 
-/* Values of the typed allocated blocks of one arena's read pools. */
-static void
-arena_values(const struct pyobj_layout *ol, struct py_types *ty,
-    const struct heap *h, const struct heap_arena *a,
-    const struct source_read *rd, size_t nrd, const uint32_t *which,
-    unsigned max, struct pending *pd)
+/* The allocated blocks with a type of one arena, up to max (0: all): one
+ * read request each, into buf (allocated here). */
+static size_t
+arena_blocks(const struct heap *h, const struct heap_arena *a, unsigned max,
+    struct source_read **rdp, uint32_t **typep, uint8_t **bufp)
 {
 	const struct heap_layout *g = &h->layout;
-	size_t k;
+	size_t n = 0, cap = 0, bytes = 0, k;
+	struct source_read *rd = NULL;
+	uint32_t *type = NULL, p, i, t;
 
-	for (k = 0; k < nrd; k++) {
-		const struct heap_pool *p = &a->pools[which[k]];
-		uint32_t size = heap_block_size(g, p->szidx);
-		uint32_t nb = heap_blocks_per_pool(g, p->szidx), i, t;
+	for (p = 0; p < a->npools; p++) {
+		const struct heap_pool *pl = &a->pools[p];
+		uint32_t size = heap_block_size(g, pl->szidx);
+		uint32_t nb = heap_blocks_per_pool(g, pl->szidx);
 
-		if (rd[k].got < g->pool_size)
+		if (pl->types == NULL || (pl->state != POOL_FULL &&
+		    pl->state != POOL_USED))
 			continue;
-		for (i = 0; i < nb; i++) {
-			uint32_t off = g->pool_overhead + i * size;
-
-			if (heap_block_state(h, p, i) != BLOCK_ALLOCATED ||
-			    (t = heap_block_type(p, i)) == HEAP_TYPE_RAW)
+		for (i = 0; i < nb && (max == 0 || n < max); i++) {
+			if (heap_block_state(h, pl, i) != BLOCK_ALLOCATED ||
+			    (t = heap_block_type(pl, i)) == HEAP_TYPE_RAW)
 				continue;
-			if (max != 0 && pd->n >= max)
-				return;
-			block_value(ol, ty, h, t, rd[k].addr + off,
-			    (const uint8_t *)rd[k].buf + off, size,
-			    pending_add(pd, t));
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				rd = xreallocarray(rd, cap, sizeof *rd);
+				type = xreallocarray(type, cap, sizeof *type);
+			}
+			type[n] = t;
+			rd[n++] = (struct source_read){ .addr =
+			    heap_pool_address(h, a, p) + g->pool_overhead +
+			    (uint64_t)i * size, .len = size };
+			bytes += size;
 		}
 	}
+	*bufp = xmalloc(bytes + 1);
+	for (k = 0, bytes = 0; k < n; k++) {
+		rd[k].buf = *bufp + bytes;
+		bytes += rd[k].len;
+	}
+	*rdp = rd;
+	*typep = type;
+	return n;
 }
 
 /* The second step for every value that asked for one: one batched read. */
@@ -736,39 +749,45 @@ second_step(struct source *src, const struct pyobj_layout *ol,
 	return rc;
 }
 
+/*
+ * One pinned arena: its objects' blocks read again, one request a block in
+ * one batch -- a pinned arena is mostly free, so its blocks are far fewer
+ * pages than its pools -- then decoded, then their second reads.
+ */
 static int
 pinned_arena(struct source *src, const struct pyobj_layout *ol,
     struct py_types *ty, struct heap *h, const struct heap_arena *a,
-    uint8_t *buf, unsigned max, char **cause)
+    unsigned max, char **cause)
 {
-	const struct heap_layout *g = &h->layout;
-	struct source_read *rd = xcalloc(a->npools + 1, sizeof *rd);
-	uint32_t *which = xcalloc(a->npools + 1, sizeof *which), p;
+	struct source_read *rd = NULL;
 	struct pending pd = { 0 };
-	size_t n = 0, i;
+	uint32_t *type = NULL;
+	uint8_t *buf = NULL;
+	size_t n, i;
 	int rc;
 
-	for (p = 0; p < a->npools; p++) {
-		if (a->pools[p].types == NULL ||
-		    (a->pools[p].state != POOL_FULL &&
-		    a->pools[p].state != POOL_USED))
-			continue;
-		which[n] = p;
-		rd[n++] = (struct source_read){
-		    .addr = heap_pool_address(h, a, p),
-		    .buf = buf + (size_t)p * g->pool_size, .len = g->pool_size };
-	}
+	n = arena_blocks(h, a, max, &rd, &type, &buf);
 	rc = n > 0 ? source_read(src, rd, n, cause) : 0;
-	if (rc == 0) {
-		arena_values(ol, ty, h, a, rd, n, which, max, &pd);
-		rc = second_step(src, ol, &pd, cause);
+	for (i = 0; i < n && rc == 0; i++) {
+		struct pyobj_value *v = pending_add(&pd, type[i]);
+
+		if (rd[i].got < rd[i].len) {
+			memset(v, 0, sizeof *v);
+			v->addr = rd[i].addr;
+			unknown(v);
+		} else
+			block_value(ol, ty, h, type[i], rd[i].addr, rd[i].buf,
+			    (uint32_t)rd[i].len, v);
 	}
+	if (rc == 0)
+		rc = second_step(src, ol, &pd, cause);
 	for (i = 0; i < pd.n && rc == 0; i++)
 		heap_value_add(h, pd.v[i].addr, pd.type[i], pd.v[i].text);
 	free(pd.v);
 	free(pd.type);
 	free(rd);
-	free(which);
+	free(type);
+	free(buf);
 	return rc;
 }
 
@@ -777,7 +796,6 @@ pyobj_values_pinned(struct source *src, int major, int minor,
     struct py_types *ty, struct heap *h, unsigned max_per_arena, char **cause)
 {
 	const struct pyobj_layout *ol = pyobj_layout_find(major, minor);
-	uint8_t *buf;
 	size_t i;
 	int rc = 0;
 
@@ -787,13 +805,11 @@ pyobj_values_pinned(struct source *src, int major, int minor,
 		return 0;
 	}
 	h->has_values = 1;
-	buf = xmalloc((size_t)h->layout.pool_size * 64 + h->layout.arena_size);
 	for (i = 0; i < h->narenas && rc == 0; i++) {
 		if (heap_arena_pinned(h, &h->arenas[i]))
-			rc = pinned_arena(src, ol, ty, h, &h->arenas[i], buf,
+			rc = pinned_arena(src, ol, ty, h, &h->arenas[i],
 			    max_per_arena, cause);
 	}
-	free(buf);
 	heap_values_sort(h);
 	return rc;
 }

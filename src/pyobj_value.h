@@ -118,9 +118,10 @@ void	pyobj_value_more(const struct pyobj_layout *, struct pyobj_value *,
 	    const uint8_t *buf, size_t got);
 
 /*
- * After a capture with types (pymalloc_values): reads the FULL and USED
- * pools of h's pinned arenas again, finds each allocated block's object as
- * the capture did (py_types_locate), decodes it and adds its value to h
+ * After a capture with types (pymalloc_values): reads the allocated blocks
+ * of h's pinned arenas again (one batched read per arena), finds each
+ * block's object as the capture did (py_types_locate), decodes it and adds
+ * its value to h
  * (heap_value_add), at most max_per_arena per arena (0: all).  A block that
  * holds another type than the capture saw is "?" (the target moved on).
  * Fails only when the target cannot be read at all.
