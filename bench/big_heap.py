@@ -1,6 +1,6 @@
 """Target for bench/bench_capture.sh: a big fragmented pymalloc heap.
 
-    python3 big_heap.py FIGURES [NSTRINGS]
+    python3 big_heap.py FIGURES [NSTRINGS [KEEP]]
 
 Builds NSTRINGS short strings (default 14 million: about 1 GiB of pymalloc
 arenas on 3.11), alternately 8 and 24 characters long (64- and 80-byte
@@ -9,6 +9,8 @@ free list, then times sys._debugmallocstats() in this process -- fd 2
 pointed at /dev/null while timed -- and writes FIGURES (JSON: the times,
 the version, the pid) and FIGURES.stats (the text it printed once).  Then
 it idles until killed, leaving the heap exactly as it was measured.
+With KEEP (bench_values.sh), only one string in KEEP survives instead:
+every arena is then pinned by a few survivors.
 Runs on Python 3.6 and later.
 """
 import json
@@ -20,7 +22,7 @@ REPEAT = 7
 HOUR = 3600.0
 
 
-def build(n):
+def build(n, keep_one_in=0):
     strs = []
     append = strs.append
     for i in range(n):
@@ -28,6 +30,8 @@ def build(n):
             append("%024d" % i)
         else:
             append("%08x" % i)
+    if keep_one_in:
+        return strs[::keep_one_in]
     del strs[::3]
     return strs
 
@@ -48,12 +52,13 @@ def debugmallocstats_to(fd):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
-        sys.exit("usage: big_heap.py FIGURES [NSTRINGS]")
+    if len(sys.argv) not in (2, 3, 4):
+        sys.exit("usage: big_heap.py FIGURES [NSTRINGS [KEEP]]")
     out = sys.argv[1]
-    n = int(sys.argv[2]) if len(sys.argv) == 3 else 14000000
+    n = int(sys.argv[2]) if len(sys.argv) >= 3 else 14000000
+    keep_one_in = int(sys.argv[3]) if len(sys.argv) == 4 else 0
     t0 = time.perf_counter()
-    keep = build(n)
+    keep = build(n, keep_one_in)
     built = time.perf_counter() - t0
 
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -50,12 +50,13 @@ PY
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 field() { echo "$1" | cut -d' ' -f"$2"; }
 
-# start_big_heap: bench/big_heap.py with $nstrings strings; sets $pid once
+# start_big_heap: bench/big_heap.py with $nstrings strings (one in
+# $keep_one_in kept, when set); sets $pid once
 # it has written $tmp/figures.json (its own figures) and idles.
 start_big_heap() {
 	echo "target: $PYTHON bench/big_heap.py ($nstrings strings)"
 	"$PYTHON" "$here/big_heap.py" "$tmp/figures.json" "$nstrings" \
-	    2>"$tmp/target.err" &
+	    ${keep_one_in:-} 2>"$tmp/target.err" &
 	pid=$!
 	while [ ! -f "$tmp/figures.json" ]; do
 		kill -0 "$pid" 2>/dev/null ||

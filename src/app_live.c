@@ -10,6 +10,7 @@
 #include "app_live.h"
 #include "heap_diff.h"
 #include "heap_stats.h"
+#include "heap_types.h"
 #include "render.h"
 #include "util.h"
 
@@ -239,12 +240,53 @@ out:
 	return rc;
 }
 
+/* Times the values of every object of the pinned arenas, each time right
+ * after a typed capture (not timed: the line above times it). */
+static int
+bench_values(struct app_live *lv, int n, double *min, double *median,
+    size_t *nvalues, uint64_t *narenas)
+{
+	double *t = xcalloc((size_t)n, sizeof *t);
+	struct heap_pinning pin;
+	char *cause = NULL;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct heap *h;
+		double t0;
+
+		if (app_live_capture(lv, HEAP_LEVEL_BLOCKS, &h, &cause) != 0)
+			goto fail;
+		t0 = util_monotonic();
+		if (pymalloc_values(lv->pm, h, 0, &cause) != 0) {
+			heap_free(h);
+			goto fail;
+		}
+		t[i] = (util_monotonic() - t0) * 1000.0;
+		*nvalues = h->nvalues;
+		heap_pinning_compute(h, &pin);
+		*narenas = pin.narenas;
+		heap_free(h);
+	}
+	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	*min = t[0];
+	*median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	free(t);
+	return 0;
+fail:
+	fprintf(stderr, "heapview: %s\n", cause);
+	free(cause);
+	free(t);
+	return -1;
+}
+
 static int
 run_bench(const struct app_options *o, pid_t pid)
 {
 	struct app_live lv;
 	double t0, disc, min, med;
 	uint64_t pools, bytes;
+	size_t nvalues = 0;
 
 	t0 = util_monotonic();
 	if (app_live_open(&lv, o, pid, 0) != 0)
@@ -271,6 +313,12 @@ run_bench(const struct app_options *o, pid_t pid)
 		    "read)\n", min, med, (unsigned long long)bytes);
 		if (bench_diff(&lv, o->bench) != 0)
 			goto fail;
+		if (bench_values(&lv, o->bench, &min, &med, &nvalues,
+		    &pools) != 0)
+			goto fail;
+		printf("values of the pinned arenas' objects: min %.2f ms, "
+		    "median %.2f ms (%zu objects, %llu arenas)\n", min, med,
+		    nvalues, (unsigned long long)pools);
 	}
 	app_live_close(&lv);
 	return 0;

@@ -632,6 +632,12 @@ pyobj_value_more(const struct pyobj_layout *l, struct pyobj_value *v,
 
 /* ---- the pinned arenas of a capture ------------------------------------- */
 
+/* What a values pass read, for the debug log (and bench/README.md). */
+struct values_stats {
+	uint64_t	blocks, requests, bytes, second;
+	double		read_ms;
+};
+
 struct pending {
 	struct pyobj_value	*v;
 	size_t			 n, cap;
@@ -671,55 +677,117 @@ block_value(const struct pyobj_layout *ol, struct py_types *ty,
 	    b + off, avail, v);
 }
 
-/* The allocated blocks with a type of one arena, up to max (0: all): one
- * read request each, into buf (allocated here). */
-static size_t
-arena_blocks(const struct heap *h, const struct heap_arena *a, unsigned max,
-    struct source_read **rdp, uint32_t **typep, uint8_t **bufp)
+/* The blocks of one arena to read again, and the requests that read them. */
+struct block_item {
+	uint64_t	addr;
+	uint32_t	type, size;
+	size_t		req, off;	/* in rd[req].buf */
+};
+
+struct arena_read {
+	struct block_item	*it;
+	size_t			 n, cap;
+	struct source_read	*rd;
+	size_t			 nrd, rdcap;
+	uint8_t			*buf;
+};
+
+static void
+add_request(struct arena_read *ar, uint64_t addr, size_t len)
+{
+	if (ar->nrd == ar->rdcap) {
+		ar->rdcap = ar->rdcap ? ar->rdcap * 2 : 64;
+		ar->rd = xreallocarray(ar->rd, ar->rdcap, sizeof *ar->rd);
+	}
+	ar->rd[ar->nrd++] = (struct source_read){ .addr = addr, .len = len };
+}
+
+/*
+ * The requests for the blocks it[first..n) of one pool: one span from the
+ * first to the last when it covers no more pages than there are blocks
+ * (reading a block alone costs the kernel a page all the same), else one a
+ * block.  A mostly free pool costs its few blocks, a busy one its pages.
+ */
+static void
+pool_requests(struct arena_read *ar, size_t first)
+{
+	const struct block_item *last = &ar->it[ar->n - 1];
+	uint64_t lo, hi;
+	size_t k;
+
+	if (first == ar->n)
+		return;
+	lo = ar->it[first].addr;
+	hi = last->addr + last->size;
+	if ((hi - 1) / 4096 - lo / 4096 + 1 <= ar->n - first) {
+		add_request(ar, lo, (size_t)(hi - lo));
+		for (k = first; k < ar->n; k++) {
+			ar->it[k].req = ar->nrd - 1;
+			ar->it[k].off = (size_t)(ar->it[k].addr - lo);
+		}
+		return;
+	}
+	for (k = first; k < ar->n; k++) {
+		add_request(ar, ar->it[k].addr, ar->it[k].size);
+		ar->it[k].req = ar->nrd - 1;
+		ar->it[k].off = 0;
+	}
+}
+
+/* The allocated blocks with a type of one pool, up to max in the arena. */
+static void
+pool_blocks(const struct heap *h, const struct heap_arena *a, uint32_t p,
+    unsigned max, struct arena_read *ar)
 {
 	const struct heap_layout *g = &h->layout;
-	size_t n = 0, cap = 0, bytes = 0, k;
-	struct source_read *rd = NULL;
-	uint32_t *type = NULL, p, i, t;
+	const struct heap_pool *pl = &a->pools[p];
+	uint32_t size = heap_block_size(g, pl->szidx);
+	uint32_t nb = heap_blocks_per_pool(g, pl->szidx), i, t;
 
-	for (p = 0; p < a->npools; p++) {
-		const struct heap_pool *pl = &a->pools[p];
-		uint32_t size = heap_block_size(g, pl->szidx);
-		uint32_t nb = heap_blocks_per_pool(g, pl->szidx);
-
-		if (pl->types == NULL || (pl->state != POOL_FULL &&
-		    pl->state != POOL_USED))
+	for (i = 0; i < nb && (max == 0 || ar->n < max); i++) {
+		if (heap_block_state(h, pl, i) != BLOCK_ALLOCATED ||
+		    (t = heap_block_type(pl, i)) == HEAP_TYPE_RAW)
 			continue;
-		for (i = 0; i < nb && (max == 0 || n < max); i++) {
-			if (heap_block_state(h, pl, i) != BLOCK_ALLOCATED ||
-			    (t = heap_block_type(pl, i)) == HEAP_TYPE_RAW)
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				rd = xreallocarray(rd, cap, sizeof *rd);
-				type = xreallocarray(type, cap, sizeof *type);
-			}
-			type[n] = t;
-			rd[n++] = (struct source_read){ .addr =
-			    heap_pool_address(h, a, p) + g->pool_overhead +
-			    (uint64_t)i * size, .len = size };
-			bytes += size;
+		if (ar->n == ar->cap) {
+			ar->cap = ar->cap ? ar->cap * 2 : 64;
+			ar->it = xreallocarray(ar->it, ar->cap, sizeof *ar->it);
 		}
+		ar->it[ar->n++] = (struct block_item){
+		    .addr = heap_pool_address(h, a, p) + g->pool_overhead +
+		    (uint64_t)i * size, .type = t, .size = size };
 	}
-	*bufp = xmalloc(bytes + 1);
-	for (k = 0, bytes = 0; k < n; k++) {
-		rd[k].buf = *bufp + bytes;
-		bytes += rd[k].len;
+}
+
+/* The blocks of one arena to read, up to max (0: all), and their requests
+ * with their buffers. */
+static void
+arena_blocks(const struct heap *h, const struct heap_arena *a, unsigned max,
+    struct arena_read *ar)
+{
+	size_t first, k, bytes = 0;
+	uint32_t p;
+
+	for (p = 0; p < a->npools && (max == 0 || ar->n < max); p++) {
+		if (a->pools[p].types == NULL || (a->pools[p].state != POOL_FULL &&
+		    a->pools[p].state != POOL_USED))
+			continue;
+		first = ar->n;
+		pool_blocks(h, a, p, max, ar);
+		pool_requests(ar, first);
 	}
-	*rdp = rd;
-	*typep = type;
-	return n;
+	for (k = 0; k < ar->nrd; k++)
+		bytes += ar->rd[k].len;
+	ar->buf = xmalloc(bytes + 1);
+	for (k = 0, bytes = 0; k < ar->nrd; k++) {
+		ar->rd[k].buf = ar->buf + bytes;
+		bytes += ar->rd[k].len;
+	}
 }
 
 /* The second step for every value that asked for one: one batched read. */
 static int
 second_step(struct source *src, const struct pyobj_layout *ol,
-    struct pending *pd, char **cause)
+    struct pending *pd, struct values_stats *st, char **cause)
 {
 	struct source_read *rd = xcalloc(pd->n + 1, sizeof *rd);
 	uint8_t *buf;
@@ -736,8 +804,13 @@ second_step(struct source *src, const struct pyobj_layout *ol,
 		    .buf = buf + n * PYOBJ_NEED_MAX, .len = pd->v[i].need_len };
 		n++;
 	}
-	if (n > 0)
+	if (n > 0) {
+		double t0 = util_monotonic();
+
 		rc = source_read(src, rd, n, cause);
+		st->read_ms += (util_monotonic() - t0) * 1000.0;
+		st->second += n;
+	}
 	for (i = 0, n = 0; i < pd->n && rc == 0; i++) {
 		if (pd->v[i].need_len == 0)
 			continue;
@@ -750,44 +823,51 @@ second_step(struct source *src, const struct pyobj_layout *ol,
 }
 
 /*
- * One pinned arena: its objects' blocks read again, one request a block in
- * one batch -- a pinned arena is mostly free, so its blocks are far fewer
- * pages than its pools -- then decoded, then their second reads.
+ * One pinned arena: its objects' blocks read again in one batch -- a
+ * pinned arena is mostly free, so its blocks are far fewer pages than its
+ * pools -- then decoded, then their second reads.
  */
 static int
 pinned_arena(struct source *src, const struct pyobj_layout *ol,
     struct py_types *ty, struct heap *h, const struct heap_arena *a,
-    unsigned max, char **cause)
+    unsigned max, struct values_stats *st, char **cause)
 {
-	struct source_read *rd = NULL;
+	struct arena_read ar = { 0 };
 	struct pending pd = { 0 };
-	uint32_t *type = NULL;
-	uint8_t *buf = NULL;
-	size_t n, i;
+	size_t i;
+	double t0;
 	int rc;
 
-	n = arena_blocks(h, a, max, &rd, &type, &buf);
-	rc = n > 0 ? source_read(src, rd, n, cause) : 0;
-	for (i = 0; i < n && rc == 0; i++) {
-		struct pyobj_value *v = pending_add(&pd, type[i]);
+	arena_blocks(h, a, max, &ar);
+	t0 = util_monotonic();
+	rc = ar.nrd > 0 ? source_read(src, ar.rd, ar.nrd, cause) : 0;
+	st->read_ms += (util_monotonic() - t0) * 1000.0;
+	st->blocks += ar.n;
+	for (i = 0; i < ar.nrd; i++)
+		st->bytes += ar.rd[i].len;
+	st->requests += ar.nrd;
+	for (i = 0; i < ar.n && rc == 0; i++) {
+		const struct block_item *b = &ar.it[i];
+		const struct source_read *r = &ar.rd[b->req];
+		struct pyobj_value *v = pending_add(&pd, b->type);
 
-		if (rd[i].got < rd[i].len) {
+		if (r->got < b->off + b->size) {
 			memset(v, 0, sizeof *v);
-			v->addr = rd[i].addr;
+			v->addr = b->addr;
 			unknown(v);
 		} else
-			block_value(ol, ty, h, type[i], rd[i].addr, rd[i].buf,
-			    (uint32_t)rd[i].len, v);
+			block_value(ol, ty, h, b->type, b->addr,
+			    (const uint8_t *)r->buf + b->off, b->size, v);
 	}
 	if (rc == 0)
-		rc = second_step(src, ol, &pd, cause);
+		rc = second_step(src, ol, &pd, st, cause);
 	for (i = 0; i < pd.n && rc == 0; i++)
 		heap_value_add(h, pd.v[i].addr, pd.type[i], pd.v[i].text);
 	free(pd.v);
 	free(pd.type);
-	free(rd);
-	free(type);
-	free(buf);
+	free(ar.it);
+	free(ar.rd);
+	free(ar.buf);
 	return rc;
 }
 
@@ -796,6 +876,8 @@ pyobj_values_pinned(struct source *src, int major, int minor,
     struct py_types *ty, struct heap *h, unsigned max_per_arena, char **cause)
 {
 	const struct pyobj_layout *ol = pyobj_layout_find(major, minor);
+	struct values_stats st = { 0 };
+	double t0 = util_monotonic();
 	size_t i;
 	int rc = 0;
 
@@ -808,8 +890,14 @@ pyobj_values_pinned(struct source *src, int major, int minor,
 	for (i = 0; i < h->narenas && rc == 0; i++) {
 		if (heap_arena_pinned(h, &h->arenas[i]))
 			rc = pinned_arena(src, ol, ty, h, &h->arenas[i],
-			    max_per_arena, cause);
+			    max_per_arena, &st, cause);
 	}
 	heap_values_sort(h);
+	util_log("values: %zu objects, %llu blocks (%llu requests, %llu bytes) "
+	    "and %llu second reads in %.2f ms of %.2f ms", h->nvalues,
+	    (unsigned long long)st.blocks, (unsigned long long)st.requests,
+	    (unsigned long long)st.bytes,
+	    (unsigned long long)st.second, st.read_ms,
+	    (util_monotonic() - t0) * 1000.0);
 	return rc;
 }
