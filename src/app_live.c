@@ -117,6 +117,17 @@ app_live_capture(struct app_live *lv, enum heap_level level, struct heap **out,
 	return rc;
 }
 
+int
+app_live_capture_values(struct app_live *lv, struct heap **out, char **cause)
+{
+	int rc;
+
+	pymalloc_set_values(lv->pm, 1, APP_VALUES_PER_ARENA);
+	rc = app_live_capture(lv, HEAP_LEVEL_BLOCKS, out, cause);
+	pymalloc_set_values(lv->pm, 0, 0);
+	return rc;
+}
+
 void
 app_live_close(struct app_live *lv)
 {
@@ -132,17 +143,12 @@ run_stats(const struct app_options *o, struct app_live *lv)
 	struct app_diff *diff = NULL;
 	char *cause = NULL;
 
-	/* Types and a diff need every block: a block-level capture. */
-	if (app_live_capture(lv, o->types || o->diff ? HEAP_LEVEL_BLOCKS :
-	    HEAP_LEVEL_POOLS, &h, &cause) != 0 || (o->diff != NULL &&
+	/* Types and a diff need every block: a block-level capture; with
+	 * types, the values of the pinned arenas' objects come with it. */
+	if ((o->types ? app_live_capture_values(lv, &h, &cause) :
+	    app_live_capture(lv, o->diff != NULL ? HEAP_LEVEL_BLOCKS :
+	    HEAP_LEVEL_POOLS, &h, &cause)) != 0 || (o->diff != NULL &&
 	    (diff = app_diff_prepare(o->diff, h, o->types, &cause)) == NULL)) {
-		fprintf(stderr, "heapview: %s\n", cause);
-		free(cause);
-		heap_free(h);
-		return 1;
-	}
-	if (o->types && pymalloc_values(lv->pm, h, APP_VALUES_PER_ARENA,
-	    &cause) != 0) {
 		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);
 		heap_free(h);
@@ -313,12 +319,21 @@ run_bench(const struct app_options *o, pid_t pid)
 		    "read)\n", min, med, (unsigned long long)bytes);
 		if (bench_diff(&lv, o->bench) != 0)
 			goto fail;
+		/* Every object of the pinned arenas: during the capture,
+		 * from its bytes, then read again after it. */
+		pymalloc_set_values(lv.pm, 1, 0);
+		if (bench_level(&lv, HEAP_LEVEL_BLOCKS, o->bench, &min, &med,
+		    &pools, &bytes) != 0)
+			goto fail;
+		pymalloc_set_values(lv.pm, 0, 0);
+		printf("types capture with values: min %.2f ms, median %.2f ms\n",
+		    min, med);
 		if (bench_values(&lv, o->bench, &min, &med, &nvalues,
 		    &pools) != 0)
 			goto fail;
-		printf("values of the pinned arenas' objects: min %.2f ms, "
-		    "median %.2f ms (%zu objects, %llu arenas)\n", min, med,
-		    nvalues, (unsigned long long)pools);
+		printf("values read again after a types capture: min %.2f ms, "
+		    "median %.2f ms (%zu objects, %llu pinned arenas)\n", min,
+		    med, nvalues, (unsigned long long)pools);
 	}
 	app_live_close(&lv);
 	return 0;

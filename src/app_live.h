@@ -32,6 +32,9 @@ struct app_live {
 int	app_live_open(struct app_live *, const struct app_options *, pid_t, int);
 int	app_live_capture(struct app_live *, enum heap_level, struct heap **,
 	    char **);
+/* A block-level capture with types, and the values of its pinned arenas'
+ * objects (at most APP_VALUES_PER_ARENA each). */
+int	app_live_capture_values(struct app_live *, struct heap **, char **);
 void	app_live_close(struct app_live *);
 
 /* --stats, --dump or --bench on a pid; returns the exit status. */

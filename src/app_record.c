@@ -34,12 +34,10 @@ app_live_dump(const struct app_options *o, struct app_live *lv)
 	char *cause = NULL;
 	int rc;
 
-	if (app_live_capture(lv, HEAP_LEVEL_BLOCKS, &h, &cause) != 0 ||
-	    (o->types && pymalloc_values(lv->pm, h, APP_VALUES_PER_ARENA,
-	    &cause) != 0)) {
+	if ((o->types ? app_live_capture_values(lv, &h, &cause) :
+	    app_live_capture(lv, HEAP_LEVEL_BLOCKS, &h, &cause)) != 0) {
 		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);
-		heap_free(h);
 		return 1;
 	}
 	rc = app_live_dump_heap(o, h);

@@ -38,10 +38,14 @@ void		 pymalloc_set_types(struct pymalloc *, int);
  * hook (NULL) the re-reads follow at once. */
 void		 pymalloc_set_reread_hook(struct pymalloc *,
 		    int (*fn)(void *, unsigned), void *ctx);
-/* Right after a capture with types, and with its heap: the values of the
- * objects in the heap's pinned arenas (heap.values; pyobj_value.h), read
- * again from the target -- at most max_per_arena of them per arena (0: all).
- * Fails when the last capture was not h or had no types. */
+/* With values on, block-level captures with types also give the values
+ * of the objects in the pinned arenas (heap.values; pyobj_value.h), at
+ * most max_per_arena per arena (0: all), from the bytes the capture read. */
+void		 pymalloc_set_values(struct pymalloc *, int on,
+		    unsigned max_per_arena);
+/* The same after a capture with types, with its heap, read again from the
+ * target (slower: bench/README.md compares the two).  Fails when the last
+ * capture was not h or had no types. */
 int		 pymalloc_values(struct pymalloc *, struct heap *,
 		    unsigned max_per_arena, char **);
 const char	*pymalloc_version(const struct pymalloc *);

@@ -29,6 +29,10 @@ struct pymalloc {
 	 * pymalloc_values() until the next capture. */
 	struct py_types		*last_types;
 	const struct heap	*last_heap;
+	/* Values of the pinned arenas' objects during typed captures: at
+	 * most values_max per arena (0: all), or off when values_on is 0. */
+	int			 values_on;
+	unsigned		 values_max;
 	uint64_t		 pools_read;
 	uint64_t		 bytes_read;
 	/* Called before a re-read (a frozen target is let run a moment). */
@@ -541,6 +545,21 @@ type_batch(struct py_types *ty, struct heap *h, const struct source_read *rd,
 	return 0;
 }
 
+/* The values of the objects of the batch's pinned arenas, from its bytes. */
+static int
+values_batch(struct pymalloc *pm, struct py_types *ty, struct heap *h,
+    const struct source_read *rd, size_t first, size_t nb, char **cause)
+{
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < nb && rc == 0; k++)
+		rc = pyobj_values_arena(pm->src, pm->interp.major,
+		    pm->interp.minor, ty, h, &h->arenas[first + k], rd[k].buf,
+		    rd[k].got, pm->values_max, cause);
+	return rc;
+}
+
 static int
 walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
 {
@@ -572,7 +591,13 @@ walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
 		decode_batch(pm, h, rd, first, nb);
 		if (ty != NULL)
 			rc = type_batch(ty, h, rd, first, nb, cause);
+		if (ty != NULL && rc == 0 && pm->values_on)
+			rc = values_batch(pm, ty, h, rd, first, nb, cause);
 	}
+	if (ty != NULL && pm->values_on &&
+	    pyobj_values_supported(pm->interp.major, pm->interp.minor))
+		h->has_values = 1;
+	heap_values_sort(h);
 	if (rc == 0 && ty != NULL) {
 		pm->last_types = ty;
 		pm->last_heap = h;
@@ -759,6 +784,13 @@ pymalloc_set_types(struct pymalloc *pm, int on)
 	pm->types = on;
 }
 
+void
+pymalloc_set_values(struct pymalloc *pm, int on, unsigned max_per_arena)
+{
+	pm->values_on = on;
+	pm->values_max = max_per_arena;
+}
+
 const char *
 pymalloc_version(const struct pymalloc *pm)
 {
@@ -801,6 +833,8 @@ pymalloc_values(struct pymalloc *pm, struct heap *h, unsigned max_per_arena,
 	if (pm->last_types == NULL || pm->last_heap != h)
 		return util_cause(cause, "values need the last capture, with "
 		    "types");
+	if (h->has_values)
+		return util_cause(cause, "the capture has its values already");
 	py_types_rebind(pm->last_types, h);
 	return pyobj_values_pinned(pm->src, pm->interp.major, pm->interp.minor,
 	    pm->last_types, h, max_per_arena, cause);

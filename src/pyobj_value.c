@@ -138,6 +138,11 @@ pointer_ok(uint64_t p, unsigned align)
 static size_t
 escape(uint32_t cp, char q, char *e)
 {
+	/* Most characters of most strings: no formatting. */
+	if (cp >= 0x20 && cp < 0x7f && cp != (uint32_t)q && cp != '\\') {
+		e[0] = (char)cp;
+		return 1;
+	}
 	if (cp == (uint32_t)q || cp == '\\')
 		return (size_t)sprintf(e, "\\%c", (char)cp);
 	if (cp == '\n')
@@ -869,6 +874,57 @@ pinned_arena(struct source *src, const struct pyobj_layout *ol,
 	free(ar.rd);
 	free(ar.buf);
 	return rc;
+}
+
+/* The same, during the capture, from the bytes it read: the arena's
+ * carved pools, got bytes of them from first_pool on. */
+int
+pyobj_values_arena(struct source *src, int major, int minor,
+    struct py_types *ty, struct heap *h, const struct heap_arena *a,
+    const uint8_t *span, size_t got, unsigned max, char **cause)
+{
+	const struct pyobj_layout *ol = pyobj_layout_find(major, minor);
+	struct arena_read ar = { 0 };
+	struct pending pd = { 0 };
+	struct values_stats st = { 0 };
+	uint32_t p;
+	size_t i;
+	int rc;
+
+	if (ol == NULL || h->ntypes == 0 || !heap_arena_pinned(h, a))
+		return 0;
+	h->has_values = 1;
+	for (p = 0; p < a->npools && (max == 0 || ar.n < max); p++) {
+		if (a->pools[p].types != NULL && (a->pools[p].state == POOL_FULL ||
+		    a->pools[p].state == POOL_USED))
+			pool_blocks(h, a, p, max, &ar);
+	}
+	for (i = 0; i < ar.n; i++) {
+		const struct block_item *b = &ar.it[i];
+		uint64_t off = b->addr - a->first_pool;
+		struct pyobj_value *v = pending_add(&pd, b->type);
+
+		if (off + b->size > got) {
+			memset(v, 0, sizeof *v);
+			v->addr = b->addr;
+			unknown(v);
+		} else
+			block_value(ol, ty, h, b->type, b->addr, span + off,
+			    b->size, v);
+	}
+	rc = second_step(src, ol, &pd, &st, cause);
+	for (i = 0; i < pd.n && rc == 0; i++)
+		heap_value_add(h, pd.v[i].addr, pd.type[i], pd.v[i].text);
+	free(pd.v);
+	free(pd.type);
+	free(ar.it);
+	return rc;
+}
+
+int
+pyobj_values_supported(int major, int minor)
+{
+	return pyobj_layout_find(major, minor) != NULL;
 }
 
 int

@@ -128,5 +128,17 @@ void	pyobj_value_more(const struct pyobj_layout *, struct pyobj_value *,
  */
 int	pyobj_values_pinned(struct source *, int major, int minor,
 	    struct py_types *, struct heap *, unsigned max_per_arena, char **);
+/*
+ * The same for one arena, during a typed capture (pymalloc_walk.c), from
+ * the bytes the capture read: span holds got bytes of the arena's carved
+ * pools from first_pool on, already typed.  Does nothing unless the arena
+ * is pinned; only the second reads go to the target.  Cheaper than reading
+ * again (bench/README.md); the caller sorts the values when done.
+ */
+int	pyobj_values_arena(struct source *, int major, int minor,
+	    struct py_types *, struct heap *, const struct heap_arena *,
+	    const uint8_t *span, size_t got, unsigned max, char **);
+/* Whether values of this version's objects can be decoded. */
+int	pyobj_values_supported(int major, int minor);
 
 #endif
