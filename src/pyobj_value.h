@@ -10,7 +10,9 @@
  * buffer, a type's tp_name, the name object of a function, module or code
  * object -- it asks for one bounded read (need_addr, need_len), and
  * pyobj_value_more() finishes with what that read got.  Callers batch those
- * reads (pyobj_values_pinned does, one source_read per batch).
+ * reads: pyobj_values_arena (during a capture, from the bytes it read) and
+ * pyobj_values_pinned (after it, reading the blocks again) make one
+ * source_read per arena for them.
  *
  * Every length is checked against the bytes at hand, every pointer against
  * the address space (non-zero, aligned, below 2^47), every code point
