@@ -450,14 +450,20 @@ static void
 container_from(const struct pyobj_layout *l, enum pyobj_kind kind,
     const char *name, const uint8_t *obj, size_t n, struct pyobj_value *v)
 {
+	/* The second field each checks the count against: list's allocated,
+	 * set's used (<= fill), bytearray's ob_alloc (after 2.7's int
+	 * ob_exports); the fields a kind reads must be in the block. */
+	unsigned second = kind == PYOBJ_LIST ? 32 : kind == PYOBJ_SET ? 24 :
+	    kind == PYOBJ_BYTEARRAY ? (l->major == 2 ? 32 : 24) :
+	    kind == PYOBJ_DICT ? l->dict_used : 16;
 	int64_t a, b;
 
-	if (n < 40)
+	if (n < 24 || n < second + 8)
 		return unknown(v);
 	a = (int64_t)py_load64(obj + 16);
+	b = (int64_t)py_load64(obj + second);
 	switch (kind) {
-	case PYOBJ_LIST:
-		b = (int64_t)py_load64(obj + 32);	/* allocated */
+	case PYOBJ_LIST:	/* ob_size <= allocated */
 		if (a > b)
 			return unknown(v);
 		return count_text(v, name, a, "item");
@@ -466,15 +472,12 @@ container_from(const struct pyobj_layout *l, enum pyobj_kind kind,
 			return unknown(v);
 		return count_text(v, name, a, "item");
 	case PYOBJ_DICT:
-		return count_text(v, name,
-		    (int64_t)py_load64(obj + l->dict_used), "item");
-	case PYOBJ_SET:
-		b = (int64_t)py_load64(obj + 24);	/* used <= fill */
+		return count_text(v, name, b, "item");
+	case PYOBJ_SET:		/* used <= fill */
 		if (b > a)
 			return unknown(v);
 		return count_text(v, name, b, "item");
 	default:		/* bytearray: ob_size <= ob_alloc */
-		b = (int64_t)py_load64(obj + 24);
 		if (a > b)
 			return unknown(v);
 		return count_text(v, name, a, "byte");

@@ -434,6 +434,13 @@ test_containers(void)
 	head();
 	put64(obj + 16, 4);
 	CHECK_STR(value(l311, PYOBJ_TUPLE, "tuple", 56), "tuple, 4 items");
+	/* A 1-tuple fills a 32-byte object exactly; an empty one its head. */
+	put64(obj + 16, 1);
+	CHECK_STR(value(l311, PYOBJ_TUPLE, "tuple", 32), "tuple, 1 item");
+	put64(obj + 16, 0);
+	CHECK_STR(value(l311, PYOBJ_TUPLE, "tuple", 24), "tuple, 0 items");
+	put64(obj + 16, 1);
+	CHECK_STR(value(l311, PYOBJ_TUPLE, "tuple", 31), "?");
 	put64(obj + 16, 100);		/* items past the block */
 	CHECK_STR(value(l311, PYOBJ_TUPLE, "tuple", 64), "?");
 	head();
@@ -454,6 +461,12 @@ test_containers(void)
 	put64(obj + 24, 16);
 	CHECK_STR(value(l311, PYOBJ_BYTEARRAY, "bytearray", 56),
 	    "bytearray, 10 bytes");
+	/* 2.7: an int ob_exports first, ob_alloc at 32. */
+	put64(obj + 24, 0);
+	put64(obj + 32, 16);
+	CHECK_STR(value(l27, PYOBJ_BYTEARRAY, "bytearray", 56),
+	    "bytearray, 10 bytes");
+	CHECK_STR(value(l311, PYOBJ_LIST, "list", 39), "?");
 }
 
 static void
