@@ -263,8 +263,10 @@ py_types_free(struct py_types *ty)
 
 	if (ty == NULL)
 		return;
-	util_log("types: %zu candidates, %llu read, %u types", ty->used,
-	    (unsigned long long)ty->nread, ty->heap->ntypes);
+	/* Not through ty->heap: a resolver kept for values outlives its
+	 * heap (pymalloc_walk.c frees it at the next capture). */
+	util_log("types: %zu candidates, %llu read, %zu names", ty->used,
+	    (unsigned long long)ty->nread, ty->nnames);
 	if (ty->dropped > 0)
 		util_log("types: %llu candidate types not read (over %u)",
 		    (unsigned long long)ty->dropped, MAX_ENTRIES);
