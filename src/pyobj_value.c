@@ -526,7 +526,8 @@ pyobj_value_from(const struct pyobj_layout *l, enum pyobj_kind kind,
 	case PYOBJ_STR27:
 		return bytes_from(obj, n, v, 36, "", 0, '\'');
 	case PYOBJ_UNICODE27:
-		if (n < 32 || py_load64(obj + 16) >= MAX_LENGTH)
+		if (l->unicode27_size == 0 || n < 32 ||
+		    py_load64(obj + 16) >= MAX_LENGTH)
 			return unknown(v), 0;
 		if (str_elsewhere(v, py_load64(obj + 24), py_load64(obj + 16),
 		    l->unicode27_size) == 0)

@@ -541,6 +541,12 @@ test_kinds(void)
 	head();
 	CHECK_STR(value(l311, PYOBJ_INSTANCE, "Node", 16),
 	    "<Node at 0x7f0000001000>");
+	/* A kind from another version's table decodes as nothing. */
+	head();
+	put64(obj + 16, 3);
+	put64(obj + 24, DATA_ADDR);
+	CHECK_STR(value(l311, PYOBJ_UNICODE27, "unicode", 48), "?");
+	CHECK_STR(value(l27, PYOBJ_STR, "str", 80), "?");
 	CHECK(pyobj_layout_find(3, 5) == NULL);
 	CHECK(pyobj_layout_find(3, 13) == l312);
 	CHECK(pyobj_layout_find(3, 14) == l312);
