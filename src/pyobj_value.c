@@ -405,6 +405,39 @@ long_from(const struct pyobj_layout *l, const uint8_t *obj, size_t n,
 	    l->long_digit_bits + bit_length(top)) * 0.30102999566398120) + 1);
 }
 
+/* 2.7 int (a C long at 16) and bool: 2.7's an int, 3.x's an int of one
+ * digit (1) or none (0). */
+static void
+small_int_from(const struct pyobj_layout *l, enum pyobj_kind kind,
+    const uint8_t *obj, size_t n, struct pyobj_value *v)
+{
+	uint64_t x;
+	uint32_t d;
+	int ok, truth;
+
+	if (n < 24 || (kind == PYOBJ_BOOL && l->major != 2 && n < 28))
+		return unknown(v);
+	x = py_load64(obj + 16);
+	if (kind == PYOBJ_INT27) {
+		snprintf(v->text, sizeof v->text, "%" PRId64, (int64_t)x);
+		return;
+	}
+	d = l->major == 2 ? 0 : py_load32(obj + 24);
+	if (l->major == 2) {
+		ok = x <= 1;
+		truth = x == 1;
+	} else if (l->long_tag) {	/* lv_tag: 1 zero, 8 one digit */
+		ok = (x == 1 && d == 0) || (x == 8 && d == 1);
+		truth = x == 8;
+	} else {			/* ob_size */
+		ok = x == 0 || (x == 1 && d == 1);
+		truth = x == 1;
+	}
+	if (!ok)
+		return unknown(v);
+	strcpy(v->text, truth ? "True" : "False");
+}
+
 static void
 float_from(const uint8_t *obj, size_t n, struct pyobj_value *v)
 {
@@ -538,23 +571,7 @@ pyobj_value_from(const struct pyobj_layout *l, enum pyobj_kind kind,
 		return 0;
 	case PYOBJ_INT27:
 	case PYOBJ_BOOL:
-		if (n < 24)
-			return unknown(v), 0;
-		if (kind == PYOBJ_BOOL) {
-			/* 3.x: an int of one digit or none; 2.7: ob_ival */
-			uint64_t x = py_load64(obj + 16);
-			uint32_t d = py_load32(obj + 24);
-
-			if (l->major == 2 ? x > 1 : l->long_tag ?
-			    !((x == 1 && d == 0) || (x == 8 && d == 1)) :
-			    !((x == 0) || (x == 1 && d == 1)))
-				return unknown(v), 0;
-			strcpy(v->text, (l->major == 2 ? x : l->long_tag ?
-			    x == 8 : x == 1) ? "True" : "False");
-			return 0;
-		}
-		snprintf(v->text, sizeof v->text, "%" PRId64,
-		    (int64_t)py_load64(obj + 16));
+		small_int_from(l, kind, obj, n, v);
 		return 0;
 	case PYOBJ_FLOAT:
 		float_from(obj, n, v);
