@@ -14,12 +14,19 @@
 #  - a snapshot (`--dump --types`) holds values for those arenas, every
 #    survivor among them one the target holds, and replayed
 #    (`FILE --stats --types`) prints the same pinned arenas and survivors.
+# And names: a target (tests/data/names_target.py) keeps one function fn
+# (with its code object) and one module in 3000 of 90,000 it made; the
+# snapshot's values name some of each, fn and mod_0, mod_3000, ... (a 2.7
+# module keeps its name in its dict: <module at ADDR>), and no function,
+# code object or module is named otherwise.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 py=$(hv_interpreter "$INTERP") || exit 77
 mallocs="pymalloc pymalloc_debug"
+py2=
 if "$py" -c 'import sys; sys.exit(sys.version_info[0] != 2)'; then
 	mallocs=pymalloc	# 2.7 has no PYTHONMALLOC
+	py2=1
 fi
 
 pinned_section() {
@@ -78,6 +85,27 @@ for m in $mallocs; do
 	pinned_section "$HV_TMP/out" > "$HV_TMP/replayed"
 	diff -u "$HV_TMP/live-pinned" "$HV_TMP/replayed" >&2 ||
 		fail "$what: the snapshot's pinned arenas and survivors differ from live"
+	kill "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null
+
+	if [ "$m" = pymalloc ]; then
+		hv_start_script "$py" names_target.py
+	else
+		PYTHONMALLOC=$m hv_start_script "$py" names_target.py
+	fi
+	expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --dump="$HV_TMP/names.json" \
+	    --types --freeze || continue
+	tr '{' '\n' < "$HV_TMP/names.json" |
+	    sed -n 's/.*"value":"\(.*\)"}.*/\1/p' > "$HV_TMP/named"
+	kinds="function code"
+	[ -n "$py2" ] || kinds="function code module"
+	for k in $kinds; do
+		grep -qE "^$k (fn|mod_(0|[0-9]+000))$" "$HV_TMP/named" ||
+			fail "$what: no $k named in the snapshot's values"
+	done
+	grep -E '^(function|code|module) ' "$HV_TMP/named" |
+	    grep -vE '^(function|code) fn$|^module mod_(0|[0-9]+000)$' \
+	    > "$HV_TMP/odd"
+	[ -s "$HV_TMP/odd" ] && fail "$what: names the target does not have: $(head -3 "$HV_TMP/odd")"
 	kill "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null
 done
 finish
