@@ -115,14 +115,17 @@ moments_free(struct moments *m)
 
 /* One capture; 1 when the target is gone. */
 static int
-capture_once(struct app_live *lv, enum heap_level level, double t0,
-    struct moments *m)
+capture_once(const struct app_options *o, struct app_live *lv,
+    enum heap_level level, double t0, struct moments *m)
 {
 	double t = util_monotonic() - t0;
 	struct heap *h;
 	char *cause = NULL;
 
-	if (app_live_capture(lv, level, &h, &cause) == 0) {
+	/* with types, the values of the pinned arenas' objects as well, as a
+	 * one-shot --stats or --dump has them */
+	if ((o->types ? app_live_capture_values(lv, &h, &cause) :
+	    app_live_capture(lv, level, &h, &cause)) == 0) {
 		keep(m, h, t);
 		return 0;
 	}
@@ -157,7 +160,7 @@ watch(const struct app_options *o, struct app_live *lv, double t0,
 			return;
 		}
 		/* a process heapview did not start is read once, at --after */
-		if ((launched || final) && capture_once(lv, level, t0, m)) {
+		if ((launched || final) && capture_once(o, lv, level, t0, m)) {
 			m->end = END_EXITED;
 			return;
 		}

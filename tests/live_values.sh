@@ -108,4 +108,25 @@ for m in $mallocs; do
 	[ -s "$HV_TMP/odd" ] && fail "$what: names the target does not have: $(head -3 "$HV_TMP/odd")"
 	kill "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null
 done
+
+# -- CMD: the captures taken while the program runs carry the values too.
+# Interrupted once the target is ready, heapview reports its last capture,
+# whose pinned arenas list the survivors by value.
+"$HEAPVIEW" --stats --types --interval=0.2 -- "$py" \
+    "$HV_SRCDIR/tests/data/values_target.py" >"$HV_TMP/out" 2>"$HV_TMP/own.txt" &
+hv=$!
+HV_PIDS="$HV_PIDS $hv"
+i=0
+while ! grep -q HEAPVIEW-READY "$HV_TMP/own.txt" && [ $i -lt 600 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+sleep 1		# a few captures of the ready heap
+kill -INT "$hv"
+wait "$hv" || fail "-- CMD: heapview interrupted exited $?"
+expect_grep 'capture before interrupt at ' "$HV_TMP/out"
+sed -n '/capture before interrupt at /,$p' "$HV_TMP/out" > "$HV_TMP/last"
+survivors "$HV_TMP/last" > "$HV_TMP/live"
+grep -q "^    [a-z]* at 0x[0-9a-f]*: u\{0,1\}'survivor-" "$HV_TMP/live" ||
+	fail "-- CMD: no survivor string listed: $(pinned_section "$HV_TMP/last" | head -20)"
+check_values "$HV_TMP/live" "$INTERP -- CMD --stats"
 finish
