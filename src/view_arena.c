@@ -15,7 +15,8 @@
  *   line 2          the arena's pools, one cell each
  *   line 3          its objects, or its pinning objects
  *   line 4          column heads
- *   lines 5..h-2    its types by bytes
+ *   lines 5..       its types by bytes
+ *   then, pinned    its pinning objects by value, as many as fit
  *   line h-1        the pool under the cursor
  */
 #include "config.h"
@@ -28,10 +29,12 @@
 #define POOLS_X 7	/* "pools " */
 #define TABLE_Y 5
 
+static int values_rows(struct tui *, WINDOW *);
+
 static int
-table_rows(WINDOW *w)
+table_rows(struct tui *t, WINDOW *w)
 {
-	return HV_MAX(tui_view_rows(w) - TABLE_Y - 1, 0);
+	return HV_MAX(tui_view_rows(w) - TABLE_Y - 1 - values_rows(t, w), 0);
 }
 
 /* The census of the cursor's arena in the shown frame. */
@@ -154,7 +157,7 @@ static void
 draw_table(struct tui *t, WINDOW *w, const struct heap_census *c)
 {
 	const struct heap *h = t->frame->heap;
-	int rows = table_rows(w), y;
+	int rows = table_rows(t, w), y;
 	char b[32];
 	uint32_t r;
 
@@ -180,6 +183,82 @@ draw_table(struct tui *t, WINDOW *w, const struct heap_census *c)
 		tui_role(w, ROLE_DIM);
 		tui_printf(w, "  (and %" PRIu32 " more type%s)", c->nrows - r,
 		    tui_plural(c->nrows - r));
+	}
+}
+
+/* ---- the pinning objects by value ------------------------------------ */
+
+/* The lines the values of a pinned arena want below its table: a heading,
+ * a line an object, "and N more"; the table keeps 3 of its rows. */
+static int
+values_rows(struct tui *t, WINDOW *w)
+{
+	const struct heap *h = t->frame->heap;
+	const struct heap_arena *a = tui_cur_arena(t);
+	int rows = tui_view_rows(w) - TABLE_Y - 1, want;
+	size_t first, n;
+
+	if (a == NULL || h->ntypes == 0 || !heap_arena_pinned(h, a) ||
+	    t->acensus.serial != t->frame->serial)
+		return 0;
+	n = heap_values_range(h, a->address, a->address +
+	    h->layout.arena_size, &first);
+	want = 1 + (int)HV_MIN(n, 1000) +
+	    (t->acensus.census.objects > n ? 1 : 0);
+	return HV_MAX(HV_MIN(want, rows - (int)HV_MIN(
+	    t->acensus.census.nrows, 3)), 0);
+}
+
+/* "str at 0x7f...: 'survivor-0042'", as --stats lists it. */
+static void
+draw_value(struct tui *t, WINDOW *w, int y, const struct heap_value *v)
+{
+	const struct heap *h = t->frame->heap;
+
+	wmove(w, y, 3);
+	tui_role(w, tui_by_type(t) ? tui_color_role(tui_color_of_type(t,
+	    v->type)) : ROLE_NORMAL);
+	tui_puts(w, tui_type_name(h, v->type));
+	tui_role(w, ROLE_DIM);
+	tui_printf(w, " at 0x%" PRIx64 ": ", v->address);
+	tui_role(w, ROLE_VALUE);
+	tui_puts(w, v->text);
+}
+
+/* From line y to the cursor line: a heading, then the objects of the
+ * frame's values that lie in the arena, as many as fit, then how many
+ * more the census counts.  A file without values says so. */
+static void
+draw_values(struct tui *t, WINDOW *w, const struct heap_arena *a,
+    const struct heap_census *c, int y)
+{
+	const struct heap *h = t->frame->heap;
+	int end = getmaxy(w) - 1;
+	size_t first, n, i;
+
+	if (y >= end)
+		return;
+	wmove(w, y++, 1);
+	tui_role(w, ROLE_DIM);
+	if (!h->has_values) {
+		tui_puts(w, t->feed->live ? "by value: no values in this "
+		    "capture (not decoded for this Python)" :
+		    "by value: no values in this file");
+		return;
+	}
+	n = heap_values_range(h, a->address, a->address +
+	    h->layout.arena_size, &first);
+	tui_puts(w, "by value:");
+	for (i = 0; i < n && y < end; i++, y++) {
+		/* the last line says how many more, when some do not fit */
+		if (y == end - 1 && c->objects > i + 1)
+			break;
+		draw_value(t, w, y, &h->values[first + i]);
+	}
+	if (c->objects > i && y < end) {
+		wmove(w, y, 3);
+		tui_role(w, ROLE_DIM);
+		tui_printf(w, "... and %" PRIu64 " more", c->objects - i);
 	}
 }
 
@@ -222,8 +301,12 @@ draw(struct tui *t, WINDOW *w)
 	draw_live(t, w, a, live);
 	draw_pools(t, w, a);
 	draw_objects(t, w, pinned);
-	if (c != NULL)
+	if (c != NULL) {
 		draw_table(t, w, c);
+		if (pinned)
+			draw_values(t, w, a, c, TABLE_Y + (int)HV_MIN(
+			    (uint32_t)table_rows(t, w), c->nrows));
+	}
 	draw_cursor_line(t, w, a);
 }
 

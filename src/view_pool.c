@@ -11,7 +11,7 @@
  *   lines 2..h-2    the blocks, one row per line, labelled by offset
  *                   (h-3 when colored by type)
  *   line h-2        color by type: the legend
- *   line h-1        the block under the cursor, and its type
+ *   line h-1        the block under the cursor, its type and value
  */
 #include "config.h"
 
@@ -19,6 +19,7 @@
 #include "util.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #define LABEL_W 8	/* "+0x3fc0 " */
 
@@ -208,6 +209,49 @@ draw_grid(struct tui *t, WINDOW *w, const struct heap_pool *p,
 	}
 }
 
+/* The value of the object in the block at addr when the frame has one: a
+ * value's address is the object's, inside the block (after a GC header). */
+static const struct heap_value *
+block_value(const struct heap *h, uint64_t addr, uint32_t size)
+{
+	size_t first;
+
+	if (heap_values_range(h, addr, addr + size, &first) == 0)
+		return NULL;
+	return &h->values[first];
+}
+
+/* ": 'survivor-0042'" after the allocated block's type (the value's type
+ * when the pool has none), or why there is none. */
+static void
+draw_block_value(struct tui *t, WINDOW *w, const struct heap_pool *p,
+    uint64_t addr, uint32_t size)
+{
+	const struct heap *h = t->frame->heap;
+	const struct heap_value *hv = block_value(h, addr, size);
+	const char *v = hv != NULL ? hv->text : NULL;
+	int room;
+
+	if (v != NULL) {
+		if (h->ntypes == 0 || p->types == NULL)
+			tui_printf(w, ", %s", tui_type_name(h, hv->type));
+		tui_puts(w, ": ");
+		tui_role(w, ROLE_VALUE);
+		/* the text is ASCII: a value cut short ends with "..." */
+		room = tui_room(w);
+		if ((int)strlen(v) > room && room > 3)
+			tui_printf(w, "%.*s...", room - 3, v);
+		else
+			tui_puts(w, v);
+		tui_role(w, ROLE_NORMAL);
+	} else if (!h->has_values && !t->feed->live && h->ntypes > 0 &&
+	    p->types != NULL) {
+		tui_role(w, ROLE_DIM);
+		tui_puts(w, "  (no values in this file)");
+		tui_role(w, ROLE_NORMAL);
+	}
+}
+
 static void
 draw_cursor_line(struct tui *t, WINDOW *w, const struct heap_pool *p,
     const struct geom *g)
@@ -231,6 +275,9 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct heap_pool *p,
 		tui_printf(w, ", %s%s", tui_type_name(h, heap_block_type(p,
 		    t->block)), v & HEAP_TYPE_UNTRACKED ? " (untracked)" : "");
 	}
+	if (gl == GLYPH_BLOCK_ALLOCATED)
+		draw_block_value(t, w, p, heap_pool_address(h, tui_cur_arena(t),
+		    t->pool) + off, size);
 	if (g->k > 1)
 		tui_printf(w, "  1 cell = %" PRIu32 " blocks", g->k);	/* k > 1 */
 }
