@@ -132,6 +132,18 @@ feed_capture(void *ctx, enum heap_level level, char **cause)
 	return h;
 }
 
+/* The pool view's block under the cursor outside the pinned arenas: its
+ * value read now (tui.h). */
+static int
+feed_value(void *ctx, uint64_t addr, uint32_t size, const char *type,
+    int heaptype, char *text, size_t len, char **cause)
+{
+	struct live_feed *f = ctx;
+
+	return pymalloc_value_at(f->lv->pm, addr, size, type, heaptype, text,
+	    len, cause);
+}
+
 /* The f key: --freeze on or off.  Freezing needs ptrace, which --pid may
  * not be allowed: tried once here, so that the key says so at once. */
 static int
@@ -309,6 +321,8 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	if (f.path != NULL)
 		feed.recorded = &f.frames;
 	feed.set_freeze = feed_set_freeze;
+	if (o->types)
+		feed.value = feed_value;
 	feed.freeze = lv->freeze;
 	rc = app_tui_live(o, &feed);
 	free((char *)feed.title);

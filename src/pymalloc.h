@@ -48,6 +48,12 @@ void		 pymalloc_set_values(struct pymalloc *, int on,
  * capture was not h or had no types. */
 int		 pymalloc_values(struct pymalloc *, struct heap *,
 		    unsigned max_per_arena, char **);
+/* The value of the object in the block at addr (size bytes) read now, when
+ * it is still of the given type (heaptype: HEAP_TYPE_HEAPTYPE was set), with
+ * the last typed capture's types: two small reads at most. */
+int		 pymalloc_value_at(struct pymalloc *, uint64_t addr, uint32_t size,
+		    const char *type, int heaptype, char *text, size_t len,
+		    char **);
 const char	*pymalloc_version(const struct pymalloc *);
 /* How the arena table was found: "symbols" or "scan". */
 const char	*pymalloc_method(const struct pymalloc *);

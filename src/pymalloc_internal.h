@@ -272,6 +272,9 @@ size_t	py_types_pending(const struct py_types *);
  * makes the block unknown.  Returns -1 when no probe holds a known type. */
 int	py_types_locate(struct py_types *, const uint8_t *block, uint32_t size,
 	    uint32_t *type, uint32_t *off, uint32_t *avail);
+/* The name of type index t as the resolver made it (NULL: none); it needs
+ * no heap, which may be gone. */
+const char *py_types_name(const struct py_types *, uint32_t);
 /* The heap the resolver adds types to (the one it was made for). */
 void	py_types_rebind(struct py_types *, struct heap *);
 void	py_types_free(struct py_types *);

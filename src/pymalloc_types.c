@@ -704,6 +704,18 @@ py_types_locate(struct py_types *ty, const uint8_t *block, uint32_t size,
 	return 0;
 }
 
+const char *
+py_types_name(const struct py_types *ty, uint32_t t)
+{
+	size_t k;
+
+	for (k = 0; k < ty->names_cap; k++) {
+		if (ty->names[k] != NULL && ty->name_index[k] == t)
+			return ty->names[k];
+	}
+	return NULL;
+}
+
 void
 py_types_rebind(struct py_types *ty, struct heap *h)
 {

@@ -791,6 +791,16 @@ pymalloc_set_values(struct pymalloc *pm, int on, unsigned max_per_arena)
 	pm->values_max = max_per_arena;
 }
 
+int
+pymalloc_value_at(struct pymalloc *pm, uint64_t addr, uint32_t size,
+    const char *type, int heaptype, char *text, size_t len, char **cause)
+{
+	if (pm->last_types == NULL)
+		return util_cause(cause, "values need a capture with types");
+	return pyobj_value_block(pm->src, pm->interp.major, pm->interp.minor,
+	    pm->last_types, addr, size, type, heaptype, text, len, cause);
+}
+
 const char *
 pymalloc_version(const struct pymalloc *pm)
 {

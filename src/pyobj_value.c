@@ -978,3 +978,44 @@ pyobj_values_pinned(struct source *src, int major, int minor,
 	    (util_monotonic() - t0) * 1000.0);
 	return rc;
 }
+
+/* ---- one block, on demand ------------------------------------------------ */
+
+/* Largest block pymalloc hands out (its small block threshold). */
+#define BLOCK_MAX	512
+
+int
+pyobj_value_block(struct source *src, int major, int minor,
+    struct py_types *ty, uint64_t addr, uint32_t size, const char *name,
+    int heaptype, char *text, size_t len, char **cause)
+{
+	const struct pyobj_layout *ol = pyobj_layout_find(major, minor);
+	uint8_t b[BLOCK_MAX], more[PYOBJ_NEED_MAX];
+	struct source_read rd;
+	struct pyobj_value v;
+	uint32_t t, off, avail;
+	const char *now;
+
+	if (ol == NULL)
+		return util_cause(cause, "no values for Python %d.%d", major,
+		    minor);
+	if (size < 16 || size > sizeof b)
+		return util_cause(cause, "not a block size: %" PRIu32, size);
+	if (source_read_exact(src, addr, b, size, cause) != 0)
+		return -1;
+	/* The object the frame saw, or the block has changed since. */
+	if (py_types_locate(ty, b, size, &t, &off, &avail) != 0 ||
+	    (now = py_types_name(ty, t)) == NULL || strcmp(now, name) != 0)
+		return util_cause(cause, "the block no longer holds a %s", name);
+	memset(&v, 0, sizeof v);
+	if (pyobj_value_from(ol, pyobj_kind_of(ol, name, heaptype), name,
+	    addr + off, b + off, avail, &v) == 1) {
+		rd = (struct source_read){ .addr = v.need_addr, .buf = more,
+		    .len = HV_MIN(v.need_len, (uint32_t)sizeof more) };
+		if (source_read(src, &rd, 1, NULL) != 0)
+			rd.got = 0;
+		pyobj_value_more(ol, &v, more, rd.got);
+	}
+	snprintf(text, len, "%s", v.text);
+	return 0;
+}

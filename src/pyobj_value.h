@@ -140,6 +140,17 @@ int	pyobj_values_pinned(struct source *, int major, int minor,
 int	pyobj_values_arena(struct source *, int major, int minor,
 	    struct py_types *, struct heap *, const struct heap_arena *,
 	    const uint8_t *span, size_t got, unsigned max, char **);
+/*
+ * One block on demand, after a typed capture (the live TUI's pool view):
+ * reads the size bytes at addr, finds its object with the capture's
+ * resolver and decodes it into text (len bytes) -- one read of the block,
+ * at most one more of PYOBJ_NEED_MAX.  Fails when the block no longer holds
+ * an object of type name (heaptype: its HEAP_TYPE_HEAPTYPE flag) or cannot
+ * be read.
+ */
+int	pyobj_value_block(struct source *, int major, int minor,
+	    struct py_types *, uint64_t addr, uint32_t size, const char *name,
+	    int heaptype, char *text, size_t len, char **);
 /* Whether values of this version's objects can be decoded. */
 int	pyobj_values_supported(int major, int minor);
 

@@ -84,6 +84,16 @@ struct tui_feed {
 	 * malloc'd *cause and the state unchanged.  freeze: the state now. */
 	int		(*set_freeze)(void *ctx, int on, char **cause);
 	int		 freeze;
+	/* live, --types, optional (NULL: not offered): the value of the object
+	 * in the block at addr (size bytes), which the newest capture saw as
+	 * type (heaptype: HEAP_TYPE_HEAPTYPE), read from the target now -- two
+	 * small reads at most; 0 with text (len bytes), or -1 with a malloc'd
+	 * *cause (the block holds another object now, the target is gone).
+	 * The pool view asks it for the block under its cursor when the
+	 * frame's values do not have it, once per block and frame. */
+	int		(*value)(void *ctx, uint64_t addr, uint32_t size,
+			    const char *type, int heaptype, char *text,
+			    size_t len, char **cause);
 	/* replay */
 	struct snapshot_file *file;
 };

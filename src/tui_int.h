@@ -405,6 +405,15 @@ struct tui {
 		struct heap_pool header;	/* as the frame had it then */
 		struct heap_pool pool;		/* as the block capture saw it */
 	}			 blocks;
+
+	/* live, --types: the value of the pool view's block read on demand
+	 * (feed->value), kept for one block of one frame (tui_values.c) */
+	struct {
+		uint64_t	 serial;	/* frame; 0: none */
+		uint64_t	 addr;
+		char		*text;		/* the value, or NULL */
+		char		*why;		/* ... or why there is none */
+	}			 bvalue;
 };
 
 extern const double tui_speeds[];
@@ -527,5 +536,13 @@ void	tui_pool_types(const struct tui *, const struct heap_pool *, unsigned,
  * "other". */
 void	tui_type_legend_fit(struct tui *, WINDOW *);
 void	tui_draw_type_legend(struct tui *, WINDOW *);
+
+/* Values (tui_values.c).  The value of the object in the block at addr
+ * (size bytes) of the shown frame, typed type, read from the live target
+ * now when the frame is the newest capture (feed->value), once per block
+ * and frame; NULL, with *why when it was asked and failed (else NULL). */
+const char *tui_value_now(struct tui *, uint64_t addr, uint32_t size,
+	    uint32_t type, const char **why);
+void	tui_values_free(struct tui *);
 
 #endif

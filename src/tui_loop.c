@@ -590,6 +590,7 @@ tui_free(struct tui *t)
 	for (i = 0; i < TUI_TYPE_COLORS; i++)
 		free(t->color_name[i]);
 	heap_census_free(&t->acensus.census);
+	tui_values_free(t);
 }
 
 static void

@@ -229,9 +229,13 @@ draw_block_value(struct tui *t, WINDOW *w, const struct heap_pool *p,
 {
 	const struct heap *h = t->frame->heap;
 	const struct heap_value *hv = block_value(h, addr, size);
-	const char *v = hv != NULL ? hv->text : NULL;
+	const char *v = hv != NULL ? hv->text : NULL, *why = NULL;
 	int room;
 
+	/* live: outside the frame's values, the target is asked */
+	if (v == NULL && h->ntypes > 0 && p->types != NULL)
+		v = tui_value_now(t, addr, size, heap_block_type(p, t->block),
+		    &why);
 	if (v != NULL) {
 		if (h->ntypes == 0 || p->types == NULL)
 			tui_printf(w, ", %s", tui_type_name(h, hv->type));
@@ -243,6 +247,10 @@ draw_block_value(struct tui *t, WINDOW *w, const struct heap_pool *p,
 			tui_printf(w, "%.*s...", room - 3, v);
 		else
 			tui_puts(w, v);
+		tui_role(w, ROLE_NORMAL);
+	} else if (why != NULL) {
+		tui_role(w, ROLE_DIM);
+		tui_printf(w, "  (no value: %s)", why);
 		tui_role(w, ROLE_NORMAL);
 	} else if (!h->has_values && !t->feed->live && h->ntypes > 0 &&
 	    p->types != NULL) {
