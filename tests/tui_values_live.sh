@@ -1,0 +1,79 @@
+#!/bin/sh
+# Survivors by value in the live TUI: against a CPython 3.12 that keeps a
+# few strings ('survivor-0042') scattered among freed ones
+# (tests/data/values_target.py, which prints each value it keeps), heapview
+# --types lists, in the arena panel of a pinned arena, strings the target
+# printed; the pool view describes a block outside the pinned arenas by
+# type and value, read from the target on demand.
+. "${HV_SRCDIR:-.}/tests/tui_lib.sh"
+
+root=${PYENV_ROOT:-}
+[ -n "$root" ] || root=$(pyenv root 2>/dev/null) || root=$HOME/.pyenv
+py=
+for p in "$root"/versions/3.12*/bin/python3; do
+	[ -x "$p" ] && py=$p && break
+done
+[ -n "$py" ] || skip "no pyenv CPython 3.12"
+
+hv_start_script "$py" values_target.py
+grep -q "^value 'survivor-[0-9]*'\$" "$HV_TMP/own.txt" ||
+    { fail "the target printed no survivor"; finish; }
+
+tui_start 160 50 -- --types --interval=0.2 --pid "$TARGET_PID"
+tui_expect "live, every 0.2s, capturing" "live --types"
+tui_expect "  pinned [1-9][0-9]* arenas" "pinned arenas on the totals line"
+tui_keys a PgDn
+tui_expect "^ arena [0-9]* at 0x[0-9a-f]*-.*PINNED" "a pinned arena's panel"
+tui_expect "^ by value:" "the values' heading"
+
+# Its strings by value are survivors the target printed.
+n=0
+while :; do
+	tui_screen
+	sed -n "s/^   str at 0x[0-9a-f]*: \('survivor-[0-9]*'\)\$/\1/p" \
+	    "$HV_TMP/screen" > "$HV_TMP/shown"
+	[ -s "$HV_TMP/shown" ] && break
+	[ $n -lt 40 ] || { fail "no pinned arena lists a survivor by value; screen:
+$(cat "$HV_TMP/screen")"; finish; }
+	tui_keys PgDn
+	sleep 0.1
+	n=$((n + 1))
+done
+while IFS= read -r v; do
+	grep -qxF "value $v" "$HV_TMP/own.txt" ||
+	    fail "the panel shows $v, which the target did not keep"
+done < "$HV_TMP/shown"
+
+# An arena that is not pinned: the pool view's blocks, by type and value,
+# read on demand (the capture decodes the pinned arenas' objects only).
+tui_keys Home
+n=0
+while ! tui_screen || ! grep -q "^ arena [0-9]* at 0x.*pools  ([0-9]* of [0-9]*)\$" \
+    "$HV_TMP/screen"; do
+	[ $n -lt 64 ] || { fail "every arena is pinned"; finish; }
+	tui_keys Down
+	sleep 0.05
+	n=$((n + 1))
+done
+# A pool in use in it.
+n=0
+while ! tui_screen || ! grep -q "^ pool [0-9]* at 0x[0-9a-f]*: \(full\|used\)," \
+    "$HV_TMP/screen"; do
+	[ $n -lt 64 ] || { fail "no pool in use in the arena"; finish; }
+	tui_keys Right
+	sleep 0.05
+	n=$((n + 1))
+done
+tui_keys Enter Home
+tui_expect "^ block 0 at 0x[0-9a-f]* (offset 0x[0-9a-f]*): " "the pool view"
+typed="^ block [0-9]* at 0x[0-9a-f]* (offset 0x[0-9a-f]*): allocated, [A-Za-z_.]*\( (untracked)\)\{0,1\}: [^ ]"
+n=0
+while ! tui_screen || ! grep -q "$typed" "$HV_TMP/screen"; do
+	[ $n -lt 255 ] || break
+	tui_keys Right
+	n=$((n + 1))
+done
+tui_expect "$typed" "a block outside the pinned arenas with its type and value"
+tui_keys q
+tui_exited 0
+finish
