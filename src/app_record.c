@@ -132,8 +132,9 @@ feed_capture(void *ctx, enum heap_level level, char **cause)
 	return h;
 }
 
-/* The pool view's block under the cursor outside the pinned arenas: its
- * value read now (tui.h). */
+/* The value of the pool view's block under the cursor that the capture did
+ * not decode (outside the pinned arenas, or past their bound), read now
+ * (tui.h). */
 static int
 feed_value(void *ctx, uint64_t addr, uint32_t size, const char *type,
     int heaptype, char *text, size_t len, char **cause)
