@@ -4,7 +4,8 @@
 # (tests/data/values_target.py, which prints each value it keeps), heapview
 # --types lists, in the arena panel of a pinned arena, strings the target
 # printed; the pool view describes a block outside the pinned arenas by
-# type and value, read from the target on demand.
+# type and value, read from the target on demand; a recording of it, which
+# keeps no values, says so in the arena panel.
 . "${HV_SRCDIR:-.}/tests/tui_lib.sh"
 
 root=${PYENV_ROOT:-}
@@ -74,6 +75,27 @@ while ! tui_screen || ! grep -q "$typed" "$HV_TMP/screen"; do
 	n=$((n + 1))
 done
 tui_expect "$typed" "a block outside the pinned arenas with its type and value"
+tui_keys q
+tui_exited 0
+
+# A recording of the same target keeps types but no values: its replay
+# says so where the values would be.
+rec="$HV_TMP/values.jsonl"
+"$HEAPVIEW" --types --interval=0.2 --record="$rec" --no-tui \
+    --pid "$TARGET_PID" 2>"$HV_TMP/rec.err" &
+recpid=$!
+n=0
+while [ "$(cat "$rec" 2>/dev/null | wc -l)" -lt 3 ] && [ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+kill -INT "$recpid"
+wait "$recpid" || fail "--record ended with $?: $(cat "$HV_TMP/rec.err")"
+tui_start 160 50 -- "$rec"
+tui_expect "frame 1/[0-9]*" "the recording"
+tui_keys a Home PgDn
+tui_expect "^ arena [0-9]* at 0x[0-9a-f]*-.*PINNED" "a pinned arena's panel"
+tui_expect "^ by value: no values in this file" "no values, said plainly"
 tui_keys q
 tui_exited 0
 finish
