@@ -29,13 +29,13 @@
 #define POOLS_X 7	/* "pools " */
 #define TABLE_Y 5
 
-static int values_rows(struct tui *, WINDOW *);
-
 static int
-table_rows(struct tui *t, WINDOW *w)
+table_rows(WINDOW *w)
 {
-	return HV_MAX(tui_view_rows(w) - TABLE_Y - 1 - values_rows(t, w), 0);
+	return HV_MAX(tui_view_rows(w) - TABLE_Y - 1, 0);
 }
+
+static int values_rows(struct tui *, WINDOW *);
 
 /* The census of the cursor's arena in the shown frame. */
 static const struct heap_census *
@@ -157,10 +157,11 @@ static void
 draw_table(struct tui *t, WINDOW *w, const struct heap_census *c)
 {
 	const struct heap *h = t->frame->heap;
-	int rows = table_rows(t, w), y;
+	int rows = table_rows(w), y;
 	char b[32];
 	uint32_t r;
 
+	rows -= values_rows(t, w);	/* below it, a pinned arena's values */
 	if (h->ntypes == 0 || rows <= 0)
 		return;
 	tui_role(w, ROLE_DIM);
@@ -225,16 +226,19 @@ draw_value(struct tui *t, WINDOW *w, int y, const struct heap_value *v)
 	tui_puts(w, v->text);
 }
 
-/* From line y to the cursor line: a heading, then the objects of the
- * frame's values that lie in the arena, as many as fit, then how many
+/* From below the table to the cursor line: a heading, then the objects of
+ * the frame's values that lie in the arena, as many as fit, then how many
  * more the census counts.  A file without values says so. */
 static void
 draw_values(struct tui *t, WINDOW *w, const struct heap_arena *a,
-    const struct heap_census *c, int y)
+    const struct heap_census *c)
 {
 	const struct heap *h = t->frame->heap;
-	int end = getmaxy(w) - 1;
+	int end = getmaxy(w) - 1, y;
 	size_t first, n, i;
+
+	y = TABLE_Y + (int)HV_MIN((uint32_t)HV_MAX(table_rows(w) -
+	    values_rows(t, w), 0), c->nrows);
 
 	if (y >= end)
 		return;
@@ -304,8 +308,7 @@ draw(struct tui *t, WINDOW *w)
 	if (c != NULL) {
 		draw_table(t, w, c);
 		if (pinned)
-			draw_values(t, w, a, c, TABLE_Y + (int)HV_MIN(
-			    (uint32_t)table_rows(t, w), c->nrows));
+			draw_values(t, w, a, c);
 	}
 	draw_cursor_line(t, w, a);
 }
