@@ -378,7 +378,8 @@ pinned_parts(struct walk *w)
 	struct tally t;
 	size_t i = 0, k;
 
-	qsort(w->hits, w->nhits, sizeof *w->hits, hit_cmp);
+	if (w->nhits > 0)	/* hits is NULL then */
+		qsort(w->hits, w->nhits, sizeof *w->hits, hit_cmp);
 	for (k = 0; k < w->d->npinned; k++) {
 		tally_init(&t, w->cur, w->d->typed);
 		for (; i < w->nhits && w->hits[i].pinned == k; i++)
