@@ -133,6 +133,9 @@ struct tui_screen {
 };
 
 int	tui_screen_open(struct tui_screen *, const struct tui_options *, char **);
+/* 0 when TERM describes a terminal that can address the cursor; else -1
+ * and *cause (tui_terminfo.c). */
+int	tui_terminfo_check(char **);
 /* How many top types get a color of their own (at most TUI_TYPE_COLORS). */
 int	tui_screen_type_colors(const struct tui_screen *);
 /* Restores the terminal; safe to call twice and from the fatal hook. */

@@ -459,16 +459,6 @@ locale_is_utf8(void)
 	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
-/* A terminal without cursor addressing (TERM=dumb) would take the screen
- * and show nothing. */
-static int
-can_address(void)
-{
-	char *cup = tigetstr("cup");
-
-	return cup != NULL && cup != (char *)-1 && *cup != '\0';
-}
-
 int
 tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
 {
@@ -481,18 +471,12 @@ tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
 		    "--stats or --dump write text instead");
 	setlocale(LC_ALL, "");
 	s->ascii = o->ascii || !locale_is_utf8();
+	if (tui_terminfo_check(cause) != 0)
+		return -1;
 	screen = newterm(NULL, stdout, stdin);
 	if (screen == NULL)
 		return util_cause(cause, "cannot use the terminal (TERM=%s)",
 		    term != NULL ? term : "unset");
-	if (!can_address()) {
-		endwin();
-		delscreen(screen);
-		screen = NULL;
-		return util_cause(cause, "TERM=%s cannot move the cursor; "
-		    "the map needs a terminal that can", term != NULL ? term :
-		    "unset");
-	}
 	screen_active = 1;
 	if (!registered) {
 		atexit(tui_screen_close);
