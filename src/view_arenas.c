@@ -121,6 +121,13 @@ draw_row(struct tui *t, WINDOW *w, const struct geom *g, size_t ai)
 			gl = tui_color_glyph(t, color, gl);
 		} else if (by_type)	/* no type: its glyph, no type's color */
 			role = ROLE_NORMAL;
+		if (tui_mark_new(t, first + s, first + e) > 0) {
+			/* new since the mark: the glyph says it, in the type's
+			 * color when colored by type */
+			gl = GLYPH_NEW;
+			if (color == TUI_NOCOLOR)
+				role = ROLE_NEW;
+		}
 		if (ai == t->arena && t->pool >= s && t->pool < e)
 			role = ROLE_CURSOR;
 		else if (highlight && tui_frame_changed(f, first + s, first + e))
@@ -144,6 +151,7 @@ draw_title(struct tui *t, WINDOW *w, const struct geom *g)
 	tui_printf(w, "  %zu arena%s, %zu pool%s  1 cell = %" PRIu32 " pool%s (%s)",
 	    h->narenas, tui_plural(h->narenas), t->frame->npools,
 	    tui_plural(t->frame->npools), g->k, tui_plural(g->k), cell);
+	tui_mark_legend(t, w, tui_mark_new(t, 0, t->frame->npools), "block");
 	if (t->changed_until > 0 && t->frame->nchanged > 0) {
 		/* in the look of the changed cells: the key to it */
 		tui_puts(w, "  ");
