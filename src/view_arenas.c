@@ -185,6 +185,15 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 		tui_printf(w, ", %" PRIu32 "-byte blocks, %u of %" PRIu32
 		    " in use", heap_block_size(&h->layout, p->szidx), p->count,
 		    heap_blocks_per_pool(&h->layout, p->szidx));
+	if (tui_mark_new(t, t->frame->arena_first[t->arena] + t->pool,
+	    t->frame->arena_first[t->arena] + t->pool + 1) > 0) {
+		tui_puts(w, ", ");
+		tui_role(w, ROLE_NEW);
+		tui_printf(w, "%zu new since the mark", tui_mark_new(t,
+		    t->frame->arena_first[t->arena] + t->pool,
+		    t->frame->arena_first[t->arena] + t->pool + 1));
+		tui_role(w, ROLE_NORMAL);
+	}
 	if (t->frame->types != NULL) {
 		char types[128];
 
