@@ -207,7 +207,13 @@ tui_mark_legend(const struct tui *t, WINDOW *w, size_t n, const char *what)
 	tui_puts(w, "  ");
 	if (!m->ok) {
 		tui_role(w, ROLE_WARN);
-		tui_printf(w, "no diff: %s", m->cause != NULL ? m->cause : "?");
+		/* the common case in a word: heap_diff's cause is long */
+		if (m->frame->heap->level != HEAP_LEVEL_BLOCKS ||
+		    t->frame->heap->level != HEAP_LEVEL_BLOCKS)
+			tui_puts(w, "no diff of pool-level captures (--types)");
+		else
+			tui_printf(w, "no diff: %s", m->cause != NULL ?
+			    m->cause : "?");
 		tui_role(w, ROLE_NORMAL);
 		return;
 	}
