@@ -14,6 +14,8 @@
  *   tui_panels.c  header, totals, timeline, footer, help, "too small".
  *   tui_types.c   a frame's block types (--types): census, per-pool type
  *                 prefix sums, arenas per type; the colors of the top types.
+ *   tui_mark.c    the mark: a baseline frame, and heap_diff of the frame
+ *                 shown against it, made once per pair.
  *   view_*.c      the views drawn in the middle of the screen.
  *
  * Key handlers and ticks return TUI_DIRTY_* bits; only the loop draws.
