@@ -168,6 +168,7 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 	const struct heap_arena *a = tui_cur_arena(t);
 	const struct heap_pool *p = tui_cur_pool(t);
 	uint32_t s = t->pool / g->k * g->k;
+	size_t nnew, gp;
 
 	wmove(w, getmaxy(w) - 1, 1);
 	tui_role(w, ROLE_NORMAL);
@@ -175,6 +176,7 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 		tui_puts(w, "no arenas");
 		return;
 	}
+	gp = t->frame->arena_first[t->arena] + t->pool;
 	tui_printf(w, "arena %" PRIu32 "  ", a->index);
 	if (g->k > 1)
 		tui_printf(w, "cell of pools %" PRIu32 "-%" PRIu32 "  ", s,
@@ -185,13 +187,10 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 		tui_printf(w, ", %" PRIu32 "-byte blocks, %u of %" PRIu32
 		    " in use", heap_block_size(&h->layout, p->szidx), p->count,
 		    heap_blocks_per_pool(&h->layout, p->szidx));
-	if (tui_mark_new(t, t->frame->arena_first[t->arena] + t->pool,
-	    t->frame->arena_first[t->arena] + t->pool + 1) > 0) {
+	if ((nnew = tui_mark_new(t, gp, gp + 1)) > 0) {
 		tui_puts(w, ", ");
 		tui_role(w, ROLE_NEW);
-		tui_printf(w, "%zu new since the mark", tui_mark_new(t,
-		    t->frame->arena_first[t->arena] + t->pool,
-		    t->frame->arena_first[t->arena] + t->pool + 1));
+		tui_printf(w, "%zu new since the mark", nnew);
 		tui_role(w, ROLE_NORMAL);
 	}
 	if (t->frame->types != NULL) {
