@@ -37,6 +37,7 @@ struct walk {
 	struct pin_hit		*hits;
 	size_t			 nhits;
 	size_t			 hits_cap;
+	size_t			*pool_first;	/* cur arena -> first pool, or NULL */
 };
 
 /* A pool in address order, with the arena it belongs to. */
@@ -146,6 +147,12 @@ count_new(struct walk *w, const struct pool_ref *r, uint32_t i)
 	w->d->classes[r->pool->szidx].new_blocks++;
 	if (w->pin_of[r->arena] >= 0)
 		pin_hit(w, (uint32_t)w->pin_of[r->arena], t, size, u);
+	if (w->pool_first != NULL && i < w->d->where_stride) {
+		uint64_t bit = (uint64_t)(w->pool_first[r->arena] + r->slot) *
+		    w->d->where_stride + i;
+
+		w->d->where[bit / 64] |= UINT64_C(1) << (bit % 64);
+	}
 }
 
 static void
@@ -378,7 +385,8 @@ pinned_parts(struct walk *w)
 	struct tally t;
 	size_t i = 0, k;
 
-	qsort(w->hits, w->nhits, sizeof *w->hits, hit_cmp);
+	if (w->nhits > 0)	/* hits is NULL then */
+		qsort(w->hits, w->nhits, sizeof *w->hits, hit_cmp);
 	for (k = 0; k < w->d->npinned; k++) {
 		tally_init(&t, w->cur, w->d->typed);
 		for (; i < w->nhits && w->hits[i].pinned == k; i++)
@@ -414,6 +422,25 @@ find_pinned(struct walk *w)
 	}
 }
 
+/* The bitmap of HEAP_DIFF_WHERE, all clear. */
+static void
+where_init(struct walk *w)
+{
+	const struct heap *h = w->cur;
+	size_t i, g = 0;
+	uint64_t bits;
+
+	w->pool_first = xcalloc(h->narenas + 1, sizeof *w->pool_first);
+	for (i = 0; i < h->narenas; i++) {
+		w->pool_first[i] = g;
+		g += h->arenas[i].npools;
+	}
+	w->d->where_pools = g;
+	w->d->where_stride = heap_blocks_per_pool(&h->layout, 0);
+	bits = (uint64_t)g * w->d->where_stride;
+	w->d->where = xcalloc(bits / 64 + 1, sizeof *w->d->where);
+}
+
 int
 heap_diff_compute(const struct heap *base, const struct heap *cur,
     unsigned flags, struct heap_diff *d, char **cause)
@@ -433,6 +460,8 @@ heap_diff_compute(const struct heap *base, const struct heap *cur,
 	tally_init(&w.gone, base, d->typed);
 	w.type_map = d->typed ? map_types(base, cur, w.gone.ntypes) : NULL;
 	find_pinned(&w);
+	if (flags & HEAP_DIFF_WHERE)
+		where_init(&w);
 	merge_pools(&w);
 	part_from(&d->new, &w.new);
 	part_from(&d->gone, &w.gone);
@@ -442,6 +471,7 @@ heap_diff_compute(const struct heap *base, const struct heap *cur,
 	free(w.type_map);
 	free(w.pin_of);
 	free(w.hits);
+	free(w.pool_first);
 	return 0;
 }
 
@@ -466,5 +496,6 @@ heap_diff_free(struct heap_diff *d)
 	for (i = 0; i < d->npinned; i++)
 		part_free(&d->pinned[i].new);
 	free(d->pinned);
+	free(d->where);
 	memset(d, 0, sizeof *d);
 }

@@ -83,10 +83,32 @@ struct heap_diff {
 	uint64_t		 skipped_pools;	/* INVALID in either capture */
 	size_t			 npinned;
 	struct heap_diff_pinned	*pinned;	/* by address */
+	/* With HEAP_DIFF_WHERE: where the new blocks are in the current
+	 * capture, a bit per block.  Pools are numbered across its arenas in
+	 * their order (arena 0's pools first); block i of pool g is bit
+	 * g * where_stride + i, where_stride being the blocks of the smallest
+	 * class.  A bit per 16 bytes of pool: 8 MiB for a 1 GiB heap. */
+	size_t			 where_pools;
+	uint32_t		 where_stride;
+	uint64_t		*where;
 };
 
 /* Flags: a diff of blocks even when both captures have types. */
 #define HEAP_DIFF_BLOCKS	0x1u
+/* ... and where the new blocks are (heap_diff.where). */
+#define HEAP_DIFF_WHERE		0x2u
+
+/* Is block i of pool g (numbered as heap_diff.where says) new? */
+static inline int
+heap_diff_is_new(const struct heap_diff *d, size_t g, uint32_t i)
+{
+	uint64_t bit;
+
+	if (d->where == NULL || g >= d->where_pools || i >= d->where_stride)
+		return 0;
+	bit = (uint64_t)g * d->where_stride + i;
+	return (d->where[bit / 64] >> (bit % 64)) & 1;
+}
 
 /*
  * Diffs cur against base.  Returns -1 with *cause set when they cannot be

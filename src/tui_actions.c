@@ -391,3 +391,28 @@ act_arena(struct tui *t, int key)
 		strip_select(t);
 	return tui_set_view(t, VIEW_ARENA, t->view);
 }
+
+unsigned
+act_mark(struct tui *t, int key)
+{
+	(void)key;
+	tui_mark_set(t);
+	tui_status(t, "mark: frame %zu%s", t->mark.number,
+	    t->frame->heap->level != HEAP_LEVEL_BLOCKS ?
+	    " (pool level: a diff needs --types or a block-level recording)" :
+	    t->frame->heap->ntypes == 0 ? " (no types: new blocks only)" : "");
+	return TUI_DIRTY_FRAME | TUI_DIRTY_FOOTER;
+}
+
+unsigned
+act_unmark(struct tui *t, int key)
+{
+	(void)key;
+	if (t->mark.frame == NULL) {
+		tui_status(t, "no mark to clear (m marks the frame shown)");
+		return TUI_DIRTY_FOOTER;
+	}
+	tui_mark_clear(t);
+	tui_status(t, "mark cleared");
+	return TUI_DIRTY_FRAME | TUI_DIRTY_FOOTER;
+}

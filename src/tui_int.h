@@ -14,6 +14,8 @@
  *   tui_panels.c  header, totals, timeline, footer, help, "too small".
  *   tui_types.c   a frame's block types (--types): census, per-pool type
  *                 prefix sums, arenas per type; the colors of the top types.
+ *   tui_mark.c    the mark: a baseline frame, and heap_diff of the frame
+ *                 shown against it, made once per pair.
  *   view_*.c      the views drawn in the middle of the screen.
  *
  * Key handlers and ticks return TUI_DIRTY_* bits; only the loop draws.
@@ -26,6 +28,7 @@
 #include <stdint.h>
 
 #include "heap.h"
+#include "heap_diff.h"
 #include "heap_stats.h"
 #include "heap_types.h"
 #include "tui.h"
@@ -70,6 +73,7 @@ enum tui_role {
 	ROLE_CURSOR,
 	ROLE_WARN,		/* "exited", errors */
 	ROLE_HELP,
+	ROLE_NEW,		/* holds objects new since the mark */
 	/* color by type: TUI_TYPE_COLORS top types, then raw and other */
 	ROLE_TYPE_0,
 	ROLE_TYPE_RAW = ROLE_TYPE_0 + 8,
@@ -101,6 +105,7 @@ enum tui_glyph {
 	GLYPH_BAR_USED,
 	GLYPH_BAR_AVAIL,
 	GLYPH_VLINE,
+	GLYPH_NEW,		/* a cell or block new since the mark */
 	/* color by type in mono: a letter per color */
 	GLYPH_TYPE_0,
 	GLYPH_TYPE_RAW = GLYPH_TYPE_0 + 8,
@@ -133,6 +138,9 @@ struct tui_screen {
 };
 
 int	tui_screen_open(struct tui_screen *, const struct tui_options *, char **);
+/* 0 when TERM describes a terminal that can address the cursor; else -1
+ * and *cause (tui_terminfo.c). */
+int	tui_terminfo_check(char **);
 /* How many top types get a color of their own (at most TUI_TYPE_COLORS). */
 int	tui_screen_type_colors(const struct tui_screen *);
 /* Restores the terminal; safe to call twice and from the fatal hook. */
@@ -198,6 +206,8 @@ unsigned act_by_type(struct tui *, int);
 unsigned act_arena(struct tui *, int);
 unsigned act_output(struct tui *, int);
 unsigned act_freeze(struct tui *, int);
+unsigned act_mark(struct tui *, int);
+unsigned act_unmark(struct tui *, int);
 
 /* ---- frames ---------------------------------------------------------- */
 /* Pool fill is kept in 1/TUI_FILL_ONE units. */
@@ -313,6 +323,41 @@ size_t	tui_timeline_append(struct tui_timeline *, struct heap *);
 /* Replay: scans one more frame's utilisation; 0 when all are known. */
 int	tui_timeline_scan(struct tui_timeline *);
 
+/* ---- the mark (tui_mark.c) -------------------------------------------- */
+/* [0]: new since the mark, [1]: gone */
+struct tui_mark_row {
+	uint64_t	 count[2];
+	uint64_t	 bytes[2];
+};
+
+struct tui_mark {
+	struct tui_frame *frame;	/* the baseline (a reference), or NULL */
+	size_t		 number;	/* its frame number, from 1 */
+	/* the shown frame against it, made once per pair */
+	uint64_t	 serial;	/* the frame diffed; 0: none yet */
+	int		 ok;		/* else cause says why not */
+	char		*cause;
+	struct heap_diff d;
+	uint32_t	*new_prefix;	/* [npools + 1]: new blocks before g */
+	uint32_t	 nrows;
+	struct tui_mark_row *rows;	/* per census row of the shown frame */
+};
+
+void	tui_mark_set(struct tui *);
+void	tui_mark_clear(struct tui *);
+/* Diffs the shown frame against the mark unless that pair is done. */
+void	tui_mark_update(struct tui *);
+/* The diff of the shown frame, or NULL: no mark, or it failed. */
+const struct heap_diff *tui_mark_diff(const struct tui *);
+/* New blocks in the shown frame's pools [s, e). */
+size_t	tui_mark_new(const struct tui *, size_t, size_t);
+int	tui_mark_block(const struct tui *, size_t, uint32_t);
+const struct tui_mark_row *tui_mark_row(const struct tui *, uint32_t);
+/* The pinned arena at address and its new objects, or NULL. */
+const struct heap_diff_pinned *tui_mark_pinned(const struct tui *, uint64_t);
+/* "◆ N new blocks since the mark" (what: "block"), or why no diff. */
+void	tui_mark_legend(const struct tui *, WINDOW *, size_t, const char *);
+
 /* ---- the state ------------------------------------------------------- */
 enum tui_view {
 	VIEW_ARENAS,
@@ -380,6 +425,8 @@ struct tui {
 		struct heap_census census;
 		char		 summary[160];
 	}			 acensus;
+
+	struct tui_mark		 mark;		/* the baseline (m) */
 
 	/* time */
 	double			 interval;

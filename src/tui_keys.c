@@ -78,6 +78,13 @@ const struct tui_key tui_keys[] = {
 	{ { 'f', 'F' }, "f", "Live: stop the target while capturing, or not "
 	    "(--freeze).", NULL,
 	    TUI_KEY_LIVE, act_freeze },
+	{ { 'm' }, "m", "Mark the frame shown as the baseline (live, history "
+	    "or replay): the map and pool view then mark the blocks new since "
+	    "it, the types view counts new and gone objects, the arena detail "
+	    "names the new objects that pin the arena.", "mark",
+	    TUI_KEY_BOTH, act_mark },
+	{ { 'M', 'u', 'U' }, "M, u", "Clear the mark.", NULL,
+	    TUI_KEY_BOTH, act_unmark },
 	{ { CTRL('l') }, "Ctrl-L", "Redraw the screen.", NULL,
 	    TUI_KEY_BOTH, act_redraw },
 	{ { KEY_MOUSE }, "click", "Select the pool, cell, class or block under "

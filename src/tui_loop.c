@@ -481,6 +481,7 @@ tui_draw(struct tui *t, unsigned dirty)
 		doupdate();
 		return;
 	}
+	tui_mark_update(t);
 	if (dirty & TUI_DIRTY_HEADER)
 		draw_panel(t, PANEL_HEADER, tui_draw_header);
 	if (dirty & TUI_DIRTY_TOTALS)
@@ -580,6 +581,7 @@ tui_free(struct tui *t)
 {
 	int i;
 
+	tui_mark_clear(t);
 	tui_frame_unref(t->frame);
 	tui_timeline_free(&t->tl);
 	free(t->status);

@@ -295,20 +295,21 @@ play_state(const struct tui *t)
 	return t->playing ? "playing" : "paused";
 }
 
-enum { HDR_BRAND, HDR_TITLE, HDR_PYTHON, HDR_MODE, HDR_REC, HDR_N };
+enum { HDR_BRAND, HDR_TITLE, HDR_PYTHON, HDR_MODE, HDR_REC, HDR_MARK,
+	HDR_N };
 
 /* What gives way first: the wording of the state, the brand; the title
  * (the script's name) keeps up to HDR_TITLE_MIN columns before the state
  * shrinks to one word, and gets the rest. */
 static const int header_steps[] = {
-	HDR_REC, HDR_MODE, HDR_PYTHON, HDR_BRAND, HDR_MODE, HDR_TITLE,
-	HDR_PYTHON, HDR_TITLE, HDR_TITLE,
+	HDR_REC, HDR_MARK, HDR_MODE, HDR_PYTHON, HDR_BRAND, HDR_MARK, HDR_MODE,
+	HDR_TITLE, HDR_PYTHON, HDR_TITLE, HDR_TITLE,
 };
 #define HDR_TITLE_MIN 44
 #define HDR_HELP "? help"
 
 struct header_text {
-	char	py[2][48], mode[3][96], rec[2][48];
+	char	py[2][48], mode[3][96], rec[2][48], mark[3][48];
 	char	title_min[3][HDR_TITLE_MIN + 1];
 };
 
@@ -340,6 +341,14 @@ header_text(const struct tui *t, struct header_text *x)
 		    *t->feed->recorded, tui_plural(*t->feed->recorded));
 		snprintf(x->rec[1], sizeof x->rec[1], "REC %lu",
 		    *t->feed->recorded);
+	}
+	if (t->mark.frame != NULL) {
+		snprintf(x->mark[0], sizeof x->mark[0], "mark: frame %zu, t+%.1fs",
+		    t->mark.number, t->mark.frame->t);
+		snprintf(x->mark[1], sizeof x->mark[1], "mark: frame %zu",
+		    t->mark.number);
+		snprintf(x->mark[2], sizeof x->mark[2], "mark %zu",
+		    t->mark.number);
 	}
 }
 
@@ -394,6 +403,10 @@ tui_draw_header(struct tui *t, WINDOW *w)
 	f[HDR_REC].label[1] = x.rec[1];
 	f[HDR_REC].keep = 1;
 	f[HDR_REC].lrole = ROLE_WARN;
+	for (i = 0; i < 3; i++)
+		f[HDR_MARK].label[i] = t->mark.frame != NULL ? x.mark[i] : NULL;
+	f[HDR_MARK].keep = 1;
+	f[HDR_MARK].lrole = ROLE_TITLE;
 	f[HDR_BRAND].lrole = f[HDR_TITLE].lrole = f[HDR_PYTHON].lrole =
 	    ROLE_TITLE;
 	/* "? help" at the right when there is room to spare */

@@ -73,6 +73,7 @@ static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 		[ROLE_CURSOR] =		{ COLOR_CYAN, COLOR_BLUE, A_BOLD },
 		[ROLE_WARN] =		{ COLOR_RED, DFLT, A_BOLD },
 		[ROLE_HELP] =		{ DFLT, DFLT, A_NORMAL },
+		[ROLE_NEW] =		{ DFLT, DFLT, A_BOLD },
 		TYPE_LOOKS(DFLT, DFLT)
 	},
 	[TUI_THEME_MONO] = {
@@ -99,6 +100,7 @@ static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 		[ROLE_CURSOR] =		{ DFLT, DFLT, A_REVERSE },
 		[ROLE_WARN] =		{ DFLT, DFLT, A_BOLD | A_REVERSE },
 		[ROLE_HELP] =		{ DFLT, DFLT, A_NORMAL },
+		[ROLE_NEW] =		{ DFLT, DFLT, A_BOLD },
 		/* the letters tell the types apart */
 		[ROLE_TYPE_0] =		{ DFLT, DFLT, A_BOLD },
 		[ROLE_TYPE_0 + 1] =	{ DFLT, DFLT, A_BOLD },
@@ -139,6 +141,8 @@ static const struct tui_look looks[TUI_NTHEMES][TUI_NROLES] = {
 		[ROLE_CURSOR] =		{ COLOR_BLUE, PAPER, A_BOLD | A_UNDERLINE },
 		[ROLE_WARN] =		{ INK, PAPER, A_BOLD | A_REVERSE },
 		[ROLE_HELP] =		{ INK, PAPER, A_NORMAL },
+		/* new since the mark: a glyph of its own, never inverted */
+		[ROLE_NEW] =		{ INK, PAPER, A_BOLD },
 		/* only when color by type is on */
 		TYPE_LOOKS(INK, PAPER)
 	},
@@ -178,6 +182,7 @@ static const wchar_t glyphs_unicode[TUI_NGLYPHS] = {
 	[GLYPH_BAR_USED] = L'\u2588',
 	[GLYPH_BAR_AVAIL] = L'\u2591',
 	[GLYPH_VLINE] = L'\u2502',
+	[GLYPH_NEW] = L'\u25c6',		/* black diamond */
 	TYPE_GLYPHS
 };
 
@@ -203,6 +208,7 @@ static const wchar_t glyphs_ascii[TUI_NGLYPHS] = {
 	[GLYPH_BAR_USED] = L'#',
 	[GLYPH_BAR_AVAIL] = L'-',
 	[GLYPH_VLINE] = L'|',
+	[GLYPH_NEW] = L'@',
 	TYPE_GLYPHS
 };
 
@@ -459,16 +465,6 @@ locale_is_utf8(void)
 	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
-/* A terminal without cursor addressing (TERM=dumb) would take the screen
- * and show nothing. */
-static int
-can_address(void)
-{
-	char *cup = tigetstr("cup");
-
-	return cup != NULL && cup != (char *)-1 && *cup != '\0';
-}
-
 int
 tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
 {
@@ -481,18 +477,12 @@ tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
 		    "--stats or --dump write text instead");
 	setlocale(LC_ALL, "");
 	s->ascii = o->ascii || !locale_is_utf8();
+	if (tui_terminfo_check(cause) != 0)
+		return -1;
 	screen = newterm(NULL, stdout, stdin);
 	if (screen == NULL)
 		return util_cause(cause, "cannot use the terminal (TERM=%s)",
 		    term != NULL ? term : "unset");
-	if (!can_address()) {
-		endwin();
-		delscreen(screen);
-		screen = NULL;
-		return util_cause(cause, "TERM=%s cannot move the cursor; "
-		    "the map needs a terminal that can", term != NULL ? term :
-		    "unset");
-	}
 	screen_active = 1;
 	if (!registered) {
 		atexit(tui_screen_close);

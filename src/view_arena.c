@@ -25,6 +25,7 @@
 #include "util.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #define POOLS_X 7	/* "pools " */
 #define TABLE_Y 5
@@ -133,14 +134,67 @@ draw_pools(struct tui *t, WINDOW *w, const struct heap_arena *a)
 			gl = tui_color_glyph(t, c, gl);
 		} else if (tui_by_type(t))
 			role = ROLE_NORMAL;
+		if (tui_mark_new(t, first + p, first + p + 1) > 0) {
+			gl = GLYPH_NEW;
+			if (c == TUI_NOCOLOR)
+				role = ROLE_NEW;
+		}
 		row[p] = *tui_cell(p == t->pool ? ROLE_CURSOR : role, gl);
 	}
 	tui_cells(w, row, (int)p);
 }
 
+/* "new since the mark, pinning it: 200 HvSurvivor, 3 int": the part of a
+ * pinned arena's diff, largest first, as long as the line has room. */
+static void
+draw_new_pins(struct tui *t, WINDOW *w, const struct heap_diff_part *p)
+{
+	uint32_t i;
+
+	tui_role(w, ROLE_NEW);
+	tui_glyph(w, GLYPH_NEW);
+	tui_printf(w, " %" PRIu64 " new object%s since the mark pin it",
+	    p->objects, tui_plural(p->objects));
+	tui_role(w, ROLE_NORMAL);
+	for (i = 0; i < p->nrows && tui_room(w) > 0; i++)
+		tui_printf(w, "%s%" PRIu64 " %s", i ? ", " : ": ",
+		    p->rows[i].count, p->rows[i].name);
+	if (p->raw_blocks > 0 && tui_room(w) > 0)
+		tui_printf(w, "; %" PRIu64 " raw block%s", p->raw_blocks,
+		    tui_plural(p->raw_blocks));
+}
+
+/* With a mark: what is new in the arena since it. */
+static int
+draw_mark_line(struct tui *t, WINDOW *w, const struct heap_arena *a)
+{
+	const struct heap_diff_pinned *pin;
+	size_t first = t->frame->arena_first[t->arena];
+
+	if (t->mark.frame == NULL)
+		return 0;
+	wmove(w, 3, 1);
+	if (tui_mark_diff(t) == NULL) {
+		tui_mark_legend(t, w, 0, "block");
+		return 1;
+	}
+	pin = tui_mark_pinned(t, a->address);
+	if (pin != NULL && tui_mark_diff(t)->typed) {
+		draw_new_pins(t, w, &pin->new);
+		return 1;
+	}
+	tui_role(w, ROLE_NORMAL);
+	tui_puts(w, pin != NULL ? "pinned;" : "objects:");
+	tui_mark_legend(t, w, tui_mark_new(t, first, first + a->npools),
+	    "block");
+	return 1;
+}
+
 static void
 draw_objects(struct tui *t, WINDOW *w, int pinned)
 {
+	if (draw_mark_line(t, w, tui_cur_arena(t)))
+		return;
 	wmove(w, 3, 1);
 	if (t->frame->heap->ntypes == 0) {
 		tui_role(w, ROLE_DIM);
@@ -153,10 +207,34 @@ draw_objects(struct tui *t, WINDOW *w, int pinned)
 	tui_printf(w, " %s", t->acensus.summary);
 }
 
+/* The new objects of a type (by name) among those pinning the arena. */
+static void
+draw_new_count(WINDOW *w, const struct heap_diff_part *p, const char *name,
+    int raw)
+{
+	uint64_t n = 0;
+	uint32_t i;
+
+	if (raw)
+		n = p->raw_blocks;
+	for (i = 0; i < p->nrows && n == 0 && !raw; i++)
+		if (strcmp(p->rows[i].name, name) == 0)
+			n = p->rows[i].count;
+	tui_role(w, n > 0 ? ROLE_NEW : ROLE_NORMAL);
+	if (n > 0)
+		tui_printf(w, "%6" PRIu64 "  ", n);
+	else
+		tui_printf(w, "%6s  ", "-");
+	tui_role(w, ROLE_NORMAL);
+}
+
 static void
 draw_table(struct tui *t, WINDOW *w, const struct heap_census *c)
 {
 	const struct heap *h = t->frame->heap;
+	const struct heap_diff *d = tui_mark_diff(t);
+	const struct heap_diff_pinned *pin = d != NULL && d->typed ?
+	    tui_mark_pinned(t, tui_cur_arena(t)->address) : NULL;
 	int rows = table_rows(w), y;
 	char b[32];
 	uint32_t r;
@@ -166,7 +244,8 @@ draw_table(struct tui *t, WINDOW *w, const struct heap_census *c)
 		return;
 	tui_role(w, ROLE_DIM);
 	wmove(w, TABLE_Y - 1, 0);
-	tui_puts(w, "     count      bytes  untracked  name");
+	tui_puts(w, pin != NULL ? "     count      bytes  untracked     new  name" :
+	    "     count      bytes  untracked  name");
 	for (y = 0, r = 0; y < rows && r < c->nrows; y++, r++) {
 		const struct heap_census_row *row = &c->rows[r];
 
@@ -175,6 +254,10 @@ draw_table(struct tui *t, WINDOW *w, const struct heap_census *c)
 		tui_role(w, ROLE_NORMAL);
 		tui_printf(w, "%10" PRIu64 " %10s %10" PRIu64 "  ", row->count, b,
 		    row->untracked);
+		if (pin != NULL)
+			draw_new_count(w, &pin->new,
+			    tui_type_name(h, row->type),
+			    row->type == HEAP_TYPE_RAW);
 		if (tui_by_type(t))
 			tui_role(w, tui_color_role(tui_color_of_type(t,
 			    row->type)));

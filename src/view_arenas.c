@@ -121,6 +121,13 @@ draw_row(struct tui *t, WINDOW *w, const struct geom *g, size_t ai)
 			gl = tui_color_glyph(t, color, gl);
 		} else if (by_type)	/* no type: its glyph, no type's color */
 			role = ROLE_NORMAL;
+		if (tui_mark_new(t, first + s, first + e) > 0) {
+			/* new since the mark: the glyph says it, in the type's
+			 * color when colored by type */
+			gl = GLYPH_NEW;
+			if (color == TUI_NOCOLOR)
+				role = ROLE_NEW;
+		}
 		if (ai == t->arena && t->pool >= s && t->pool < e)
 			role = ROLE_CURSOR;
 		else if (highlight && tui_frame_changed(f, first + s, first + e))
@@ -144,6 +151,7 @@ draw_title(struct tui *t, WINDOW *w, const struct geom *g)
 	tui_printf(w, "  %zu arena%s, %zu pool%s  1 cell = %" PRIu32 " pool%s (%s)",
 	    h->narenas, tui_plural(h->narenas), t->frame->npools,
 	    tui_plural(t->frame->npools), g->k, tui_plural(g->k), cell);
+	tui_mark_legend(t, w, tui_mark_new(t, 0, t->frame->npools), "block");
 	if (t->changed_until > 0 && t->frame->nchanged > 0) {
 		/* in the look of the changed cells: the key to it */
 		tui_puts(w, "  ");
@@ -160,6 +168,7 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 	const struct heap_arena *a = tui_cur_arena(t);
 	const struct heap_pool *p = tui_cur_pool(t);
 	uint32_t s = t->pool / g->k * g->k;
+	size_t nnew, gp;
 
 	wmove(w, getmaxy(w) - 1, 1);
 	tui_role(w, ROLE_NORMAL);
@@ -167,6 +176,7 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 		tui_puts(w, "no arenas");
 		return;
 	}
+	gp = t->frame->arena_first[t->arena] + t->pool;
 	tui_printf(w, "arena %" PRIu32 "  ", a->index);
 	if (g->k > 1)
 		tui_printf(w, "cell of pools %" PRIu32 "-%" PRIu32 "  ", s,
@@ -177,6 +187,12 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 		tui_printf(w, ", %" PRIu32 "-byte blocks, %u of %" PRIu32
 		    " in use", heap_block_size(&h->layout, p->szidx), p->count,
 		    heap_blocks_per_pool(&h->layout, p->szidx));
+	if ((nnew = tui_mark_new(t, gp, gp + 1)) > 0) {
+		tui_puts(w, ", ");
+		tui_role(w, ROLE_NEW);
+		tui_printf(w, "%zu new since the mark", nnew);
+		tui_role(w, ROLE_NORMAL);
+	}
 	if (t->frame->types != NULL) {
 		char types[128];
 

@@ -97,6 +97,17 @@ max_bytes(const struct tui *t, const unsigned *cls, unsigned n)
 	return m;
 }
 
+#define MARK_W 18	/* "      new    freed" */
+
+static void
+draw_mark_cols(WINDOW *w, const struct heap_diff_class *dc)
+{
+	tui_role(w, dc->new_blocks > 0 ? ROLE_NEW : ROLE_NORMAL);
+	tui_printf(w, " %8" PRIu64, dc->new_blocks);
+	tui_role(w, ROLE_NORMAL);
+	tui_printf(w, " %8" PRIu64, dc->freed_blocks);
+}
+
 static void
 draw(struct tui *t, WINDOW *w)
 {
@@ -105,6 +116,7 @@ draw(struct tui *t, WINDOW *w)
 	unsigned cls[HEAP_STATS_MAX_CLASSES], n = listed(st, cls), r, cur, c;
 	int rows = HV_MAX(getmaxy(w) - 3, 1), y, barw = getmaxx(w) - TABLE_W - 3;
 	uint64_t max = max_bytes(t, cls, n);
+	const struct heap_diff *d = tui_mark_diff(t);
 
 	wmove(w, 0, 1);
 	tui_role(w, ROLE_VALUE);
@@ -113,9 +125,15 @@ draw(struct tui *t, WINDOW *w)
 	tui_printf(w, "  small block threshold %" PRIu32 ", %" PRIu32
 	    " classes, %u in use", l->nclasses > 0 ?
 	    heap_block_size(l, l->nclasses - 1) : 0, l->nclasses, n);
+	tui_mark_legend(t, w, tui_mark_new(t, 0, t->frame->npools), "block");
 	tui_role(w, ROLE_DIM);
 	wmove(w, 1, 0);
 	tui_puts(w, "class   size   num pools   blocks in use  avail blocks");
+	if (d != NULL) {
+		/* since the mark: blocks per class, in place of some bar */
+		tui_puts(w, "      new    freed");
+		barw -= MARK_W;
+	}
 	if (n == 0) {
 		tui_role(w, ROLE_NORMAL);
 		wmove(w, 2, 1);
@@ -132,6 +150,8 @@ draw(struct tui *t, WINDOW *w)
 		tui_printf(w, "%5u %6" PRIu32 " %11" PRIu64 " %15" PRIu64 " %13"
 		    PRIu64, c, heap_block_size(l, c), st->pools[c],
 		    st->in_use[c], st->avail[c]);
+		if (d != NULL && c < d->nclasses)
+			draw_mark_cols(w, &d->classes[c]);
 		tui_role(w, ROLE_NORMAL);
 		tui_puts(w, "  ");
 		draw_bar(w, st, c, heap_block_size(l, c), max, barw);

@@ -109,6 +109,19 @@ cell_glyph(const struct heap *h, const struct heap_pool *p, uint32_t s,
 	    (e - s)));
 }
 
+/* Does any of blocks [s, e) of the cursor's pool hold an object new since
+ * the mark? */
+static int
+any_new(const struct tui *t, uint32_t s, uint32_t e)
+{
+	size_t g = t->frame->arena_first[t->arena] + t->pool;
+
+	for (; s < e; s++)
+		if (tui_mark_block(t, g, s))
+			return 1;
+	return 0;
+}
+
 /* Colored by type: allocated blocks take their type's color (a cell of k
  * blocks, the color of most of them). */
 static void
@@ -175,6 +188,7 @@ draw_title(struct tui *t, WINDOW *w, const struct heap_pool *p)
 		tui_printf(w, ", class %u, %" PRIu32 "-byte blocks%s", p->szidx,
 		    heap_block_size(&h->layout, p->szidx),
 		    p->state == POOL_EMPTY ? " (stale)" : "");
+	tui_mark_legend(t, w, tui_mark_new(t, g, g + 1), "block");
 }
 
 static void
@@ -202,6 +216,11 @@ draw_grid(struct tui *t, WINDOW *w, const struct heap_pool *p,
 			gl = cell_glyph(h, p, s, e, &role);
 			if (by_type)
 				type_look(t, p, s, e, &role, &gl);
+			if (any_new(t, s, e)) {
+				gl = GLYPH_NEW;
+				if (!by_type || role == ROLE_NORMAL)
+					role = ROLE_NEW;
+			}
 			row[c] = *tui_cell(t->block >= s && t->block < e ?
 			    ROLE_CURSOR : role, gl);
 		}
@@ -277,6 +296,8 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct heap_pool *p,
 	    off, off, gl == GLYPH_BLOCK_ALLOCATED ? "allocated" :
 	    gl == GLYPH_BLOCK_FREE ? "free" : gl == GLYPH_BLOCK_UNKNOWN ?
 	    "not captured" : "untouched");
+	if (any_new(t, t->block, t->block + 1))
+		tui_puts(w, ", new since the mark");
 	if (gl == GLYPH_BLOCK_ALLOCATED && h->ntypes > 0 && p->types != NULL) {
 		uint16_t v = p->types[t->block];
 

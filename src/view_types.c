@@ -32,6 +32,35 @@ rows_shown(WINDOW *w)
 	return HV_MAX(tui_view_rows(w) - 4, 1);
 }
 
+/* "since the mark 402 new (19.0 KiB), 12 gone (1.2 KiB)", or why
+ * there is no diff. */
+static void
+draw_mark_title(struct tui *t, WINDOW *w)
+{
+	const struct heap_diff *d = tui_mark_diff(t);
+	char nb[32], gb[32];
+
+	if (t->mark.frame == NULL)
+		return;
+	if (d == NULL || !d->typed) {
+		tui_mark_legend(t, w, 0, "object");
+		if (d != NULL) {
+			tui_role(w, ROLE_WARN);
+			tui_puts(w, "  the mark has no types: no new and gone "
+			    "objects (--types)");
+			tui_role(w, ROLE_NORMAL);
+		}
+		return;
+	}
+	tui_format_bytes(nb, sizeof nb, d->new.object_bytes);
+	tui_format_bytes(gb, sizeof gb, d->gone.object_bytes);
+	tui_puts(w, "  since the mark ");
+	tui_role(w, ROLE_NEW);
+	tui_printf(w, "%" PRIu64 " new (%s)", d->new.objects, nb);
+	tui_role(w, ROLE_NORMAL);
+	tui_printf(w, ", %" PRIu64 " gone (%s)", d->gone.objects, gb);
+}
+
 static void
 draw_title(struct tui *t, WINDOW *w, const struct tui_types *ty)
 {
@@ -44,6 +73,8 @@ draw_title(struct tui *t, WINDOW *w, const struct tui_types *ty)
 	tui_role(w, ROLE_VALUE);
 	tui_puts(w, "types");
 	tui_role(w, ROLE_NORMAL);
+	/* with a mark, what it says first: the line is cut at the edge */
+	draw_mark_title(t, w);
 	tui_printf(w, "  %" PRIu32 " type%s, %" PRIu64 " object%s (%s), %" PRIu64
 	    " raw block%s (%s)", ty->ntyped, tui_plural(ty->ntyped),
 	    ty->census.objects, tui_plural(ty->census.objects), ob,
@@ -52,7 +83,6 @@ draw_title(struct tui *t, WINDOW *w, const struct tui_types *ty)
 	if (ty->npinned_arenas > 0)
 		tui_printf(w, "  %" PRIu32 " pinned arena%s",
 		    ty->npinned_arenas, tui_plural(ty->npinned_arenas));
-	(void)t;
 }
 
 static void
@@ -76,22 +106,49 @@ draw_bar(struct tui *t, WINDOW *w, const struct heap_census_row *r,
 	tui_cells(w, row, BAR_W);
 }
 
+/* With a mark: the new and gone objects of the type since it, in place of
+ * the bar and the untracked column. */
+#define MARK_HEADS "     count      bytes     new  new bytes    gone gone bytes  name"
+
+static void
+draw_mark_cols(WINDOW *w, const struct tui_mark_row *m)
+{
+	char b[2][32];
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		tui_format_bytes(b[k], sizeof b[k], m->bytes[k]);
+		tui_role(w, k == 0 && m->count[0] > 0 ? ROLE_NEW : ROLE_NORMAL);
+		if (m->count[k] == 0)
+			tui_printf(w, " %7s %10s", "-", "-");
+		else
+			tui_printf(w, " %7" PRIu64 " %10s", m->count[k], b[k]);
+	}
+	tui_role(w, ROLE_NORMAL);
+	tui_puts(w, "  ");
+}
+
 static void
 draw_row(struct tui *t, WINDOW *w, const struct tui_types *ty, uint32_t r,
     int cur)
 {
 	const struct heap_census_row *row = &ty->census.rows[r];
+	const struct tui_mark_row *m = tui_mark_row(t, r);
 	char b[32];
 
 	tui_format_bytes(b, sizeof b, row->bytes);
 	tui_role(w, cur ? ROLE_CURSOR : ROLE_NORMAL);
 	tui_printf(w, "%10" PRIu64 " %10s ", row->count, b);
 	tui_role(w, ROLE_NORMAL);
-	tui_puts(w, " ");
-	draw_bar(t, w, row, ty->census.rows[0].bytes);
-	tui_printf(w, " %5.1f%% %9" PRIu64 "  ", ty->census.bytes > 0 ?
-	    100.0 * (double)row->bytes / (double)ty->census.bytes : 0.0,
-	    row->untracked);
+	if (m != NULL) {
+		draw_mark_cols(w, m);
+	} else {
+		tui_puts(w, " ");
+		draw_bar(t, w, row, ty->census.rows[0].bytes);
+		tui_printf(w, " %5.1f%% %9" PRIu64 "  ", ty->census.bytes > 0 ?
+		    100.0 * (double)row->bytes / (double)ty->census.bytes :
+		    0.0, row->untracked);
+	}
 	tui_role(w, cur ? ROLE_CURSOR : row->type == HEAP_TYPE_RAW ? ROLE_DIM :
 	    ROLE_NORMAL);
 	tui_puts(w, tui_type_name(t->frame->heap, row->type));
@@ -165,7 +222,8 @@ draw(struct tui *t, WINDOW *w)
 	}
 	tui_role(w, ROLE_DIM);
 	wmove(w, 1, 0);
-	tui_puts(w, "     count      bytes  share               untracked  name");
+	tui_puts(w, tui_mark_row(t, 0) != NULL ? MARK_HEADS :
+	    "     count      bytes  share               untracked  name");
 	cur = HV_MIN(t->type_row, ty->census.nrows - 1);
 	t->type_top = (uint32_t)tui_scroll(t->type_top, cur, ty->census.nrows,
 	    (size_t)rows);

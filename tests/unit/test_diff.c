@@ -180,6 +180,53 @@ test_blocks_in_a_pool(void)
 }
 
 /*
+ * HEAP_DIFF_WHERE: the new blocks of the current capture, a bit each, pools
+ * numbered across its arenas in order.  Arena 0 as in the case above (new:
+ * blocks 2, 4, 5 of pool 0); a second arena, new, with an empty pool 0 and
+ * one Node at block 2 of pool 1 -- pool 16 + 1 in all.  No other bit.
+ */
+static void
+test_where(void)
+{
+	static const char *const base_pools[] = { "NNNs.", NULL };
+	static const char *const cur_pools[] = { "NNd.Ns", NULL };
+	static const char *const cur_pools2[] = { "", "..N", NULL };
+	struct heap *b = new_heap(types_nd), *c = new_heap(types_dn);
+	uint32_t ppa = ARENA / layout_small.pool_size, i;
+	struct heap_diff d;
+	size_t g, set = 0;
+
+	add_arena(b, 0, BASE_ADDR, base_pools, 0);
+	add_arena(c, 0, BASE_ADDR, cur_pools, 0);
+	add_arena(c, 1, BASE_ADDR + ARENA, cur_pools2, 0);
+	heap_finish(b);
+	heap_finish(c);
+	CHECK(heap_diff_compute(b, c, HEAP_DIFF_WHERE, &d, NULL) == 0);
+	CHECK_EQ_U(d.new.objects, 4);
+	CHECK_EQ_U(d.where_pools, 2 * ppa);
+	CHECK_EQ_U(d.where_stride, heap_blocks_per_pool(&c->layout, 0));
+	CHECK(heap_diff_is_new(&d, 0, 2));
+	CHECK(heap_diff_is_new(&d, 0, 4));
+	CHECK(heap_diff_is_new(&d, 0, 5));
+	CHECK(heap_diff_is_new(&d, ppa + 1, 2));
+	for (g = 0; g < d.where_pools; g++)
+		for (i = 0; i < d.where_stride; i++)
+			set += (size_t)heap_diff_is_new(&d, g, i);
+	CHECK_EQ_U(set, 4);
+	/* out of range: not new, not a crash */
+	CHECK(!heap_diff_is_new(&d, d.where_pools, 0));
+	CHECK(!heap_diff_is_new(&d, 0, d.where_stride));
+	heap_diff_free(&d);
+	/* without the flag, no bitmap */
+	diff(b, c, &d);
+	CHECK(d.where == NULL);
+	CHECK(!heap_diff_is_new(&d, 0, 2));
+	heap_diff_free(&d);
+	heap_free(b);
+	heap_free(c);
+}
+
+/*
  * Arenas: slot 0 at the same address in both (unchanged), slot 1 given back
  * (gone whole), slot 2 reused for an arena at another address (its old
  * objects gone, its new ones new), slot 3 a new arena that is pinned by
@@ -447,6 +494,7 @@ int
 main(void)
 {
 	test_blocks_in_a_pool();
+	test_where();
 	test_arenas();
 	test_pool_reused_for_another_class();
 	test_blocks_without_types();
