@@ -5,7 +5,8 @@
 # one function and one module with their dicts: fewer objects than the
 # values kept per arena.  (One function name for all: 3.12 and later keep
 # every interned name for good, and 90,000 of them would crowd the arenas.)
-# Prints HEAPVIEW-READY on stderr.  Runs on 2.7 and 3.6 and later.
+# Prints the names of the functions and modules it holds, then
+# HEAPVIEW-READY, on stderr.  Runs on 2.7 and 3.6 and later.
 import gc
 import sys
 import time
@@ -20,6 +21,19 @@ for i in range(90000):
     if i % 3000 == 0:
         keep.append(big[-1])
 del big, ns
+gc.collect()
+# Every function and module the process holds (the interpreter's own
+# modules' too: a pinned arena may hold one of theirs), as
+# "name function NAME" / "name module NAME" lines.
+names = set()
+for o in gc.get_objects():
+    if isinstance(o, types.FunctionType):
+        names.add("function " + o.__name__)
+    elif isinstance(o, types.ModuleType):
+        names.add("module " + o.__name__)
+for n in sorted(names):
+    sys.stderr.write("name %s\n" % n)
+del names, o, n
 gc.collect()
 sys.stderr.write("HEAPVIEW-READY\n")
 sys.stderr.flush()
