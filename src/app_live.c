@@ -173,6 +173,15 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The least and the median of n > 0 timings (t is sorted in place). */
+static void
+min_median(double *t, int n, double *min, double *median)
+{
+	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	*min = t[0];
+	*median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+}
+
 /* Times n captures at one level; returns -1 on a capture failure. */
 static int
 bench_level(struct app_live *lv, enum heap_level level, int n, double *min,
@@ -197,9 +206,7 @@ bench_level(struct app_live *lv, enum heap_level level, int n, double *min,
 		*bytes = pymalloc_bytes_read(lv->pm);
 		heap_free(h);
 	}
-	qsort(t, (size_t)n, sizeof *t, cmp_double);
-	*min = t[0];
-	*median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	min_median(t, n, min, median);
 	free(t);
 	return 0;
 }
@@ -210,7 +217,7 @@ static int
 bench_diff(struct app_live *lv, int n)
 {
 	struct heap *a = NULL, *b = NULL;
-	double *t = xcalloc((size_t)n, sizeof *t);
+	double *t = xcalloc((size_t)n, sizeof *t), min, median;
 	struct heap_diff d;
 	char *cause = NULL;
 	int i, rc = -1;
@@ -227,10 +234,9 @@ bench_diff(struct app_live *lv, int n)
 		if (i + 1 < n)
 			heap_diff_free(&d);
 	}
-	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	min_median(t, n, &min, &median);
 	printf("diff of two types captures: min %.2f ms, median %.2f ms "
-	    "(%llu new, %llu gone)\n", t[0], n % 2 ? t[n / 2] :
-	    (t[n / 2 - 1] + t[n / 2]) / 2,
+	    "(%llu new, %llu gone)\n", min, median,
 	    (unsigned long long)(d.new.objects + d.new.raw_blocks),
 	    (unsigned long long)(d.gone.objects + d.gone.raw_blocks));
 	heap_diff_free(&d);
@@ -274,9 +280,7 @@ bench_values(struct app_live *lv, int n, double *min, double *median,
 		*narenas = pin.narenas;
 		heap_free(h);
 	}
-	qsort(t, (size_t)n, sizeof *t, cmp_double);
-	*min = t[0];
-	*median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	min_median(t, n, min, median);
 	free(t);
 	return 0;
 fail:
@@ -291,7 +295,7 @@ run_bench(const struct app_options *o, pid_t pid)
 {
 	struct app_live lv;
 	double t0, disc, min, med;
-	uint64_t pools, bytes;
+	uint64_t pools, bytes, narenas = 0;
 	size_t nvalues = 0;
 
 	t0 = util_monotonic();
@@ -329,11 +333,11 @@ run_bench(const struct app_options *o, pid_t pid)
 		printf("types capture with values: min %.2f ms, median %.2f ms\n",
 		    min, med);
 		if (bench_values(&lv, o->bench, &min, &med, &nvalues,
-		    &pools) != 0)
+		    &narenas) != 0)
 			goto fail;
 		printf("values read again after a types capture: min %.2f ms, "
 		    "median %.2f ms (%zu objects, %llu pinned arenas)\n", min,
-		    med, nvalues, (unsigned long long)pools);
+		    med, nvalues, (unsigned long long)narenas);
 	}
 	app_live_close(&lv);
 	return 0;
