@@ -43,5 +43,17 @@ expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --bench=3
 expect_grep '^discovery: [0-9.]* ms$' "$HV_TMP/out"
 expect_grep '^pool-level capture: min [0-9.]* ms, median [0-9.]* ms ([0-9]* pools)$' "$HV_TMP/out"
 expect_grep '^block-level capture: min [0-9.]* ms, median [0-9.]* ms ([0-9]* bytes read)$' "$HV_TMP/out"
+# --bench=N --types: seven lines, each the form the man page gives.
+expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --bench=2 --types
+[ "$(wc -l < "$HV_TMP/out")" -eq 7 ] ||
+	fail "--bench --types printed $(wc -l < "$HV_TMP/out") lines"
+sed 's/\\-/-/g; s/\\(em/--/g' "$HV_SRCDIR/man/heapview.1" > "$HV_TMP/man"
+sed -n 's/^\([a-z -]*\): min [0-9.]* ms, median [0-9.]* ms.*/\1/p' \
+    "$HV_TMP/out" > "$HV_TMP/timed"
+[ "$(wc -l < "$HV_TMP/timed")" -eq 6 ] || fail "--bench --types: not six timed lines"
+while read -r what; do
+	grep -q "\"$what: min X ms, median Y ms" "$HV_TMP/man" ||
+		fail "the man page does not give --bench's line '$what: ...'"
+done < "$HV_TMP/timed"
 kill "$TARGET_PID"
 finish
