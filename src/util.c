@@ -117,7 +117,9 @@ util_log_open(const char *path, char **cause)
 {
 	if (log_file != NULL)
 		fclose(log_file);
-	if ((log_file = fopen(path, "a")) == NULL)
+	/* "e": close-on-exec, so that a program started with -- CMD does
+	 * not inherit it */
+	if ((log_file = fopen(path, "ae")) == NULL)
 		return util_cause(cause, "--log: %s: %s", path, strerror(errno));
 	setvbuf(log_file, NULL, _IOLBF, 0);
 	return 0;

@@ -113,4 +113,22 @@ expect_exit 2 "$HEAPVIEW" --after=0 --stats -- "$py" -c pass
 expect_exit 2 "$HEAPVIEW" --after=1 --stats "$HV_SRCDIR/tests/data/snapshot/blocks.json"
 expect_exit 2 "$HEAPVIEW" --child-output="$HV_TMP/x" --pid 1 --stats &&
 	expect_grep 'child-output keeps the output' "$HV_TMP/err"
+
+# 7. The program inherits none of heapview's own files: the --log FILE and
+#    the --child-output FILE stay heapview's.
+expect_exit 0 $guard "$HEAPVIEW" --stats --log="$HV_TMP/hv.log" \
+    --child-output="$HV_TMP/fds.txt" -- "$py" -c '
+import os
+for fd in os.listdir("/proc/self/fd"):
+    try:
+        print("fd %s %s" % (fd, os.readlink("/proc/self/fd/" + fd)))
+    except OSError:
+        pass' &&
+{
+	expect_grep '^fd 1 ' "$HV_TMP/fds.txt"
+	! grep -F "$HV_TMP/hv.log" "$HV_TMP/fds.txt" >&2 ||
+	    fail "the program inherited the --log file"
+	! grep -F "$HV_TMP/fds.txt" "$HV_TMP/fds.txt" >&2 ||
+	    fail "the program inherited the --child-output file"
+}
 finish
