@@ -427,6 +427,8 @@ spawn(char **cmd, const int out[4], int no_stdin)
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "heapview: fork: %s\n", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
 		return -1;
 	}
 	if (pid == 0) {
