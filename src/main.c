@@ -133,29 +133,18 @@ parse_long(const char *opt, const char *s, long min, long max)
 	return v;
 }
 
+/* Seconds from 0.01 to max. */
 static double
-parse_interval(const char *s)
+parse_seconds(const char *opt, const char *s, double max)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.01 && v <= 3600))
-		usage_error("--interval wants seconds from 0.01 to 3600, not '%s'", s);
-	return v;
-}
-
-static double
-parse_after(const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.01 && v <= 1e6))
-		usage_error("--after wants seconds from 0.01 to 1000000, not '%s'", s);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.01 && v <= max))
+		usage_error("%s wants seconds from 0.01 to %.0f, not '%s'", opt,
+		    max, s);
 	return v;
 }
 
@@ -254,7 +243,7 @@ main(int argc, char **argv)
 		case OPT_BENCH:
 			o.bench = (int)parse_long("--bench", optarg, 1, 100000);
 			break;
-		case 'i': o.interval = parse_interval(optarg); break;
+		case 'i': o.interval = parse_seconds("--interval", optarg, 3600); break;
 		case 'f': o.freeze = 1; break;
 		case 't': o.theme = parse_theme(optarg); break;
 		case 'a': o.ascii = 1; break;
@@ -262,7 +251,7 @@ main(int argc, char **argv)
 		case OPT_DEMO: set_target(&o, TARGET_DEMO); break;
 		case OPT_LOG: o.log_file = optarg; break;
 		case OPT_NO_SYMBOLS: o.no_symbols = 1; break;
-		case OPT_AFTER: o.after = parse_after(optarg); break;
+		case OPT_AFTER: o.after = parse_seconds("--after", optarg, 1e6); break;
 		case OPT_CHILD_OUTPUT: o.child_output = optarg; break;
 		case OPT_DIFF:
 			if (*optarg == '\0')
