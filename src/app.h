@@ -73,5 +73,9 @@ struct app_diff *app_diff_prepare(const char *, const struct heap *, int types,
 	    char **);
 void	app_diff_render(FILE *, const struct app_diff *);
 void	app_diff_free(struct app_diff *);
+/* Reads BASE ahead of app_diff_prepare(), which then uses it (-1 with
+ * *cause when it cannot be read); app_diff_unload() frees it. */
+int	app_diff_load(const char *, char **);
+void	app_diff_unload(void);
 
 #endif

@@ -78,31 +78,59 @@ struct app_diff {
 	struct heap_diff d;
 };
 
+/* The baseline, read once: app_diff_load() before a program started with
+ * -- CMD runs (a BASE that cannot be read fails at once, not after the
+ * program's end), then every app_diff_prepare() (--stats of a launched
+ * program reports two moments). */
+static struct {
+	char		*spec;
+	char		*label;
+	struct heap	*heap;
+} base;
+
+int
+app_diff_load(const char *spec, char **cause)
+{
+	if (base.spec != NULL && strcmp(base.spec, spec) == 0)
+		return 0;
+	app_diff_unload();
+	if ((base.heap = app_diff_load_base(spec, &base.label, cause)) == NULL)
+		return -1;
+	base.spec = xstrdup(spec);
+	return 0;
+}
+
+void
+app_diff_unload(void)
+{
+	heap_free(base.heap);
+	free(base.label);
+	free(base.spec);
+	memset(&base, 0, sizeof base);
+}
+
 struct app_diff *
 app_diff_prepare(const char *spec, const struct heap *cur, int types,
     char **cause)
 {
 	struct app_diff *ad;
-	struct heap *base;
-	char *label, *why = NULL;
+	char *why = NULL;
 
-	if ((base = app_diff_load_base(spec, &label, cause)) == NULL)
+	if (app_diff_load(spec, cause) != 0)
 		return NULL;
 	ad = xcalloc(1, sizeof *ad);
-	ad->label = label;
-	if (heap_diff_compute(base, cur, types ? 0 : HEAP_DIFF_BLOCKS, &ad->d,
-	    &why) != 0) {
-		util_cause(cause, "cannot diff against %s: %s", label, why);
+	ad->label = xstrdup(base.label);
+	if (heap_diff_compute(base.heap, cur, types ? 0 : HEAP_DIFF_BLOCKS,
+	    &ad->d, &why) != 0) {
+		util_cause(cause, "cannot diff against %s: %s", base.label, why);
 		free(why);
-		heap_free(base);
 		app_diff_free(ad);
 		return NULL;
 	}
 	if (!ad->d.typed)
-		ad->why_blocks = !types ? "no --types" : base->ntypes == 0 ?
+		ad->why_blocks = !types ? "no --types" : base.heap->ntypes == 0 ?
 		    "the baseline has no block types" :
 		    "the current capture has no block types";
-	heap_free(base);
 	return ad;
 }
 

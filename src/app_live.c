@@ -576,7 +576,8 @@ app_live_launch(const struct app_options *o,
 	pid_t pid;
 
 	child_opts(o, &co);
-	if (app_child_pipes(fds, &cause) != 0) {
+	if ((o->diff != NULL && app_diff_load(o->diff, &cause) != 0) ||
+	    app_child_pipes(fds, &cause) != 0) {
 		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);
 		return 1;

@@ -302,6 +302,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	rc = app_run(&o);
+	app_diff_unload();
 	free(demo);
 	return rc;
 }

@@ -114,6 +114,16 @@ expect_exit 2 "$HEAPVIEW" --after=1 --stats "$HV_SRCDIR/tests/data/snapshot/bloc
 expect_exit 2 "$HEAPVIEW" --child-output="$HV_TMP/x" --pid 1 --stats &&
 	expect_grep 'child-output keeps the output' "$HV_TMP/err"
 
+# --diff=BASE that cannot be read fails before the program is started, not
+# after it has run to its end.
+expect_exit 1 $guard "$HEAPVIEW" --stats --diff="$HV_TMP/no-such-base.json" \
+    -- "$py" -c 'print("the program ran")' &&
+{
+	expect_grep 'no-such-base.json' "$HV_TMP/err"
+	! grep -q 'the program ran' "$HV_TMP/out" "$HV_TMP/err" ||
+	    fail "--diff with an unreadable BASE started the program"
+}
+
 # 7. The program inherits none of heapview's own files: the --log FILE and
 #    the --child-output FILE stay heapview's.
 expect_exit 0 $guard "$HEAPVIEW" --stats --log="$HV_TMP/hv.log" \
