@@ -23,15 +23,9 @@ start_big_heap
 echo "  $(grep 'bytes/arena' "$tmp/figures.json.stats")"
 
 # ---- in memory: a capture, and the diff of two -------------------------------
-"$HEAPVIEW" --pid "$pid" --types --bench="$REPEAT" > "$tmp/bench.out" ||
-    die "heapview --types --bench failed"
-sed 's/^/heapview --types --bench: /' "$tmp/bench.out"
-line() {
-	sed -n "s/^$1: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p" \
-	    "$tmp/bench.out"
-}
-types=$(line "types capture")
-diff=$(line "diff of two types captures")
+types_bench
+types=$(bench_timing "types capture")
+diff=$(bench_timing "diff of two types captures")
 [ -n "$types" ] && [ -n "$diff" ] || die "no types capture or diff line"
 
 # ---- one-shot ----------------------------------------------------------------

@@ -25,15 +25,9 @@ start_big_heap
 echo "  $(grep 'bytes/arena' "$tmp/figures.json.stats")"
 
 # ---- captures timed by heapview: block level, then with types -------------
-"$HEAPVIEW" --pid "$pid" --types --bench="$REPEAT" > "$tmp/bench.out" ||
-    die "heapview --types --bench failed"
-sed 's/^/heapview --types --bench: /' "$tmp/bench.out"
-capture_min() {
-	sed -n "s/^$1 capture: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p" \
-	    "$tmp/bench.out"
-}
-block=$(capture_min block-level)
-types=$(capture_min types)
+types_bench
+block=$(bench_timing "block-level capture")
+types=$(bench_timing "types capture")
 [ -n "$block" ] && [ -n "$types" ] ||
     die "heapview --bench printed no block-level or types line"
 

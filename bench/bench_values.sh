@@ -25,16 +25,10 @@ echo "  $(grep 'bytes/arena' "$tmp/figures.json.stats")"
 echo "  one string in $keep_one_in kept"
 
 # ---- typed capture, then the values of every pinned arena's object --------
-"$HEAPVIEW" --pid "$pid" --types --bench="$REPEAT" > "$tmp/bench.out" ||
-    die "heapview --types --bench failed"
-sed 's/^/heapview --types --bench: /' "$tmp/bench.out"
-timing() {
-	sed -n "s/^$1: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p" \
-	    "$tmp/bench.out"
-}
-types=$(timing "types capture")
-with=$(timing "types capture with values")
-again=$(timing "values read again after a types capture")
+types_bench
+types=$(bench_timing "types capture")
+with=$(bench_timing "types capture with values")
+again=$(bench_timing "values read again after a types capture")
 [ -n "$types" ] && [ -n "$with" ] && [ -n "$again" ] ||
     die "heapview --bench printed no types or values lines"
 

@@ -47,6 +47,21 @@ PY
 	{ cat "$tmp/measure.err" >&2; return 1; }
 }
 
+# types_bench: heapview --types --bench=$REPEAT on $pid, its lines shown and
+# kept in $tmp/bench.out for bench_timing.
+types_bench() {
+	"$HEAPVIEW" --pid "$pid" --types --bench="$REPEAT" > "$tmp/bench.out" ||
+	    die "heapview --types --bench failed"
+	sed 's/^/heapview --types --bench: /' "$tmp/bench.out"
+}
+
+# bench_timing WHAT: "min_ms median_ms" of the line "WHAT: min X ms, median
+# Y ms ..." that heapview --bench printed.
+bench_timing() {
+	sed -n "s/^$1: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p" \
+	    "$tmp/bench.out"
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 field() { echo "$1" | cut -d' ' -f"$2"; }
 
