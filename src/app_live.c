@@ -399,12 +399,6 @@ forward_signal(int sig)
 		kill((pid_t)child_pid, sig);
 }
 
-pid_t
-app_live_child(void)
-{
-	return (pid_t)child_pid;
-}
-
 int
 app_live_stop_requested(void)
 {

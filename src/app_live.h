@@ -46,8 +46,6 @@ int	app_live_dump_heap(const struct app_options *, const struct heap *);
 /* --stats/--dump of a launched program (or with --after): captures while it
  * runs and reports the moment chosen (app_moment.c). */
 int	app_live_moment(const struct app_options *, struct app_live *);
-/* The launched program, when it still runs, or 0; set by app_live_launch. */
-pid_t	app_live_child(void);
 /* Asked to stop (SIGINT, SIGTERM) while a launched program runs. */
 int	app_live_stop_requested(void);
 /* The TUI over the live target (recording too with --record). */

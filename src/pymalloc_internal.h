@@ -148,9 +148,6 @@ struct pymalloc_heal {
 	uint32_t	rereads;
 };
 
-/* The last capture's (pymalloc_walk.c). */
-const struct pymalloc_heal *py_heal_last(const struct pymalloc *);
-
 /* The arena fields make sense for this geometry (address != 0). */
 int	py_arena_object_valid(const struct heap_layout *,
 	    const struct py_arena_object *);

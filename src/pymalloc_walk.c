@@ -772,12 +772,6 @@ pymalloc_set_reread_hook(struct pymalloc *pm, int (*fn)(void *, unsigned),
 	pm->reread_ctx = ctx;
 }
 
-const struct pymalloc_heal *
-py_heal_last(const struct pymalloc *pm)
-{
-	return &pm->heal;
-}
-
 void
 pymalloc_set_types(struct pymalloc *pm, int on)
 {
