@@ -7,6 +7,7 @@
 #define HV_CHECK_H
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,25 @@ check_done(void)
 {
 	printf("%d checks, %d failed\n", check_count, check_failures);
 	return check_failures != 0;
+}
+
+/* Little-endian stores, for the target bytes the tests build by hand. */
+static inline void
+put64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void
+put32(uint8_t *p, uint32_t v)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 #endif

@@ -105,24 +105,6 @@ rng(uint32_t n)
 	return (rng_state >> 8) % n;
 }
 
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* ---- the simulator -------------------------------------------------- */
 
 static struct fake *

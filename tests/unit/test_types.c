@@ -37,15 +37,6 @@ static char names[8192];
 /* "str" ends on a page boundary: its NUL is on the next page. */
 #define STR_NAME_OFF	(4096 - 3)
 
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static uint64_t
 taddr(int t)
 {

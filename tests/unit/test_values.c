@@ -24,24 +24,6 @@ static const struct pyobj_layout *l27, *l36, *l311, *l312;
 static uint8_t obj[512];
 
 static void
-put64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void
 put_char(uint8_t *p, uint32_t c, unsigned width)
 {
 	if (width == 1)
