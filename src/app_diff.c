@@ -41,7 +41,7 @@ static struct heap *
 app_diff_load_base(const char *spec, char **label, char **cause)
 {
 	struct snapshot_file *f;
-	struct heap *h;
+	struct heap *h = NULL;
 	long frame;
 	char *path = split_spec(spec, &frame);
 	size_t n, i;
@@ -52,15 +52,9 @@ app_diff_load_base(const char *spec, char **label, char **cause)
 		return NULL;
 	}
 	n = snapshot_nframes(f);
-	if (frame > 0 && (size_t)frame > n) {
-		util_cause(cause, "%s: no frame %ld: it has %zu frame%s, numbered "
-		    "from 1", path, frame, n, n == 1 ? "" : "s");
-		snapshot_close(f);
-		free(path);
-		return NULL;
-	}
-	i = frame > 0 ? (size_t)frame - 1 : 0;
-	if ((h = snapshot_frame(f, i, cause)) != NULL) {
+	i = 0;
+	if ((frame == 0 || snapshot_frame_number(path, n, frame, &i,
+	    cause) == 0) && (h = snapshot_frame(f, i, cause)) != NULL) {
 		if (snapshot_is_recording(f))
 			*label = xasprintf("frame %zu of %s, %.1f s", i + 1, path,
 			    snapshot_frame_time(f, i));

@@ -93,14 +93,9 @@ app_replay(const struct app_options *o)
 	if (snapshot_warning(f) != NULL)
 		fprintf(stderr, "heapview: %s\n", snapshot_warning(f));
 	n = snapshot_nframes(f);
-	if (o->frame > 0 && (size_t)o->frame > n) {
-		rc = replay_fail(xasprintf("%s: no frame %ld: it has %zu frame%s, "
-		    "numbered from 1", o->file, o->frame, n, n == 1 ? "" : "s"));
-		snapshot_close(f);
-		return rc;
-	}
-	i = o->frame > 0 ? (size_t)o->frame - 1 : n - 1;
-	if ((h = snapshot_frame(f, i, &cause)) == NULL) {
+	i = n - 1;
+	if ((o->frame > 0 && snapshot_frame_number(o->file, n, o->frame, &i,
+	    &cause) != 0) || (h = snapshot_frame(f, i, &cause)) == NULL) {
 		snapshot_close(f);
 		return replay_fail(cause);
 	}

@@ -72,6 +72,11 @@ struct snapshot_file *snapshot_open_mem(const char *, const void *, size_t,
 	    char **);
 int	snapshot_is_recording(const struct snapshot_file *);
 size_t	snapshot_nframes(const struct snapshot_file *);
+/* The index of frame number (from 1, as the TUI counts them) of a file of
+ * nframes frames named path; -1 with "PATH: no frame N: it has ..." in
+ * *cause when there is none. */
+int	snapshot_frame_number(const char *path, size_t nframes, long number,
+	    size_t *index, char **cause);
 double	snapshot_frame_time(const struct snapshot_file *, size_t);
 /* The frame's label, or NULL. */
 const char *snapshot_frame_label(const struct snapshot_file *, size_t);

@@ -640,6 +640,18 @@ snapshot_nframes(const struct snapshot_file *f)
 	return f->nframes;
 }
 
+int
+snapshot_frame_number(const char *path, size_t nframes, long number,
+    size_t *index, char **cause)
+{
+	if (number < 1 || (unsigned long)number > nframes)
+		return util_cause(cause, "%s: no frame %ld: it has %zu frame%s, "
+		    "numbered from 1", path, number, nframes,
+		    nframes == 1 ? "" : "s");
+	*index = (size_t)number - 1;
+	return 0;
+}
+
 double
 snapshot_frame_time(const struct snapshot_file *f, size_t i)
 {
