@@ -19,17 +19,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 n=${1:-1000}
 bench=bench_torn
-
-default_python312() {
-	root=$(pyenv root 2>/dev/null || true)
-	for p in "$root"/versions/3.12.*/bin/python3.12 /usr/bin/python3.12; do
-		[ -x "$p" ] && { echo "$p"; return 0; }
-	done
-	return 1
-}
-if [ -z "${PYTHON:-}" ]; then
-	PYTHON=$(default_python312) || { echo "$bench: no python3.12; set PYTHON" >&2; exit 1; }
-fi
+python_version=3.12
 . "$here/lib.sh"
 MODES=${MODES:-"pool block types pool-freeze block-freeze types-freeze"}
 

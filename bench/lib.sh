@@ -1,6 +1,7 @@
 # bench/lib.sh: what the benchmarks on bench/big_heap.py's heap share.
 # Sourced after `set -eu` with $bench (the script's name for messages),
-# $here (bench/) and $nstrings set; sets HEAPVIEW, REPEAT, PYTHON,
+# $here (bench/) and $nstrings set, and $python_version when the default
+# interpreter is not 3.11; sets HEAPVIEW, REPEAT, PYTHON,
 # helper_py, tmp and pid, and removes $tmp and the target on exit.
 
 HEAPVIEW=${HEAPVIEW:-./heapview}
@@ -9,15 +10,20 @@ helper_py=$(command -v python3)
 
 die() { echo "$bench: $*" >&2; exit 1; }
 
+# default_python: pyenv's CPython $python_version (default 3.11), else
+# Debian's.
+python_version=${python_version:-3.11}
 default_python() {
 	root=$(pyenv root 2>/dev/null || true)
-	for p in "$root"/versions/3.11.*/bin/python3.11 /usr/bin/python3.11; do
+	for p in "$root"/versions/"$python_version".*/bin/python"$python_version" \
+	    /usr/bin/python"$python_version"; do
 		[ -x "$p" ] && { echo "$p"; return 0; }
 	done
 	return 1
 }
 
-PYTHON=${PYTHON:-$(default_python)} || die "no python3.11 found; set PYTHON"
+PYTHON=${PYTHON:-$(default_python)} ||
+    die "no python$python_version found; set PYTHON"
 [ -x "$HEAPVIEW" ] || die "$HEAPVIEW: not executable; set HEAPVIEW"
 
 tmp=$(mktemp -d)
