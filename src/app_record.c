@@ -329,6 +329,10 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	free((char *)feed.title);
 	if (feed_close(&f) != 0)
 		rc = 1;
+	/* a launched program's output before the last line, as in
+	 * record_loop() */
+	if (app_live_end(lv, o, 1) != 0)
+		rc = 1;
 	if (f.path != NULL)
 		record_report(&f);
 	return rc;

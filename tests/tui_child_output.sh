@@ -102,4 +102,21 @@ tui_keys q
 tui_exited 0
 tui_expect "wrote 67108864 bytes; the first 66060288 were dropped" \
     "the dropped count after the TUI"
+
+# 4. With --record, the program's output is written before heapview's last
+#    line, "N frames recorded to FILE", as --record --no-tui writes it.
+rm -f "$HV_TMP/done"
+tui_start 100 30 -- --record="$HV_TMP/rec.jsonl" -- "$py" "$data/chatty.py" 30 \
+    "$HV_TMP"
+tui_expect "REC" "the TUI with --record"
+n=0
+while [ ! -e "$HV_TMP/done" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+tui_keys q
+tui_exited 0
+tui_tmux capture-pane -p -S - > "$HV_TMP/history"
+out=$(grep -n "^chatty: the last line 30$" "$HV_TMP/history" | cut -d: -f1)
+rec=$(grep -n "frames\{0,1\} recorded to" "$HV_TMP/history" | cut -d: -f1)
+[ -n "$out" ] && [ -n "$rec" ] && [ "$out" -lt "$rec" ] ||
+    fail "--record: the program's output is not before the frame count:
+$(tail -n 12 "$HV_TMP/history")"
 finish
