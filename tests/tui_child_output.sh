@@ -25,13 +25,22 @@ $(cat "$HV_TMP/screen")"
 $(cat "$HV_TMP/screen")"
 }
 
+# Waits until chatty.py or flood.py has written everything (DIR/done), up to
+# TENTHS tenths of a second: a guard against a hang, not a timing.
+wait_done() {
+	n=0
+	while [ ! -e "$HV_TMP/done" ] && [ $n -lt "$1" ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ -e "$HV_TMP/done" ]
+}
+
 # 1. Output held while the TUI runs, shown by o, written out after q.
 rm -f "$HV_TMP/done"
 tui_start 100 30 -- --interval=0.2 -- "$py" "$data/chatty.py" 3000 "$HV_TMP"
 tui_expect "live, every 0.2s, capturing" "the TUI"
-n=0
-while [ ! -e "$HV_TMP/done" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
-[ -e "$HV_TMP/done" ] || fail "the program did not finish printing"
+wait_done 300 || fail "the program did not finish printing"
 tui_expect "capture [0-9]*/" "a capture after the printing"
 screen_intact "while the program prints"
 tui_expect_not "chatty:" "the screen before o"
@@ -55,8 +64,7 @@ grep -q "chatty: stderr line 1400" "$HV_TMP/history" ||
 rm -f "$HV_TMP/done"
 tui_start 100 30 -- -- "$py" "$data/chatty.py" 300 "$HV_TMP"
 tui_expect "live, every 0.5s, capturing" "the TUI before Ctrl-C"
-n=0
-while [ ! -e "$HV_TMP/done" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_done 300 || fail "the program did not finish printing"
 child=$(pgrep -P "$(tui_pid)")
 tui_keys C-c
 tui_exited 130
@@ -72,8 +80,7 @@ rm -f "$HV_TMP/done"
 tui_start 100 30 -- --child-output="$HV_TMP/child.txt" -- \
     "$py" "$data/chatty.py" 3000 "$HV_TMP"
 tui_expect "live, every 0.5s, capturing" "the TUI with --child-output"
-n=0
-while [ ! -e "$HV_TMP/done" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_done 300 || fail "the program did not finish printing"
 tui_keys o
 tui_expect "^ chatty: the last line 3000 *$" "the panel with --child-output"
 tui_keys q
@@ -92,9 +99,7 @@ grep -q "chatty: the last line 3000" "$HV_TMP/child.txt" ||
 rm -f "$HV_TMP/done"
 tui_start 200 30 -- -- "$py" "$data/flood.py" 64 "$HV_TMP"
 tui_expect "live, every 0.5s, capturing" "the TUI of the flood"
-n=0
-while [ ! -e "$HV_TMP/done" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
-[ -e "$HV_TMP/done" ] || fail "the program was blocked writing its output"
+wait_done 600 || fail "the program was blocked writing its output"
 screen_intact "after the flood"
 tui_keys o
 tui_expect "program output  64.0 MiB, 63.0 MiB dropped" "the dropped count in the panel"
@@ -109,8 +114,7 @@ rm -f "$HV_TMP/done"
 tui_start 100 30 -- --record="$HV_TMP/rec.jsonl" -- "$py" "$data/chatty.py" 30 \
     "$HV_TMP"
 tui_expect "REC" "the TUI with --record"
-n=0
-while [ ! -e "$HV_TMP/done" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_done 300 || fail "the program did not finish printing"
 tui_keys q
 tui_exited 0
 tui_tmux capture-pane -p -S - > "$HV_TMP/history"
