@@ -126,14 +126,17 @@ expect_exit 1 $guard "$HEAPVIEW" --stats --diff="$HV_TMP/no-such-base.json" \
 
 # 7. The program inherits none of heapview's own files: the --log FILE and
 #    the --child-output FILE stay heapview's.
-expect_exit 0 $guard "$HEAPVIEW" --stats --log="$HV_TMP/hv.log" \
+#    The program waits to be ended (--after), so that its heap is read
+#    however slowly it starts.
+expect_exit 0 $guard "$HEAPVIEW" --stats --after=0.5 --log="$HV_TMP/hv.log" \
     --child-output="$HV_TMP/fds.txt" -- "$py" -c '
-import os
+import os, time
 for fd in os.listdir("/proc/self/fd"):
     try:
         print("fd %s %s" % (fd, os.readlink("/proc/self/fd/" + fd)))
     except OSError:
-        pass' &&
+        pass
+time.sleep(60)' &&
 {
 	expect_grep '^fd 1 ' "$HV_TMP/fds.txt"
 	! grep -F "$HV_TMP/hv.log" "$HV_TMP/fds.txt" >&2 ||
