@@ -431,18 +431,32 @@ tui_screen_signal(void)
 	return screen_signal;
 }
 
+/* The handlers the TUI replaces while the screen is open, given back when
+ * it closes: a launched program's forwarding (app_live.c), for one. */
+static const int screen_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction saved_actions[HV_ARRAY_LEN(screen_signals)];
+
 static void
 signals_install(void)
 {
 	struct sigaction sa;
+	size_t i;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	/* no SA_RESTART: getch must return so that the loop sees the flag */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (i = 0; i < HV_ARRAY_LEN(screen_signals); i++)
+		sigaction(screen_signals[i], &sa, &saved_actions[i]);
+}
+
+static void
+signals_restore(void)
+{
+	size_t i;
+
+	for (i = 0; i < HV_ARRAY_LEN(screen_signals); i++)
+		sigaction(screen_signals[i], &saved_actions[i], NULL);
 }
 
 void
@@ -455,6 +469,7 @@ tui_screen_close(void)
 	fflush(stdout);
 	delscreen(screen);
 	screen = NULL;
+	signals_restore();
 }
 
 static int
