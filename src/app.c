@@ -35,12 +35,16 @@ app_run(const struct app_options *o)
 
 	switch (o->target) {
 	case TARGET_PID:
+		if (o->why != NULL)
+			return app_live_attach(o, app_why);
 		if (oneshot)
 			return app_live_oneshot(o, o->pid);
 		if (o->record_file != NULL && o->no_tui)
 			return app_live_attach(o, app_live_record);
 		return app_live_attach(o, app_live_watch);
 	case TARGET_LAUNCH:
+		if (o->why != NULL)
+			return app_live_launch(o, app_why);
 		if (oneshot)
 			return app_live_launch(o, app_live_output);
 		if (o->record_file != NULL && o->no_tui)

@@ -7,6 +7,8 @@
 #ifndef HV_APP_H
 #define HV_APP_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -42,6 +44,7 @@ struct app_options {
 	int		 bench;		/* 0: off, else N */
 	double		 after;		/* --after=SECS; 0: not given */
 	const char	*child_output;	/* --child-output=FILE */
+	const char	*why;		/* --why=ADDR[,ADDR...] */
 
 	double		 interval;	/* seconds */
 	int		 freeze;
@@ -53,6 +56,9 @@ struct app_options {
 };
 
 int	app_run(const struct app_options *);
+/* Parses --why's list of addresses (hex 0x... or decimal, comma-separated)
+ * into out (at most max); -1 when it is not one (app_why.c). */
+int	app_why_parse(const char *, uint64_t *out, size_t max, size_t *n);
 /* The path of the recording --demo plays (allocated). */
 char	*app_demo_path(void);
 

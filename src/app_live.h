@@ -48,6 +48,8 @@ int	app_live_dump_heap(const struct app_options *, const struct heap *);
 int	app_live_moment(const struct app_options *, struct app_live *);
 /* Asked to stop (SIGINT, SIGTERM) while a launched program runs. */
 int	app_live_stop_requested(void);
+/* --why: the paths that keep each address alive (app_why.c). */
+int	app_why(const struct app_options *, struct app_live *);
 /* The TUI over the live target (recording too with --record). */
 int	app_live_watch(const struct app_options *, struct app_live *);
 /* --record --no-tui until interrupted or the target exits. */

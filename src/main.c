@@ -42,6 +42,10 @@ static const char usage_text[] =
 "                         a snapshot or recording (FILE@N: its frame N, from 1;\n"
 "                         a recording alone: its first frame); by type with\n"
 "                         --types, else blocks per size class\n"
+"      --why=ADDR[,ADDR]  live: what keeps each object alive -- the paths from\n"
+"                         module globals and class attributes to it, or that it\n"
+"                         is held from outside the object heap, or unreachable\n"
+"                         in a reference cycle (ADDR: 0x... or id()'s decimal)\n"
 "\n"
 "Options:\n"
 "  -p, --pid=PID          the process to watch\n"
@@ -79,6 +83,7 @@ enum {
 	OPT_AFTER,
 	OPT_CHILD_OUTPUT,
 	OPT_DIFF,
+	OPT_WHY,
 };
 
 static const struct option long_options[] = {
@@ -101,6 +106,7 @@ static const struct option long_options[] = {
 	{ "after",	required_argument,	NULL, OPT_AFTER },
 	{ "child-output", required_argument,	NULL, OPT_CHILD_OUTPUT },
 	{ "diff",	required_argument,	NULL, OPT_DIFF },
+	{ "why",	required_argument,	NULL, OPT_WHY },
 	{ "version",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -185,10 +191,17 @@ check_options(const struct app_options *o)
 	if (o->record_file != NULL && o->target != TARGET_PID &&
 	    o->target != TARGET_LAUNCH)
 		usage_error("--record captures a live process: give --pid PID or -- CMD");
-	if (o->after > 0 && !o->stats && !o->dump)
-		usage_error("--after picks the moment that --stats or --dump reports");
+	if (o->after > 0 && !o->stats && !o->dump && o->why == NULL)
+		usage_error("--after picks the moment that --stats, --dump or --why reports");
 	if (o->after > 0 && o->target != TARGET_PID && o->target != TARGET_LAUNCH)
 		usage_error("--after captures a live process: give --pid PID or -- CMD");
+	if (o->why != NULL && o->target == TARGET_FILE)
+		usage_error("--why reads the objects' bytes, which a snapshot "
+		    "does not hold: give --pid PID or -- CMD");
+	if (o->why != NULL && (outputs > 0 || o->record_file != NULL ||
+	    o->diff != NULL))
+		usage_error("--why is an output of its own; it does not mix "
+		    "with --stats, --dump, --bench or --record");
 	if (o->child_output != NULL && o->target != TARGET_LAUNCH)
 		usage_error("--child-output keeps the output of a program started "
 		    "with -- CMD");
@@ -253,6 +266,17 @@ main(int argc, char **argv)
 		case OPT_NO_SYMBOLS: o.no_symbols = 1; break;
 		case OPT_AFTER: o.after = parse_seconds("--after", optarg, 1e6); break;
 		case OPT_CHILD_OUTPUT: o.child_output = optarg; break;
+		case OPT_WHY: {
+			uint64_t a[64];
+			size_t n;
+
+			if (app_why_parse(optarg, a, 64, &n) != 0)
+				usage_error("--why wants addresses (0x... or "
+				    "decimal), comma-separated, at most 64: "
+				    "'%s'", optarg);
+			o.why = optarg;
+			break;
+		}
 		case OPT_DIFF:
 			if (*optarg == '\0')
 				usage_error("--diff wants a snapshot or recording");

@@ -238,6 +238,9 @@ struct py_state {
 	uint64_t	 serialno_var;	/* 3.6/3.7 debug hooks' call count */
 };
 
+/* The layout of the interpreter a pymalloc reads. */
+const struct py_layout *pymalloc_py_layout(const struct pymalloc *);
+
 /* A pymalloc over a source whose layout and state locations are given, for
  * tests on hand-built buffers (no interpreter identification). */
 struct pymalloc *py_open_state(struct source *, const struct py_layout *,

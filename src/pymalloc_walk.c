@@ -801,6 +801,12 @@ pymalloc_version(const struct pymalloc *pm)
 	return pm->interp.version;
 }
 
+const struct py_layout *
+pymalloc_py_layout(const struct pymalloc *pm)
+{
+	return pm->interp.layout;
+}
+
 const char *
 pymalloc_method(const struct pymalloc *pm)
 {

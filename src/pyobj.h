@@ -1,0 +1,160 @@
+/*
+ * pyobj: what a block holds as a Python object, read from outside.
+ *
+ * pyobj_refs.c finds the referrers of objects: it scans every allocated
+ * pymalloc block of a block-level capture with types, and the process's
+ * other writable anonymous memory (where big lists, dicts and sets keep
+ * their item arrays), for the objects' addresses, and maps every hit to its
+ * owner -- the object whose block holds it, or the container whose item
+ * array, keys or values table holds it -- and the position in it (list
+ * index, dict key, attribute or slot name).  pyobj_path.c climbs from an
+ * object through its referrers, breadth-first and bounded, to the roots
+ * that keep it alive.  Container layouts per version are data
+ * (pyobj_layout.c).  Nothing here draws or prints; every byte read is
+ * untrusted and may change while it is read.
+ *
+ * Call order: pyobj_open() over a source and a capture of it, then any
+ * number of pyobj_referrers() / pyobj_why() calls, then pyobj_close().
+ */
+#ifndef HV_PYOBJ_H
+#define HV_PYOBJ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heap.h"
+#include "source.h"
+
+struct py_layout;
+
+/* Container layouts of one CPython version (pyobj_layout.c). */
+enum pyobj_dict_kind {
+	PYOBJ_DICT27,	/* ma_mask, ma_table of (hash, key, value) */
+	PYOBJ_DICT36,	/* 3.6 - 3.10: ma_keys with dk_size, dk_indices */
+	PYOBJ_DICT311,	/* 3.11+: dk_log2_size, dk_kind, unicode entries */
+};
+
+enum pyobj_inline_kind {
+	PYOBJ_INLINE_NONE,	/* 2.7 - 3.10: instance __dict__ at tp_dictoffset */
+	PYOBJ_INLINE_311,	/* values pointer at obj-32, dict at obj-24 */
+	PYOBJ_INLINE_312,	/* dict, or values tagged with bit 0, at obj-24 */
+	PYOBJ_INLINE_313,	/* values after tp_basicsize, dict at obj-24 */
+};
+
+struct pyobj_containers {
+	int			major, minor_lo, minor_hi;
+	enum pyobj_dict_kind	dict;
+	unsigned		values_off;	/* PyDictValues header (3.13: 8) */
+	unsigned		set_key_off;	/* setentry's key (2.7: after hash) */
+	/* str: 2.7 bytes (data at 36) or PEP 393 (ASCII compact data). */
+	int			str27;
+	unsigned		str_ascii_data;
+	enum pyobj_inline_kind	inline_values;
+	unsigned		ht_cached_keys;	/* PyHeapTypeObject (3.11+) */
+};
+
+const struct pyobj_containers *pyobj_containers_find(int major, int minor);
+
+/* Where a reference sits in its owner. */
+enum pyobj_pos {
+	PYOBJ_POS_INDEX,	/* list or tuple item: index */
+	PYOBJ_POS_VALUE,	/* dict value: key */
+	PYOBJ_POS_KEY,		/* the object is a dict key */
+	PYOBJ_POS_MEMBER,	/* set or frozenset member */
+	PYOBJ_POS_ATTR,		/* instance attribute (inline values): name */
+	PYOBJ_POS_SLOT,		/* __slots__ member: name */
+	PYOBJ_POS_DICT,		/* the owner's __dict__ */
+	PYOBJ_POS_MODULE_DICT,	/* md_dict of a module: owner is the module */
+	PYOBJ_POS_TYPE_DICT,	/* tp_dict of a class: owner is the class */
+	PYOBJ_POS_FIELD,	/* another field of the owner: index = offset */
+	PYOBJ_POS_OUTSIDE,	/* not in an object nor a known table */
+};
+
+#define PYOBJ_NAME_MAX	64
+
+struct pyobj_ref {
+	uint64_t	target;		/* the object referred to */
+	uint64_t	where;		/* address of the word */
+	uint64_t	owner;		/* object holding it (0: none) */
+	enum pyobj_pos	pos;
+	int64_t		index;
+	uint64_t	key;		/* PYOBJ_POS_VALUE: the key object */
+	char		name[PYOBJ_NAME_MAX];	/* ATTR, SLOT; VALUE: key repr */
+	char		owner_type[PYOBJ_NAME_MAX];
+};
+
+/* Bounds of one scan or climb; 0 fields take the defaults. */
+struct pyobj_bounds {
+	unsigned	max_depth;	/* referrer levels climbed */
+	uint64_t	max_objects;	/* objects visited */
+	uint64_t	max_refs;	/* referrers kept per scan */
+	uint64_t	max_outside_bytes;	/* non-arena memory scanned */
+	double		max_seconds;
+};
+
+#define PYOBJ_DEFAULT_DEPTH	12
+#define PYOBJ_DEFAULT_OBJECTS	4096
+#define PYOBJ_DEFAULT_REFS	65536
+#define PYOBJ_DEFAULT_OUTSIDE	(16ull << 30)
+#define PYOBJ_DEFAULT_SECONDS	60.0
+
+struct pyobj;
+
+/* The heap must be a block-level capture with types of the same source. */
+struct pyobj	*pyobj_open(struct source *, const struct heap *,
+		    const struct py_layout *, int major, int minor,
+		    const struct pyobj_bounds *, char **);
+void		 pyobj_close(struct pyobj *);
+
+/* Every reference to any of the n objects; *out is malloc'd.  Hits in free
+ * blocks are never referrers; hits that no owner explains are kept as
+ * PYOBJ_POS_OUTSIDE.  Returns -1 with *cause when nothing could be read. */
+int		 pyobj_referrers(struct pyobj *, const uint64_t *, size_t,
+		    struct pyobj_ref **, size_t *, char **);
+
+/* The type name of the object at addr ("?" when it does not read as one)
+ * and its refcount (0 when unknown); 0 if it reads as an object. */
+int		 pyobj_describe(struct pyobj *, uint64_t, char *, size_t,
+		    uint64_t *refcnt);
+/* A short repr of the key object at addr: 'text' for str, digits for int,
+ * else <type at 0x...>. */
+void		 pyobj_key_repr(struct pyobj *, uint64_t, char *, size_t);
+/* The text of the str value of key name in a dict, without quotes. */
+int		 pyobj_dict_str(struct pyobj *, uint64_t dict, const char *,
+		    char *, size_t);
+/* The last scan kept max_refs referrers and left others out. */
+int		 pyobj_hit_bound(const struct pyobj *);
+const struct pyobj_bounds *pyobj_bounds(const struct pyobj *);
+/* Bytes scanned by the last pyobj_referrers(): in arenas, outside. */
+uint64_t	 pyobj_scanned_arena(const struct pyobj *);
+uint64_t	 pyobj_scanned_outside(const struct pyobj *);
+int		 pyobj_outside_truncated(const struct pyobj *);
+
+/* The climb (pyobj_path.c). */
+enum pyobj_verdict {
+	PYOBJ_ROOTED,		/* paths to roots found */
+	PYOBJ_OUTSIDE,		/* held from outside the object heap only */
+	PYOBJ_CYCLE,		/* unreachable: a closed reference cycle */
+	PYOBJ_BOUNDED,		/* a bound was hit before an answer */
+	PYOBJ_NOT_OBJECT,	/* the address holds no live object */
+};
+
+#define PYOBJ_MAX_PATHS	8
+
+struct pyobj_why {
+	enum pyobj_verdict	 verdict;
+	char			 type[PYOBJ_NAME_MAX];
+	uint64_t		 refcnt;
+	size_t			 npaths;
+	char			*paths[PYOBJ_MAX_PATHS];	/* "__main__.cache['k']" */
+	int			 outside;	/* some holder is outside the heap */
+	uint64_t		 visited;	/* objects visited */
+	unsigned		 depth;		/* levels climbed */
+	const char		*bound;		/* which bound was hit, or NULL */
+	uint64_t		 cycle_objects;	/* PYOBJ_CYCLE: the closed set */
+};
+
+int	pyobj_why(struct pyobj *, uint64_t addr, struct pyobj_why *, char **);
+void	pyobj_why_free(struct pyobj_why *);
+
+#endif

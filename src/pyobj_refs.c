@@ -1,0 +1,1147 @@
+/*
+ * Referrers of objects, found by scanning the target's memory for their
+ * addresses (see pyobj.h).
+ *
+ * A scan reads every FULL or USED pool of the capture in batches and looks
+ * at the 8-byte words of its allocated blocks only: a stale pointer left in
+ * a free block is never a referrer.  Then it reads the process's other
+ * writable anonymous memory (the C heap and anonymous mappings, minus the
+ * arenas) in 1 MiB pieces, up to a bound.  The first scan also indexes the
+ * containers of the heap -- list, dict, set and, in 3.11/3.12, instances'
+ * values arrays -- by the address of the table they keep out of line, so
+ * that a hit in a raw block or in malloc'd memory finds the container whose
+ * table holds it with a binary search.
+ *
+ * Every hit then becomes a struct pyobj_ref: the owner object and the
+ * position in it, decided from the owner's type (read from the target and
+ * cached) and the layout tables.  Reads are validated field by field: a
+ * torn or absurd value leaves the hit unexplained (PYOBJ_POS_OUTSIDE), it
+ * never loops or crashes.
+ */
+#include "config.h"
+
+#include "pymalloc_internal.h"
+#include "pyobj.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* PyTypeObject fields (2.7 and every 3.x). */
+#define TP_NAME		24
+#define TP_BASICSIZE	32
+#define TP_FLAGS	168
+#define TP_MEMBERS	240
+#define TP_BASE		256
+#define TP_DICT		264
+#define TP_DICTOFFSET	288
+#define TP_READ		296
+
+#define TPF_READY	(1ull << 12)
+#define TPF_TYPE_SUBCLASS (1ull << 31)
+#define TPF_MANAGED_DICT (1ull << 4)
+
+/* Shared by every version (pyobj_layout.c). */
+#define OB_SIZE		16
+#define LIST_ITEM	24
+#define TUPLE_ITEM	24
+#define DICT_KEYS	32	/* 3.x ma_keys; 2.7 ma_mask */
+#define DICT_VALUES	40	/* 3.x ma_values; 2.7 ma_table */
+#define SET_MASK	32
+#define SET_TABLE	40
+#define MODULE_DICT	16
+#define MEMBERDEF_SIZE	40
+
+#define BATCH_POOLS	64
+#define OUTSIDE_CHUNK	(1u << 20)
+#define MAX_TABLE	(1ull << 28)	/* entries in one table, at most */
+#define TYPE_CACHE	4096
+#define MAX_MEMBERS	256
+#define MAX_BASES	16
+#define INDEX_PROBES	32
+
+enum cont_kind { C_LIST, C_DICT_KEYS, C_DICT_VALUES, C_DICT27, C_SET,
+	C_INLINE };
+
+struct cont {
+	uint64_t	ptr;	/* the table's address */
+	uint64_t	obj;
+	uint8_t		kind;
+};
+
+struct tinfo {
+	uint64_t	addr;
+	int		state;	/* 0 empty, 1 a type, -1 not one */
+	uint64_t	flags, basicsize, members, base, dict, cached_keys;
+	int64_t		dictoffset;
+	char		name[PYOBJ_NAME_MAX];
+};
+
+/* A hit before it is explained. */
+struct hit {
+	uint64_t	where, target;
+	uint64_t	block;		/* 0: outside the arenas */
+	uint32_t	size;		/* block size */
+	uint32_t	type;		/* heap type index of the block */
+	uint8_t		*bytes;		/* the block as scanned */
+};
+
+struct pyobj {
+	struct source			*src;
+	const struct heap		*heap;
+	const struct py_layout		*pl;
+	const struct pyobj_containers	*ol;
+	int				 minor;
+	int				 bound_hit;
+	struct pyobj_bounds		 b;
+	/* heap type index -> container kind + 1 (0: not a container) */
+	uint8_t				*type_kind;
+	struct cont			*conts;
+	size_t				 nconts, conts_cap;
+	int				 indexed;
+	struct tinfo			 types[TYPE_CACHE];
+	/* the current scan */
+	const uint64_t			*targets;
+	size_t				 ntargets;
+	uint64_t			 tlo, thi;
+	struct hit			*hits;
+	size_t				 nhits, hits_cap;
+	uint64_t			 scanned_arena, scanned_outside;
+	int				 outside_truncated;
+};
+
+/* ---- reading ------------------------------------------------------------- */
+
+static int
+rd(struct pyobj *p, uint64_t addr, void *buf, size_t len)
+{
+	if (addr < 4096 || addr > (1ull << 56))
+		return -1;
+	return source_read_exact(p->src, addr, buf, len, NULL);
+}
+
+static int
+rd64(struct pyobj *p, uint64_t addr, uint64_t *v)
+{
+	uint8_t b[8];
+
+	if (rd(p, addr, b, 8) != 0)
+		return -1;
+	*v = py_load64(b);
+	return 0;
+}
+
+static int
+ptr_ok(uint64_t v)
+{
+	return v >= 4096 && v < (1ull << 56) && v % 8 == 0;
+}
+
+static int
+refcnt_ok(const struct pyobj *p, uint64_t rc)
+{
+	if (p->pl->immortal)
+		return (uint32_t)rc != 0;
+	return rc != 0 && rc < (1ull << 40);
+}
+
+/* A C string of the target into buf (printable ASCII only). */
+static int
+read_cstr(struct pyobj *p, uint64_t addr, char *buf, size_t len)
+{
+	struct source_read r = { .addr = addr, .buf = buf, .len = len - 1 };
+	size_t i;
+
+	buf[0] = '\0';
+	if (!ptr_ok(addr & ~7ull) || source_read(p->src, &r, 1, NULL) != 0)
+		return -1;
+	for (i = 0; i < r.got; i++) {
+		if (buf[i] == '\0')
+			return i > 0 ? 0 : -1;
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e)
+			return -1;
+	}
+	buf[r.got] = '\0';
+	return r.got > 0 ? 0 : -1;
+}
+
+/* The type object at t, read once and cached; NULL when t is no type. */
+static const struct tinfo *
+type_at(struct pyobj *p, uint64_t t)
+{
+	size_t i = (size_t)((t >> 3) * 0x9e3779b97f4a7c15ull >> 52) %
+	    TYPE_CACHE, n;
+	size_t first = i;
+	struct tinfo *e = NULL;
+	uint8_t b[TP_READ];
+	uint64_t meta, mflags;
+
+	for (n = 0; n < 8; n++, i = (i + 1) % TYPE_CACHE) {
+		if (p->types[i].state == 0 || p->types[i].addr == t) {
+			e = &p->types[i];
+			break;
+		}
+	}
+	if (e != NULL && e->state != 0 && e->addr == t)
+		return e->state > 0 ? e : NULL;
+	if (e == NULL)		/* full around here: the first slot goes */
+		e = &p->types[first];
+	memset(e, 0, sizeof *e);
+	e->addr = t;
+	e->state = -1;
+	if (!ptr_ok(t) || rd(p, t, b, sizeof b) != 0)
+		return NULL;
+	meta = py_load64(b + 8);
+	e->flags = py_load64(b + TP_FLAGS);
+	if (!(e->flags & TPF_READY) || !ptr_ok(meta) ||
+	    rd64(p, meta + TP_FLAGS, &mflags) != 0 ||
+	    !(mflags & TPF_TYPE_SUBCLASS) ||
+	    read_cstr(p, py_load64(b + TP_NAME), e->name, sizeof e->name) != 0)
+		return NULL;
+	e->basicsize = py_load64(b + TP_BASICSIZE);
+	e->members = py_load64(b + TP_MEMBERS);
+	e->base = py_load64(b + TP_BASE);
+	e->dict = py_load64(b + TP_DICT);
+	e->dictoffset = (int64_t)py_load64(b + TP_DICTOFFSET);
+	if (p->ol->ht_cached_keys != 0)
+		(void)rd64(p, t + p->ol->ht_cached_keys, &e->cached_keys);
+	e->state = 1;
+	return e;
+}
+
+/* The type of the object at obj, or NULL when obj reads as no object. */
+static const struct tinfo *
+object_type(struct pyobj *p, uint64_t obj, uint64_t *refcnt)
+{
+	uint8_t b[16];
+
+	if (!ptr_ok(obj) || rd(p, obj, b, 16) != 0 ||
+	    !refcnt_ok(p, py_load64(b)))
+		return NULL;
+	if (refcnt != NULL)
+		*refcnt = py_load64(b);
+	return type_at(p, py_load64(b + 8));
+}
+
+int
+pyobj_describe(struct pyobj *p, uint64_t obj, char *buf, size_t len,
+    uint64_t *refcnt)
+{
+	const struct tinfo *t = object_type(p, obj, refcnt);
+
+	snprintf(buf, len, "%s", t != NULL ? t->name : "?");
+	if (t == NULL && refcnt != NULL)
+		*refcnt = 0;
+	return t != NULL ? 0 : -1;
+}
+
+/* Text of a str object into buf ('...' quoted); -1 if not ASCII-readable. */
+static int
+str_repr(struct pyobj *p, uint64_t obj, char *buf, size_t len)
+{
+	uint8_t b[40];
+	char text[PYOBJ_NAME_MAX - 8];
+	uint64_t n, data;
+	size_t i;
+
+	if (rd(p, obj, b, sizeof b) != 0)
+		return -1;
+	n = py_load64(b + OB_SIZE);
+	if (p->ol->str27) {
+		data = obj + p->ol->str_ascii_data;
+	} else {
+		/* state: interned 2 bits, kind 3, compact, ascii */
+		uint32_t st = py_load32(b + 32);
+
+		if (((st >> 2) & 7) != 1 || !(st & (1u << 5)) ||
+		    !(st & (1u << 6)))
+			return -1;
+		data = obj + p->ol->str_ascii_data;
+	}
+	if (n > 10000)
+		return -1;
+	if (n >= sizeof text)
+		n = sizeof text - 4;
+	if (n > 0 && rd(p, data, text, (size_t)n) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] > 0x7e)
+			return -1;
+	}
+	text[n] = '\0';
+	snprintf(buf, len, "'%s'", text);
+	return 0;
+}
+
+/* A small int's value (one digit, or 2.7's C long). */
+static int
+int_repr(struct pyobj *p, uint64_t obj, char *buf, size_t len)
+{
+	uint8_t b[32];
+	int64_t size;
+	uint32_t d;
+
+	if (rd(p, obj, b, sizeof b) != 0)
+		return -1;
+	if (p->ol->major == 2) {
+		snprintf(buf, len, "%lld", (long long)(int64_t)py_load64(b + 16));
+		return 0;
+	}
+	if (p->minor >= 12) {
+		/* lv_tag: digit count << 3 | sign (0 +, 1 zero, 2 -) */
+		uint64_t tag = py_load64(b + 16);
+
+		size = (int64_t)(tag >> 3);
+		d = py_load32(b + 24);
+		if (size > 1)
+			return -1;
+		snprintf(buf, len, "%s%u", (tag & 3) == 2 ? "-" : "",
+		    (tag & 3) == 1 ? 0 : d);
+		return 0;
+	}
+	size = (int64_t)py_load64(b + 16);
+	d = py_load32(b + 24);
+	if (size < -1 || size > 1)
+		return -1;
+	snprintf(buf, len, "%s%u", size < 0 ? "-" : "", size == 0 ? 0 : d);
+	return 0;
+}
+
+void
+pyobj_key_repr(struct pyobj *p, uint64_t key, char *buf, size_t len)
+{
+	const struct tinfo *t = object_type(p, key, NULL);
+
+	if (t != NULL && strcmp(t->name, "str") == 0 &&
+	    str_repr(p, key, buf, len) == 0)
+		return;
+	if (t != NULL && (strcmp(t->name, "int") == 0 ||
+	    strcmp(t->name, "long") == 0) && int_repr(p, key, buf, len) == 0)
+		return;
+	snprintf(buf, len, "<%s at 0x%llx>", t != NULL ? t->name : "?",
+	    (unsigned long long)key);
+}
+
+/* ---- dict tables ----------------------------------------------------------- */
+
+/* Where the entries of a dict's table are: (hash, key, value) or (key,
+ * value) of esize bytes, n of them. */
+struct entries {
+	uint64_t	start;
+	uint64_t	n;
+	unsigned	esize, key_off;
+};
+
+static int
+keys_entries(struct pyobj *p, uint64_t keys, struct entries *e)
+{
+	uint8_t b[40];
+	uint64_t size, ib;
+
+	if (rd(p, keys, b, sizeof b) != 0)
+		return -1;
+	if (p->ol->dict == PYOBJ_DICT36) {
+		size = py_load64(b + 8);
+		e->n = py_load64(b + 32);
+		if (size == 0 || (size & (size - 1)) != 0 || size > MAX_TABLE)
+			return -1;
+		ib = size <= 0xff ? 1 : size <= 0xffff ? 2 :
+		    size <= 0xffffffffull ? 4 : 8;
+		e->start = keys + 40 + size * ib;
+		e->esize = 24;
+		e->key_off = 8;
+	} else {
+		unsigned log2size = b[8], log2ib = b[9], kind = b[10];
+
+		e->n = py_load64(b + 24);
+		if (log2size > 28 || log2ib > 31 || kind > 2)
+			return -1;
+		e->start = keys + 32 + (1ull << log2ib);
+		e->esize = kind == 0 ? 24 : 16;
+		e->key_off = kind == 0 ? 8 : 0;
+	}
+	return e->n <= MAX_TABLE ? 0 : -1;
+}
+
+/* The key object of entry i of a keys table. */
+static uint64_t
+entry_key(struct pyobj *p, uint64_t keys, uint64_t i)
+{
+	struct entries e;
+	uint64_t k;
+
+	if (keys_entries(p, keys, &e) != 0 || i >= e.n ||
+	    rd64(p, e.start + i * e.esize + e.key_off, &k) != 0)
+		return 0;
+	return k;
+}
+
+static void
+set_value(struct pyobj *p, struct pyobj_ref *r, uint64_t key)
+{
+	r->pos = PYOBJ_POS_VALUE;
+	r->key = key;
+	pyobj_key_repr(p, key, r->name, sizeof r->name);
+}
+
+/* A hit in entries: the value (key known) or the key itself. */
+static int
+in_entries(struct pyobj *p, const struct entries *e, struct pyobj_ref *r)
+{
+	uint64_t i, field, key;
+
+	if (r->where < e->start || (r->where - e->start) / e->esize >= e->n)
+		return -1;
+	i = (r->where - e->start) / e->esize;
+	field = (r->where - e->start) % e->esize;
+	if (field == e->key_off) {
+		r->pos = PYOBJ_POS_KEY;
+		return 0;
+	}
+	if (field != e->key_off + 8 ||
+	    rd64(p, e->start + i * e->esize + e->key_off, &key) != 0 ||
+	    !ptr_ok(key))
+		return -1;
+	set_value(p, r, key);
+	return 0;
+}
+
+/* ---- containers ------------------------------------------------------------ */
+
+static int
+explain_list(struct pyobj *p, const struct cont *c, struct pyobj_ref *r)
+{
+	uint64_t n, item;
+
+	if (rd64(p, c->obj + OB_SIZE, &n) != 0 ||
+	    rd64(p, c->obj + LIST_ITEM, &item) != 0 || item != c->ptr ||
+	    n > MAX_TABLE || r->where < item || (r->where - item) / 8 >= n)
+		return -1;
+	r->pos = PYOBJ_POS_INDEX;
+	r->index = (int64_t)((r->where - item) / 8);
+	return 0;
+}
+
+static int
+explain_dict(struct pyobj *p, const struct cont *c, struct pyobj_ref *r)
+{
+	uint64_t keys, values, mask, i;
+	struct entries e;
+
+	if (c->kind == C_DICT27) {
+		if (rd64(p, c->obj + DICT_KEYS, &mask) != 0 ||
+		    rd64(p, c->obj + DICT_VALUES, &values) != 0 ||
+		    values != c->ptr || mask >= MAX_TABLE)
+			return -1;
+		e = (struct entries){ values, mask + 1, 24, 8 };
+		return in_entries(p, &e, r);
+	}
+	if (rd64(p, c->obj + DICT_KEYS, &keys) != 0 ||
+	    rd64(p, c->obj + DICT_VALUES, &values) != 0)
+		return -1;
+	if (c->kind == C_DICT_KEYS) {
+		if (keys != c->ptr || keys_entries(p, keys, &e) != 0)
+			return -1;
+		return in_entries(p, &e, r);
+	}
+	values += p->ol->values_off;
+	if (values - p->ol->values_off != c->ptr || r->where < values)
+		return -1;
+	i = (r->where - values) / 8;
+	if ((keys = entry_key(p, keys, i)) == 0)
+		return -1;
+	set_value(p, r, keys);
+	return 0;
+}
+
+static int
+explain_set(struct pyobj *p, const struct cont *c, struct pyobj_ref *r)
+{
+	uint64_t mask, table;
+
+	if (rd64(p, c->obj + SET_MASK, &mask) != 0 ||
+	    rd64(p, c->obj + SET_TABLE, &table) != 0 || table != c->ptr ||
+	    mask >= MAX_TABLE || r->where < table ||
+	    (r->where - table) / 16 > mask ||
+	    (r->where - table) % 16 != p->ol->set_key_off)
+		return -1;
+	r->pos = PYOBJ_POS_MEMBER;
+	return 0;
+}
+
+/* A 3.11/3.12 instance's values array: entry i is the attribute named by
+ * entry i of its class's cached keys. */
+static int
+explain_inline(struct pyobj *p, const struct cont *c, struct pyobj_ref *r)
+{
+	const struct tinfo *t = object_type(p, c->obj, NULL);
+	uint64_t i, key;
+
+	if (t == NULL || t->cached_keys == 0 || r->where < c->ptr)
+		return -1;
+	i = (r->where - c->ptr) / 8;
+	if ((key = entry_key(p, t->cached_keys, i)) == 0 ||
+	    str_repr(p, key, r->name, sizeof r->name) != 0)
+		return -1;
+	/* the name without its quotes */
+	memmove(r->name, r->name + 1, strlen(r->name));
+	r->name[strlen(r->name) - 1] = '\0';
+	r->pos = PYOBJ_POS_ATTR;
+	return 0;
+}
+
+static int
+explain_cont(struct pyobj *p, const struct cont *c, struct pyobj_ref *r)
+{
+	const struct tinfo *t;
+	int rc;
+
+	switch (c->kind) {
+	case C_LIST:	rc = explain_list(p, c, r); break;
+	case C_SET:	rc = explain_set(p, c, r); break;
+	case C_INLINE:	rc = explain_inline(p, c, r); break;
+	default:	rc = explain_dict(p, c, r); break;
+	}
+	if (rc != 0 || (t = object_type(p, c->obj, NULL)) == NULL)
+		return -1;
+	r->owner = c->obj;
+	snprintf(r->owner_type, sizeof r->owner_type, "%s", t->name);
+	return 0;
+}
+
+/* The containers whose table starts at or just below where. */
+static int
+explain_by_index(struct pyobj *p, struct pyobj_ref *r)
+{
+	size_t lo = 0, hi = p->nconts, k, tried = 0;
+
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+
+		if (p->conts[m].ptr <= r->where)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	for (k = lo; k > 0 && tried < INDEX_PROBES; k--, tried++) {
+		if (explain_cont(p, &p->conts[k - 1], r) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* ---- objects ----------------------------------------------------------- */
+
+/* The name of the __slots__ member at offset off of an instance of t. */
+static int
+slot_name(struct pyobj *p, const struct tinfo *t, uint64_t off, char *buf,
+    size_t len)
+{
+	unsigned depth, i;
+	uint8_t m[MEMBERDEF_SIZE];
+
+	for (depth = 0; t != NULL && depth < MAX_BASES; depth++) {
+		for (i = 0; t->members != 0 && i < MAX_MEMBERS; i++) {
+			uint64_t a = t->members + (uint64_t)i * MEMBERDEF_SIZE;
+
+			if (rd(p, a, m, sizeof m) != 0 || py_load64(m) == 0)
+				break;
+			if (py_load64(m + 16) == off)
+				return read_cstr(p, py_load64(m), buf, len);
+		}
+		t = t->base != 0 ? type_at(p, t->base) : NULL;
+	}
+	return -1;
+}
+
+/* 3.13: the values an instance keeps after its fixed part. */
+static int
+inline_313(struct pyobj *p, const struct tinfo *t, uint64_t obj,
+    struct pyobj_ref *r)
+{
+	uint64_t v = obj + t->basicsize, i, key;
+	uint8_t h[8];
+
+	if (p->ol->inline_values != PYOBJ_INLINE_313 ||
+	    !(t->flags & TPF_MANAGED_DICT) || r->where < v + 8 ||
+	    rd(p, v, h, sizeof h) != 0 || h[3] != 1)	/* valid */
+		return -1;
+	i = (r->where - v - 8) / 8;
+	if (i >= h[1] || (key = entry_key(p, t->cached_keys, i)) == 0 ||
+	    str_repr(p, key, r->name, sizeof r->name) != 0)
+		return -1;
+	memmove(r->name, r->name + 1, strlen(r->name));
+	r->name[strlen(r->name) - 1] = '\0';
+	r->pos = PYOBJ_POS_ATTR;
+	return 0;
+}
+
+/* The position of a hit inside the object obj of type t. */
+static void
+explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
+    struct pyobj_ref *r)
+{
+	uint64_t off = r->where - obj, n;
+
+	r->pos = PYOBJ_POS_FIELD;
+	r->index = (int64_t)(r->where - obj);
+	if (r->where < obj) {	/* the pre-header: a managed __dict__ */
+		if (p->ol->inline_values != PYOBJ_INLINE_NONE &&
+		    obj - r->where == 24)
+			r->pos = PYOBJ_POS_DICT;
+		return;
+	}
+	if (strcmp(t->name, "tuple") == 0 && off >= TUPLE_ITEM &&
+	    rd64(p, obj + OB_SIZE, &n) == 0 && (off - TUPLE_ITEM) / 8 < n) {
+		r->pos = PYOBJ_POS_INDEX;
+		r->index = (int64_t)((off - TUPLE_ITEM) / 8);
+	} else if (strcmp(t->name, "module") == 0 && off == MODULE_DICT) {
+		r->pos = PYOBJ_POS_MODULE_DICT;
+	} else if (t->dictoffset > 0 && off == (uint64_t)t->dictoffset) {
+		r->pos = PYOBJ_POS_DICT;
+	} else if (slot_name(p, t, off, r->name, sizeof r->name) == 0) {
+		r->pos = PYOBJ_POS_SLOT;
+	} else if (inline_313(p, t, obj, r) == 0) {
+		return;
+	}
+}
+
+/* The object in a typed block: probes the offsets an object can start at
+ * (after the debug prefix, the pre-header, the GC head) for the one whose
+ * type has the block's type name. */
+static uint64_t
+block_object(struct pyobj *p, const struct hit *h, const struct tinfo **tp)
+{
+	const char *want = p->heap->types[h->type].name;
+	unsigned gc = p->pl->gc_head_size, pre = p->pl->preheader_size;
+	unsigned offs[3] = { gc + pre, gc, 0 }, k, base = 0;
+
+	if (h->size >= 32 && h->bytes[15] == p->pl->debug_byte &&
+	    h->bytes[14] == p->pl->debug_byte)
+		base = 16;
+	for (k = 0; k < 3; k++) {
+		unsigned off = base + offs[k];
+		const struct tinfo *t;
+
+		if (off + 16 > h->size || !refcnt_ok(p, py_load64(h->bytes + off)))
+			continue;
+		t = type_at(p, py_load64(h->bytes + off + 8));
+		if (t != NULL && strcmp(t->name, want) == 0) {
+			*tp = t;
+			return h->block + off;
+		}
+	}
+	return 0;
+}
+
+/* A hit outside the arenas at tp_dict of a class. */
+static int
+explain_type_dict(struct pyobj *p, struct pyobj_ref *r)
+{
+	uint64_t t = r->where - TP_DICT;
+	const struct tinfo *ti;
+
+	if ((ti = type_at(p, t)) == NULL || ti->dict != r->target ||
+	    object_type(p, t, NULL) == NULL)
+		return -1;
+	r->owner = t;
+	r->pos = PYOBJ_POS_TYPE_DICT;
+	snprintf(r->owner_type, sizeof r->owner_type, "type");
+	snprintf(r->name, sizeof r->name, "%s", ti->name);
+	return 0;
+}
+
+static void
+explain(struct pyobj *p, const struct hit *h, struct pyobj_ref *r)
+{
+	const struct tinfo *t = NULL;
+	uint64_t obj;
+
+	memset(r, 0, sizeof *r);
+	r->where = h->where;
+	r->target = h->target;
+	r->pos = PYOBJ_POS_OUTSIDE;
+	if (explain_by_index(p, r) == 0)
+		return;
+	r->pos = PYOBJ_POS_OUTSIDE;
+	if (h->block == 0) {
+		(void)explain_type_dict(p, r);
+		return;
+	}
+	if (h->type == HEAP_TYPE_RAW || (obj = block_object(p, h, &t)) == 0)
+		return;
+	r->owner = obj;
+	snprintf(r->owner_type, sizeof r->owner_type, "%s", t->name);
+	explain_field(p, t, obj, r);
+}
+
+/* ---- the scan ---------------------------------------------------------- */
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cont_cmp(const void *a, const void *b)
+{
+	return u64_cmp(&((const struct cont *)a)->ptr,
+	    &((const struct cont *)b)->ptr);
+}
+
+static int
+is_target(const struct pyobj *p, uint64_t w)
+{
+	size_t lo = 0, hi = p->ntargets;
+
+	if (w < p->tlo || w > p->thi)
+		return 0;
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+
+		if (p->targets[m] == w)
+			return 1;
+		if (p->targets[m] < w)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return 0;
+}
+
+static void
+add_hit(struct pyobj *p, uint64_t where, uint64_t target, uint64_t block,
+    uint32_t size, uint32_t type, const uint8_t *bytes)
+{
+	struct hit *h;
+
+	if (p->nhits >= p->b.max_refs)
+		return;
+	if (p->nhits == p->hits_cap) {
+		p->hits_cap = p->hits_cap ? p->hits_cap * 2 : 64;
+		p->hits = xreallocarray(p->hits, p->hits_cap, sizeof *p->hits);
+	}
+	h = &p->hits[p->nhits++];
+	*h = (struct hit){ where, target, block, size, type, NULL };
+	if (bytes != NULL) {
+		h->bytes = xmalloc(size);
+		memcpy(h->bytes, bytes, size);
+	}
+}
+
+static void
+add_cont(struct pyobj *p, uint64_t ptr, uint64_t obj, enum cont_kind kind)
+{
+	if (!ptr_ok(ptr))
+		return;
+	if (p->nconts == p->conts_cap) {
+		p->conts_cap = p->conts_cap ? p->conts_cap * 2 : 1024;
+		p->conts = xreallocarray(p->conts, p->conts_cap,
+		    sizeof *p->conts);
+	}
+	p->conts[p->nconts++] = (struct cont){ ptr, obj, (uint8_t)kind };
+}
+
+/* Indexes a container block by its out-of-line table(s).  The builtin
+ * containers have no pre-header: the object follows the GC head. */
+static void
+index_block(struct pyobj *p, const uint8_t *b, uint64_t block, uint32_t size,
+    unsigned kind)
+{
+	unsigned off = p->pl->gc_head_size;
+	uint64_t obj;
+
+	if (size >= 32 && b[15] == p->pl->debug_byte &&
+	    b[14] == p->pl->debug_byte)
+		off += 16;
+	if (kind == 5) {	/* instance with 3.11/3.12 values */
+		uint64_t v;
+
+		off += p->pl->preheader_size;
+		if (off + 16 > size)
+			return;
+		obj = block + off;
+		if (p->ol->inline_values == PYOBJ_INLINE_311)
+			v = py_load64(b + off - 32);
+		else if ((v = py_load64(b + off - 24)) & 1)
+			v -= 1;
+		else
+			return;
+		add_cont(p, v, obj, C_INLINE);
+		return;
+	}
+	if (off + 48 > size || !refcnt_ok(p, py_load64(b + off)))
+		return;
+	obj = block + off;
+	switch (kind) {
+	case 1:
+		add_cont(p, py_load64(b + off + LIST_ITEM), obj, C_LIST);
+		break;
+	case 2:
+		if (p->ol->dict == PYOBJ_DICT27) {
+			add_cont(p, py_load64(b + off + DICT_VALUES), obj,
+			    C_DICT27);
+			break;
+		}
+		add_cont(p, py_load64(b + off + DICT_KEYS), obj, C_DICT_KEYS);
+		add_cont(p, py_load64(b + off + DICT_VALUES), obj,
+		    C_DICT_VALUES);
+		break;
+	case 3:
+		add_cont(p, py_load64(b + off + SET_TABLE), obj, C_SET);
+		break;
+	}
+}
+
+static void
+scan_words(struct pyobj *p, const uint8_t *b, size_t len, uint64_t addr,
+    uint64_t block, uint32_t type)
+{
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t w = py_load64(b + i);
+
+		if (w >= p->tlo && w <= p->thi && is_target(p, w))
+			add_hit(p, addr + i, w, block, (uint32_t)len, type,
+			    block != 0 ? b : NULL);
+	}
+}
+
+static void
+scan_pool(struct pyobj *p, const struct heap_pool *pool, uint64_t addr,
+    const uint8_t *buf)
+{
+	const struct heap_layout *g = &p->heap->layout;
+	uint32_t size = heap_block_size(g, pool->szidx);
+	uint32_t n = heap_blocks_per_pool(g, pool->szidx), i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t off = g->pool_overhead + i * size, type;
+
+		if (off >= pool->nextoffset || off + size > g->pool_size)
+			break;
+		if (heap_block_state(p->heap, pool, i) != BLOCK_ALLOCATED)
+			continue;
+		type = heap_block_type(pool, i);
+		if (!p->indexed && p->type_kind[type] != 0)
+			index_block(p, buf + off, addr + off, size,
+			    p->type_kind[type]);
+		scan_words(p, buf + off, size, addr + off, addr + off, type);
+	}
+}
+
+struct batch {
+	size_t			 n;
+	struct source_read	 rd[BATCH_POOLS];
+	const struct heap_pool	*which[BATCH_POOLS];
+	uint8_t			*buf;
+};
+
+static int
+flush(struct pyobj *p, struct batch *b, char **cause)
+{
+	size_t i, ps = p->heap->layout.pool_size;
+
+	if (b->n > 0 && source_read(p->src, b->rd, b->n, cause) != 0)
+		return -1;
+	for (i = 0; i < b->n; i++) {
+		if (b->rd[i].got == ps)
+			scan_pool(p, b->which[i], b->rd[i].addr, b->rd[i].buf);
+		p->scanned_arena += b->rd[i].got;
+	}
+	b->n = 0;
+	return 0;
+}
+
+/* Every FULL or USED pool, BATCH_POOLS to a read. */
+static int
+scan_arenas(struct pyobj *p, char **cause)
+{
+	const struct heap *h = p->heap;
+	size_t ps = h->layout.pool_size, a;
+	struct batch b = { .n = 0 };
+	int rc = 0;
+
+	b.buf = xmalloc(ps * BATCH_POOLS);
+	for (a = 0; a < h->narenas && rc == 0; a++) {
+		uint32_t k;
+
+		for (k = 0; k < h->arenas[a].npools && rc == 0; k++) {
+			const struct heap_pool *pool = &h->arenas[a].pools[k];
+
+			if (pool->state != POOL_FULL && pool->state != POOL_USED)
+				continue;
+			b.which[b.n] = pool;
+			b.rd[b.n] = (struct source_read){ .addr =
+			    heap_pool_address(h, &h->arenas[a], k),
+			    .buf = b.buf + b.n * ps, .len = ps };
+			if (++b.n == BATCH_POOLS)
+				rc = flush(p, &b, cause);
+		}
+	}
+	if (rc == 0)
+		rc = flush(p, &b, cause);
+	free(b.buf);
+	return rc;
+}
+
+/* Anonymous writable memory outside the arenas, [lo, hi), in pieces. */
+static void
+scan_span(struct pyobj *p, uint64_t lo, uint64_t hi, uint8_t *buf)
+{
+	while (lo < hi) {
+		struct source_read r = { .addr = lo, .buf = buf,
+		    .len = (size_t)HV_MIN(hi - lo, (uint64_t)OUTSIDE_CHUNK) };
+
+		if (p->scanned_outside + r.len > p->b.max_outside_bytes) {
+			p->outside_truncated = 1;
+			return;
+		}
+		if (source_read(p->src, &r, 1, NULL) != 0)
+			return;
+		scan_words(p, buf, r.got & ~(size_t)7, lo, 0, 0);
+		p->scanned_outside += r.len;
+		lo += r.len;
+	}
+}
+
+static int
+anonymous(const struct source_region *r)
+{
+	return (r->perms & (SOURCE_R | SOURCE_W)) == (SOURCE_R | SOURCE_W) &&
+	    r->inode == 0 && (r->name[0] == '\0' ||
+	    strcmp(r->name, "[heap]") == 0);
+}
+
+static void
+scan_outside(struct pyobj *p)
+{
+	const struct heap *h = p->heap;
+	uint64_t asz = h->layout.arena_size;
+	struct source_region *r;
+	size_t n, i, a = 0;
+	uint8_t *buf;
+
+	if (source_regions(p->src, &r, &n, NULL) != 0)
+		return;
+	buf = xmalloc(OUTSIDE_CHUNK);
+	for (i = 0; i < n; i++) {
+		uint64_t lo = r[i].start;
+
+		if (!anonymous(&r[i]))
+			continue;
+		/* arenas are sorted by address (heap_finish) */
+		while (a < h->narenas && h->arenas[a].address + asz <= lo)
+			a++;
+		while (a < h->narenas && h->arenas[a].address < r[i].end) {
+			scan_span(p, lo, HV_MIN(h->arenas[a].address, r[i].end),
+			    buf);
+			lo = HV_MAX(lo, h->arenas[a].address + asz);
+			a++;
+		}
+		scan_span(p, lo, r[i].end, buf);
+	}
+	free(buf);
+	source_regions_free(r, n);
+}
+
+/* heap type index -> what index_block() makes of its blocks. */
+static void
+kinds(struct pyobj *p)
+{
+	uint32_t i;
+
+	p->type_kind = xcalloc(p->heap->ntypes + 1, 1);
+	for (i = 1; i < p->heap->ntypes; i++) {
+		const struct heap_type *t = &p->heap->types[i];
+
+		if (strcmp(t->name, "list") == 0)
+			p->type_kind[i] = 1;
+		else if (strcmp(t->name, "dict") == 0)
+			p->type_kind[i] = 2;
+		else if (strcmp(t->name, "set") == 0 ||
+		    strcmp(t->name, "frozenset") == 0)
+			p->type_kind[i] = 3;
+		else if ((t->flags & HEAP_TYPE_HEAPTYPE) &&
+		    (p->ol->inline_values == PYOBJ_INLINE_311 ||
+		    p->ol->inline_values == PYOBJ_INLINE_312))
+			p->type_kind[i] = 5;
+	}
+}
+
+struct pyobj *
+pyobj_open(struct source *src, const struct heap *h,
+    const struct py_layout *pl, int major, int minor,
+    const struct pyobj_bounds *b, char **cause)
+{
+	const struct pyobj_containers *ol = pyobj_containers_find(major, minor);
+	struct pyobj *p;
+
+	if (ol == NULL) {
+		util_cause(cause, "referrers are not supported on Python %d.%d",
+		    major, minor);
+		return NULL;
+	}
+	if (h->level != HEAP_LEVEL_BLOCKS || h->ntypes == 0) {
+		util_cause(cause, "referrers need a block-level capture with "
+		    "types");
+		return NULL;
+	}
+	p = xcalloc(1, sizeof *p);
+	p->src = src;
+	p->heap = h;
+	p->pl = pl;
+	p->ol = ol;
+	p->minor = minor;
+	if (b != NULL)
+		p->b = *b;
+	if (p->b.max_depth == 0)
+		p->b.max_depth = PYOBJ_DEFAULT_DEPTH;
+	if (p->b.max_objects == 0)
+		p->b.max_objects = PYOBJ_DEFAULT_OBJECTS;
+	if (p->b.max_refs == 0)
+		p->b.max_refs = PYOBJ_DEFAULT_REFS;
+	if (p->b.max_outside_bytes == 0)
+		p->b.max_outside_bytes = PYOBJ_DEFAULT_OUTSIDE;
+	if (p->b.max_seconds <= 0)
+		p->b.max_seconds = PYOBJ_DEFAULT_SECONDS;
+	kinds(p);
+	return p;
+}
+
+const struct pyobj_bounds *
+pyobj_bounds(const struct pyobj *p)
+{
+	return &p->b;
+}
+
+static void
+hits_free(struct pyobj *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nhits; i++)
+		free(p->hits[i].bytes);
+	p->nhits = 0;
+}
+
+void
+pyobj_close(struct pyobj *p)
+{
+	if (p == NULL)
+		return;
+	hits_free(p);
+	free(p->hits);
+	free(p->conts);
+	free(p->type_kind);
+	free(p);
+}
+
+int
+pyobj_referrers(struct pyobj *p, const uint64_t *targets, size_t n,
+    struct pyobj_ref **out, size_t *nout, char **cause)
+{
+	uint64_t *t = xcalloc(n + 1, sizeof *t);
+	size_t i;
+
+	*out = NULL;
+	*nout = 0;
+	memcpy(t, targets, n * sizeof *t);
+	qsort(t, n, sizeof *t, u64_cmp);
+	p->targets = t;
+	p->ntargets = n;
+	p->tlo = n > 0 ? t[0] : 1;
+	p->thi = n > 0 ? t[n - 1] : 0;
+	p->scanned_arena = p->scanned_outside = 0;
+	p->outside_truncated = 0;
+	hits_free(p);
+	if (scan_arenas(p, cause) != 0) {
+		free(t);
+		return -1;
+	}
+	if (!p->indexed) {
+		qsort(p->conts, p->nconts, sizeof *p->conts, cont_cmp);
+		p->indexed = 1;
+	}
+	scan_outside(p);
+	*out = xcalloc(p->nhits + 1, sizeof **out);
+	for (i = 0; i < p->nhits; i++)
+		explain(p, &p->hits[i], &(*out)[i]);
+	*nout = p->nhits;
+	p->bound_hit = p->nhits >= p->b.max_refs;
+	hits_free(p);
+	free(t);
+	p->targets = NULL;
+	return 0;
+}
+
+uint64_t
+pyobj_scanned_arena(const struct pyobj *p)
+{
+	return p->scanned_arena;
+}
+
+uint64_t
+pyobj_scanned_outside(const struct pyobj *p)
+{
+	return p->scanned_outside;
+}
+
+int
+pyobj_outside_truncated(const struct pyobj *p)
+{
+	return p->outside_truncated;
+}
+
+int
+pyobj_hit_bound(const struct pyobj *p)
+{
+	return p->bound_hit;
+}
+
+/* The value of the str key name in a dict, as text: a module's
+ * __name__, a class's __module__. */
+int
+pyobj_dict_str(struct pyobj *p, uint64_t dict, const char *name, char *buf,
+    size_t len)
+{
+	uint64_t keys, values = 0, i, k, v, mask;
+	struct entries e;
+	char kr[PYOBJ_NAME_MAX], want[PYOBJ_NAME_MAX];
+
+	snprintf(want, sizeof want, "'%s'", name);
+	if (p->ol->dict == PYOBJ_DICT27) {
+		if (rd64(p, dict + DICT_KEYS, &mask) != 0 || mask >= 4096 ||
+		    rd64(p, dict + DICT_VALUES, &keys) != 0)
+			return -1;
+		e = (struct entries){ keys, mask + 1, 24, 8 };
+	} else if (rd64(p, dict + DICT_KEYS, &keys) != 0 ||
+	    rd64(p, dict + DICT_VALUES, &values) != 0 ||
+	    keys_entries(p, keys, &e) != 0) {
+		return -1;
+	}
+	for (i = 0; i < e.n && i < 4096; i++) {
+		uint64_t at = e.start + i * e.esize + e.key_off;
+
+		if (rd64(p, at, &k) != 0 || !ptr_ok(k))
+			continue;
+		pyobj_key_repr(p, k, kr, sizeof kr);
+		if (strcmp(kr, want) != 0)
+			continue;
+		if (values != 0 ? rd64(p, values + p->ol->values_off + i * 8,
+		    &v) : rd64(p, at + 8, &v))
+			return -1;
+		if (str_repr(p, v, buf, len) != 0)
+			return -1;
+		memmove(buf, buf + 1, strlen(buf));
+		buf[strlen(buf) - 1] = '\0';
+		return 0;
+	}
+	return -1;
+}
