@@ -769,7 +769,7 @@ index_block(struct pyobj *p, const uint8_t *b, uint64_t block, uint32_t size,
 		if (p->ol->inline_values == PYOBJ_INLINE_311)
 			v = py_load64(b + off - 32);
 		else if ((v = py_load64(b + off - 24)) & 1)
-			v -= 1;
+			v += 1;	/* stored as values - 1 (3.12) */
 		else
 			return;
 		add_cont(p, v, obj, C_INLINE);
