@@ -605,6 +605,14 @@ explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 		r->pos = PYOBJ_POS_SLOT;
 	} else if (inline_313(p, t, obj, r) == 0) {
 		return;
+	} else if (off >= t->basicsize) {
+		/* Past the fixed part of an object this file does not know the
+		 * variable part of (a frame's locals and value stack, whose slots
+		 * over the stack top are stale): not a reference it can vouch
+		 * for.  A frame's live locals are held from outside the object
+		 * heap, like the rest of a thread's state. */
+		r->pos = PYOBJ_POS_OUTSIDE;
+		r->owner = 0;
 	}
 }
 

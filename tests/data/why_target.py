@@ -1,0 +1,74 @@
+# A target for heapview --why (tests/live_why.sh): survivors kept by known
+# holders, each one among many objects that are then freed, so that they
+# pin otherwise empty arenas.  Prints "why NAME ID" for each survivor, then
+# HEAPVIEW-READY, to stderr, and idles in a function whose local variable
+# holds one more.  Runs on 2.7 and 3.x.
+import gc
+import sys
+import time
+
+
+class Node(object):
+    def __init__(self, tag):
+        self.tag = tag
+
+
+class Registry(object):
+    _items = []
+
+
+class Holder(object):
+    pass
+
+
+class Slotted(object):
+    __slots__ = ('slotval',)
+
+
+fillers = []
+
+
+def survivor(tag):
+    """A Node made after 20,000 others that are freed later."""
+    fillers.extend(Node(None) for _ in range(20000))
+    return Node(tag)
+
+
+gc.disable()
+cache = {}
+cache['user:17'] = survivor('cache')
+for i in range(3):
+    Registry._items.append(Node('pad%d' % i))
+Registry._items.append(survivor('registry'))
+holder = Holder()
+holder.attr = survivor('attr')
+sl = Slotted()
+sl.slotval = survivor('slot')
+tup = (1, survivor('tuple'))
+bag = set([survivor('set')])
+big = [None] * 2000
+big[1500] = survivor('big')
+a = survivor('cycle-a')
+b = Node('cycle-b')
+a.other = b
+b.other = a
+ids = [('cache', id(cache['user:17'])), ('registry', id(Registry._items[3])),
+       ('attr', id(holder.attr)), ('slot', id(sl.slotval)),
+       ('tuple', id(tup[1])), ('set', id(list(bag)[0])),
+       ('big', id(big[1500])), ('cycle', id(a))]
+del a, b
+del fillers[:]
+
+
+def idle():
+    local_node = survivor('local')
+    del fillers[:]
+    for name, i in ids + [('local', id(local_node))]:
+        sys.stderr.write('why %s %d\n' % (name, i))
+    sys.stderr.write('HEAPVIEW-READY\n')
+    sys.stderr.flush()
+    while True:
+        time.sleep(1)
+
+
+idle()

@@ -1,0 +1,55 @@
+# Sourced by tests/live_why_*.sh with $INTERP set (a name from
+# hv_interpreters): heapview --pid P --why=ADDR names the holder of each
+# survivor of tests/data/why_target.py exactly -- a module global dict's
+# key, a class attribute's list index, an instance attribute, a __slots__
+# member, a tuple item, a set member, an item of a list whose array is
+# outside the arenas -- calls the reference cycle unreachable, and says
+# that the local variable of the sleeping function is held from outside
+# the object heap (frames are not read).  With and without
+# PYTHONMALLOC=pymalloc_debug on 3.x.
+. "${HV_SRCDIR:-.}/tests/lib.sh"
+
+py=$(hv_interpreter "$INTERP") || exit 77
+mallocs="pymalloc pymalloc_debug"
+if "$py" -c 'import sys; sys.exit(sys.version_info[0] != 2)'; then
+	mallocs=pymalloc
+fi
+
+# id_of NAME: the survivor's id() as the target printed it.
+id_of() {
+	awk -v n="$1" '$1 == "why" && $2 == n { print $3 }' "$HV_TMP/own.txt"
+}
+
+# want NAME LINE: the answer for NAME holds LINE, where @ stands for
+# "<Node at 0x...>" of that survivor.
+want() {
+	hex=$(printf '0x%x' "$(id_of "$1")")
+	line=$(printf '%s' "$2" | sed "s/@/<Node at $hex>/")
+	awk -v h="$hex" '$1 == h { on = 1; next } /^0x/ { on = 0 }
+	    on' "$HV_TMP/out" | grep -qxF "  $line" ||
+	    fail "$INTERP $m: $1 ($hex): no '  $line' in: $(cat "$HV_TMP/out")"
+}
+
+for m in $mallocs; do
+	PYTHONMALLOC=$m hv_start_script "$py" why_target.py
+	addrs=$(awk '$1 == "why" { printf "%s%s", s, $3; s = "," }' \
+	    "$HV_TMP/own.txt")
+	if expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --why="$addrs"; then
+		want cache "__main__.cache['user:17'] -> @"
+		want registry "__main__.Registry._items[3] -> @"
+		want attr "__main__.holder.attr -> @"
+		want slot "__main__.sl.slotval -> @"
+		want tuple "__main__.tup[1] -> @"
+		want set "__main__.bag{...} -> @"
+		want big "__main__.big[1500] -> @"
+		want cycle "unreachable garbage in a reference cycle of $(
+		    "$py" -c 'import sys; print(2 if sys.version_info >= (3, 11) else 4)'
+		    ) objects that the collector has not freed yet"
+		want local "held from outside the object heap (C code, a frame or interpreter state); no module global or class attribute reaches it"
+	fi
+	# An address that holds no object: one line, exit 1.
+	expect_exit 1 "$HEAPVIEW" --pid "$TARGET_PID" --why=0x10 &&
+	    expect_grep '^heapview: --why: 0x10: no live object at this address$' "$HV_TMP/err"
+	kill "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null
+done
+finish
