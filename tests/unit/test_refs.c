@@ -1,0 +1,372 @@
+/*
+ * Referrers on hand-built heaps, one per dict layout (2.7, 3.6 - 3.10,
+ * 3.11+ with unicode keys, 3.13's inline values): a target object T, and
+ * around it every kind of holder heapview maps a hit to -- a tuple item, a
+ * list item whose array is outside the arenas, a dict value (the key's text
+ * named), a set member, a __slots__ member, an instance's values (3.11 out
+ * of line, 3.13 inline), a class's tp_dict -- and decoys that must not
+ * count: T's address in a free block, in a list slot past ob_size, and in
+ * plain anonymous memory (outside, no owner).  The positions expected are
+ * worked out from the CPython headers, not from the code under test.  Then
+ * the climb: a module global, a class attribute, a closed cycle, and the
+ * depth bound.
+ */
+#include "config.h"
+
+#include "check.h"
+#include "heap.h"
+#include "pymalloc_internal.h"
+#include "pyobj.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DATA	0x555555600000ull	/* static type objects, names */
+#define HEAPMEM	0x555555800000ull	/* the C heap: arrays, heap types */
+#define ARENA	0x7f0000000000ull
+#define BLOCK	512u
+#define NBLOCKS	16u
+
+#define F_READY		(1ull << 12)
+#define F_GC		(1ull << 14)
+#define F_HEAPTYPE	(1ull << 9)
+#define F_SUBCLASS	(1ull << 31)
+#define F_MDICT		(1ull << 4)
+
+static uint8_t data[0x4000], heapmem[0x4000], *arena;
+static const struct py_layout *pl;
+static const struct pyobj_containers *ol;
+static struct heap *h;
+
+enum { T_TYPE, T_NODE, T_TUPLE, T_LIST, T_DICT, T_SET, T_STR, T_SLOTTED,
+	T_MODULE, NT };
+static const char *tnames[NT] = { "type", "Node", "tuple", "list", "dict",
+	"set", "str", "Slotted", "module" };
+static uint16_t hidx[NT];
+static uint32_t bpp;	/* blocks per pool */
+
+static uint64_t
+taddr(int t)
+{
+	return DATA + 0x100 + (uint64_t)t * 0x180;
+}
+
+static uint8_t *
+at(uint64_t a)
+{
+	if (a >= DATA && a < DATA + sizeof data)
+		return data + (a - DATA);
+	if (a >= HEAPMEM && a < HEAPMEM + sizeof heapmem)
+		return heapmem + (a - HEAPMEM);
+	return arena + (a - ARENA);
+}
+
+static void
+make_type(uint64_t t, const char *name, uint64_t flags, uint64_t basic)
+{
+	uint8_t *p = at(t);
+	uint64_t nm = DATA + 0x3000 + (t & 0xfff);
+
+	put64(p, 1);
+	put64(p + 8, taddr(T_TYPE));
+	put64(p + 24, nm);
+	put64(p + 32, basic);
+	put64(p + 168, flags | F_READY);
+	strcpy((char *)at(nm), name);
+}
+
+/* Block i of the one pool; its object at gc (+pre) with type t. */
+static uint64_t
+block(unsigned i)
+{
+	return ARENA + (uint64_t)(i / bpp) * pl->geometry.pool_size +
+	    PY_POOL_HEADER_SIZE + (uint64_t)(i % bpp) * BLOCK;
+}
+
+static uint64_t
+object(unsigned i, int t, uint64_t refcnt, int gc, unsigned pre)
+{
+	uint64_t o = block(i) + (gc ? pl->gc_head_size : 0) + pre;
+
+	put64(at(o), refcnt);
+	put64(at(o) + 8, taddr(t));
+	if (h != NULL && t >= 0)
+		h->arenas[0].pools[i / bpp].types[i % bpp] = hidx[t];
+	return o;
+}
+
+static uint64_t
+str_obj(unsigned i, const char *s)
+{
+	uint64_t o = object(i, T_STR, 1, 0, 0);
+
+	put64(at(o) + 16, strlen(s));
+	if (!ol->str27)
+		put64(at(o) + 32, (1u << 2) | (1u << 5) | (1u << 6));
+	strcpy((char *)at(o) + ol->str_ascii_data, s);
+	return o;
+}
+
+/* A keys object in raw block i with one entry (key, value). */
+static uint64_t
+keys_obj(unsigned i, uint64_t key, uint64_t value)
+{
+	uint64_t k = block(i);
+	uint8_t *p = at(k);
+
+	put64(p, 1);
+	if (ol->dict == PYOBJ_DICT36) {
+		put64(p + 8, 8);	/* dk_size */
+		put64(p + 32, 1);	/* dk_nentries */
+		put64(p + 40 + 8 + 8, key);
+		put64(p + 40 + 8 + 16, value);
+	} else {
+		p[8] = 3;		/* log2 size */
+		p[9] = 3;		/* log2 index bytes */
+		p[10] = 1;		/* unicode */
+		put64(p + 24, 1);
+		put64(p + 32 + 8, key);
+		put64(p + 32 + 8 + 8, value);
+	}
+	return k;
+}
+
+/* A dict in block i (keys in block ki, 3.x) holding key -> value. */
+static uint64_t
+dict_obj(unsigned i, unsigned ki, uint64_t key, uint64_t value)
+{
+	uint64_t d = object(i, T_DICT, 1, 1, 0);
+
+	if (ol->dict == PYOBJ_DICT27) {
+		put64(at(d) + 32, 7);		/* ma_mask */
+		put64(at(d) + 40, d + 56);	/* ma_table = smalltable */
+		put64(at(d) + 56 + 24 + 8, key);	/* entry 1 */
+		put64(at(d) + 56 + 24 + 16, value);
+	} else {
+		put64(at(d) + 32, keys_obj(ki, key, value));
+	}
+	return d;
+}
+
+struct want {
+	const char *text;
+	int seen;
+};
+
+static void
+describe(const struct pyobj_ref *r, char *buf, size_t len)
+{
+	static const char *pos[] = { "index", "value", "key", "member", "attr",
+		"slot", "dict", "module-dict", "type-dict", "field", "outside" };
+
+	snprintf(buf, len, "%s %s %lld %s", r->owner_type, pos[r->pos],
+	    r->pos == PYOBJ_POS_INDEX ? (long long)r->index : 0ll, r->name);
+}
+
+static void
+expect_refs(struct pyobj *p, uint64_t target, struct want *w, size_t nw)
+{
+	struct pyobj_ref *refs;
+	size_t n, i, k;
+	char buf[200];
+
+	CHECK(pyobj_referrers(p, &target, 1, &refs, &n, NULL) == 0);
+	for (i = 0; i < n; i++) {
+		describe(&refs[i], buf, sizeof buf);
+		for (k = 0; k < nw; k++) {
+			if (strcmp(w[k].text, buf) == 0 && !w[k].seen) {
+				w[k].seen = 1;
+				break;
+			}
+		}
+		if (k == nw) {
+			fprintf(stderr, "%d.%d: unexpected referrer '%s'\n",
+			    pl->geometry.alignment ? ol->major : 0,
+			    ol->minor_lo, buf);
+			CHECK(!"an unexpected referrer");
+		}
+	}
+	for (k = 0; k < nw; k++) {
+		if (!w[k].seen)
+			fprintf(stderr, "%d.%d: missing referrer '%s'\n",
+			    ol->major, ol->minor_lo, w[k].text);
+		CHECK(w[k].seen);
+	}
+	free(refs);
+}
+
+static void
+build(int major, int minor)
+{
+	uint32_t k, npools;
+	int t;
+
+	pl = py_layout_find(major, minor);
+	ol = pyobj_containers_find(major, minor);
+	memset(data, 0, sizeof data);
+	memset(heapmem, 0, sizeof heapmem);
+	arena = xcalloc(1, pl->geometry.arena_size);
+	h = heap_new(&pl->geometry, HEAP_LEVEL_BLOCKS);
+	heap_types_init(h);
+	for (t = 1; t < NT; t++)
+		hidx[t] = (uint16_t)heap_type_add(h, tnames[t],
+		    t == T_SLOTTED || t == T_NODE ? HEAP_TYPE_HEAPTYPE |
+		    HEAP_TYPE_GC : HEAP_TYPE_GC);
+	bpp = heap_blocks_per_pool(&pl->geometry,
+	    BLOCK / pl->geometry.alignment - 1);
+	npools = (NBLOCKS + bpp - 1) / bpp;
+	heap_add_arena(h, 0, ARENA, npools);
+	for (k = 0; k < npools; k++) {
+		struct heap_pool *pool = &h->arenas[0].pools[k];
+		uint32_t nb = HV_MIN(bpp, NBLOCKS - k * bpp);
+
+		pool->szidx = (uint8_t)(BLOCK / pl->geometry.alignment - 1);
+		pool->state = POOL_USED;
+		pool->count = (uint16_t)nb;
+		pool->nextoffset = PY_POOL_HEADER_SIZE + nb * BLOCK;
+		pool->blocks = heap_blocks_new(bpp);
+		pool->types = heap_types_new(bpp);
+	}
+	/* the last block is free */
+	heap_blocks_set(h->arenas[0].pools[npools - 1].blocks,
+	    (NBLOCKS - 1) % bpp, BLOCK_FREE);
+	h->arenas[0].pools[npools - 1].count--;
+	heap_finish(h);
+
+	make_type(taddr(T_TYPE), "type", F_GC | F_SUBCLASS, 880);
+	make_type(taddr(T_NODE), "Node", F_GC | F_HEAPTYPE |
+	    (ol->inline_values != PYOBJ_INLINE_NONE ? F_MDICT : 0),
+	    ol->inline_values != PYOBJ_INLINE_NONE ? 16 : 32);
+	make_type(taddr(T_TUPLE), "tuple", F_GC, 24);
+	make_type(taddr(T_LIST), "list", F_GC, 40);
+	make_type(taddr(T_DICT), "dict", F_GC, 48);
+	make_type(taddr(T_SET), "set", F_GC, 200);
+	make_type(taddr(T_STR), "str", 0, 48);
+	make_type(taddr(T_SLOTTED), "Slotted", F_GC | F_HEAPTYPE, 24);
+	make_type(taddr(T_MODULE), "module", F_GC, 72);
+}
+
+static struct source *
+source(void)
+{
+	struct source *s = source_buffers_new();
+
+	source_buffers_add(s, DATA, data, sizeof data, SOURCE_R | SOURCE_W,
+	    "/usr/lib/libpython");
+	source_buffers_add(s, HEAPMEM, heapmem, sizeof heapmem,
+	    SOURCE_R | SOURCE_W, "[heap]");
+	source_buffers_add(s, ARENA, arena, pl->geometry.arena_size,
+	    SOURCE_R | SOURCE_W, "");
+	return s;
+}
+
+static uint64_t
+node_obj(unsigned i, uint64_t refcnt)
+{
+	return object(i, T_NODE, refcnt, 1, pl->preheader_size);
+}
+
+static void
+test_layout(int major, int minor)
+{
+	uint64_t T, tup, lst, arr, key, set, sl, members, n2, vals, cls;
+	uint8_t *p;
+	struct source *src;
+	struct pyobj *po;
+	char *cause = NULL;
+	size_t nw = 0;
+	struct want w[12];
+
+	build(major, minor);
+	T = node_obj(0, 9);
+	/* tuple (1 item) */
+	tup = object(1, T_TUPLE, 1, 1, 0);
+	put64(at(tup) + 16, 1);
+	put64(at(tup) + 24, T);
+	w[nw++] = (struct want){ "tuple index 0 ", 0 };
+	/* list of 6, its array in the C heap; T also past ob_size */
+	lst = object(2, T_LIST, 1, 1, 0);
+	arr = HEAPMEM + 0x1000;
+	put64(at(lst) + 16, 6);
+	put64(at(lst) + 24, arr);
+	put64(at(lst) + 32, 8);
+	put64(at(arr) + 5 * 8, T);
+	put64(at(arr) + 7 * 8, T);	/* stale: past ob_size */
+	w[nw++] = (struct want){ "list index 5 ", 0 };
+	w[nw++] = (struct want){ " outside 0 ", 0 };
+	/* dict 'user:17' -> T (keys in block 4) */
+	key = str_obj(5, "user:17");
+	dict_obj(3, 4, key, T);
+	w[nw++] = (struct want){ "dict value 0 'user:17'", 0 };
+	/* set with T in slot 2 of its small table */
+	set = object(6, T_SET, 1, 1, 0);
+	put64(at(set) + 32, 7);
+	put64(at(set) + 40, set + 64);
+	put64(at(set) + 64 + 2 * 16 + ol->set_key_off, T);
+	w[nw++] = (struct want){ "set member 0 ", 0 };
+	/* __slots__: member "slotval" at offset 16 */
+	sl = object(7, T_SLOTTED, 1, 1, 0);
+	put64(at(sl) + 16, T);
+	members = HEAPMEM + 0x2000;
+	put64(at(taddr(T_SLOTTED)) + 240, members);
+	put64(at(members), HEAPMEM + 0x2100);
+	put64(at(members) + 16, 16);
+	strcpy((char *)at(HEAPMEM + 0x2100), "slotval");
+	w[nw++] = (struct want){ "Slotted slot 0 slotval", 0 };
+	/* a free block holding T is no referrer */
+	put64(at(block(NBLOCKS - 1)) + 40, T);
+	/* 3.11 values out of line, 3.13 inline: attribute "name" */
+	if (ol->inline_values == PYOBJ_INLINE_311 ||
+	    ol->inline_values == PYOBJ_INLINE_313) {
+		uint64_t ck = keys_obj(9, str_obj(10, "name"), 0);
+
+		put64(at(taddr(T_NODE)) + ol->ht_cached_keys, ck);
+		n2 = node_obj(8, 1);
+		if (ol->inline_values == PYOBJ_INLINE_311) {
+			vals = block(11) + 8;
+			put64(at(n2) - 32, vals);
+			put64(at(vals), T);
+		} else {
+			p = at(n2 + 16);	/* after tp_basicsize */
+			p[0] = 1; p[1] = 1; p[2] = 1; p[3] = 1;
+			put64(p + 8, T);
+		}
+		w[nw++] = (struct want){ "Node attr 0 name", 0 };
+	}
+	/* class attribute: a heap type whose tp_dict is a dict */
+	cls = HEAPMEM + 0x3000;
+	make_type(cls, "Registry", F_GC | F_HEAPTYPE, 32);
+	put64(at(cls) + 264, dict_obj(12, 13, str_obj(14, "_items"), lst));
+
+	src = source();
+	po = pyobj_open(src, h, pl, major, minor, NULL, &cause);
+	CHECK(po != NULL);
+	if (po != NULL) {
+		struct want wc[2] = { { "type type-dict 0 Registry", 0 },
+			{ "list field 0 ", 0 } };
+		uint64_t d = 0;
+
+		expect_refs(po, T, w, nw);
+		/* the list is the class's attribute: the class dict's value */
+		memcpy(&d, at(cls) + 264, 8);
+		expect_refs(po, d, wc, 1);
+		pyobj_close(po);
+	}
+	free(cause);
+	source_close(src);
+	heap_free(h);
+	h = NULL;
+	free(arena);
+}
+
+int
+main(void)
+{
+	test_layout(2, 7);
+	test_layout(3, 6);
+	test_layout(3, 10);
+	test_layout(3, 11);
+	test_layout(3, 13);
+	return check_done();
+}
