@@ -15,7 +15,8 @@ expect_exit 0 "$HEAPVIEW" -v
 for args in "" "--bogus" "--pid" "--pid=abc" "--pid=0" "--interval=0 --pid=1" \
     "--theme=pink --pid=1" "--pid=1 --stats --dump" "--pid=1 x.json" "--" \
     "--frame=1 --pid=1" "--no-tui --pid=1" "--bench=0 --pid=1" \
-    "--frame=0 x.jsonl"; do
+    "--frame=0 x.jsonl" "--why=zz --pid=1" "--why= --pid=1" \
+    "--why=0x10 --stats --pid=1" "--why=0x10 x.json"; do
 	# shellcheck disable=SC2086
 	expect_exit 2 "$HEAPVIEW" $args || continue
 	[ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "'$args': usage error is not one line"
@@ -23,6 +24,9 @@ for args in "" "--bogus" "--pid" "--pid=abc" "--pid=0" "--interval=0 --pid=1" \
 done
 
 snap=$HV_SRCDIR/tests/data/snapshot/blocks.json
+# --why on a snapshot: the objects' bytes are not in it.
+expect_exit 2 "$HEAPVIEW" --why=0x10 "$snap" &&
+    expect_grep "^heapview: --why reads the objects' bytes, which a snapshot does not hold" "$HV_TMP/err"
 for log in /nonexistent/dir/x.log "$HV_TMP"; do
 	expect_exit 1 "$HEAPVIEW" --log="$log" "$snap" --stats || continue
 	[ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "--log=$log: $(cat "$HV_TMP/err")"
