@@ -158,6 +158,8 @@ run_stats(const struct app_options *o, struct app_live *lv)
 	fputc('\n', stdout);
 	render_stats_extra(stdout, h);
 	render_stats_types(stdout, h);
+	if (o->types)
+		app_why_pinned(stdout, lv, h);
 	if (diff != NULL)
 		app_diff_render(stdout, diff);
 	app_diff_free(diff);

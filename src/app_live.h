@@ -5,6 +5,7 @@
 #ifndef HV_APP_LIVE_H
 #define HV_APP_LIVE_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "app.h"
@@ -50,6 +51,9 @@ int	app_live_moment(const struct app_options *, struct app_live *);
 int	app_live_stop_requested(void);
 /* --why: the paths that keep each address alive (app_why.c). */
 int	app_why(const struct app_options *, struct app_live *);
+/* --stats --types, live: the roots of the pinned arenas' survivors, after
+ * the Types section; a line saying why when they cannot be found. */
+void	app_why_pinned(FILE *, struct app_live *, const struct heap *);
 /* The TUI over the live target (recording too with --record). */
 int	app_live_watch(const struct app_options *, struct app_live *);
 /* --record --no-tui until interrupted or the target exits. */

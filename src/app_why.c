@@ -10,6 +10,7 @@
 #include "app_live.h"
 #include "pymalloc_internal.h"
 #include "pyobj.h"
+#include "render.h"
 #include "util.h"
 
 #include <errno.h>
@@ -74,22 +75,51 @@ print_why(uint64_t addr, const struct pyobj_why *w, const struct pyobj *p)
 	    pyobj_outside_truncated(p) ? ", truncated" : "");
 }
 
+static struct pyobj *
+open_pyobj(struct app_live *lv, const struct heap *h, char **cause)
+{
+	int major = 0, minor = 0;
+
+	if (sscanf(pymalloc_version(lv->pm), "%d.%d", &major, &minor) != 2) {
+		util_cause(cause, "unknown Python version");
+		return NULL;
+	}
+	return pyobj_open(lv->src, h, pymalloc_py_layout(lv->pm), major, minor,
+	    NULL, cause);
+}
+
+void
+app_why_pinned(FILE *out, struct app_live *lv, const struct heap *h)
+{
+	struct pyobj_pinned_roots pr;
+	struct pyobj *p;
+	char *cause = NULL;
+
+	if ((p = open_pyobj(lv, h, &cause)) == NULL ||
+	    pyobj_pinned_roots(p, &pr, &cause) != 0) {
+		fprintf(out, "\nWhy the pinned arenas stay: not known (%s)\n",
+		    cause != NULL ? cause : "?");
+		free(cause);
+		pyobj_close(p);
+		return;
+	}
+	render_stats_roots(out, &pr);
+	pyobj_pinned_roots_free(&pr);
+	pyobj_close(p);
+}
+
 static int
 why_all(const struct app_options *o, struct app_live *lv, struct heap *h)
 {
-	const char *v = pymalloc_version(lv->pm);
 	struct pyobj *p;
 	uint64_t addrs[64];
 	size_t n, i;
 	char *cause = NULL;
-	int major = 0, minor = 0, rc = 0;
+	int rc = 0;
 
 	(void)app_why_parse(o->why, addrs, 64, &n);
-	if (sscanf(v, "%d.%d", &major, &minor) != 2 ||
-	    (p = pyobj_open(lv->src, h, pymalloc_py_layout(lv->pm), major,
-	    minor, NULL, &cause)) == NULL) {
-		fprintf(stderr, "heapview: --why: %s\n", cause != NULL ? cause :
-		    "unknown Python version");
+	if ((p = open_pyobj(lv, h, &cause)) == NULL) {
+		fprintf(stderr, "heapview: --why: %s\n", cause);
 		free(cause);
 		return 1;
 	}

@@ -125,10 +125,15 @@ int		 pyobj_dict_str(struct pyobj *, uint64_t dict, const char *,
 /* The last scan kept max_refs referrers and left others out. */
 int		 pyobj_hit_bound(const struct pyobj *);
 const struct pyobj_bounds *pyobj_bounds(const struct pyobj *);
+const struct heap *pyobj_heap(const struct pyobj *);
 /* Bytes scanned by the last pyobj_referrers(): in arenas, outside. */
 uint64_t	 pyobj_scanned_arena(const struct pyobj *);
 uint64_t	 pyobj_scanned_outside(const struct pyobj *);
 int		 pyobj_outside_truncated(const struct pyobj *);
+
+/* The object in an allocated block of a heap type (0: none found). */
+uint64_t	 pyobj_block_object(struct pyobj *, uint64_t block, uint32_t size,
+		    uint32_t type);
 
 /* The climb (pyobj_path.c). */
 enum pyobj_verdict {
@@ -155,6 +160,36 @@ struct pyobj_why {
 };
 
 int	pyobj_why(struct pyobj *, uint64_t addr, struct pyobj_why *, char **);
+
+/*
+ * What keeps the survivors of the pinned arenas (heap_arena_pinned) alive,
+ * aggregated by root: one climb from all of them at once (up to
+ * max_objects survivors), every survivor then given its nearest root --
+ * the module global or class attribute it hangs from ("__main__.cache") --
+ * or, without one, the unreachable cycles or the outside holders.
+ */
+struct pyobj_root_row {
+	enum pyobj_verdict	 verdict;	/* ROOTED, CYCLE, OUTSIDE, BOUNDED */
+	char			 label[2 * PYOBJ_NAME_MAX];	/* ROOTED */
+	uint64_t		 narenas;
+	uint64_t		 carved_bytes;	/* of those arenas */
+	uint64_t		 objects;	/* survivors */
+	uint32_t		 last_arena;	/* + 1, while counting */
+};
+
+struct pyobj_pinned_roots {
+	size_t			 nrows;
+	struct pyobj_root_row	*rows;		/* most arenas first */
+	uint64_t		 pinned;	/* pinned arenas */
+	uint64_t		 survivors;	/* objects in them */
+	uint64_t		 climbed;	/* of those, climbed from */
+	unsigned		 depth;
+	const char		*bound;		/* a bound hit, or NULL */
+};
+
+int	pyobj_pinned_roots(struct pyobj *, struct pyobj_pinned_roots *,
+	    char **);
+void	pyobj_pinned_roots_free(struct pyobj_pinned_roots *);
 void	pyobj_why_free(struct pyobj_why *);
 
 #endif

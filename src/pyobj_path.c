@@ -22,6 +22,7 @@
  */
 #include "config.h"
 
+#include "heap_types.h"
 #include "pyobj.h"
 #include "util.h"
 
@@ -39,6 +40,13 @@ struct node {
 	struct pyobj_ref	edge;	/* where it holds it */
 	uint64_t		found;	/* references to it found */
 	int			scanned;
+	int64_t			root;	/* index in rootrefs: a root dict */
+};
+
+/* A reference between two nodes (the aggregated climb keeps them all). */
+struct edge {
+	size_t			owner, target;
+	struct pyobj_ref	ref;
 };
 
 struct climb {
@@ -52,6 +60,13 @@ struct climb {
 	size_t		 roots[PYOBJ_MAX_PATHS];
 	struct pyobj_ref root_ref[PYOBJ_MAX_PATHS];
 	size_t		 nroots;
+	uint64_t	 maxn;
+	/* the aggregated climb: every edge, every root dict's root ref */
+	int		 keep_all;
+	struct edge	*edges;
+	size_t		 nedges, edges_cap;
+	struct pyobj_ref *rootrefs;
+	size_t		 nrootrefs, rootrefs_cap;
 };
 
 static double
@@ -95,6 +110,7 @@ add(struct climb *c, uint64_t a, int64_t parent, const struct pyobj_ref *e)
 	memset(&c->nodes[c->n], 0, sizeof c->nodes[c->n]);
 	c->nodes[c->n].addr = a;
 	c->nodes[c->n].parent = parent;
+	c->nodes[c->n].root = -1;
 	if (e != NULL)
 		c->nodes[c->n].edge = *e;
 	while (c->tab[i] != 0)
@@ -206,6 +222,39 @@ path(struct climb *c, size_t r, const struct pyobj_ref *rr)
 	return s;
 }
 
+/* The aggregated climb: marks root dicts, keeps every edge.  A root
+ * dict's other holders (functions' __globals__, frames) are not climbed:
+ * the survivors below it have their root. */
+static void
+keep(struct climb *c, int64_t held, const struct pyobj_ref *r)
+{
+	int64_t o;
+
+	if (r->pos == PYOBJ_POS_MODULE_DICT || r->pos == PYOBJ_POS_TYPE_DICT) {
+		if (c->nodes[held].root >= 0)
+			return;
+		if (c->nrootrefs == c->rootrefs_cap) {
+			c->rootrefs_cap = c->rootrefs_cap ? c->rootrefs_cap * 2 : 16;
+			c->rootrefs = xreallocarray(c->rootrefs, c->rootrefs_cap,
+			    sizeof *c->rootrefs);
+		}
+		c->rootrefs[c->nrootrefs] = *r;
+		c->nodes[held].root = (int64_t)c->nrootrefs++;
+		return;
+	}
+	if ((o = find(c, r->owner)) < 0) {
+		if (c->n >= c->maxn)
+			return;
+		o = (int64_t)add(c, r->owner, held, r);
+	}
+	if (c->nedges == c->edges_cap) {
+		c->edges_cap = c->edges_cap ? c->edges_cap * 2 : 256;
+		c->edges = xreallocarray(c->edges, c->edges_cap,
+		    sizeof *c->edges);
+	}
+	c->edges[c->nedges++] = (struct edge){ (size_t)o, (size_t)held, *r };
+}
+
 /* One level: the referrers of the frontier [lo, hi) of nodes. */
 static int
 level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
@@ -224,9 +273,29 @@ level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
 	free(t);
 	if (rc != 0)
 		return -1;
+	/* root dicts first: their other holders are then not climbed */
+	for (i = 0; c->keep_all && i < nrefs; i++) {
+		int64_t held = find(c, refs[i].target);
+
+		if (held >= 0 && (refs[i].pos == PYOBJ_POS_MODULE_DICT ||
+		    refs[i].pos == PYOBJ_POS_TYPE_DICT)) {
+			c->nodes[held].found++;
+			keep(c, held, &refs[i]);
+		}
+	}
 	for (i = 0; i < nrefs; i++) {
 		const struct pyobj_ref *r = &refs[i];
 		int64_t held = find(c, r->target);
+
+		if (c->keep_all && held >= 0 &&
+		    (r->pos == PYOBJ_POS_MODULE_DICT ||
+		    r->pos == PYOBJ_POS_TYPE_DICT))
+			continue;
+		if (c->keep_all && held >= 0 && c->nodes[held].root >= 0 &&
+		    r->owner != 0) {
+			c->nodes[held].found++;
+			continue;
+		}
 
 		if (held < 0)
 			continue;
@@ -235,6 +304,10 @@ level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
 			continue;
 		}
 		c->nodes[held].found++;
+		if (c->keep_all) {
+			keep(c, held, r);
+			continue;
+		}
 		if (r->pos == PYOBJ_POS_MODULE_DICT ||
 		    r->pos == PYOBJ_POS_TYPE_DICT) {
 			if (c->nroots < PYOBJ_MAX_PATHS) {
@@ -359,4 +432,261 @@ pyobj_why_free(struct pyobj_why *w)
 	for (i = 0; i < w->npaths; i++)
 		free(w->paths[i]);
 	w->npaths = 0;
+}
+
+/* ---- the roots of the pinned arenas ------------------------------------ */
+
+/* The name of a root dict and the step into it: "__main__.cache". */
+static void
+root_label(struct climb *c, const struct pyobj_ref *rr,
+    const struct pyobj_ref *e, char *buf, size_t len)
+{
+	char s[PATH_MAX_LEN] = "", mod[PYOBJ_NAME_MAX];
+
+	if (rr->pos == PYOBJ_POS_MODULE_DICT) {
+		if (pyobj_dict_str(c->p, rr->target, "__name__", mod,
+		    sizeof mod) != 0)
+			snprintf(mod, sizeof mod, "<module at 0x%llx>",
+			    (unsigned long long)rr->owner);
+		cat(s, "%s", mod);
+	} else {
+		if (pyobj_dict_str(c->p, rr->target, "__module__", mod,
+		    sizeof mod) == 0)
+			cat(s, "%s.", mod);
+		cat(s, "%s", rr->name);
+	}
+	if (e != NULL)
+		step(s, e, 1);
+	snprintf(buf, len, "%s", s);
+}
+
+/* Edges by target (CSR): owners of node i are edges[first[i] .. first[i+1]). */
+static size_t *
+by_target(struct climb *c)
+{
+	size_t *first = xcalloc(c->n + 2, sizeof *first), i;
+	struct edge *sorted = xcalloc(c->nedges + 1, sizeof *sorted);
+	size_t *fill = xcalloc(c->n + 1, sizeof *fill);
+
+	for (i = 0; i < c->nedges; i++)
+		first[c->edges[i].target + 1]++;
+	for (i = 0; i < c->n; i++)
+		first[i + 1] += first[i];
+	for (i = 0; i < c->nedges; i++) {
+		size_t t = c->edges[i].target;
+
+		sorted[first[t] + fill[t]++] = c->edges[i];
+	}
+	free(fill);
+	free(c->edges);
+	c->edges = sorted;
+	return first;
+}
+
+struct attrib {
+	enum pyobj_verdict	verdict;
+	char			label[2 * PYOBJ_NAME_MAX];
+};
+
+/* Climbs the kept edges up from survivor s to its nearest root. */
+static void
+attribute(struct climb *c, const size_t *first, size_t s, uint32_t *stamp,
+    uint32_t mark, size_t *queue, int complete, struct attrib *a)
+{
+	size_t head = 0, tail = 0, k;
+	char ty[PYOBJ_NAME_MAX];
+
+	a->verdict = PYOBJ_CYCLE;
+	if (c->nodes[s].root >= 0) {
+		root_label(c, &c->rootrefs[c->nodes[s].root], NULL, a->label,
+		    sizeof a->label);
+		a->verdict = PYOBJ_ROOTED;
+		return;
+	}
+	queue[tail++] = s;
+	stamp[s] = mark;
+	while (head < tail) {
+		size_t y = queue[head++];
+		uint64_t rc;
+
+		if (pyobj_describe(c->p, c->nodes[y].addr, ty, sizeof ty,
+		    &rc) != 0 || rc > c->nodes[y].found)
+			a->verdict = PYOBJ_OUTSIDE;
+		for (k = first[y]; k < first[y + 1]; k++) {
+			size_t x = c->edges[k].owner;
+
+			if (c->nodes[x].root >= 0) {
+				root_label(c, &c->rootrefs[c->nodes[x].root],
+				    &c->edges[k].ref, a->label, sizeof a->label);
+				a->verdict = PYOBJ_ROOTED;
+				return;
+			}
+			if (stamp[x] != mark) {
+				stamp[x] = mark;
+				queue[tail++] = x;
+			}
+		}
+	}
+	if (!complete)
+		a->verdict = PYOBJ_BOUNDED;
+}
+
+static void
+count_row(struct pyobj_pinned_roots *pr, const struct attrib *a,
+    uint32_t arena, uint64_t carved)
+{
+	struct pyobj_root_row *r = NULL;
+	size_t i;
+
+	for (i = 0; i < pr->nrows; i++) {
+		if (pr->rows[i].verdict == a->verdict &&
+		    strcmp(pr->rows[i].label, a->label) == 0) {
+			r = &pr->rows[i];
+			break;
+		}
+	}
+	if (r == NULL) {
+		pr->rows = xreallocarray(pr->rows, pr->nrows + 1,
+		    sizeof *pr->rows);
+		r = &pr->rows[pr->nrows++];
+		memset(r, 0, sizeof *r);
+		r->verdict = a->verdict;
+		snprintf(r->label, sizeof r->label, "%s", a->label);
+	}
+	r->objects++;
+	if (r->last_arena != arena + 1) {
+		r->last_arena = arena + 1;
+		r->narenas++;
+		r->carved_bytes += carved;
+	}
+}
+
+static int
+row_cmp(const void *pa, const void *pb)
+{
+	const struct pyobj_root_row *a = pa, *b = pb;
+
+	if (a->narenas != b->narenas)
+		return a->narenas < b->narenas ? 1 : -1;
+	if (a->objects != b->objects)
+		return a->objects < b->objects ? 1 : -1;
+	return strcmp(a->label, b->label);
+}
+
+/* The objects in the pinned arenas, as nodes; their arenas in arena[]. */
+static void
+survivors(struct climb *c, const struct heap *h,
+    struct pyobj_pinned_roots *pr, uint32_t **arena, uint64_t max)
+{
+	size_t a, cap = 0;
+
+	*arena = NULL;
+	for (a = 0; a < h->narenas; a++) {
+		const struct heap_arena *ar = &h->arenas[a];
+		uint32_t k, i;
+
+		if (!heap_arena_pinned(h, ar))
+			continue;
+		pr->pinned++;
+		for (k = 0; k < ar->npools; k++) {
+			const struct heap_pool *pool = &ar->pools[k];
+			uint32_t size = heap_block_size(&h->layout, pool->szidx);
+			uint32_t nb = heap_blocks_per_pool(&h->layout, pool->szidx);
+			uint64_t pa = heap_pool_address(h, ar, k);
+
+			if (pool->state != POOL_FULL && pool->state != POOL_USED)
+				continue;
+			for (i = 0; i < nb; i++) {
+				uint64_t o;
+
+				if (heap_block_state(h, pool, i) != BLOCK_ALLOCATED ||
+				    heap_block_type(pool, i) == HEAP_TYPE_RAW)
+					continue;
+				pr->survivors++;
+				if (c->n >= max)
+					continue;
+				o = pyobj_block_object(c->p, pa +
+				    h->layout.pool_overhead + (uint64_t)i * size,
+				    size, heap_block_type(pool, i));
+				if (o == 0 || find(c, o) >= 0)
+					continue;
+				add(c, o, -1, NULL);
+				if (c->n > cap) {
+					cap = cap ? cap * 2 : 256;
+					*arena = xreallocarray(*arena, cap,
+					    sizeof **arena);
+				}
+				(*arena)[c->n - 1] = (uint32_t)a;
+			}
+		}
+	}
+}
+
+int
+pyobj_pinned_roots(struct pyobj *p, struct pyobj_pinned_roots *pr,
+    char **cause)
+{
+	const struct pyobj_bounds *b = pyobj_bounds(p);
+	const struct heap *h = pyobj_heap(p);
+	struct climb c = { .p = p, .keep_all = 1 };
+	uint32_t *arena, *stamp;
+	size_t lo = 0, hi, nsurv, s, *first, *queue;
+	int outside = 0, rc = 0;
+	double t0 = now();
+
+	memset(pr, 0, sizeof *pr);
+	c.tabcap = 64;
+	while (c.tabcap < b->max_objects * 4)
+		c.tabcap *= 2;
+	c.tab = xcalloc(c.tabcap, sizeof *c.tab);
+	survivors(&c, h, pr, &arena, b->max_objects);
+	nsurv = hi = c.n;
+	pr->climbed = nsurv;
+	c.maxn = nsurv + b->max_objects;
+	while (lo < hi) {
+		if (pr->depth >= b->max_depth || now() - t0 > b->max_seconds) {
+			pr->bound = pr->depth >= b->max_depth ? "depth" : "time";
+			break;
+		}
+		if (level(&c, lo, hi, c.maxn, &outside, cause) != 0) {
+			rc = -1;
+			break;
+		}
+		pr->depth++;
+		if (c.n >= c.maxn)
+			pr->bound = "objects";
+		else if (pyobj_hit_bound(p))
+			pr->bound = "referrers per level";
+		lo = hi;
+		hi = c.n;
+	}
+	first = by_target(&c);
+	stamp = xcalloc(c.n + 1, sizeof *stamp);
+	queue = xcalloc(c.n + 1, sizeof *queue);
+	for (s = 0; rc == 0 && s < nsurv; s++) {
+		struct attrib a = { .label = "" };
+
+		attribute(&c, first, s, stamp, (uint32_t)s + 1, queue,
+		    pr->bound == NULL && lo >= hi, &a);
+		count_row(pr, &a, arena[s], heap_arena_carved_bytes(h,
+		    &h->arenas[arena[s]]));
+	}
+	if (pr->nrows > 0)
+		qsort(pr->rows, pr->nrows, sizeof *pr->rows, row_cmp);
+	free(first);
+	free(stamp);
+	free(queue);
+	free(arena);
+	free(c.tab);
+	free(c.nodes);
+	free(c.edges);
+	free(c.rootrefs);
+	return rc;
+}
+
+void
+pyobj_pinned_roots_free(struct pyobj_pinned_roots *pr)
+{
+	free(pr->rows);
+	memset(pr, 0, sizeof *pr);
 }

@@ -1023,6 +1023,12 @@ pyobj_open(struct source *src, const struct heap *h,
 	return p;
 }
 
+const struct heap *
+pyobj_heap(const struct pyobj *p)
+{
+	return p->heap;
+}
+
 const struct pyobj_bounds *
 pyobj_bounds(const struct pyobj *p)
 {
@@ -1152,4 +1158,19 @@ pyobj_dict_str(struct pyobj *p, uint64_t dict, const char *name, char *buf,
 		return 0;
 	}
 	return -1;
+}
+
+uint64_t
+pyobj_block_object(struct pyobj *p, uint64_t block, uint32_t size,
+    uint32_t type)
+{
+	uint8_t b[128];
+	struct hit h = { .block = block, .size = HV_MIN(size, (uint32_t)sizeof b),
+	    .type = type, .bytes = b };
+	const struct tinfo *t;
+
+	if (type == HEAP_TYPE_RAW || type >= p->heap->ntypes ||
+	    rd(p, block, b, h.size) != 0)
+		return 0;
+	return block_object(p, &h, &t);
 }

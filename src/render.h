@@ -17,5 +17,9 @@ void	render_stats_extra(FILE *, const struct heap *);
  * arenas pinned by a few survivors.  Prints nothing for a heap without
  * types. */
 void	render_stats_types(FILE *, const struct heap *);
+/* --types, live: what keeps the pinned arenas' survivors alive, by root,
+ * most arenas first. */
+struct pyobj_pinned_roots;
+void	render_stats_roots(FILE *, const struct pyobj_pinned_roots *);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "heap_stats.h"
 #include "heap_types.h"
+#include "pyobj.h"
 #include "render.h"
 #include "util.h"
 
@@ -274,4 +275,53 @@ render_stats_types(FILE *out, const struct heap *h)
 	    pin.narenas == 1 ? "s" : "", pin.carved_bytes, pin.live_bytes,
 	    pin.objects, pin.objects == 1 ? "" : "s");
 	print_pinned_arenas(out, h, pin.narenas);
+}
+
+/* Rows of the roots section: the roots that pin the most arenas. */
+#define ROOTS_LISTED	12
+
+static void
+print_root_row(FILE *out, const struct pyobj_root_row *r)
+{
+	static const char *what[] = {
+		[PYOBJ_ROOTED] = "reachable from ",
+		[PYOBJ_CYCLE] = "in unreachable reference cycles the collector "
+		    "has not freed",
+		[PYOBJ_OUTSIDE] = "held from outside the object heap (C code, "
+		    "frames, interpreter state)",
+		[PYOBJ_BOUNDED] = "whose holders the climb did not finish",
+		[PYOBJ_NOT_OBJECT] = "",
+	};
+
+	fprintf(out, "  %" PRIu64 " arena%s (%.1f MiB) pinned by %" PRIu64
+	    " object%s %s%s\n", r->narenas, r->narenas == 1 ? "" : "s",
+	    (double)r->carved_bytes / (1 << 20), r->objects,
+	    r->objects == 1 ? "" : "s", what[r->verdict],
+	    r->verdict == PYOBJ_ROOTED ? r->label : "");
+}
+
+void
+render_stats_roots(FILE *out, const struct pyobj_pinned_roots *pr)
+{
+	size_t i;
+
+	if (pr->pinned == 0)
+		return;
+	fprintf(out, "\nWhy the pinned arenas stay: %" PRIu64 " object%s in "
+	    "them", pr->survivors, pr->survivors == 1 ? "" : "s");
+	if (pr->climbed < pr->survivors)
+		fprintf(out, ", the first %" PRIu64 " climbed from", pr->climbed);
+	fprintf(out, " (%u level%s%s%s)\n", pr->depth, pr->depth == 1 ? "" : "s",
+	    pr->bound != NULL ? ", stopped by the bound on " : "",
+	    pr->bound != NULL ? pr->bound : "");
+	for (i = 0; i < pr->nrows && i < ROOTS_LISTED; i++)
+		print_root_row(out, &pr->rows[i]);
+	if (pr->nrows > ROOTS_LISTED) {
+		uint64_t objects = 0;
+
+		for (; i < pr->nrows; i++)
+			objects += pr->rows[i].objects;
+		fprintf(out, "  ... and %zu more roots, of %" PRIu64 " object%s\n",
+		    pr->nrows - ROOTS_LISTED, objects, objects == 1 ? "" : "s");
+	}
 }
