@@ -166,15 +166,16 @@ int	pyobj_why(struct pyobj *, uint64_t addr, struct pyobj_why *, char **);
  * aggregated by root: one climb from all of them at once (up to
  * max_objects survivors), every survivor then given its nearest root --
  * the module global or class attribute it hangs from ("__main__.cache") --
- * or, without one, the unreachable cycles or the outside holders.
+ * or, without one, the unreachable cycles or the outside holders.  Each
+ * arena counts once, for the root that holds most of its survivors.
  */
 struct pyobj_root_row {
 	enum pyobj_verdict	 verdict;	/* ROOTED, CYCLE, OUTSIDE, BOUNDED */
 	char			 label[2 * PYOBJ_NAME_MAX];	/* ROOTED */
-	uint64_t		 narenas;
+	uint64_t		 narenas;	/* where it holds the most */
 	uint64_t		 carved_bytes;	/* of those arenas */
-	uint64_t		 objects;	/* survivors */
-	uint32_t		 last_arena;	/* + 1, while counting */
+	uint64_t		 objects;	/* survivors it holds, anywhere */
+	uint64_t		 last_arena;	/* scratch, while counting */
 };
 
 struct pyobj_pinned_roots {

@@ -531,9 +531,8 @@ attribute(struct climb *c, const size_t *first, size_t s, uint32_t *stamp,
 		a->verdict = PYOBJ_BOUNDED;
 }
 
-static void
-count_row(struct pyobj_pinned_roots *pr, const struct attrib *a,
-    uint32_t arena, uint64_t carved)
+static struct pyobj_root_row *
+row_of(struct pyobj_pinned_roots *pr, const struct attrib *a)
 {
 	struct pyobj_root_row *r = NULL;
 	size_t i;
@@ -553,11 +552,38 @@ count_row(struct pyobj_pinned_roots *pr, const struct attrib *a,
 		r->verdict = a->verdict;
 		snprintf(r->label, sizeof r->label, "%s", a->label);
 	}
-	r->objects++;
-	if (r->last_arena != arena + 1) {
-		r->last_arena = arena + 1;
-		r->narenas++;
-		r->carved_bytes += carved;
+	return r;
+}
+
+/* Survivors [lo, hi) are one arena's: each counts for its root, and the
+ * arena for the root that holds most of them. */
+static void
+count_arena(struct pyobj_pinned_roots *pr, const struct attrib *at,
+    size_t lo, size_t hi, uint64_t carved)
+{
+	struct pyobj_root_row *best = NULL;
+	size_t i;
+	uint64_t most = 0;
+
+	for (i = lo; i < hi; i++) {
+		struct pyobj_root_row *r = row_of(pr, &at[i]);
+
+		r->objects++;
+		r->last_arena = 0;
+	}
+	for (i = lo; i < hi; i++)
+		row_of(pr, &at[i])->last_arena++;	/* a tally, here */
+	for (i = lo; i < hi; i++) {
+		struct pyobj_root_row *r = row_of(pr, &at[i]);
+
+		if (r->last_arena > most) {
+			most = r->last_arena;
+			best = r;
+		}
+	}
+	if (best != NULL) {
+		best->narenas++;
+		best->carved_bytes += carved;
 	}
 }
 
@@ -630,7 +656,8 @@ pyobj_pinned_roots(struct pyobj *p, struct pyobj_pinned_roots *pr,
 	const struct heap *h = pyobj_heap(p);
 	struct climb c = { .p = p, .keep_all = 1 };
 	uint32_t *arena, *stamp;
-	size_t lo = 0, hi, nsurv, s, *first, *queue;
+	size_t lo = 0, hi, nsurv, s, e, *first, *queue;
+	struct attrib *at;
 	int outside = 0, rc = 0;
 	double t0 = now();
 
@@ -663,14 +690,17 @@ pyobj_pinned_roots(struct pyobj *p, struct pyobj_pinned_roots *pr,
 	first = by_target(&c);
 	stamp = xcalloc(c.n + 1, sizeof *stamp);
 	queue = xcalloc(c.n + 1, sizeof *queue);
-	for (s = 0; rc == 0 && s < nsurv; s++) {
-		struct attrib a = { .label = "" };
-
+	at = xcalloc(nsurv + 1, sizeof *at);
+	for (s = 0; rc == 0 && s < nsurv; s++)
 		attribute(&c, first, s, stamp, (uint32_t)s + 1, queue,
-		    pr->bound == NULL && lo >= hi, &a);
-		count_row(pr, &a, arena[s], heap_arena_carved_bytes(h,
+		    pr->bound == NULL && lo >= hi, &at[s]);
+	for (s = 0; rc == 0 && s < nsurv; s = e) {
+		for (e = s; e < nsurv && arena[e] == arena[s]; e++)
+			continue;
+		count_arena(pr, at, s, e, heap_arena_carved_bytes(h,
 		    &h->arenas[arena[s]]));
 	}
+	free(at);
 	if (pr->nrows > 0)
 		qsort(pr->rows, pr->nrows, sizeof *pr->rows, row_cmp);
 	free(first);

@@ -314,14 +314,17 @@ render_stats_roots(FILE *out, const struct pyobj_pinned_roots *pr)
 	fprintf(out, " (%u level%s%s%s)\n", pr->depth, pr->depth == 1 ? "" : "s",
 	    pr->bound != NULL ? ", stopped by the bound on " : "",
 	    pr->bound != NULL ? pr->bound : "");
-	for (i = 0; i < pr->nrows && i < ROOTS_LISTED; i++)
+	for (i = 0; i < pr->nrows && i < ROOTS_LISTED &&
+	    pr->rows[i].narenas > 0; i++)
 		print_root_row(out, &pr->rows[i]);
-	if (pr->nrows > ROOTS_LISTED) {
+	if (i < pr->nrows) {
 		uint64_t objects = 0;
+		size_t more = pr->nrows - i;
 
 		for (; i < pr->nrows; i++)
 			objects += pr->rows[i].objects;
-		fprintf(out, "  ... and %zu more roots, of %" PRIu64 " object%s\n",
-		    pr->nrows - ROOTS_LISTED, objects, objects == 1 ? "" : "s");
+		fprintf(out, "  and %zu more root%s of %" PRIu64 " object%s in "
+		    "arenas pinned mostly by the above\n", more,
+		    more == 1 ? "" : "s", objects, objects == 1 ? "" : "s");
 	}
 }

@@ -5,7 +5,8 @@
 # member, a tuple item, a set member, an item of a list whose array is
 # outside the arenas -- calls the reference cycle unreachable, and says
 # that the local variable of the sleeping function is held from outside
-# the object heap (frames are not read).  With and without
+# the object heap (frames are not read).  --stats --types names the roots
+# that pin the survivors' arenas.  With and without
 # PYTHONMALLOC=pymalloc_debug on 3.x.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
@@ -46,6 +47,17 @@ for m in $mallocs; do
 		    "$py" -c 'import sys; print(2 if sys.version_info >= (3, 11) else 4)'
 		    ) objects that the collector has not freed yet"
 		want local "held from outside the object heap (C code, a frame or interpreter state); no module global or class attribute reaches it"
+	fi
+	# --stats --types: the pinned arenas' survivors by the root that
+	# holds them.
+	if expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --stats --types; then
+		expect_grep '^Why the pinned arenas stay: [0-9]* objects* in them' "$HV_TMP/out"
+		# Registry._items's arena holds its four Nodes (and their dicts
+		# and strs): that root always pins it.  Each other survivor's
+		# arena counts for the root that holds most of its objects.
+		expect_grep "^  [0-9]* arenas* ([0-9.]* MiB) pinned by [0-9]* objects* reachable from __main__.Registry._items\$" "$HV_TMP/out"
+		n=$(grep -c '^  [0-9]* arenas* ([0-9.]* MiB) pinned by [0-9]* objects* reachable from __main__\.\(tup\|bag\|big\|sl\|holder\|cache\)$' "$HV_TMP/out")
+		[ "$n" -ge 3 ] || fail "$INTERP $m: fewer than 3 of the survivors' roots: $(sed -n '/^Why/,$p' "$HV_TMP/out")"
 	fi
 	# An address that holds no object: one line, exit 1.
 	expect_exit 1 "$HEAPVIEW" --pid "$TARGET_PID" --why=0x10 &&
