@@ -75,6 +75,8 @@ def main():
         "debugmallocstats_ms": [round(t, 3) for t in times],
         "debugmallocstats_min_ms": round(times[0], 3),
         "debugmallocstats_median_ms": round(times[len(times) // 2], 3),
+        # one survivor, for bench_why.sh: held by the list in this frame
+        "probe_id": id(keep[len(keep) // 2]),
     }
     tmp_name = out + ".tmp"
     with open(tmp_name, "w") as f:

@@ -360,9 +360,79 @@ test_layout(int major, int minor)
 	free(arena);
 }
 
+/* The climb on 3.10's layout: app.cache['user:17'] -> T; a closed cycle
+ * of two __slots__ objects; an object with a holder not found (outside);
+ * the depth bound. */
+static void
+test_climb(void)
+{
+	uint64_t T, C, D, M, k, A, B, X, members;
+	struct pyobj_bounds b = { .max_depth = 1 };
+	struct source *src;
+	struct pyobj *po, *po1;
+	struct pyobj_why w;
+	uint8_t *p;
+
+	build(3, 10);
+	T = node_obj(0, 1);
+	C = dict_obj(1, 3, str_obj(2, "user:17"), T);
+	D = object(4, T_DICT, 1, 1, 0);
+	k = block(5);
+	p = at(k);
+	put64(p, 1);
+	put64(p + 8, 8);
+	put64(p + 32, 2);
+	put64(p + 48 + 8, str_obj(6, "__name__"));
+	put64(p + 48 + 16, str_obj(7, "app"));
+	put64(p + 48 + 24 + 8, str_obj(9, "cache"));
+	put64(p + 48 + 24 + 16, C);
+	put64(at(D) + 32, k);
+	M = object(8, T_MODULE, 1, 1, 0);
+	put64(at(M) + 16, D);
+	members = HEAPMEM + 0x2000;
+	put64(at(taddr(T_SLOTTED)) + 240, members);
+	put64(at(members), HEAPMEM + 0x2100);
+	put64(at(members) + 16, 16);
+	strcpy((char *)at(HEAPMEM + 0x2100), "other");
+	A = object(10, T_SLOTTED, 1, 1, 0);
+	B = object(11, T_SLOTTED, 1, 1, 0);
+	put64(at(A) + 16, B);
+	put64(at(B) + 16, A);
+	X = object(12, T_SLOTTED, 2, 1, 0);
+
+	src = source();
+	po = pyobj_open(src, h, pl, 3, 10, NULL, NULL);
+	po1 = pyobj_open(src, h, pl, 3, 10, &b, NULL);
+	CHECK(po != NULL && po1 != NULL);
+	if (po != NULL && po1 != NULL) {
+		CHECK(pyobj_why(po, T, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_ROOTED);
+		CHECK_EQ_U(w.npaths, 1);
+		CHECK_STR(w.npaths ? w.paths[0] : NULL, "app.cache['user:17']");
+		pyobj_why_free(&w);
+		CHECK(pyobj_why(po, A, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_CYCLE);
+		CHECK_EQ_U(w.cycle_objects, 2);
+		CHECK(pyobj_why(po, X, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_OUTSIDE);
+		CHECK(pyobj_why(po, ARENA + 8, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_NOT_OBJECT);
+		CHECK(pyobj_why(po1, T, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_BOUNDED);
+		CHECK_STR(w.bound, "depth");
+	}
+	pyobj_close(po);
+	pyobj_close(po1);
+	source_close(src);
+	heap_free(h);
+	h = NULL;
+	free(arena);
+}
+
 int
 main(void)
 {
+	test_climb();
 	test_layout(2, 7);
 	test_layout(3, 6);
 	test_layout(3, 10);
