@@ -10,7 +10,7 @@
  * index, dict key, attribute or slot name).  pyobj_path.c climbs from an
  * object through its referrers, breadth-first and bounded, to the roots
  * that keep it alive.  Container layouts per version are data
- * (pyobj_layout.c).  Nothing here draws or prints; every byte read is
+ * (pyobj_containers.c).  Nothing here draws or prints; every byte read is
  * untrusted and may change while it is read.
  *
  * Call order: pyobj_open() over a source and a capture of it, then any
@@ -27,7 +27,7 @@
 
 struct py_layout;
 
-/* Container layouts of one CPython version (pyobj_layout.c). */
+/* Container layouts of one CPython version (pyobj_containers.c). */
 enum pyobj_dict_kind {
 	PYOBJ_DICT27,	/* ma_mask, ma_table of (hash, key, value) */
 	PYOBJ_DICT36,	/* 3.6 - 3.10: ma_keys with dk_size, dk_indices */

@@ -43,7 +43,7 @@
 #define TPF_TYPE_SUBCLASS (1ull << 31)
 #define TPF_MANAGED_DICT (1ull << 4)
 
-/* Shared by every version (pyobj_layout.c). */
+/* Shared by every version (pyobj_containers.c). */
 #define OB_SIZE		16
 #define LIST_ITEM	24
 #define TUPLE_ITEM	24
