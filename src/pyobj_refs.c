@@ -22,6 +22,7 @@
 
 #include "pymalloc_internal.h"
 #include "pyobj.h"
+#include "pyobj_value.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -275,53 +276,39 @@ str_repr(struct pyobj *p, uint64_t obj, char *buf, size_t len)
 	return 0;
 }
 
-/* A small int's value (one digit, or 2.7's C long). */
-static int
-int_repr(struct pyobj *p, uint64_t obj, char *buf, size_t len)
-{
-	uint8_t b[32];
-	int64_t size;
-	uint32_t d;
-
-	if (rd(p, obj, b, sizeof b) != 0)
-		return -1;
-	if (p->ol->major == 2) {
-		snprintf(buf, len, "%lld", (long long)(int64_t)py_load64(b + 16));
-		return 0;
-	}
-	if (p->minor >= 12) {
-		/* lv_tag: digit count << 3 | sign (0 +, 1 zero, 2 -) */
-		uint64_t tag = py_load64(b + 16);
-
-		size = (int64_t)(tag >> 3);
-		d = py_load32(b + 24);
-		if (size > 1)
-			return -1;
-		snprintf(buf, len, "%s%u", (tag & 3) == 2 ? "-" : "",
-		    (tag & 3) == 1 ? 0 : d);
-		return 0;
-	}
-	size = (int64_t)py_load64(b + 16);
-	d = py_load32(b + 24);
-	if (size < -1 || size > 1)
-		return -1;
-	snprintf(buf, len, "%s%u", size < 0 ? "-" : "", size == 0 ? 0 : d);
-	return 0;
-}
-
+/*
+ * A key as the survivors-by-value text shows it (pyobj_value.c): str of
+ * every kind quoted and escaped, ints exactly, other objects by type and
+ * address.  One read of the object, and one more when its value lives
+ * elsewhere.
+ */
 void
 pyobj_key_repr(struct pyobj *p, uint64_t key, char *buf, size_t len)
 {
 	const struct tinfo *t = object_type(p, key, NULL);
+	const struct pyobj_layout *vl = pyobj_layout_find(p->ol->major, p->minor);
+	struct source_read r = { .addr = key, .len = PYOBJ_NEED_MAX };
+	uint8_t b[PYOBJ_NEED_MAX], more[PYOBJ_NEED_MAX];
+	struct pyobj_value v;
 
-	if (t != NULL && strcmp(t->name, "str") == 0 &&
-	    str_repr(p, key, buf, len) == 0)
-		return;
-	if (t != NULL && (strcmp(t->name, "int") == 0 ||
-	    strcmp(t->name, "long") == 0) && int_repr(p, key, buf, len) == 0)
-		return;
 	snprintf(buf, len, "<%s at 0x%llx>", t != NULL ? t->name : "?",
 	    (unsigned long long)key);
+	r.buf = b;
+	if (t == NULL || vl == NULL || source_read(p->src, &r, 1, NULL) != 0 ||
+	    r.got < 16)
+		return;
+	memset(&v, 0, sizeof v);
+	if (pyobj_value_from(vl, pyobj_kind_of(vl, t->name, 0), t->name, key, b,
+	    r.got, &v) == 1) {
+		struct source_read m = { .addr = v.need_addr, .buf = more,
+		    .len = HV_MIN(v.need_len, (uint32_t)sizeof more) };
+
+		if (source_read(p->src, &m, 1, NULL) != 0)
+			m.got = 0;
+		pyobj_value_more(vl, &v, more, m.got);
+	}
+	if (v.text[0] != '\0' && strcmp(v.text, "?") != 0)
+		snprintf(buf, len, "%s", v.text);
 }
 
 /* ---- dict tables ----------------------------------------------------------- */

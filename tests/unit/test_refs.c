@@ -102,8 +102,11 @@ str_obj(unsigned i, const char *s)
 	uint64_t o = object(i, T_STR, 1, 0, 0);
 
 	put64(at(o) + 16, strlen(s));
+	put64(at(o) + 24, (uint64_t)-1);	/* hash not computed */
+	/* state: kind 1, compact, ascii; before 3.12 also ready */
 	if (!ol->str27)
-		put64(at(o) + 32, (1u << 2) | (1u << 5) | (1u << 6));
+		put64(at(o) + 32, (1u << 2) | (1u << 5) | (1u << 6) |
+		    (ol->str_ascii_data == 48 ? 1u << 7 : 0));
 	strcpy((char *)at(o) + ol->str_ascii_data, s);
 	return o;
 }
