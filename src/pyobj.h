@@ -51,6 +51,11 @@ struct pyobj_containers {
 	unsigned		str_ascii_data;
 	enum pyobj_inline_kind	inline_values;
 	unsigned		ht_cached_keys;	/* PyHeapTypeObject (3.11+) */
+	/* Frames that are objects (up to 3.10): f_code, f_localsplus, and
+	 * the code object's co_nlocals (int), co_varnames, co_name; 0: frames
+	 * are not read (3.11+ keeps them in the thread's data stack). */
+	unsigned		f_code, f_localsplus;
+	unsigned		co_nlocals, co_varnames, co_name;
 };
 
 const struct pyobj_containers *pyobj_containers_find(int major, int minor);
@@ -66,6 +71,7 @@ enum pyobj_pos {
 	PYOBJ_POS_DICT,		/* the owner's __dict__ */
 	PYOBJ_POS_MODULE_DICT,	/* md_dict of a module: owner is the module */
 	PYOBJ_POS_TYPE_DICT,	/* tp_dict of a class: owner is the class */
+	PYOBJ_POS_FRAME,	/* a local variable of a frame: "func:name" */
 	PYOBJ_POS_FIELD,	/* another field of the owner: index = offset */
 	PYOBJ_POS_OUTSIDE,	/* not in an object nor a known table */
 };

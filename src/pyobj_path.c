@@ -194,6 +194,19 @@ step(char *s, const struct pyobj_ref *e, int ns)
 	}
 }
 
+/* "idle(): local_node": a frame's local variable, the root. */
+static void
+frame_root(char *s, const struct pyobj_ref *rr)
+{
+	const char *colon = strchr(rr->name, ':');
+
+	if (colon == NULL)
+		cat(s, "a frame");
+	else
+		cat(s, "%.*s(): %s", (int)(colon - rr->name), rr->name,
+		    colon + 1);
+}
+
 /* The path from the root met at node r (with ref rr) down to the target. */
 static char *
 path(struct climb *c, size_t r, const struct pyobj_ref *rr)
@@ -202,7 +215,10 @@ path(struct climb *c, size_t r, const struct pyobj_ref *rr)
 	int64_t i = (int64_t)r, steps = 0;
 	int ns = 1;
 
-	if (rr->pos == PYOBJ_POS_MODULE_DICT) {
+	if (rr->pos == PYOBJ_POS_FRAME) {
+		frame_root(s, rr);
+		ns = 0;
+	} else if (rr->pos == PYOBJ_POS_MODULE_DICT) {
 		if (pyobj_dict_str(c->p, rr->target, "__name__", mod,
 		    sizeof mod) != 0)
 			snprintf(mod, sizeof mod, "<module at 0x%llx>",
@@ -230,7 +246,8 @@ keep(struct climb *c, int64_t held, const struct pyobj_ref *r)
 {
 	int64_t o;
 
-	if (r->pos == PYOBJ_POS_MODULE_DICT || r->pos == PYOBJ_POS_TYPE_DICT) {
+	if (r->pos == PYOBJ_POS_MODULE_DICT || r->pos == PYOBJ_POS_TYPE_DICT ||
+	    r->pos == PYOBJ_POS_FRAME) {
 		if (c->nodes[held].root >= 0)
 			return;
 		if (c->nrootrefs == c->rootrefs_cap) {
@@ -278,7 +295,8 @@ level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
 		int64_t held = find(c, refs[i].target);
 
 		if (held >= 0 && (refs[i].pos == PYOBJ_POS_MODULE_DICT ||
-		    refs[i].pos == PYOBJ_POS_TYPE_DICT)) {
+		    refs[i].pos == PYOBJ_POS_TYPE_DICT ||
+		    refs[i].pos == PYOBJ_POS_FRAME)) {
 			c->nodes[held].found++;
 			keep(c, held, &refs[i]);
 		}
@@ -289,7 +307,7 @@ level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
 
 		if (c->keep_all && held >= 0 &&
 		    (r->pos == PYOBJ_POS_MODULE_DICT ||
-		    r->pos == PYOBJ_POS_TYPE_DICT))
+		    r->pos == PYOBJ_POS_TYPE_DICT || r->pos == PYOBJ_POS_FRAME))
 			continue;
 		if (c->keep_all && held >= 0 && c->nodes[held].root >= 0 &&
 		    r->owner != 0) {
@@ -309,7 +327,7 @@ level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
 			continue;
 		}
 		if (r->pos == PYOBJ_POS_MODULE_DICT ||
-		    r->pos == PYOBJ_POS_TYPE_DICT) {
+		    r->pos == PYOBJ_POS_TYPE_DICT || r->pos == PYOBJ_POS_FRAME) {
 			if (c->nroots < PYOBJ_MAX_PATHS) {
 				c->roots[c->nroots] = (size_t)held;
 				c->root_ref[c->nroots++] = *r;
@@ -442,8 +460,12 @@ root_label(struct climb *c, const struct pyobj_ref *rr,
     const struct pyobj_ref *e, char *buf, size_t len)
 {
 	char s[PATH_MAX_LEN] = "", mod[PYOBJ_NAME_MAX];
+	int ns = 1;
 
-	if (rr->pos == PYOBJ_POS_MODULE_DICT) {
+	if (rr->pos == PYOBJ_POS_FRAME) {
+		frame_root(s, rr);
+		ns = 0;
+	} else if (rr->pos == PYOBJ_POS_MODULE_DICT) {
 		if (pyobj_dict_str(c->p, rr->target, "__name__", mod,
 		    sizeof mod) != 0)
 			snprintf(mod, sizeof mod, "<module at 0x%llx>",
@@ -456,7 +478,7 @@ root_label(struct climb *c, const struct pyobj_ref *rr,
 		cat(s, "%s", rr->name);
 	}
 	if (e != NULL)
-		step(s, e, 1);
+		step(s, e, ns);
 	snprintf(buf, len, "%s", s);
 }
 

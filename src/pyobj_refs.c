@@ -565,6 +565,36 @@ inline_313(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 	return 0;
 }
 
+/* A local variable of a frame object (up to 3.10): slot i of
+ * f_localsplus below co_nlocals -- the slots over it are cells, free
+ * variables and the value stack, whose words over the top are stale. */
+static int
+frame_local(struct pyobj *p, uint64_t obj, uint64_t off, struct pyobj_ref *r)
+{
+	const struct pyobj_containers *o = p->ol;
+	uint64_t code, names, name, func, i;
+	uint8_t n[4];
+	char fn[PYOBJ_NAME_MAX / 2 - 1], ln[PYOBJ_NAME_MAX / 2 - 1];
+
+	if (o->f_localsplus == 0 || off < o->f_localsplus ||
+	    (off - o->f_localsplus) % 8 != 0)
+		return -1;
+	i = (off - o->f_localsplus) / 8;
+	if (rd64(p, obj + o->f_code, &code) != 0 ||
+	    rd(p, code + o->co_nlocals, n, 4) != 0 || i >= py_load32(n) ||
+	    rd64(p, code + o->co_varnames, &names) != 0 ||
+	    rd64(p, names + 24 + i * 8, &name) != 0 ||
+	    rd64(p, code + o->co_name, &func) != 0 ||
+	    str_repr(p, name, ln, sizeof ln) != 0 ||
+	    str_repr(p, func, fn, sizeof fn) != 0)
+		return -1;
+	/* both quoted: 'idle' and 'local_node' */
+	fn[strlen(fn) - 1] = ln[strlen(ln) - 1] = '\0';
+	snprintf(r->name, sizeof r->name, "%s:%s", fn + 1, ln + 1);
+	r->pos = PYOBJ_POS_FRAME;
+	return 0;
+}
+
 /* The position of a hit inside the object obj of type t. */
 static void
 explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
@@ -591,6 +621,9 @@ explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 	} else if (slot_name(p, t, off, r->name, sizeof r->name) == 0) {
 		r->pos = PYOBJ_POS_SLOT;
 	} else if (inline_313(p, t, obj, r) == 0) {
+		return;
+	} else if (strcmp(t->name, "frame") == 0 &&
+	    frame_local(p, obj, off, r) == 0) {
 		return;
 	} else if (off >= t->basicsize) {
 		/* Past the fixed part of an object this file does not know the

@@ -161,7 +161,8 @@ static void
 describe(const struct pyobj_ref *r, char *buf, size_t len)
 {
 	static const char *pos[] = { "index", "value", "key", "member", "attr",
-		"slot", "dict", "module-dict", "type-dict", "field", "outside" };
+		"slot", "dict", "module-dict", "type-dict", "frame", "field",
+		"outside" };
 
 	snprintf(buf, len, "%s %s %lld %s", r->owner_type, pos[r->pos],
 	    r->pos == PYOBJ_POS_INDEX ? (long long)r->index : 0ll, r->name);
