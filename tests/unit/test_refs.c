@@ -26,7 +26,7 @@
 #define HEAPMEM	0x555555800000ull	/* the C heap: arrays, heap types */
 #define ARENA	0x7f0000000000ull
 #define BLOCK	512u
-#define NBLOCKS	16u
+#define NBLOCKS	20u
 
 #define F_READY		(1ull << 12)
 #define F_GC		(1ull << 14)
@@ -40,9 +40,9 @@ static const struct pyobj_containers *ol;
 static struct heap *h;
 
 enum { T_TYPE, T_NODE, T_TUPLE, T_LIST, T_DICT, T_SET, T_STR, T_SLOTTED,
-	T_MODULE, NT };
+	T_MODULE, T_FRAME, NT };
 static const char *tnames[NT] = { "type", "Node", "tuple", "list", "dict",
-	"set", "str", "Slotted", "module" };
+	"set", "str", "Slotted", "module", "frame" };
 static uint16_t hidx[NT];
 static uint32_t bpp;	/* blocks per pool */
 
@@ -249,6 +249,7 @@ build(int major, int minor)
 	make_type(taddr(T_STR), "str", 0, 48);
 	make_type(taddr(T_SLOTTED), "Slotted", F_GC | F_HEAPTYPE, 24);
 	make_type(taddr(T_MODULE), "module", F_GC, 72);
+	make_type(taddr(T_FRAME), "frame", F_GC, 360);
 }
 
 static struct source *
@@ -370,7 +371,7 @@ test_layout(int major, int minor)
 static void
 test_climb(void)
 {
-	uint64_t T, C, D, M, k, A, B, X, members;
+	uint64_t T, C, D, M, k, A, B, X, L, F, code, members;
 	struct pyobj_bounds b = { .max_depth = 1 };
 	struct source *src;
 	struct pyobj *po, *po1;
@@ -403,6 +404,21 @@ test_climb(void)
 	put64(at(A) + 16, B);
 	put64(at(B) + 16, A);
 	X = object(12, T_SLOTTED, 2, 1, 0);
+	/* idle(): local_node -- a 3.10 frame object: f_code at 32, slot 0
+	 * of f_localsplus at 352; the code's co_nlocals (28), co_varnames
+	 * (72) and co_name (112).  The word over co_nlocals is stale. */
+	L = node_obj(13, 1);
+	F = object(14, T_FRAME, 1, 1, 0);
+	code = DATA + 0x2000;
+	put64(at(F) + 32, code);
+	put64(at(F) + 352, L);
+	put64(at(F) + 360, X);
+	put64(at(code) + 24, 1);	/* nlocals: low half of 28's word */
+	memcpy(at(code) + 28, "\1\0\0\0", 4);
+	put64(at(code) + 72, DATA + 0x2400);
+	put64(at(DATA + 0x2400) + 16, 1);
+	put64(at(DATA + 0x2400) + 24, str_obj(15, "local_node"));
+	put64(at(code) + 112, str_obj(16, "idle"));
 
 	src = source();
 	po = pyobj_open(src, h, pl, 3, 10, NULL, NULL);
@@ -419,6 +435,11 @@ test_climb(void)
 		CHECK_EQ_U(w.cycle_objects, 2);
 		CHECK(pyobj_why(po, X, &w, NULL) == 0);
 		CHECK_EQ_U(w.verdict, PYOBJ_OUTSIDE);
+		CHECK_EQ_U(w.visited, 1);	/* the stale frame slot is no holder */
+		CHECK(pyobj_why(po, L, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_ROOTED);
+		CHECK_STR(w.npaths ? w.paths[0] : NULL, "idle(): local_node");
+		pyobj_why_free(&w);
 		CHECK(pyobj_why(po, ARENA + 8, &w, NULL) == 0);
 		CHECK_EQ_U(w.verdict, PYOBJ_NOT_OBJECT);
 		CHECK(pyobj_why(po1, T, &w, NULL) == 0);
