@@ -10,8 +10,11 @@
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 types_section() {
-	sed -n '/^Types$/,$p' "$1" | sed '/^Why the pinned arenas stay/,$d' |
-	    sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+	awk -v from="^Types$" '$0 ~ from { on = 1 }
+	    /^Why the pinned arenas stay/ { exit }
+	    on { line[n++] = $0 }
+	    END { while (n > 0 && line[n - 1] == "") n--
+	          for (i = 0; i < n; i++) print line[i] }' "$1"
 }
 
 ran=0

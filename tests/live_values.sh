@@ -29,8 +29,14 @@ if "$py" -c 'import sys; sys.exit(sys.version_info[0] != 2)'; then
 	py2=1
 fi
 
+# (The live report's last section, the roots that keep the survivors
+# alive, reads the process: a snapshot does not have it.)
 pinned_section() {
-	sed -n '/^Pinned arenas/,$p' "$1"
+	awk -v from="^Pinned arenas" '$0 ~ from { on = 1 }
+	    /^Why the pinned arenas stay/ { exit }
+	    on { line[n++] = $0 }
+	    END { while (n > 0 && line[n - 1] == "") n--
+	          for (i = 0; i < n; i++) print line[i] }' "$1"
 }
 
 # survivors FILE: the "TYPE at ADDR: VALUE" lines under the pinned arenas.
