@@ -4,8 +4,11 @@
 # ratios measured in one run (never thresholds, never part of make check);
 # and heapview's peak memory for it.  See bench/README.md.
 #
-#   bench/bench_why.sh [NSTRINGS]
+#   bench/bench_why.sh [NSTRINGS [KEEP]]
 #
+# With KEEP (e.g. 50: one string in 50 kept, every arena pinned) it also
+# times --stats --types, whose last section climbs from the pinned arenas'
+# survivors (the first 4096) to their roots, and prints that section.
 # The object is one of the target's strings, held by a list of 9 million
 # items (its array is malloc'd, outside the arenas) in a local variable of
 # the target's main(): two levels of referrers, then "held from outside the
@@ -14,6 +17,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 nstrings=${1:-14000000}
+keep_one_in=${2:-}
 bench=bench_why
 . "$here/lib.sh"
 
@@ -40,3 +44,13 @@ if [ -x /usr/bin/time ]; then
 	    --why="$probe" > /dev/null
 	echo "heapview --why peak RSS: $(cat "$tmp/rss") KiB"
 fi
+
+[ -n "$keep_one_in" ] || exit 0
+"$HEAPVIEW" --pid "$pid" --stats --types > "$tmp/stats.out" ||
+    die "--stats --types failed"
+sed -n '/^Pinned arenas/p;/^Why the pinned arenas stay/,$p' "$tmp/stats.out" |
+    sed 's/^/--stats --types: /'
+stats=$(measure "$REPEAT" "$HEAPVIEW" --pid "$pid" --stats --types) ||
+    die "heapview --stats --types failed"
+echo "heapview --stats --types one-shot (with the roots): min $(field "$stats" 1) ms, median $(field "$stats" 2) ms"
+echo "ratio --stats --types / types capture (min): $(ratio "$(field "$stats" 1)" "$(field "$types" 1)")"
