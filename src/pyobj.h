@@ -170,7 +170,7 @@ int	pyobj_why(struct pyobj *, uint64_t addr, struct pyobj_why *, char **);
 /*
  * What keeps the survivors of the pinned arenas (heap_arena_pinned) alive,
  * aggregated by root: one climb from all of them at once (up to
- * max_objects survivors), every survivor then given its nearest root --
+ * max_objects survivors, shared among the arenas: at least 4 each), every survivor then given its nearest root --
  * the module global or class attribute it hangs from ("__main__.cache") --
  * or, without one, the unreachable cycles or the outside holders.  Each
  * arena counts once, for the root that holds most of its survivors.
@@ -190,6 +190,8 @@ struct pyobj_pinned_roots {
 	uint64_t		 pinned;	/* pinned arenas */
 	uint64_t		 survivors;	/* objects in them */
 	uint64_t		 climbed;	/* of those, climbed from */
+	uint64_t		 unclimbed_arenas;	/* none of theirs climbed */
+	uint64_t		 unclimbed_bytes;	/* their carved pools */
 	unsigned		 depth;
 	const char		*bound;		/* a bound hit, or NULL */
 };

@@ -626,12 +626,20 @@ static void
 survivors(struct climb *c, const struct heap *h,
     struct pyobj_pinned_roots *pr, uint32_t **arena, uint64_t max)
 {
-	size_t a, cap = 0;
+	size_t a, cap = 0, npinned = 0;
+	uint64_t per;
 
 	*arena = NULL;
+	/* The bound is shared among the pinned arenas, so that a heap with
+	 * more survivors than it still has each of its arenas climbed from. */
+	for (a = 0; a < h->narenas; a++)
+		npinned += heap_arena_pinned(h, &h->arenas[a]) != 0;
+	per = npinned > 0 ? HV_MAX(max / npinned, (uint64_t)4) : max;
 	for (a = 0; a < h->narenas; a++) {
 		const struct heap_arena *ar = &h->arenas[a];
 		uint32_t k, i;
+
+		size_t before = c->n;
 
 		if (!heap_arena_pinned(h, ar))
 			continue;
@@ -651,7 +659,7 @@ survivors(struct climb *c, const struct heap *h,
 				    heap_block_type(pool, i) == HEAP_TYPE_RAW)
 					continue;
 				pr->survivors++;
-				if (c->n >= max)
+				if (c->n >= max || c->n - before >= per)
 					continue;
 				o = pyobj_block_object(c->p, pa +
 				    h->layout.pool_overhead + (uint64_t)i * size,
@@ -666,6 +674,10 @@ survivors(struct climb *c, const struct heap *h,
 				}
 				(*arena)[c->n - 1] = (uint32_t)a;
 			}
+		}
+		if (c->n == before) {
+			pr->unclimbed_arenas++;
+			pr->unclimbed_bytes += heap_arena_carved_bytes(h, ar);
 		}
 	}
 }

@@ -310,7 +310,7 @@ render_stats_roots(FILE *out, const struct pyobj_pinned_roots *pr)
 	fprintf(out, "\nWhy the pinned arenas stay: %" PRIu64 " object%s in "
 	    "them", pr->survivors, pr->survivors == 1 ? "" : "s");
 	if (pr->climbed < pr->survivors)
-		fprintf(out, ", the first %" PRIu64 " climbed from", pr->climbed);
+		fprintf(out, ", %" PRIu64 " climbed from", pr->climbed);
 	fprintf(out, " (%u level%s%s%s)\n", pr->depth, pr->depth == 1 ? "" : "s",
 	    pr->bound != NULL ? ", stopped by the bound on " : "",
 	    pr->bound != NULL ? pr->bound : "");
@@ -327,4 +327,9 @@ render_stats_roots(FILE *out, const struct pyobj_pinned_roots *pr)
 		    "arenas pinned mostly by the above\n", more,
 		    more == 1 ? "" : "s", objects, objects == 1 ? "" : "s");
 	}
+	if (pr->unclimbed_arenas > 0)
+		fprintf(out, "  %" PRIu64 " arena%s (%.1f MiB) not climbed from: "
+		    "over the bound of %" PRIu64 " objects\n", pr->unclimbed_arenas,
+		    pr->unclimbed_arenas == 1 ? "" : "s",
+		    (double)pr->unclimbed_bytes / (1 << 20), pr->climbed);
 }
