@@ -225,7 +225,9 @@ path(struct climb *c, size_t r, const struct pyobj_ref *rr)
 			    (unsigned long long)rr->owner);
 		cat(s, "%s", mod);
 	} else {
-		if (pyobj_dict_str(c->p, rr->target, "__module__", mod,
+		/* a static type's tp_name has its module already */
+		if (strchr(rr->name, '.') == NULL &&
+		    pyobj_dict_str(c->p, rr->target, "__module__", mod,
 		    sizeof mod) == 0)
 			cat(s, "%s.", mod);
 		cat(s, "%s", rr->name);
@@ -472,7 +474,9 @@ root_label(struct climb *c, const struct pyobj_ref *rr,
 			    (unsigned long long)rr->owner);
 		cat(s, "%s", mod);
 	} else {
-		if (pyobj_dict_str(c->p, rr->target, "__module__", mod,
+		/* a static type's tp_name has its module already */
+		if (strchr(rr->name, '.') == NULL &&
+		    pyobj_dict_str(c->p, rr->target, "__module__", mod,
 		    sizeof mod) == 0)
 			cat(s, "%s.", mod);
 		cat(s, "%s", rr->name);

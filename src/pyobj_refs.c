@@ -625,11 +625,15 @@ explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 	} else if (strcmp(t->name, "frame") == 0 &&
 	    frame_local(p, obj, off, r) == 0) {
 		return;
-	} else if (off >= t->basicsize) {
+	} else if (off >= t->basicsize || strcmp(t->name, "dict") == 0 ||
+	    strcmp(t->name, "set") == 0 || strcmp(t->name, "frozenset") == 0 ||
+	    strcmp(t->name, "list") == 0 || strcmp(t->name, "tuple") == 0) {
 		/* Past the fixed part of an object this file does not know the
 		 * variable part of (a frame's locals and value stack, whose slots
-		 * over the stack top are stale): not a reference it can vouch
-		 * for.  A frame's live locals are held from outside the object
+		 * over the stack top are stale), or in a container's own bytes
+		 * where no table of it explains the word (2.7's small table left
+		 * behind when the dict or set grew): not a reference it can
+		 * vouch for.  A frame's live locals are held from outside the object
 		 * heap, like the rest of a thread's state. */
 		r->pos = PYOBJ_POS_OUTSIDE;
 		r->owner = 0;
