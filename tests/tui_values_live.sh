@@ -68,11 +68,15 @@ done
 tui_keys Enter Home
 tui_expect "^ block 0 at 0x[0-9a-f]* (offset 0x[0-9a-f]*): " "the pool view"
 typed="^ block [0-9]* at 0x[0-9a-f]* (offset 0x[0-9a-f]*): allocated, [A-Za-z_.]*\( (untracked)\)\{0,1\}: [^ ]"
-n=0
+# One block a key, each step seen on screen before the next: keys sent
+# faster than a slow build draws would run past a pool's only object.
+# (b, not n: tui_wait counts in n)
+b=0
 while ! tui_screen || ! grep -q "$typed" "$HV_TMP/screen"; do
-	[ $n -lt 255 ] || break
+	[ $b -lt 255 ] || break
 	tui_keys Right
-	n=$((n + 1))
+	b=$((b + 1))
+	tui_wait "^ block $b at 0x" || break
 done
 tui_expect "$typed" "a block outside the pinned arenas with its type and value"
 tui_keys q
