@@ -78,7 +78,6 @@ struct live_feed {
 	struct snapshot_writer	*writer;
 	double			 t0;
 	int			 types;		/* --types: every frame at block level */
-	int			 values;	/* ... with values (the TUI shows them) */
 	int			 failed;	/* the recording could not be written */
 	unsigned long		 frames;	/* frames written */
 };
@@ -112,11 +111,11 @@ feed_capture(void *ctx, enum heap_level level, char **cause)
 	struct heap *h;
 
 	/* Types need every block, so with --types the periodic frames are
-	 * block-level captures too; for the TUI with the values of the pinned
-	 * arenas' objects (decoded from the bytes read, a bounded number an
-	 * arena: bench/README.md), which its arena panel lists.  Recordings
-	 * keep no values. */
-	if ((f->types && f->values ? app_live_capture_values(f->lv, &h, cause) :
+	 * block-level captures too, with the values of the pinned arenas'
+	 * objects (decoded from the bytes read, a bounded number an arena:
+	 * bench/README.md), which the TUI's arena panel lists and every typed
+	 * frame of a recording keeps. */
+	if ((f->types ? app_live_capture_values(f->lv, &h, cause) :
 	    app_live_capture(f->lv, f->types ? HEAP_LEVEL_BLOCKS : level, &h,
 	    cause)) != 0)
 		return NULL;
@@ -303,7 +302,7 @@ int
 app_live_watch(const struct app_options *o, struct app_live *lv)
 {
 	struct live_feed f = { .o = o, .lv = lv, .path = o->record_file,
-	    .types = o->types, .values = !o->no_tui };
+	    .types = o->types };
 	struct tui_feed feed;
 	int rc;
 

@@ -368,6 +368,34 @@ add_delta_arenas(cJSON *o, const struct heap *h, const struct heap *key,
 	}
 }
 
+/* The values of the objects of pinned arenas (--types), when computed:
+ * [{"address": "0x...", "type": INDEX, "value": TEXT}, ...]; a delta frame
+ * gives each type's index in its key frame's table through map.  A frame
+ * lists all its values, not a delta: they are few (a bounded number an
+ * arena, bench/README.md). */
+static void
+json_values(cJSON *o, const struct heap *h, const uint16_t *map)
+{
+	cJSON *arr, *v;
+	uint32_t type;
+	size_t i;
+
+	if (!h->has_values || !has_types(h))
+		return;
+	arr = cJSON_AddArrayToObject(o, "values");
+	for (i = 0; i < h->nvalues; i++) {
+		type = h->values[i].type;
+		if (map != NULL && type < h->ntypes)
+			type = map[type];
+		v = cJSON_CreateObject();
+		cJSON_AddItemToObject(v, "address",
+		    json_hex(h->values[i].address));
+		cJSON_AddNumberToObject(v, "type", type);
+		cJSON_AddItemToObject(v, "value", json_string(h->values[i].text));
+		cJSON_AddItemToArray(arr, v);
+	}
+}
+
 cJSON *
 snapshot_json_frame(const struct heap *h, double t, const char *label,
     const struct heap *key, long key_frame, const uint16_t *map,
@@ -388,12 +416,14 @@ snapshot_json_frame(const struct heap *h, double t, const char *label,
 		if (has_types(h) && map != NULL)
 			add_types_added(o, h, key, map);
 		add_delta_arenas(o, h, key, map, changed);
+		json_values(o, h, map);
 		return o;
 	}
 	snapshot_json_types(o, h);
 	arenas = cJSON_AddArrayToObject(o, "arenas");
 	for (i = 0; i < h->narenas; i++)
 		cJSON_AddItemToArray(arenas, snapshot_json_arena(h, &h->arenas[i]));
+	json_values(o, h, NULL);
 	return o;
 }
 
@@ -416,27 +446,6 @@ write_line(FILE *fp, const char *name, cJSON *o, char **cause)
 	return 0;
 }
 
-/* The values of the objects of pinned arenas (--types), when computed:
- * [{"address": "0x...", "type": INDEX, "value": TEXT}, ...]. */
-static void
-json_values(cJSON *o, const struct heap *h)
-{
-	cJSON *arr, *v;
-	size_t i;
-
-	if (!h->has_values || !has_types(h))
-		return;
-	arr = cJSON_AddArrayToObject(o, "values");
-	for (i = 0; i < h->nvalues; i++) {
-		v = cJSON_CreateObject();
-		cJSON_AddItemToObject(v, "address",
-		    json_hex(h->values[i].address));
-		cJSON_AddNumberToObject(v, "type", h->values[i].type);
-		cJSON_AddItemToObject(v, "value", json_string(h->values[i].text));
-		cJSON_AddItemToArray(arr, v);
-	}
-}
-
 int
 snapshot_write(FILE *fp, const struct heap *h, char **cause)
 {
@@ -454,7 +463,7 @@ snapshot_write(FILE *fp, const struct heap *h, char **cause)
 	arenas = cJSON_AddArrayToObject(o, "arenas");
 	for (i = 0; i < h->narenas; i++)
 		cJSON_AddItemToArray(arenas, snapshot_json_arena(h, &h->arenas[i]));
-	json_values(o, h);
+	json_values(o, h, NULL);
 	return write_line(fp, "writing the snapshot", o, cause);
 }
 
