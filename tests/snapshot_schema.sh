@@ -2,8 +2,9 @@
 # What heapview writes validates against the JSON schemas in data/:
 # snapshots at pool and block level, with and without block types, for
 # three layouts, recordings with full and delta frames (and types added by
-# deltas), --dump of a loaded frame, and the bundled recording.  The schemas
-# also reject documents with a field too many, a bad state or bad types.
+# deltas, values in typed frames), --dump of a loaded frame, and the bundled
+# recording.  The schemas also reject documents with a field too many, a bad
+# state, bad types or a value not printable.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 PY=/usr/bin/python3
@@ -70,7 +71,7 @@ def check(v, doc, where, want_valid=True):
         failed += 1
 
 
-deltas = added = typed = 0
+deltas = added = typed = valued = 0
 for path in sys.argv[2:]:
     lines = pathlib.Path(path).read_text().splitlines()
     if path.endswith(".jsonl"):
@@ -83,6 +84,11 @@ for path in sys.argv[2:]:
             if "types_added" in doc:
                 doc["types_added"][0]["gc"] = 1
                 check(frame, doc, f"{path}:{n} with gc 1", False)
+            if doc.get("values"):
+                valued += 1
+                doc = json.loads(line)
+                doc["values"][0]["value"] = "new\nline"
+                check(frame, doc, f"{path}:{n} with a value not printable", False)
         # A frame that is neither full nor a delta.
         doc = json.loads(lines[1])
         doc["same"] = []
@@ -107,9 +113,9 @@ for path in sys.argv[2:]:
             check(snapshot, doc, f"{path} with types[0] not (raw)", False)
             doc["types"] = []
             check(snapshot, doc, f"{path} with an empty table", False)
-if deltas == 0 or added == 0 or typed == 0:
-    print(f"{deltas} delta frames, {added} with types added, {typed} typed "
-          "snapshots checked: expected some of each")
+if deltas == 0 or added == 0 or typed == 0 or valued == 0:
+    print(f"{deltas} delta frames, {added} with types added, {valued} with "
+          f"values, {typed} typed snapshots checked: expected some of each")
     failed += 1
 sys.exit(1 if failed else 0)
 EOF

@@ -335,14 +335,51 @@ make_frame(const struct heap_layout *l, enum heap_level level, int i)
 	return make_heap(l, level, i % 5);
 }
 
+/* Values for the first typed blocks of the heap's first typed pool, their
+ * text naming the frame: each frame lists its own, and a delta frame's
+ * type indices go through its key frame's (otherwise ordered) table. */
+static inline void
+add_test_values(struct heap *h, int frame)
+{
+	const struct heap_arena *a;
+	const struct heap_pool *p;
+	uint32_t i, n, t;
+	char text[32];
+	size_t k;
+	int added = 0;
+
+	for (k = 0; k < h->narenas && added == 0; k++) {
+		a = &h->arenas[k];
+		for (i = 0; i < a->npools && (p = &a->pools[i])->types == NULL;)
+			i++;
+		if (i == a->npools)
+			continue;
+		n = heap_blocks_per_pool(&h->layout, p->szidx);
+		for (t = 0; t < n && added < 3; t++) {
+			if (heap_block_state(h, p, t) != BLOCK_ALLOCATED ||
+			    HEAP_TYPE_INDEX(p->types[t]) == HEAP_TYPE_RAW)
+				continue;
+			snprintf(text, sizeof text, "'frame-%d-%d'", frame, added++);
+			heap_value_add(h, heap_pool_address(h, a, i) +
+			    (uint64_t)t * heap_block_size(&h->layout, p->szidx),
+			    HEAP_TYPE_INDEX(p->types[t]), text);
+		}
+	}
+	h->has_values = 1;
+	heap_values_sort(h);
+}
+
 /* A frame with types; from frame 12 on "Node" changes flags (it is another
- * class of that name), so the writer must start a full frame. */
+ * class of that name), so the writer must start a full frame.  Frames from
+ * 2 on carry values (add_test_values). */
 static inline struct heap *
 make_typed_frame(const struct heap_layout *l, int i)
 {
 	struct heap *h = make_heap(l, HEAP_LEVEL_BLOCKS, i % 5);
 
 	add_types(h, i % 5);
+	if (i >= 2)
+		add_test_values(h, i);
 	if (i >= 12)
 		h->types[test_type_index(h, "Node")].flags = HEAP_TYPE_GC;
 	return h;

@@ -115,6 +115,15 @@ check_heaps_equal(const struct heap *a, const struct heap *b)
 		CHECK_EQ_U(x->npools, y->npools);
 		check_pools_equal(a, x, b, y);
 	}
+	CHECK_EQ_U(a->has_values, b->has_values);
+	CHECK_EQ_U(a->nvalues, b->nvalues);
+	for (i = 0; i < a->nvalues && i < b->nvalues; i++) {
+		CHECK_EQ_U(a->values[i].address, b->values[i].address);
+		CHECK_STR(a->types[a->values[i].type].name,
+		    b->values[i].type < b->ntypes ?
+		    b->types[b->values[i].type].name : "?");
+		CHECK_STR(a->values[i].text, b->values[i].text);
+	}
 	sa = stats_text(a);
 	sb = stats_text(b);
 	CHECK_STR(sb, sa);
