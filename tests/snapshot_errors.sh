@@ -278,6 +278,24 @@ trec '4s/"types_added"/"types"/' \
 trec '2s/"types":\[/"types_added":[/' \
     'bad.jsonl:2: types_added: only a delta frame (with "key") adds types; expected "types"'
 
+# Values in a recording's frames (values.jsonl: values.json as a full frame
+# and two delta frames) are checked as a snapshot's are, a delta frame's
+# type indices against its key frame's table.
+vrec() {
+	sed -e "$1" "$data/values.jsonl" > bad.jsonl
+	cmp -s bad.jsonl "$data/values.jsonl" && fail "'$1' changed nothing"
+	refuse bad.jsonl "$2"
+}
+vrec '3s/"type":1,/"type":7,/' \
+    'bad.jsonl:3: values[1].type: expected an integer from 0 to 2, got 7'
+vrec '3s/"value":"dict/"value":"\x07dict/' \
+    'bad.jsonl:3: values[0].value: expected printable ASCII, got byte 0x07 at offset 0'
+vrec '4s/}$/,"values":{}}/' 'bad.jsonl:4: values: expected an array, got an object'
+vrec '2s/"values":\[{"address":"0x7f3a20000040"/"values":[{"address":"7f3a20000040"/' \
+    'bad.jsonl:2: values[0].address: expected a hex address like "0x7f3a2c000000", got "7f3a20000040"'
+rec '3s/}$/,"values":[]}/' \
+    'bad.jsonl:3: values: values of objects, but the capture has no type table ("types")'
+
 # A recording's frame that cannot be found.
 expect_exit 1 "$HEAPVIEW" "$data/blocks.jsonl" --stats --frame=13
 expect_grep '^heapview: .*blocks.jsonl: no frame 13: it has 12 frames, numbered from 1$' "$HV_TMP/err"

@@ -78,6 +78,20 @@ expect_exit 0 "$HEAPVIEW" "$data/values.json" --stats --types
 diff -u "$data/values.stats" "$HV_TMP/out" >&2 || fail "stats of values.json"
 expect_exit 0 "$HEAPVIEW" "$data/values.json" --dump=again.json
 cmp -s again.json "$data/values.json" || fail "--dump of a snapshot with values changed it"
+# values.jsonl: values.json as a recording: a full frame and a delta frame
+# with its "values", then a delta frame without (it has none).
+for f in 1 2; do
+	expect_exit 0 "$HEAPVIEW" "$data/values.jsonl" --stats --types --frame=$f
+	sed 1d "$HV_TMP/out" | diff -u "$data/values.stats" - >&2 ||
+		fail "frame $f of values.jsonl: stats differ from values.json"
+	expect_exit 0 "$HEAPVIEW" "$data/values.jsonl" --frame=$f --dump=frame.json
+	expect_exit 0 "$HEAPVIEW" frame.json --stats --types
+	diff -u "$data/values.stats" "$HV_TMP/out" >&2 ||
+		fail "frame $f of values.jsonl: stats differ after --dump"
+done
+expect_exit 0 "$HEAPVIEW" "$data/values.jsonl" --stats --types --frame=3
+grep -q 'Node at 0x7f3a20006050: ' "$HV_TMP/out" &&
+	fail "frame 3 of values.jsonl, without values, lists one"
 # No Types section for a file without types.
 expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
 grep -q '^Types$' "$HV_TMP/out" && fail "a Types section for blocks.json"

@@ -27,7 +27,8 @@ expect_exit 0 "$HEAPVIEW" "$HV_SRCDIR/tests/data/snapshot/blocks.jsonl" \
     --frame=3 --dump="$HV_TMP/dumped.json"
 set -- "$@" "$HV_TMP/dumped.json" "$HV_SRCDIR/tests/data/snapshot/pinned.json" \
     "$HV_SRCDIR/tests/data/snapshot/diff-base.json"
-set -- "$@" "$HV_SRCDIR/tests/data/snapshot/values.json"
+set -- "$@" "$HV_SRCDIR/tests/data/snapshot/values.json" \
+    "$HV_SRCDIR/tests/data/snapshot/values.jsonl"
 demo=$HV_SRCDIR/data/recordings/fragmentation.jsonl
 [ -f "$demo" ] && set -- "$@" "$demo"
 
