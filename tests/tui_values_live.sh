@@ -4,8 +4,8 @@
 # (tests/data/values_target.py, which prints each value it keeps), heapview
 # --types lists, in the arena panel of a pinned arena, strings the target
 # printed; the pool view describes a block outside the pinned arenas by
-# type and value, read from the target on demand; a recording of it, which
-# keeps no values, says so in the arena panel.
+# type and value, read from the target on demand; a recording of it keeps
+# the values, and its replay lists them in the arena panel too.
 . "${HV_SRCDIR:-.}/tests/tui_lib.sh"
 
 root=${PYENV_ROOT:-}
@@ -82,8 +82,8 @@ tui_expect "$typed" "a block outside the pinned arenas with its type and value"
 tui_keys q
 tui_exited 0
 
-# A recording of the same target keeps types but no values: its replay
-# says so where the values would be.
+# A recording of the same target keeps the values: its replay lists, in a
+# pinned arena's panel, survivors the target printed.
 rec="$HV_TMP/values.jsonl"
 "$HEAPVIEW" --types --interval=0.2 --record="$rec" --no-tui \
     --pid "$TARGET_PID" 2>"$HV_TMP/rec.err" &
@@ -99,7 +99,23 @@ tui_start 160 50 -- "$rec"
 tui_expect "frame 1/[0-9]*" "the recording"
 tui_keys a Home PgDn
 tui_expect "^ arena [0-9]* at 0x[0-9a-f]*-.*PINNED" "a pinned arena's panel"
-tui_expect "^ by value: no values in this file" "no values, said plainly"
+tui_expect "^ by value:" "the values' heading in the replay"
+n=0
+while :; do
+	tui_screen
+	sed -n "s/^   str at 0x[0-9a-f]*: \('survivor-[0-9]*'\)\$/\1/p" \
+	    "$HV_TMP/screen" > "$HV_TMP/shown"
+	[ -s "$HV_TMP/shown" ] && break
+	[ $n -lt 40 ] || { fail "no pinned arena of the replay lists a survivor by value; screen:
+$(cat "$HV_TMP/screen")"; finish; }
+	tui_keys PgDn
+	sleep 0.1
+	n=$((n + 1))
+done
+while IFS= read -r v; do
+	grep -qxF "value $v" "$HV_TMP/own.txt" ||
+	    fail "the replay shows $v, which the target did not keep"
+done < "$HV_TMP/shown"
 tui_keys q
 tui_exited 0
 finish
