@@ -1,7 +1,7 @@
 #!/bin/sh
 # The bundled recording loads, is a real capture (its stats add up), and
 # carries the experiment's labelled phases, in order, and the block types
-# that name the survivors.  --demo is that file for every mode: --stats,
+# that name the survivors and the values that show them.  --demo is that file for every mode: --stats,
 # --dump, --frame and --types give what they give for the file's path, with
 # no terminal.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
@@ -55,6 +55,9 @@ while [ "$f" -le "$n" ]; do
 			fail "frame $f: $a arenas at $u% but ${p:-no} pinned ones"
 		grep -q '^  arena [0-9]* at 0x[0-9a-f]*: .*: [0-9]* str' "$HV_TMP/f" ||
 			fail "frame $f: no pinned arena names its str survivors"
+		# ... and shows them by value (the frame's "values").
+		grep -q "^    str at 0x[0-9a-f]*: 'x*'" "$HV_TMP/f" ||
+			fail "frame $f: no survivor string shown by value"
 	fi
 	f=$((f + 3))
 done

@@ -61,7 +61,7 @@ tui_start 100 40 HEAPVIEW_DATADIR="$HV_SRCDIR/data" -- --demo
 tui_expect "frame 1/" "--demo"
 tui_keys . . . . . . . . . . . . . . . . . . . . . . . . . . . .
 tui_expect "frame 29/" "--demo frame 29"
-tui_expect "^ *28!0x" "arena 28, one survivor, flagged"
+tui_expect "^ *27!0x" "arena 27, one survivor, flagged"
 tui_expect "^ *30 0x" "arena 30, empty, unflagged"
 tui_keys G
 tui_expect "frame 68/68" "--demo last frame"
