@@ -66,7 +66,7 @@ tui_expect "^ block 0 at 0x7f3a20000030 (offset 0x30): allocated, dict: dict, 2 
 tui_keys q
 tui_exited 0
 
-# Without values (a snapshot of an older heapview; recordings carry none).
+# Without values (a snapshot of an older heapview).
 sed 's/,"values":\[.*\]}$/}/' "$snap" > "$HV_TMP/novalues.json"
 grep -q '"values"' "$HV_TMP/novalues.json" && fail "values left in the copy"
 tui_start 120 30 -- "$HV_TMP/novalues.json"
