@@ -40,6 +40,8 @@ struct node {
 	struct pyobj_ref	edge;	/* where it holds it */
 	uint64_t		found;	/* references to it found */
 	int			scanned;
+	int			partial;	/* holders left out by a bound */
+	int			held_outside;	/* refcount over found */
 	int64_t			root;	/* index in rootrefs: a root dict */
 };
 
@@ -262,8 +264,10 @@ keep(struct climb *c, int64_t held, const struct pyobj_ref *r)
 		return;
 	}
 	if ((o = find(c, r->owner)) < 0) {
-		if (c->n >= c->maxn)
+		if (c->n >= c->maxn) {
+			c->nodes[held].partial = 1;
 			return;
+		}
 		o = (int64_t)add(c, r->owner, held, r);
 	}
 	if (c->nedges == c->edges_cap) {
@@ -514,15 +518,34 @@ struct attrib {
 	char			label[2 * PYOBJ_NAME_MAX];
 };
 
-/* Climbs the kept edges up from survivor s to its nearest root. */
+/* Which nodes have more references than the scans found: read once per
+ * node, not once per survivor whose climb meets it. */
+static void
+mark_held_outside(struct climb *c)
+{
+	char ty[PYOBJ_NAME_MAX];
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		uint64_t rc;
+
+		c->nodes[i].held_outside = pyobj_describe(c->p,
+		    c->nodes[i].addr, ty, sizeof ty, &rc) != 0 ||
+		    rc > c->nodes[i].found;
+	}
+}
+
+/* Climbs the kept edges up from survivor s to its nearest root.  Without
+ * one, a node whose holders the climb did not all see (not scanned, or
+ * some left out by a bound) makes the answer unknown: its missing holders
+ * may lead to a root, so neither a cycle nor an outside holder is claimed. */
 static void
 attribute(struct climb *c, const size_t *first, size_t s, uint32_t *stamp,
-    uint32_t mark, size_t *queue, int complete, struct attrib *a)
+    uint32_t mark, size_t *queue, struct attrib *a)
 {
 	size_t head = 0, tail = 0, k;
-	char ty[PYOBJ_NAME_MAX];
+	int outside = 0, unknown = 0;
 
-	a->verdict = PYOBJ_CYCLE;
 	if (c->nodes[s].root >= 0) {
 		root_label(c, &c->rootrefs[c->nodes[s].root], NULL, a->label,
 		    sizeof a->label);
@@ -533,11 +556,11 @@ attribute(struct climb *c, const size_t *first, size_t s, uint32_t *stamp,
 	stamp[s] = mark;
 	while (head < tail) {
 		size_t y = queue[head++];
-		uint64_t rc;
 
-		if (pyobj_describe(c->p, c->nodes[y].addr, ty, sizeof ty,
-		    &rc) != 0 || rc > c->nodes[y].found)
-			a->verdict = PYOBJ_OUTSIDE;
+		if (!c->nodes[y].scanned || c->nodes[y].partial)
+			unknown = 1;
+		else if (c->nodes[y].held_outside)
+			outside = 1;
 		for (k = first[y]; k < first[y + 1]; k++) {
 			size_t x = c->edges[k].owner;
 
@@ -553,8 +576,8 @@ attribute(struct climb *c, const size_t *first, size_t s, uint32_t *stamp,
 			}
 		}
 	}
-	if (!complete)
-		a->verdict = PYOBJ_BOUNDED;
+	a->verdict = unknown ? PYOBJ_BOUNDED : outside ? PYOBJ_OUTSIDE :
+	    PYOBJ_CYCLE;
 }
 
 static struct pyobj_root_row *
@@ -718,6 +741,11 @@ pyobj_pinned_roots(struct pyobj *p, struct pyobj_pinned_roots *pr,
 			break;
 		}
 		pr->depth++;
+		if (pyobj_hit_bound(p)) {
+			/* the referrers left out may be any node's */
+			for (s = lo; s < hi; s++)
+				c.nodes[s].partial = 1;
+		}
 		if (c.n >= c.maxn)
 			pr->bound = "objects";
 		else if (pyobj_hit_bound(p))
@@ -726,12 +754,13 @@ pyobj_pinned_roots(struct pyobj *p, struct pyobj_pinned_roots *pr,
 		hi = c.n;
 	}
 	first = by_target(&c);
+	mark_held_outside(&c);
 	stamp = xcalloc(c.n + 1, sizeof *stamp);
 	queue = xcalloc(c.n + 1, sizeof *queue);
 	at = xcalloc(nsurv + 1, sizeof *at);
 	for (s = 0; rc == 0 && s < nsurv; s++)
 		attribute(&c, first, s, stamp, (uint32_t)s + 1, queue,
-		    pr->bound == NULL && lo >= hi, &at[s]);
+		    &at[s]);
 	for (s = 0; rc == 0 && s < nsurv; s = e) {
 		for (e = s; e < nsurv && arena[e] == arena[s]; e++)
 			continue;

@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "heap.h"
+#include "heap_types.h"
 #include "pymalloc_internal.h"
 #include "pyobj.h"
 #include "util.h"
@@ -45,6 +46,7 @@ static const char *tnames[NT] = { "type", "Node", "tuple", "list", "dict",
 	"set", "str", "Slotted", "module", "frame" };
 static uint16_t hidx[NT];
 static uint32_t bpp;	/* blocks per pool */
+static int whole_arena;	/* every pool carved: a pinned arena */
 
 static uint64_t
 taddr(int t)
@@ -220,7 +222,10 @@ build(int major, int minor)
 	bpp = heap_blocks_per_pool(&pl->geometry,
 	    BLOCK / pl->geometry.alignment - 1);
 	npools = (NBLOCKS + bpp - 1) / bpp;
-	heap_add_arena(h, 0, ARENA, npools);
+	heap_add_arena(h, 0, ARENA, whole_arena ? (uint32_t)(pl->geometry.
+	    arena_size / pl->geometry.pool_size) : npools);
+	for (k = npools; k < h->arenas[0].npools; k++)
+		h->arenas[0].pools[k].state = POOL_EMPTY;
 	for (k = 0; k < npools; k++) {
 		struct heap_pool *pool = &h->arenas[0].pools[k];
 		uint32_t nb = HV_MIN(bpp, NBLOCKS - k * bpp);
@@ -454,9 +459,79 @@ test_climb(void)
 	free(arena);
 }
 
+/* The roots of a pinned arena, with the climb stopped by the depth bound
+ * one level up: survivor A is held by B (not a survivor climbed from: over
+ * the per-arena share), and B is a module global.  B's holders were never
+ * looked at, so A's root is unknown -- not "held from outside". */
+static void
+test_pinned_bounded(void)
+{
+	uint64_t A, B, D, k, M, members;
+	struct pyobj_bounds b = { .max_depth = 1, .max_objects = 4 };
+	struct pyobj_pinned_roots pr;
+	struct source *src;
+	struct pyobj *po;
+	uint8_t *p;
+	size_t i;
+
+	whole_arena = 1;
+	build(3, 10);
+	whole_arena = 0;
+	members = HEAPMEM + 0x2000;
+	put64(at(taddr(T_SLOTTED)) + 240, members);
+	put64(at(members), HEAPMEM + 0x2100);
+	put64(at(members) + 16, 16);
+	strcpy((char *)at(HEAPMEM + 0x2100), "other");
+	A = object(0, T_SLOTTED, 1, 1, 0);
+	/* three more survivors, in a closed cycle */
+	put64(at(object(1, T_SLOTTED, 1, 1, 0)) + 16, block(2) + 16);
+	put64(at(object(2, T_SLOTTED, 1, 1, 0)) + 16, block(3) + 16);
+	put64(at(object(3, T_SLOTTED, 1, 1, 0)) + 16, block(1) + 16);
+	B = object(12, T_SLOTTED, 1, 1, 0);
+	put64(at(B) + 16, A);
+	/* module app: app.holder = B */
+	D = object(13, T_DICT, 1, 1, 0);
+	k = block(14);
+	p = at(k);
+	put64(p, 1);
+	put64(p + 8, 8);
+	put64(p + 32, 1);
+	put64(p + 48 + 8, str_obj(15, "holder"));
+	put64(p + 48 + 16, B);
+	put64(at(D) + 32, k);
+	M = object(16, T_MODULE, 1, 1, 0);
+	put64(at(M) + 16, D);
+
+	src = source();
+	CHECK(heap_arena_pinned(h, &h->arenas[0]));
+	po = pyobj_open(src, h, pl, 3, 10, &b, NULL);
+	CHECK(po != NULL);
+	if (po != NULL && pyobj_pinned_roots(po, &pr, NULL) == 0) {
+		CHECK_STR(pr.bound, "depth");
+		CHECK_EQ_U(pr.climbed, 4);
+		CHECK_EQ_U(pr.nrows, 2);
+		for (i = 0; i < pr.nrows; i++) {
+			/* A is not claimed held from outside: B's holders
+			 * were never looked at */
+			CHECK(pr.rows[i].verdict != PYOBJ_OUTSIDE);
+			if (pr.rows[i].verdict == PYOBJ_BOUNDED)
+				CHECK_EQ_U(pr.rows[i].objects, 1);
+			if (pr.rows[i].verdict == PYOBJ_CYCLE)
+				CHECK_EQ_U(pr.rows[i].objects, 3);
+		}
+		pyobj_pinned_roots_free(&pr);
+	}
+	pyobj_close(po);
+	source_close(src);
+	heap_free(h);
+	h = NULL;
+	free(arena);
+}
+
 int
 main(void)
 {
+	test_pinned_bounded();
 	test_climb();
 	test_layout(2, 7);
 	test_layout(3, 6);
