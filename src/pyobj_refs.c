@@ -464,9 +464,21 @@ static int
 explain_inline(struct pyobj *p, const struct cont *c, struct pyobj_ref *r)
 {
 	const struct tinfo *t = object_type(p, c->obj, NULL);
-	uint64_t i, key;
+	uint64_t i, key, v;
 
 	if (t == NULL || t->cached_keys == 0 || r->where < c->ptr)
+		return -1;
+	/* The index is as old as the first scan: the instance may have given
+	 * its values up for a dict since, and the array may be freed. */
+	if (p->ol->inline_values == PYOBJ_INLINE_311) {
+		if (rd64(p, c->obj - 32, &v) != 0)
+			return -1;
+	} else if (rd64(p, c->obj - 24, &v) != 0 || !(v & 1)) {
+		return -1;	/* 3.12: values - 1, or a dict */
+	} else {
+		v += 1;
+	}
+	if (v != c->ptr)
 		return -1;
 	i = (r->where - c->ptr) / 8;
 	if ((key = entry_key(p, t->cached_keys, i)) == 0 ||

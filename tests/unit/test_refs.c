@@ -280,12 +280,12 @@ node_obj(unsigned i, uint64_t refcnt)
 static void
 test_layout(int major, int minor)
 {
-	uint64_t T, tup, lst, arr, key, set, sl, members, n2, vals, cls;
+	uint64_t T, tup, lst, arr, key, set, sl, members, n2 = 0, vals, cls;
 	uint8_t *p;
 	struct source *src;
 	struct pyobj *po;
 	char *cause = NULL;
-	size_t nw = 0;
+	size_t nw = 0, k;
 	struct want w[12];
 
 	build(major, minor);
@@ -361,6 +361,15 @@ test_layout(int major, int minor)
 		/* the list is the class's attribute: the class dict's value */
 		memcpy(&d, at(cls) + 264, 8);
 		expect_refs(po, d, wc, 1);
+		/* 3.11: the instance has since given up its values array for
+		 * a dict; the array's stale word is no attribute of it */
+		if (ol->inline_values == PYOBJ_INLINE_311) {
+			put64((uint8_t *)source_buffers_data(src, n2 - 32), 0);
+			for (k = 0; k < nw; k++)
+				w[k].seen = 0;
+			w[nw - 1] = (struct want){ " outside 0 ", 0 };
+			expect_refs(po, T, w, nw);
+		}
 		pyobj_close(po);
 	}
 	free(cause);
