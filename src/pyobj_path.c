@@ -63,6 +63,7 @@ struct climb {
 	struct pyobj_ref root_ref[PYOBJ_MAX_PATHS];
 	size_t		 nroots;
 	uint64_t	 maxn;
+	int		 truncated;	/* a scan left memory outside unread */
 	/* the aggregated climb: every edge, every root dict's root ref */
 	int		 keep_all;
 	struct edge	*edges;
@@ -296,6 +297,13 @@ level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
 	free(t);
 	if (rc != 0)
 		return -1;
+	/* the tables of big containers live outside the arenas: holders
+	 * there may have been missed */
+	if (pyobj_outside_truncated(c->p)) {
+		c->truncated = 1;
+		for (i = lo; i < hi; i++)
+			c->nodes[i].partial = 1;
+	}
 	/* root dicts first: their other holders are then not climbed */
 	for (i = 0; c->keep_all && i < nrefs; i++) {
 		int64_t held = find(c, refs[i].target);
@@ -439,6 +447,10 @@ pyobj_why(struct pyobj *p, uint64_t addr, struct pyobj_why *w, char **cause)
 			add_path(w, path(&c, c.roots[i], &c.root_ref[i]));
 	} else if (w->bound != NULL) {
 		w->verdict = PYOBJ_BOUNDED;
+	} else if (c.truncated && !failed) {
+		/* missed holders would be counted as outside ones */
+		w->verdict = PYOBJ_BOUNDED;
+		w->bound = "bytes outside the arenas";
 	} else if (!failed) {
 		w->verdict = closed_or_outside(&c);
 		w->cycle_objects = c.n;
@@ -750,6 +762,8 @@ pyobj_pinned_roots(struct pyobj *p, struct pyobj_pinned_roots *pr,
 			pr->bound = "objects";
 		else if (pyobj_hit_bound(p))
 			pr->bound = "referrers per level";
+		else if (c.truncated && pr->bound == NULL)
+			pr->bound = "bytes outside the arenas";
 		lo = hi;
 		hi = c.n;
 	}

@@ -386,9 +386,11 @@ static void
 test_climb(void)
 {
 	uint64_t T, C, D, M, k, A, B, X, L, F, code, members;
-	struct pyobj_bounds b = { .max_depth = 1 };
+	struct pyobj_bounds b = { .max_depth = 1 }, bo = {
+		.max_outside_bytes = 1 };
+	uint64_t Y, YL;
 	struct source *src;
-	struct pyobj *po, *po1;
+	struct pyobj *po, *po1, *po2;
 	struct pyobj_why w;
 	uint8_t *p;
 
@@ -433,12 +435,30 @@ test_climb(void)
 	put64(at(DATA + 0x2400) + 16, 1);
 	put64(at(DATA + 0x2400) + 24, str_obj(15, "local_node"));
 	put64(at(code) + 112, str_obj(16, "idle"));
+	/* a cycle through a list whose array is outside the arenas: Y holds
+	 * the list YL, YL[0] is Y */
+	Y = object(17, T_SLOTTED, 1, 1, 0);
+	YL = object(18, T_LIST, 1, 1, 0);
+	put64(at(Y) + 16, YL);
+	put64(at(YL) + 16, 1);
+	put64(at(YL) + 24, HEAPMEM + 0x1000);
+	put64(at(YL) + 32, 4);
+	put64(at(HEAPMEM + 0x1000), Y);
 
 	src = source();
 	po = pyobj_open(src, h, pl, 3, 10, NULL, NULL);
 	po1 = pyobj_open(src, h, pl, 3, 10, &b, NULL);
-	CHECK(po != NULL && po1 != NULL);
-	if (po != NULL && po1 != NULL) {
+	po2 = pyobj_open(src, h, pl, 3, 10, &bo, NULL);
+	CHECK(po != NULL && po1 != NULL && po2 != NULL);
+	if (po != NULL && po1 != NULL && po2 != NULL) {
+		CHECK(pyobj_why(po, Y, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_CYCLE);
+		CHECK_EQ_U(w.cycle_objects, 2);
+		/* the list's array not read: its reference is unknown, not
+		 * one from outside the object heap */
+		CHECK(pyobj_why(po2, Y, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_BOUNDED);
+		CHECK_STR(w.bound, "bytes outside the arenas");
 		CHECK(pyobj_why(po, T, &w, NULL) == 0);
 		CHECK_EQ_U(w.verdict, PYOBJ_ROOTED);
 		CHECK_EQ_U(w.npaths, 1);
@@ -462,6 +482,7 @@ test_climb(void)
 	}
 	pyobj_close(po);
 	pyobj_close(po1);
+	pyobj_close(po2);
 	source_close(src);
 	heap_free(h);
 	h = NULL;
