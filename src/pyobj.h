@@ -180,7 +180,8 @@ struct pyobj_root_row {
 	char			 label[2 * PYOBJ_NAME_MAX];	/* ROOTED */
 	uint64_t		 narenas;	/* where it holds the most */
 	uint64_t		 carved_bytes;	/* of those arenas */
-	uint64_t		 objects;	/* survivors it holds, anywhere */
+	uint64_t		 objects;	/* survivors it holds in those */
+	uint64_t		 minority;	/* in arenas others hold more of */
 	uint64_t		 last_arena;	/* scratch, while counting */
 };
 

@@ -616,8 +616,9 @@ row_of(struct pyobj_pinned_roots *pr, const struct attrib *a)
 	return r;
 }
 
-/* Survivors [lo, hi) are one arena's: each counts for its root, and the
- * arena for the root that holds most of them. */
+/* Survivors [lo, hi) are one arena's: the arena counts for the root that
+ * holds most of them, and so do those survivors; the others' roots are a
+ * minority there. */
 static void
 count_arena(struct pyobj_pinned_roots *pr, const struct attrib *at,
     size_t lo, size_t hi, uint64_t carved)
@@ -626,12 +627,9 @@ count_arena(struct pyobj_pinned_roots *pr, const struct attrib *at,
 	size_t i;
 	uint64_t most = 0;
 
-	for (i = lo; i < hi; i++) {
-		struct pyobj_root_row *r = row_of(pr, &at[i]);
-
-		r->objects++;
-		r->last_arena = 0;
-	}
+	for (i = lo; i < hi; i++)
+		row_of(pr, &at[i])->last_arena = 0;
+	/* every row is made now: the pointers below stay valid */
 	for (i = lo; i < hi; i++)
 		row_of(pr, &at[i])->last_arena++;	/* a tally, here */
 	for (i = lo; i < hi; i++) {
@@ -642,9 +640,18 @@ count_arena(struct pyobj_pinned_roots *pr, const struct attrib *at,
 			best = r;
 		}
 	}
-	if (best != NULL) {
-		best->narenas++;
-		best->carved_bytes += carved;
+	if (best == NULL)
+		return;
+	best->narenas++;
+	best->carved_bytes += carved;
+	for (i = lo; i < hi; i++) {
+		struct pyobj_root_row *r = row_of(pr, &at[i]);
+
+		if (r == best)
+			r->objects += r->last_arena;
+		else
+			r->minority += r->last_arena;
+		r->last_arena = 0;
 	}
 }
 

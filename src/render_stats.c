@@ -280,8 +280,8 @@ render_stats_types(FILE *out, const struct heap *h)
 /* Rows of the roots section: the roots that pin the most arenas. */
 #define ROOTS_LISTED	12
 
-static void
-print_root_row(FILE *out, const struct pyobj_root_row *r)
+static const char *
+root_what(const struct pyobj_root_row *r)
 {
 	static const char *what[] = {
 		[PYOBJ_ROOTED] = "reachable from ",
@@ -293,11 +293,52 @@ print_root_row(FILE *out, const struct pyobj_root_row *r)
 		[PYOBJ_NOT_OBJECT] = "",
 	};
 
+	return what[r->verdict];
+}
+
+/* "12 arenas (12.0 MiB) pinned by 340 objects reachable from app.cache":
+ * the objects are the root's survivors in those arenas. */
+static void
+print_root_row(FILE *out, const struct pyobj_root_row *r)
+{
 	fprintf(out, "  %" PRIu64 " arena%s (%.1f MiB) pinned by %" PRIu64
 	    " object%s %s%s\n", r->narenas, r->narenas == 1 ? "" : "s",
 	    (double)r->carved_bytes / (1 << 20), r->objects,
-	    r->objects == 1 ? "" : "s", what[r->verdict],
+	    r->objects == 1 ? "" : "s", root_what(r),
 	    r->verdict == PYOBJ_ROOTED ? r->label : "");
+}
+
+/* The arenas of the roots not listed, then the survivors that share an
+ * arena with a root holding more of it. */
+static void
+print_roots_rest(FILE *out, const struct pyobj_pinned_roots *pr, size_t from)
+{
+	uint64_t arenas = 0, bytes = 0, objects = 0, minority = 0;
+	size_t i, roots = 0, mroots = 0;
+
+	for (i = 0; i < pr->nrows; i++) {
+		const struct pyobj_root_row *r = &pr->rows[i];
+
+		if (i >= from && r->narenas > 0) {
+			roots++;
+			arenas += r->narenas;
+			bytes += r->carved_bytes;
+			objects += r->objects;
+		}
+		if (r->minority > 0) {
+			mroots++;
+			minority += r->minority;
+		}
+	}
+	if (arenas > 0)
+		fprintf(out, "  %" PRIu64 " more arena%s (%.1f MiB) pinned by %"
+		    PRIu64 " object%s of %zu other root%s\n", arenas,
+		    arenas == 1 ? "" : "s", (double)bytes / (1 << 20), objects,
+		    objects == 1 ? "" : "s", roots, roots == 1 ? "" : "s");
+	if (minority > 0)
+		fprintf(out, "  and %" PRIu64 " object%s of %zu root%s in "
+		    "arenas another root holds more of\n", minority,
+		    minority == 1 ? "" : "s", mroots, mroots == 1 ? "" : "s");
 }
 
 void
@@ -317,16 +358,7 @@ render_stats_roots(FILE *out, const struct pyobj_pinned_roots *pr)
 	for (i = 0; i < pr->nrows && i < ROOTS_LISTED &&
 	    pr->rows[i].narenas > 0; i++)
 		print_root_row(out, &pr->rows[i]);
-	if (i < pr->nrows) {
-		uint64_t objects = 0;
-		size_t more = pr->nrows - i;
-
-		for (; i < pr->nrows; i++)
-			objects += pr->rows[i].objects;
-		fprintf(out, "  and %zu more root%s of %" PRIu64 " object%s in "
-		    "arenas pinned mostly by the above\n", more,
-		    more == 1 ? "" : "s", objects, objects == 1 ? "" : "s");
-	}
+	print_roots_rest(out, pr, i);
 	if (pr->unclimbed_arenas > 0)
 		fprintf(out, "  %" PRIu64 " arena%s (%.1f MiB) not climbed from: "
 		    "over the bound of %" PRIu64 " objects\n", pr->unclimbed_arenas,

@@ -65,6 +65,14 @@ for m in $mallocs; do
 		expect_grep "^  [0-9]* arenas* ([0-9.]* MiB) pinned by [0-9]* objects* reachable from __main__.Registry._items\$" "$HV_TMP/out"
 		n=$(grep -c '^  [0-9]* arenas* ([0-9.]* MiB) pinned by [0-9]* objects* reachable from __main__\.\(tup\|bag\|big\|sl\|holder\|cache\)$' "$HV_TMP/out")
 		[ "$n" -ge 3 ] || fail "$INTERP $m: fewer than 3 of the survivors' roots: $(sed -n '/^Why/,$p' "$HV_TMP/out")"
+		# Every line of the section reads as one of its sentences.
+		bad=$(sed -n '/^Why the pinned arenas stay/,/^$/p' "$HV_TMP/out" |
+		    sed 1d | grep -v '^$' |
+		    grep -v '^  [0-9]* arenas* ([0-9.]* MiB) pinned by [0-9]* objects* \(reachable from .*\|in unreachable reference cycles the collector has not freed\|held from outside the object heap (C code, frames, interpreter state)\|whose holders the climb did not finish\)$' |
+		    grep -v '^  [0-9]* more arenas* ([0-9.]* MiB) pinned by [0-9]* objects* of [0-9]* other roots*$' |
+		    grep -v '^  and [0-9]* objects* of [0-9]* roots* in arenas another root holds more of$' |
+		    grep -v '^  [0-9]* arenas* ([0-9.]* MiB) not climbed from: over the bound of [0-9]* objects$')
+		[ -z "$bad" ] || fail "$INTERP $m: roots section line(s) not understood: $bad"
 	fi
 	# An address that holds no object: one line, exit 1.
 	expect_exit 1 "$HEAPVIEW" --pid "$TARGET_PID" --why=0x10 &&
