@@ -210,31 +210,43 @@ frame_root(char *s, const struct pyobj_ref *rr)
 		    colon + 1);
 }
 
-/* The path from the root met at node r (with ref rr) down to the target. */
-static char *
-path(struct climb *c, size_t r, const struct pyobj_ref *rr)
+/* The root a path starts from, into s: "idle(): local_node", "app" (a
+ * module's globals), "app.Registry" (a class's attributes).  Returns
+ * whether the next step is in a namespace (a str key reads as a name). */
+static int
+root_name(struct climb *c, const struct pyobj_ref *rr, char *s)
 {
-	char *s = xcalloc(1, PATH_MAX_LEN), mod[PYOBJ_NAME_MAX];
-	int64_t i = (int64_t)r, steps = 0;
-	int ns = 1;
+	char mod[PYOBJ_NAME_MAX];
 
 	if (rr->pos == PYOBJ_POS_FRAME) {
 		frame_root(s, rr);
-		ns = 0;
-	} else if (rr->pos == PYOBJ_POS_MODULE_DICT) {
+		return 0;
+	}
+	if (rr->pos == PYOBJ_POS_MODULE_DICT) {
 		if (pyobj_dict_str(c->p, rr->target, "__name__", mod,
 		    sizeof mod) != 0)
 			snprintf(mod, sizeof mod, "<module at 0x%llx>",
 			    (unsigned long long)rr->owner);
 		cat(s, "%s", mod);
-	} else {
-		/* a static type's tp_name has its module already */
-		if (strchr(rr->name, '.') == NULL &&
-		    pyobj_dict_str(c->p, rr->target, "__module__", mod,
-		    sizeof mod) == 0)
-			cat(s, "%s.", mod);
-		cat(s, "%s", rr->name);
+		return 1;
 	}
+	/* a static type's tp_name has its module already */
+	if (strchr(rr->name, '.') == NULL &&
+	    pyobj_dict_str(c->p, rr->target, "__module__", mod,
+	    sizeof mod) == 0)
+		cat(s, "%s.", mod);
+	cat(s, "%s", rr->name);
+	return 1;
+}
+
+/* The path from the root met at node r (with ref rr) down to the target. */
+static char *
+path(struct climb *c, size_t r, const struct pyobj_ref *rr)
+{
+	char *s = xcalloc(1, PATH_MAX_LEN);
+	int64_t i = (int64_t)r, steps = 0;
+	int ns = root_name(c, rr, s);
+
 	while (i > 0 && steps++ < (int64_t)c->n) {
 		step(s, &c->nodes[i].edge, ns);
 		ns = c->nodes[i].edge.pos == PYOBJ_POS_DICT;
@@ -477,26 +489,9 @@ static void
 root_label(struct climb *c, const struct pyobj_ref *rr,
     const struct pyobj_ref *e, char *buf, size_t len)
 {
-	char s[PATH_MAX_LEN] = "", mod[PYOBJ_NAME_MAX];
-	int ns = 1;
+	char s[PATH_MAX_LEN] = "";
+	int ns = root_name(c, rr, s);
 
-	if (rr->pos == PYOBJ_POS_FRAME) {
-		frame_root(s, rr);
-		ns = 0;
-	} else if (rr->pos == PYOBJ_POS_MODULE_DICT) {
-		if (pyobj_dict_str(c->p, rr->target, "__name__", mod,
-		    sizeof mod) != 0)
-			snprintf(mod, sizeof mod, "<module at 0x%llx>",
-			    (unsigned long long)rr->owner);
-		cat(s, "%s", mod);
-	} else {
-		/* a static type's tp_name has its module already */
-		if (strchr(rr->name, '.') == NULL &&
-		    pyobj_dict_str(c->p, rr->target, "__module__", mod,
-		    sizeof mod) == 0)
-			cat(s, "%s.", mod);
-		cat(s, "%s", rr->name);
-	}
 	if (e != NULL)
 		step(s, e, ns);
 	snprintf(buf, len, "%s", s);
