@@ -373,6 +373,35 @@ set_value(struct pyobj *p, struct pyobj_ref *r, uint64_t key)
 	pyobj_key_repr(p, key, r->name, sizeof r->name);
 }
 
+/* A str's text without its quotes, into buf; -1 if not ASCII-readable. */
+static int
+str_text(struct pyobj *p, uint64_t obj, char *buf, size_t len)
+{
+	size_t l;
+
+	if (str_repr(p, obj, buf, len) != 0)
+		return -1;
+	l = strlen(buf);	/* 'text', or cut short by len */
+	memmove(buf, buf + 1, l);
+	if (l >= 2 && buf[l - 2] == '\'')
+		buf[l - 2] = '\0';
+	return 0;
+}
+
+/* The hit is value i of an instance's values, named by entry i of its
+ * class's cached keys. */
+static int
+set_attr(struct pyobj *p, uint64_t cached_keys, uint64_t i,
+    struct pyobj_ref *r)
+{
+	uint64_t key = entry_key(p, cached_keys, i);
+
+	if (key == 0 || str_text(p, key, r->name, sizeof r->name) != 0)
+		return -1;
+	r->pos = PYOBJ_POS_ATTR;
+	return 0;
+}
+
 /* A hit in entries: the value (key known) or the key itself. */
 static int
 in_entries(struct pyobj *p, const struct entries *e, struct pyobj_ref *r)
@@ -464,7 +493,7 @@ static int
 explain_inline(struct pyobj *p, const struct cont *c, struct pyobj_ref *r)
 {
 	const struct tinfo *t = object_type(p, c->obj, NULL);
-	uint64_t i, key, v;
+	uint64_t v;
 
 	if (t == NULL || t->cached_keys == 0 || r->where < c->ptr)
 		return -1;
@@ -480,15 +509,7 @@ explain_inline(struct pyobj *p, const struct cont *c, struct pyobj_ref *r)
 	}
 	if (v != c->ptr)
 		return -1;
-	i = (r->where - c->ptr) / 8;
-	if ((key = entry_key(p, t->cached_keys, i)) == 0 ||
-	    str_repr(p, key, r->name, sizeof r->name) != 0)
-		return -1;
-	/* the name without its quotes */
-	memmove(r->name, r->name + 1, strlen(r->name));
-	r->name[strlen(r->name) - 1] = '\0';
-	r->pos = PYOBJ_POS_ATTR;
-	return 0;
+	return set_attr(p, t->cached_keys, (r->where - c->ptr) / 8, r);
 }
 
 static int
@@ -560,7 +581,7 @@ static int
 inline_313(struct pyobj *p, const struct tinfo *t, uint64_t obj,
     struct pyobj_ref *r)
 {
-	uint64_t v = obj + t->basicsize, i, key;
+	uint64_t v = obj + t->basicsize, i;
 	uint8_t h[8];
 
 	if (p->ol->inline_values != PYOBJ_INLINE_313 ||
@@ -568,13 +589,7 @@ inline_313(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 	    rd(p, v, h, sizeof h) != 0 || h[3] != 1)	/* valid */
 		return -1;
 	i = (r->where - v - 8) / 8;
-	if (i >= h[1] || (key = entry_key(p, t->cached_keys, i)) == 0 ||
-	    str_repr(p, key, r->name, sizeof r->name) != 0)
-		return -1;
-	memmove(r->name, r->name + 1, strlen(r->name));
-	r->name[strlen(r->name) - 1] = '\0';
-	r->pos = PYOBJ_POS_ATTR;
-	return 0;
+	return i < h[1] ? set_attr(p, t->cached_keys, i, r) : -1;
 }
 
 /* A local variable of a frame object (up to 3.10): slot i of
@@ -597,12 +612,10 @@ frame_local(struct pyobj *p, uint64_t obj, uint64_t off, struct pyobj_ref *r)
 	    rd64(p, code + o->co_varnames, &names) != 0 ||
 	    rd64(p, names + 24 + i * 8, &name) != 0 ||
 	    rd64(p, code + o->co_name, &func) != 0 ||
-	    str_repr(p, name, ln, sizeof ln) != 0 ||
-	    str_repr(p, func, fn, sizeof fn) != 0)
+	    str_text(p, name, ln, sizeof ln) != 0 ||
+	    str_text(p, func, fn, sizeof fn) != 0)
 		return -1;
-	/* both quoted: 'idle' and 'local_node' */
-	fn[strlen(fn) - 1] = ln[strlen(ln) - 1] = '\0';
-	snprintf(r->name, sizeof r->name, "%s:%s", fn + 1, ln + 1);
+	snprintf(r->name, sizeof r->name, "%s:%s", fn, ln);
 	r->pos = PYOBJ_POS_FRAME;
 	return 0;
 }
@@ -1187,11 +1200,7 @@ pyobj_dict_str(struct pyobj *p, uint64_t dict, const char *name, char *buf,
 		if (values != 0 ? rd64(p, values + p->ol->values_off + i * 8,
 		    &v) : rd64(p, at + 8, &v))
 			return -1;
-		if (str_repr(p, v, buf, len) != 0)
-			return -1;
-		memmove(buf, buf + 1, strlen(buf));
-		buf[strlen(buf) - 1] = '\0';
-		return 0;
+		return str_text(p, v, buf, len);
 	}
 	return -1;
 }
