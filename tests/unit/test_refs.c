@@ -257,6 +257,19 @@ build(int major, int minor)
 	make_type(taddr(T_FRAME), "frame", F_GC, 360);
 }
 
+/* Slotted's one __slots__ member, at offset 16 (a PyMemberDef in the C
+ * heap). */
+static void
+slotted_member(const char *name)
+{
+	uint64_t members = HEAPMEM + 0x2000;
+
+	put64(at(taddr(T_SLOTTED)) + 240, members);
+	put64(at(members), HEAPMEM + 0x2100);
+	put64(at(members) + 16, 16);
+	strcpy((char *)at(HEAPMEM + 0x2100), name);
+}
+
 static struct source *
 source(void)
 {
@@ -280,7 +293,7 @@ node_obj(unsigned i, uint64_t refcnt)
 static void
 test_layout(int major, int minor)
 {
-	uint64_t T, tup, lst, arr, key, set, sl, members, n2 = 0, vals, cls;
+	uint64_t T, tup, lst, arr, key, set, sl, n2 = 0, vals, cls;
 	uint8_t *p;
 	struct source *src;
 	struct pyobj *po;
@@ -318,11 +331,7 @@ test_layout(int major, int minor)
 	/* __slots__: member "slotval" at offset 16 */
 	sl = object(7, T_SLOTTED, 1, 1, 0);
 	put64(at(sl) + 16, T);
-	members = HEAPMEM + 0x2000;
-	put64(at(taddr(T_SLOTTED)) + 240, members);
-	put64(at(members), HEAPMEM + 0x2100);
-	put64(at(members) + 16, 16);
-	strcpy((char *)at(HEAPMEM + 0x2100), "slotval");
+	slotted_member("slotval");
 	w[nw++] = (struct want){ "Slotted slot 0 slotval", 0 };
 	/* a free block holding T is no referrer */
 	put64(at(block(NBLOCKS - 1)) + 40, T);
@@ -385,7 +394,7 @@ test_layout(int major, int minor)
 static void
 test_climb(void)
 {
-	uint64_t T, C, D, M, k, A, B, X, L, F, code, members;
+	uint64_t T, C, D, M, k, A, B, X, L, F, code;
 	struct pyobj_bounds b = { .max_depth = 1 }, bo = {
 		.max_outside_bytes = 1 };
 	uint64_t Y, YL;
@@ -410,11 +419,7 @@ test_climb(void)
 	put64(at(D) + 32, k);
 	M = object(8, T_MODULE, 1, 1, 0);
 	put64(at(M) + 16, D);
-	members = HEAPMEM + 0x2000;
-	put64(at(taddr(T_SLOTTED)) + 240, members);
-	put64(at(members), HEAPMEM + 0x2100);
-	put64(at(members) + 16, 16);
-	strcpy((char *)at(HEAPMEM + 0x2100), "other");
+	slotted_member("other");
 	A = object(10, T_SLOTTED, 1, 1, 0);
 	B = object(11, T_SLOTTED, 1, 1, 0);
 	put64(at(A) + 16, B);
@@ -496,7 +501,7 @@ test_climb(void)
 static void
 test_pinned_bounded(void)
 {
-	uint64_t A, B, D, k, M, members;
+	uint64_t A, B, D, k, M;
 	struct pyobj_bounds b = { .max_depth = 1, .max_objects = 4 };
 	struct pyobj_pinned_roots pr;
 	struct source *src;
@@ -507,11 +512,7 @@ test_pinned_bounded(void)
 	whole_arena = 1;
 	build(3, 10);
 	whole_arena = 0;
-	members = HEAPMEM + 0x2000;
-	put64(at(taddr(T_SLOTTED)) + 240, members);
-	put64(at(members), HEAPMEM + 0x2100);
-	put64(at(members) + 16, 16);
-	strcpy((char *)at(HEAPMEM + 0x2100), "other");
+	slotted_member("other");
 	A = object(0, T_SLOTTED, 1, 1, 0);
 	/* three more survivors, in a closed cycle */
 	put64(at(object(1, T_SLOTTED, 1, 1, 0)) + 16, block(2) + 16);
