@@ -270,6 +270,26 @@ slotted_member(const char *name)
 	strcpy((char *)at(HEAPMEM + 0x2100), name);
 }
 
+/* A 3.10 module (block mi) whose __dict__ (block di, its keys in raw
+ * block ki) holds k1: v1 and, unless k2 is 0, k2: v2. */
+static void
+module_obj(unsigned di, unsigned ki, unsigned mi, uint64_t k1, uint64_t v1,
+    uint64_t k2, uint64_t v2)
+{
+	uint64_t d = object(di, T_DICT, 1, 1, 0), k = block(ki);
+	uint8_t *p = at(k);
+
+	put64(p, 1);
+	put64(p + 8, 8);		/* dk_size */
+	put64(p + 32, k2 != 0 ? 2 : 1);	/* dk_nentries */
+	put64(p + 48 + 8, k1);		/* after 8 one-byte indices */
+	put64(p + 48 + 16, v1);
+	put64(p + 48 + 24 + 8, k2);
+	put64(p + 48 + 24 + 16, v2);
+	put64(at(d) + 32, k);
+	put64(at(object(mi, T_MODULE, 1, 1, 0)) + 16, d);
+}
+
 static struct source *
 source(void)
 {
@@ -394,31 +414,19 @@ test_layout(int major, int minor)
 static void
 test_climb(void)
 {
-	uint64_t T, C, D, M, k, A, B, X, L, F, code;
+	uint64_t T, C, A, B, X, L, F, code;
 	struct pyobj_bounds b = { .max_depth = 1 }, bo = {
 		.max_outside_bytes = 1 };
 	uint64_t Y, YL;
 	struct source *src;
 	struct pyobj *po, *po1, *po2;
 	struct pyobj_why w;
-	uint8_t *p;
 
 	build(3, 10);
 	T = node_obj(0, 1);
 	C = dict_obj(1, 3, str_obj(2, "user:17"), T);
-	D = object(4, T_DICT, 1, 1, 0);
-	k = block(5);
-	p = at(k);
-	put64(p, 1);
-	put64(p + 8, 8);
-	put64(p + 32, 2);
-	put64(p + 48 + 8, str_obj(6, "__name__"));
-	put64(p + 48 + 16, str_obj(7, "app"));
-	put64(p + 48 + 24 + 8, str_obj(9, "cache"));
-	put64(p + 48 + 24 + 16, C);
-	put64(at(D) + 32, k);
-	M = object(8, T_MODULE, 1, 1, 0);
-	put64(at(M) + 16, D);
+	module_obj(4, 5, 8, str_obj(6, "__name__"), str_obj(7, "app"),
+	    str_obj(9, "cache"), C);
 	slotted_member("other");
 	A = object(10, T_SLOTTED, 1, 1, 0);
 	B = object(11, T_SLOTTED, 1, 1, 0);
@@ -501,12 +509,11 @@ test_climb(void)
 static void
 test_pinned_bounded(void)
 {
-	uint64_t A, B, D, k, M;
+	uint64_t A, B;
 	struct pyobj_bounds b = { .max_depth = 1, .max_objects = 4 };
 	struct pyobj_pinned_roots pr;
 	struct source *src;
 	struct pyobj *po;
-	uint8_t *p;
 	size_t i;
 
 	whole_arena = 1;
@@ -521,17 +528,7 @@ test_pinned_bounded(void)
 	B = object(12, T_SLOTTED, 1, 1, 0);
 	put64(at(B) + 16, A);
 	/* module app: app.holder = B */
-	D = object(13, T_DICT, 1, 1, 0);
-	k = block(14);
-	p = at(k);
-	put64(p, 1);
-	put64(p + 8, 8);
-	put64(p + 32, 1);
-	put64(p + 48 + 8, str_obj(15, "holder"));
-	put64(p + 48 + 16, B);
-	put64(at(D) + 32, k);
-	M = object(16, T_MODULE, 1, 1, 0);
-	put64(at(M) + 16, D);
+	module_obj(13, 14, 16, str_obj(15, "holder"), B, 0, 0);
 
 	src = source();
 	CHECK(heap_arena_pinned(h, &h->arenas[0]));
