@@ -168,7 +168,9 @@ read_cstr(struct pyobj *p, uint64_t addr, char *buf, size_t len)
 	return r.got > 0 ? 0 : -1;
 }
 
-/* The type object at t, read once and cached; NULL when t is no type. */
+/* The type object at t, read once and cached; NULL when t is no type.
+ * The entry stays valid until the next call: a full neighbourhood gives
+ * its first slot to the next type read. */
 static const struct tinfo *
 type_at(struct pyobj *p, uint64_t t)
 {
@@ -700,13 +702,17 @@ explain_type_dict(struct pyobj *p, struct pyobj_ref *r)
 	uint64_t t = r->where - TP_DICT;
 	const struct tinfo *ti;
 
-	if ((ti = type_at(p, t)) == NULL || ti->dict != r->target ||
-	    object_type(p, t, NULL) == NULL)
+	if ((ti = type_at(p, t)) == NULL || ti->dict != r->target)
 		return -1;
+	/* before object_type(), whose type read may take ti's slot */
+	snprintf(r->name, sizeof r->name, "%s", ti->name);
+	if (object_type(p, t, NULL) == NULL) {
+		r->name[0] = '\0';
+		return -1;
+	}
 	r->owner = t;
 	r->pos = PYOBJ_POS_TYPE_DICT;
 	snprintf(r->owner_type, sizeof r->owner_type, "type");
-	snprintf(r->name, sizeof r->name, "%s", ti->name);
 	return 0;
 }
 
@@ -714,6 +720,7 @@ static void
 explain(struct pyobj *p, const struct hit *h, struct pyobj_ref *r)
 {
 	const struct tinfo *t = NULL;
+	struct tinfo tc;
 	uint64_t obj;
 
 	memset(r, 0, sizeof *r);
@@ -729,9 +736,12 @@ explain(struct pyobj *p, const struct hit *h, struct pyobj_ref *r)
 	}
 	if (h->type == HEAP_TYPE_RAW || (obj = block_object(p, h, &t)) == 0)
 		return;
+	/* a copy: explaining reads other types (the bases), which may take
+	 * the cache slot t points into */
+	tc = *t;
 	r->owner = obj;
-	snprintf(r->owner_type, sizeof r->owner_type, "%s", t->name);
-	explain_field(p, t, obj, r);
+	snprintf(r->owner_type, sizeof r->owner_type, "%s", tc.name);
+	explain_field(p, &tc, obj, r);
 }
 
 /* ---- the scan ---------------------------------------------------------- */

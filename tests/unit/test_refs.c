@@ -559,9 +559,96 @@ test_pinned_bounded(void)
 	free(arena);
 }
 
+/* The type cache's slot of a type address, as pyobj_refs.c hashes it. */
+static size_t
+cache_slot(uint64_t t)
+{
+	return (size_t)((t >> 3) * 0x9e3779b97f4a7c15ull >> 52) % 4096;
+}
+
+#define TYPES	0x555556000000ull
+#define TYPES_LEN (16u << 20)
+
+/* A type object in the types region: Node, basicsize 32, base base. */
+static void
+region_type(uint8_t *region, uint64_t t, const char *name, uint64_t basic,
+    uint64_t base)
+{
+	uint8_t *p = region + (t - TYPES);
+
+	put64(p, 1);
+	put64(p + 8, taddr(T_TYPE));
+	put64(p + 24, t + 0x180);
+	put64(p + 32, basic);
+	put64(p + 168, F_READY | F_GC | F_HEAPTYPE);
+	put64(p + 256, base);
+	strcpy((char *)p + 0x180, name);
+}
+
+/* Nine types that share a slot of the type cache: reading the ninth
+ * evicts the first while a hit in an instance of the first is being
+ * explained (its base is the ninth).  The hit stays a field of a Node. */
+static void
+test_type_cache(void)
+{
+	uint8_t *region = xcalloc(1, TYPES_LEN);
+	uint64_t same[9], T, N, probe, t;
+	size_t n = 0, want, k;
+	struct want w[1] = { { "Node field 0 ", 0 } };
+	struct source *src;
+	struct pyobj *po;
+	char ty[PYOBJ_NAME_MAX];
+
+	build(3, 10);
+	/* the first slot with nine candidates 512 bytes apart */
+	for (want = 0; want < 4096 && n < 9; want++) {
+		n = 0;
+		for (t = TYPES; t < TYPES + TYPES_LEN && n < 9; t += 512)
+			if (cache_slot(t) == want)
+				same[n++] = t;
+	}
+	CHECK_EQ_U(n, 9);
+	if (n < 9)
+		goto out;
+	region_type(region, same[0], "Node", 32, same[8]);
+	for (k = 1; k < 8; k++)
+		region_type(region, same[k], "Other", 32, 0);
+	region_type(region, same[8], "list", 8, 0);
+	T = node_obj(0, 1);
+	N = node_obj(1, 1);
+	put64(at(N) + 8, same[0]);
+	put64(at(N) + 16, T);
+	/* objects of the types 1..7, to fill the cache's slots after 0's */
+	probe = HEAPMEM + 0x3800;
+	for (k = 1; k < 8; k++) {
+		put64(at(probe + k * 16), 1);
+		put64(at(probe + k * 16) + 8, same[k]);
+	}
+	src = source();
+	source_buffers_add(src, TYPES, region, TYPES_LEN, SOURCE_R,
+	    "/usr/lib/libtypes");
+	po = pyobj_open(src, h, pl, 3, 10, NULL, NULL);
+	CHECK(po != NULL);
+	if (po != NULL) {
+		CHECK(pyobj_describe(po, N, ty, sizeof ty, NULL) == 0);
+		for (k = 1; k < 8; k++)
+			CHECK(pyobj_describe(po, probe + k * 16, ty, sizeof ty,
+			    NULL) == 0);
+		expect_refs(po, T, w, 1);
+	}
+	pyobj_close(po);
+	source_close(src);
+out:
+	heap_free(h);
+	h = NULL;
+	free(arena);
+	free(region);
+}
+
 int
 main(void)
 {
+	test_type_cache();
 	test_pinned_bounded();
 	test_climb();
 	test_layout(2, 7);
