@@ -74,6 +74,7 @@ enum pyobj_pos {
 	PYOBJ_POS_FRAME,	/* a local variable of a frame: "func:name" */
 	PYOBJ_POS_FIELD,	/* another field of the owner: index = offset */
 	PYOBJ_POS_OUTSIDE,	/* not in an object nor a known table */
+	PYOBJ_POS_WEAK,		/* a weak reference: holds nothing */
 };
 
 #define PYOBJ_NAME_MAX	64

@@ -331,6 +331,9 @@ level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
 		const struct pyobj_ref *r = &refs[i];
 		int64_t held = find(c, r->target);
 
+		if (r->pos == PYOBJ_POS_WEAK)
+			continue;	/* keeps nothing alive */
+
 		if (c->keep_all && held >= 0 &&
 		    (r->pos == PYOBJ_POS_MODULE_DICT ||
 		    r->pos == PYOBJ_POS_TYPE_DICT || r->pos == PYOBJ_POS_FRAME))

@@ -34,6 +34,7 @@
 #define TP_NAME		24
 #define TP_BASICSIZE	32
 #define TP_FLAGS	168
+#define TP_WEAKLISTOFFSET 184
 #define TP_MEMBERS	240
 #define TP_BASE		256
 #define TP_DICT		264
@@ -43,6 +44,15 @@
 #define TPF_READY	(1ull << 12)
 #define TPF_TYPE_SUBCLASS (1ull << 31)
 #define TPF_MANAGED_DICT (1ull << 4)
+#define TPF_MANAGED_WEAKREF (1ull << 3)	/* 3.12+ */
+
+/* PyWeakReference: wr_object, and the list of the referent's weak
+ * references (wr_prev, wr_next), none of which owns a reference. */
+#define WR_OBJECT	16
+#define WR_PREV		40
+#define WR_NEXT		48
+/* 3.12+: the weak reference list in the pre-header */
+#define MANAGED_WEAKLIST 32
 
 /* Shared by every version (pyobj_containers.c). */
 #define OB_SIZE		16
@@ -76,7 +86,7 @@ struct tinfo {
 	uint64_t	addr;
 	int		state;	/* 0 empty, 1 a type, -1 not one */
 	uint64_t	flags, basicsize, members, base, dict, cached_keys;
-	int64_t		dictoffset;
+	int64_t		dictoffset, weaklistoffset;
 	char		name[PYOBJ_NAME_MAX];
 };
 
@@ -208,6 +218,7 @@ type_at(struct pyobj *p, uint64_t t)
 	e->base = py_load64(b + TP_BASE);
 	e->dict = py_load64(b + TP_DICT);
 	e->dictoffset = (int64_t)py_load64(b + TP_DICTOFFSET);
+	e->weaklistoffset = (int64_t)py_load64(b + TP_WEAKLISTOFFSET);
 	if (p->ol->ht_cached_keys != 0)
 		(void)rd64(p, t + p->ol->ht_cached_keys, &e->cached_keys);
 	e->state = 1;
@@ -622,6 +633,43 @@ frame_local(struct pyobj *p, uint64_t obj, uint64_t off, struct pyobj_ref *r)
 	return 0;
 }
 
+/* A weakref.ref, proxy or a subclass of one, by its type's name or its
+ * bases' (2.7 "weakref", 3.x "weakref.ReferenceType" and so on). */
+static int
+weakref_type(struct pyobj *p, const struct tinfo *t)
+{
+	static const char *names[] = { "weakref", "weakproxy",
+		"weakcallableproxy", "weakref.ReferenceType",
+		"weakref.ProxyType", "weakref.CallableProxyType" };
+	unsigned depth;
+	size_t i;
+
+	for (depth = 0; t != NULL && depth < MAX_BASES; depth++) {
+		for (i = 0; i < HV_ARRAY_LEN(names); i++)
+			if (strcmp(t->name, names[i]) == 0)
+				return 1;
+		t = t->base != 0 ? type_at(p, t->base) : NULL;
+	}
+	return 0;
+}
+
+/* A word that points without owning: a weak reference's referent or its
+ * neighbours in the referent's list, or the referent's list head. */
+static int
+weak_word(struct pyobj *p, const struct tinfo *t, uint64_t obj, uint64_t where)
+{
+	if (where < obj)
+		return obj - where == MANAGED_WEAKLIST &&
+		    (t->flags & TPF_MANAGED_WEAKREF) &&
+		    (p->ol->inline_values == PYOBJ_INLINE_312 ||
+		    p->ol->inline_values == PYOBJ_INLINE_313);
+	if (t->weaklistoffset > 0 &&
+	    where - obj == (uint64_t)t->weaklistoffset)
+		return 1;
+	return (where - obj == WR_OBJECT || where - obj == WR_PREV ||
+	    where - obj == WR_NEXT) && weakref_type(p, t);
+}
+
 /* The position of a hit inside the object obj of type t. */
 static void
 explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
@@ -631,6 +679,10 @@ explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 
 	r->pos = PYOBJ_POS_FIELD;
 	r->index = (int64_t)(r->where - obj);
+	if (weak_word(p, t, obj, r->where)) {
+		r->pos = PYOBJ_POS_WEAK;
+		return;
+	}
 	if (r->where < obj) {	/* the pre-header: a managed __dict__ */
 		if (p->ol->inline_values != PYOBJ_INLINE_NONE &&
 		    obj - r->where == 24)

@@ -2,10 +2,12 @@
 # holders, each one among many objects that are then freed, so that they
 # pin otherwise empty arenas.  Prints "why NAME ID" for each survivor, then
 # HEAPVIEW-READY, to stderr, and idles in a function whose local variable
-# holds one more.  Runs on 2.7 and 3.x.
+# holds one more.  The cycle and the local have weak references in a global
+# list too, which keep nothing alive.  Runs on 2.7 and 3.x.
 import gc
 import sys
 import time
+import weakref
 
 
 class Node(object):
@@ -52,6 +54,8 @@ a = survivor('cycle-a')
 b = Node('cycle-b')
 a.other = b
 b.other = a
+# a weak reference holds nothing: the cycle stays unreachable
+weak_refs = [weakref.ref(a)]
 ids = [('cache', id(cache['user:17'])), ('registry', id(Registry._items[3])),
        ('attr', id(holder.attr)), ('slot', id(sl.slotval)),
        ('tuple', id(tup[1])), ('set', id(list(bag)[0])),
@@ -62,6 +66,7 @@ del fillers[:]
 
 def idle():
     local_node = survivor('local')
+    weak_refs.append(weakref.ref(local_node))
     del fillers[:]
     for name, i in ids + [('local', id(local_node))]:
         sys.stderr.write('why %s %d\n' % (name, i))

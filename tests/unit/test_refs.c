@@ -164,7 +164,7 @@ describe(const struct pyobj_ref *r, char *buf, size_t len)
 {
 	static const char *pos[] = { "index", "value", "key", "member", "attr",
 		"slot", "dict", "module-dict", "type-dict", "frame", "field",
-		"outside" };
+		"outside", "weak" };
 
 	snprintf(buf, len, "%s %s %lld %s", r->owner_type, pos[r->pos],
 	    r->pos == PYOBJ_POS_INDEX ? (long long)r->index : 0ll, r->name);
