@@ -1191,7 +1191,8 @@ pyobj_referrers(struct pyobj *p, const uint64_t *targets, size_t n,
 		return -1;
 	}
 	if (!p->indexed) {
-		qsort(p->conts, p->nconts, sizeof *p->conts, cont_cmp);
+		if (p->nconts > 0)	/* none: conts is NULL */
+			qsort(p->conts, p->nconts, sizeof *p->conts, cont_cmp);
 		p->indexed = 1;
 	}
 	scan_outside(p);
