@@ -494,10 +494,17 @@ root_label(struct climb *c, const struct pyobj_ref *rr,
 {
 	char s[PATH_MAX_LEN] = "";
 	int ns = root_name(c, rr, s);
+	size_t n;
 
 	if (e != NULL)
 		step(s, e, ns);
-	snprintf(buf, len, "%s", s);
+	/* cut to the caller's room (a copy, not snprintf: -Wformat-truncation
+	 * flags the cut that is meant here) */
+	if (len == 0)
+		return;
+	n = strnlen(s, len - 1);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
 }
 
 /* Edges by target (CSR): owners of node i are edges[first[i] .. first[i+1]). */
