@@ -20,6 +20,27 @@ hv_start_script "$py" values_target.py
 grep -q "^value 'survivor-[0-9]*'\$" "$HV_TMP/own.txt" ||
     { fail "the target printed no survivor"; finish; }
 
+# survivors_shown WHAT: PgDn through the pinned arenas' panels until one
+# lists strings by value; each must be a survivor the target printed.
+survivors_shown() {
+	n=0
+	while :; do
+		tui_screen
+		sed -n "s/^   str at 0x[0-9a-f]*: \('survivor-[0-9]*'\)\$/\1/p" \
+		    "$HV_TMP/screen" > "$HV_TMP/shown"
+		[ -s "$HV_TMP/shown" ] && break
+		[ $n -lt 40 ] || { fail "$1: no pinned arena lists a survivor by value; screen:
+$(cat "$HV_TMP/screen")"; finish; }
+		tui_keys PgDn
+		sleep 0.1
+		n=$((n + 1))
+	done
+	while IFS= read -r v; do
+		grep -qxF "value $v" "$HV_TMP/own.txt" ||
+		    fail "$1: shows $v, which the target did not keep"
+	done < "$HV_TMP/shown"
+}
+
 tui_start 160 50 -- --types --interval=0.2 --pid "$TARGET_PID"
 tui_expect "live, every 0.2s, capturing" "live --types"
 tui_expect "  pinned [1-9][0-9]* arenas" "pinned arenas on the totals line"
@@ -28,22 +49,7 @@ tui_expect "^ arena [0-9]* at 0x[0-9a-f]*-.*PINNED" "a pinned arena's panel"
 tui_expect "^ by value:" "the values' heading"
 
 # Its strings by value are survivors the target printed.
-n=0
-while :; do
-	tui_screen
-	sed -n "s/^   str at 0x[0-9a-f]*: \('survivor-[0-9]*'\)\$/\1/p" \
-	    "$HV_TMP/screen" > "$HV_TMP/shown"
-	[ -s "$HV_TMP/shown" ] && break
-	[ $n -lt 40 ] || { fail "no pinned arena lists a survivor by value; screen:
-$(cat "$HV_TMP/screen")"; finish; }
-	tui_keys PgDn
-	sleep 0.1
-	n=$((n + 1))
-done
-while IFS= read -r v; do
-	grep -qxF "value $v" "$HV_TMP/own.txt" ||
-	    fail "the panel shows $v, which the target did not keep"
-done < "$HV_TMP/shown"
+survivors_shown "the live panel"
 
 # An arena that is not pinned: the pool view's blocks, by type and value,
 # read on demand (the capture decodes the pinned arenas' objects only).
@@ -100,22 +106,7 @@ tui_expect "frame 1/[0-9]*" "the recording"
 tui_keys a Home PgDn
 tui_expect "^ arena [0-9]* at 0x[0-9a-f]*-.*PINNED" "a pinned arena's panel"
 tui_expect "^ by value:" "the values' heading in the replay"
-n=0
-while :; do
-	tui_screen
-	sed -n "s/^   str at 0x[0-9a-f]*: \('survivor-[0-9]*'\)\$/\1/p" \
-	    "$HV_TMP/screen" > "$HV_TMP/shown"
-	[ -s "$HV_TMP/shown" ] && break
-	[ $n -lt 40 ] || { fail "no pinned arena of the replay lists a survivor by value; screen:
-$(cat "$HV_TMP/screen")"; finish; }
-	tui_keys PgDn
-	sleep 0.1
-	n=$((n + 1))
-done
-while IFS= read -r v; do
-	grep -qxF "value $v" "$HV_TMP/own.txt" ||
-	    fail "the replay shows $v, which the target did not keep"
-done < "$HV_TMP/shown"
+survivors_shown "the replay"
 tui_keys q
 tui_exited 0
 finish
