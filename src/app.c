@@ -31,7 +31,7 @@ app_demo_path(void)
 int
 app_run(const struct app_options *o)
 {
-	int oneshot = o->stats || o->dump || o->bench;
+	int oneshot = o->stats || o->dump || o->bench || o->svg != NULL;
 
 	switch (o->target) {
 	case TARGET_PID:
@@ -51,6 +51,8 @@ app_run(const struct app_options *o)
 			return app_live_launch(o, app_live_record);
 		return app_live_launch(o, app_live_watch);
 	case TARGET_FILE:
+		if (o->svg != NULL)
+			return app_svg_replay(o);
 		if (o->stats || o->dump)
 			return app_replay(o);
 		return app_tui_replay(o);

@@ -40,6 +40,9 @@ struct app_options {
 	int		 no_tui;
 	int		 types;
 	long		 frame;		/* 1 is the first; 0: the last */
+	long		 frame_last;	/* --frame=N-M: M; 0: no range */
+	const char	*svg;		/* --svg=PATH: FILE.svg or a directory */
+	const char	*view;		/* --view=NAME for --svg; NULL: map */
 	const char	*diff;		/* --diff=BASE: FILE or FILE@N */
 	int		 bench;		/* 0: off, else N */
 	double		 after;		/* --after=SECS; 0: not given */
@@ -68,6 +71,13 @@ struct tui_feed;
 int	app_tui_replay(const struct app_options *);
 int	app_tui_live(const struct app_options *, struct tui_feed *);
 int	app_replay(const struct app_options *);	/* FILE --stats / --dump */
+
+/* --svg (app_svg.c): pictures of a file's frames, or of one live capture.
+ * PATH ending in ".svg" is one file, any other a directory. */
+int	app_svg_replay(const struct app_options *);
+struct heap;
+int	app_svg_heap(const struct app_options *, const struct heap *);
+int	app_svg_is_file(const char *);
 
 /* --diff (app_diff.c): loads the baseline named by BASE ("FILE" or
  * "FILE@N") and diffs the current capture against it, by type when types

@@ -250,7 +250,8 @@ report_dump(const struct app_options *o, const struct moments *m)
 
 	describe(line, sizeof line, m->end == END_AFTER ? "the capture" :
 	    "the peak: capture", c, NULL);
-	fprintf(stderr, "heapview: the snapshot is %s\n", line);
+	fprintf(stderr, "heapview: the %s is %s\n", o->svg != NULL ?
+	    "picture" : "snapshot", line);
 	return app_live_dump_heap(o, c->h);
 }
 

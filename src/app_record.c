@@ -52,6 +52,8 @@ app_live_dump_heap(const struct app_options *o, const struct heap *h)
 	FILE *out = stdout;
 	int rc = 0;
 
+	if (o->svg != NULL)
+		return app_svg_heap(o, h);
 	if (o->dump_file != NULL && (out = fopen(o->dump_file, "w")) == NULL) {
 		fprintf(stderr, "heapview: %s: %s\n", o->dump_file, strerror(errno));
 		return 1;

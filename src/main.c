@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "app.h"
+#include "render_svg.h"
 #include "util.h"
 
 #include <errno.h>
@@ -29,9 +30,14 @@ static const char usage_text[] =
 "  -r, --record=FILE      append a frame every --interval to a recording\n"
 "                         (the TUI runs too, unless --no-tui)\n"
 "      --no-tui           with --record: record without the TUI\n"
-"      --frame=N          with FILE: the frame of a recording for --stats/--dump\n"
+"      --svg=PATH         pictures for slides: PATH.svg is one frame (a\n"
+"                         recording's last, or the live capture), any other\n"
+"                         PATH a directory of frame-NNNN.svg, one per frame\n"
+"      --view=NAME        what --svg draws: map (default), strip or classes\n"
+"      --frame=N[-M]      with FILE: the frame of a recording for --stats/--dump\n"
 "                         (default: the last) or the TUI opens at (default: the\n"
-"                         first), from 1 as the TUI counts them\n"
+"                         first), from 1 as the TUI counts them; N-M: the\n"
+"                         frames --svg draws (default: all)\n"
 "      --bench=N          time discovery and N captures at each level\n"
 "      --after=SECS       with --stats/--dump: capture SECS after the start of\n"
 "                         -- CMD, then end it (--pid: wait SECS, capture);\n"
@@ -84,6 +90,8 @@ enum {
 	OPT_CHILD_OUTPUT,
 	OPT_DIFF,
 	OPT_WHY,
+	OPT_SVG,
+	OPT_VIEW,
 };
 
 static const struct option long_options[] = {
@@ -107,6 +115,8 @@ static const struct option long_options[] = {
 	{ "child-output", required_argument,	NULL, OPT_CHILD_OUTPUT },
 	{ "diff",	required_argument,	NULL, OPT_DIFF },
 	{ "why",	required_argument,	NULL, OPT_WHY },
+	{ "svg",	required_argument,	NULL, OPT_SVG },
+	{ "view",	required_argument,	NULL, OPT_VIEW },
 	{ "version",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -154,6 +164,25 @@ parse_seconds(const char *opt, const char *s, double max)
 	return v;
 }
 
+/* --frame=N or N-M (M >= N). */
+static void
+parse_frames(const char *s, struct app_options *o)
+{
+	const char *dash = strchr(s, '-');
+	char first[32];
+
+	if (dash == NULL || dash == s) {
+		o->frame = parse_long("--frame", s, 1, LONG_MAX);
+		return;
+	}
+	if ((size_t)(dash - s) >= sizeof first)
+		usage_error("--frame wants N or N-M, not '%s'", s);
+	memcpy(first, s, (size_t)(dash - s));
+	first[dash - s] = '\0';
+	o->frame = parse_long("--frame", first, 1, LONG_MAX);
+	o->frame_last = parse_long("--frame", dash + 1, o->frame, LONG_MAX);
+}
+
 static enum app_theme
 parse_theme(const char *s)
 {
@@ -170,18 +199,28 @@ parse_theme(const char *s)
 static void
 check_options(const struct app_options *o)
 {
-	int outputs = (o->stats != 0) + (o->dump != 0) + (o->bench != 0);
+	int outputs = (o->stats != 0) + (o->dump != 0) + (o->bench != 0) +
+	    (o->svg != NULL);
 
 	if (o->target == TARGET_NONE)
 		usage_error("nothing to watch: give --pid PID, -- CMD, a FILE or --demo");
 	if (outputs > 1)
-		usage_error("--stats, --dump and --bench are different outputs; pick one");
+		usage_error("--stats, --dump, --svg and --bench are different outputs; pick one");
 	if (o->record_file != NULL && outputs > 0)
-		usage_error("--record runs until interrupted; it does not mix with --stats, --dump or --bench");
+		usage_error("--record runs until interrupted; it does not mix with --stats, --dump, --svg or --bench");
 	if (o->no_tui && o->record_file == NULL)
 		usage_error("--no-tui only makes sense with --record");
 	if (o->frame != 0 && o->target != TARGET_FILE)
 		usage_error("--frame picks a frame of a recording FILE");
+	if (o->frame_last > 0 && o->svg == NULL)
+		usage_error("a range of frames is what --svg draws; --stats, "
+		    "--dump and the TUI take one frame");
+	if (o->frame_last > o->frame && o->svg != NULL &&
+	    app_svg_is_file(o->svg))
+		usage_error("--svg=%s is one picture; give a directory for "
+		    "frames %ld-%ld", o->svg, o->frame, o->frame_last);
+	if (o->view != NULL && o->svg == NULL)
+		usage_error("--view picks what --svg draws: give --svg=PATH");
 	if (o->diff != NULL && !o->stats)
 		usage_error("--diff=BASE is a section of --stats: give --stats");
 	if (o->bench && o->target != TARGET_PID && o->target != TARGET_LAUNCH)
@@ -249,9 +288,21 @@ main(int argc, char **argv)
 		case 'd': o.dump = 1; o.dump_file = optarg; break;
 		case 'r': o.record_file = optarg; break;
 		case OPT_NO_TUI: o.no_tui = 1; break;
-		case OPT_FRAME:
-			o.frame = parse_long("--frame", optarg, 1, LONG_MAX);
+		case OPT_FRAME: parse_frames(optarg, &o); break;
+		case OPT_SVG:
+			if (*optarg == '\0')
+				usage_error("--svg wants a FILE.svg or a directory");
+			o.svg = optarg;
 			break;
+		case OPT_VIEW: {
+			enum render_svg_view v;
+
+			if (render_svg_view_parse(optarg, &v) != 0)
+				usage_error("unknown view '%s' (map, strip or "
+				    "classes)", optarg);
+			o.view = optarg;
+			break;
+		}
 		case OPT_TYPES: o.types = 1; break;
 		case OPT_BENCH:
 			o.bench = (int)parse_long("--bench", optarg, 1, 100000);
