@@ -53,6 +53,8 @@ app_run(const struct app_options *o)
 	case TARGET_FILE:
 		if (o->svg != NULL)
 			return app_svg_replay(o);
+		if (o->html != NULL)
+			return app_html_replay(o);
 		if (o->stats || o->dump)
 			return app_replay(o);
 		return app_tui_replay(o);

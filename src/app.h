@@ -43,6 +43,7 @@ struct app_options {
 	long		 frame_last;	/* --frame=N-M: M; 0: no range */
 	const char	*svg;		/* --svg=PATH: FILE.svg or a directory */
 	const char	*view;		/* --view=NAME for --svg; NULL: map */
+	const char	*html;		/* --html=OUT.html */
 	const char	*diff;		/* --diff=BASE: FILE or FILE@N */
 	int		 bench;		/* 0: off, else N */
 	double		 after;		/* --after=SECS; 0: not given */
@@ -78,6 +79,12 @@ int	app_svg_replay(const struct app_options *);
 struct heap;
 int	app_svg_heap(const struct app_options *, const struct heap *);
 int	app_svg_is_file(const char *);
+/* The label the TUI shows at frame i of a file: the last one at or before
+ * it, or NULL. */
+struct snapshot_file;
+const char *app_frame_phase(const struct snapshot_file *, size_t);
+/* --html (app_html.c): a page that plays FILE in a browser. */
+int	app_html_replay(const struct app_options *);
 
 /* --diff (app_diff.c): loads the baseline named by BASE ("FILE" or
  * "FILE@N") and diffs the current capture against it, by type when types

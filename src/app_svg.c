@@ -104,9 +104,8 @@ app_svg_heap(const struct app_options *o, const struct heap *h)
 	return rc;
 }
 
-/* The label the TUI shows at frame i: the last one at or before it. */
-static const char *
-phase(const struct snapshot_file *sf, size_t i)
+const char *
+app_frame_phase(const struct snapshot_file *sf, size_t i)
 {
 	const char *l;
 
@@ -127,7 +126,7 @@ replay_frame(const struct app_options *o, struct snapshot_file *sf,
 		.number = snapshot_is_recording(sf) ? i + 1 : 0,
 		.count = snapshot_nframes(sf),
 		.t = snapshot_is_recording(sf) ? snapshot_frame_time(sf, i) : -1,
-		.label = phase(sf, i),
+		.label = app_frame_phase(sf, i),
 	};
 	char *cause = NULL;
 	struct heap *h;

@@ -34,10 +34,12 @@ static const char usage_text[] =
 "                         recording's last, or the live capture), any other\n"
 "                         PATH a directory of frame-NNNN.svg, one per frame\n"
 "      --view=NAME        what --svg draws: map (default), strip or classes\n"
+"      --html=OUT.html    with FILE: one page that plays the recording in a\n"
+"                         browser (map and strip, the TUI's keys, labels)\n"
 "      --frame=N[-M]      with FILE: the frame of a recording for --stats/--dump\n"
 "                         (default: the last) or the TUI opens at (default: the\n"
 "                         first), from 1 as the TUI counts them; N-M: the\n"
-"                         frames --svg draws (default: all)\n"
+"                         frames --svg and --html draw (default: all)\n"
 "      --bench=N          time discovery and N captures at each level\n"
 "      --after=SECS       with --stats/--dump: capture SECS after the start of\n"
 "                         -- CMD, then end it (--pid: wait SECS, capture);\n"
@@ -92,6 +94,7 @@ enum {
 	OPT_WHY,
 	OPT_SVG,
 	OPT_VIEW,
+	OPT_HTML,
 };
 
 static const struct option long_options[] = {
@@ -117,6 +120,7 @@ static const struct option long_options[] = {
 	{ "why",	required_argument,	NULL, OPT_WHY },
 	{ "svg",	required_argument,	NULL, OPT_SVG },
 	{ "view",	required_argument,	NULL, OPT_VIEW },
+	{ "html",	required_argument,	NULL, OPT_HTML },
 	{ "version",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -200,21 +204,24 @@ static void
 check_options(const struct app_options *o)
 {
 	int outputs = (o->stats != 0) + (o->dump != 0) + (o->bench != 0) +
-	    (o->svg != NULL);
+	    (o->svg != NULL) + (o->html != NULL);
 
 	if (o->target == TARGET_NONE)
 		usage_error("nothing to watch: give --pid PID, -- CMD, a FILE or --demo");
 	if (outputs > 1)
-		usage_error("--stats, --dump, --svg and --bench are different outputs; pick one");
+		usage_error("--stats, --dump, --svg, --html and --bench are different outputs; pick one");
 	if (o->record_file != NULL && outputs > 0)
 		usage_error("--record runs until interrupted; it does not mix with --stats, --dump, --svg or --bench");
 	if (o->no_tui && o->record_file == NULL)
 		usage_error("--no-tui only makes sense with --record");
 	if (o->frame != 0 && o->target != TARGET_FILE)
 		usage_error("--frame picks a frame of a recording FILE");
-	if (o->frame_last > 0 && o->svg == NULL)
-		usage_error("a range of frames is what --svg draws; --stats, "
-		    "--dump and the TUI take one frame");
+	if (o->frame_last > 0 && o->svg == NULL && o->html == NULL)
+		usage_error("a range of frames is what --svg and --html draw; "
+		    "--stats, --dump and the TUI take one frame");
+	if (o->html != NULL && o->target != TARGET_FILE)
+		usage_error("--html plays a recording FILE (or --demo): record "
+		    "one with --record first");
 	if (o->frame_last > o->frame && o->svg != NULL &&
 	    app_svg_is_file(o->svg))
 		usage_error("--svg=%s is one picture; give a directory for "
@@ -293,6 +300,11 @@ main(int argc, char **argv)
 			if (*optarg == '\0')
 				usage_error("--svg wants a FILE.svg or a directory");
 			o.svg = optarg;
+			break;
+		case OPT_HTML:
+			if (*optarg == '\0')
+				usage_error("--html wants a file to write");
+			o.html = optarg;
 			break;
 		case OPT_VIEW: {
 			enum render_svg_view v;

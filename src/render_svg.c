@@ -162,11 +162,11 @@ static const char cell_defs[] =
 	"<path id=\"invalid\" class=\"invalid\" d=\"M1 1l8 8m0 -8l-8 8\"/>"
 	"<rect id=\"s0\" class=\"s0\" x=\".5\" y=\".5\" width=\"9\" "
 	"height=\"9\"/>"
-	"<g id=\"s1\"><use xlink:href=\"#s0\"/><rect class=\"fill\" y=\"7\" "
+	"<g id=\"s1\" class=\"s1\"><use xlink:href=\"#s0\"/><rect class=\"fill\" y=\"7\" "
 	"width=\"10\" height=\"3\"/></g>"
-	"<g id=\"s2\"><use xlink:href=\"#s0\"/><rect class=\"fill\" y=\"5\" "
+	"<g id=\"s2\" class=\"s2\"><use xlink:href=\"#s0\"/><rect class=\"fill\" y=\"5\" "
 	"width=\"10\" height=\"5\"/></g>"
-	"<g id=\"s3\"><use xlink:href=\"#s0\"/><rect class=\"fill\" y=\"2\" "
+	"<g id=\"s3\" class=\"s3\"><use xlink:href=\"#s0\"/><rect class=\"fill\" y=\"2\" "
 	"width=\"10\" height=\"8\"/></g>"
 	"<rect id=\"s4\" class=\"s4\" width=\"10\" height=\"10\"/>"
 	"</defs>\n";
@@ -185,6 +185,12 @@ open_svg(FILE *out, enum render_svg_theme theme, int w, int h,
 	    "%s</style>\n"
 	    "<rect class=\"bg\" width=\"%d\" height=\"%d\"/>\n%s",
 	    w, h, w, h, view, styles[theme], w, h, cell_defs);
+}
+
+const char *
+render_svg_cell_defs(void)
+{
+	return cell_defs;
 }
 
 /* A cell at x in the current row group. */

@@ -46,6 +46,9 @@ struct render_svg_frame {
 
 /* The view named s ("map", "strip", "classes"); -1 when there is none. */
 int	render_svg_view_parse(const char *s, enum render_svg_view *);
+/* The <defs> of the cell symbols (ids full, used1-3, empty, untouched,
+ * invalid, s0-s4), for pages that draw cells too (render_html.c). */
+const char *render_svg_cell_defs(void);
 /* Writes the picture; the caller checks the stream for write errors. */
 void	render_svg(FILE *, const struct heap *, enum render_svg_view,
 	    enum render_svg_theme, const struct render_svg_frame *);
