@@ -55,6 +55,8 @@ app_run(const struct app_options *o)
 			return app_svg_replay(o);
 		if (o->html != NULL)
 			return app_html_replay(o);
+		if (o->nlabels > 0)
+			return app_label(o);
 		if (o->stats || o->dump)
 			return app_replay(o);
 		return app_tui_replay(o);

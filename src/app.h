@@ -27,6 +27,14 @@ enum app_theme {
 	THEME_SLIDES,
 };
 
+#define APP_MAX_LABELS	64
+
+/* --add-label=N:TEXT */
+struct app_label {
+	long		 frame;		/* from 1 */
+	const char	*text;		/* "" removes the label */
+};
+
 struct app_options {
 	enum app_target	 target;
 	pid_t		 pid;
@@ -44,6 +52,8 @@ struct app_options {
 	const char	*svg;		/* --svg=PATH: FILE.svg or a directory */
 	const char	*view;		/* --view=NAME for --svg; NULL: map */
 	const char	*html;		/* --html=OUT.html */
+	struct app_label labels[APP_MAX_LABELS];
+	size_t		 nlabels;
 	const char	*diff;		/* --diff=BASE: FILE or FILE@N */
 	int		 bench;		/* 0: off, else N */
 	double		 after;		/* --after=SECS; 0: not given */
@@ -83,6 +93,8 @@ int	app_svg_is_file(const char *);
  * it, or NULL. */
 struct snapshot_file;
 const char *app_frame_phase(const struct snapshot_file *, size_t);
+/* --add-label (app_label.c): FILE again on stdout, labelled. */
+int	app_label(const struct app_options *);
 /* --html (app_html.c): a page that plays FILE in a browser. */
 int	app_html_replay(const struct app_options *);
 

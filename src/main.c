@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "render_svg.h"
+#include "snapshot.h"
 #include "util.h"
 
 #include <errno.h>
@@ -36,6 +37,9 @@ static const char usage_text[] =
 "      --view=NAME        what --svg draws: map (default), strip or classes\n"
 "      --html=OUT.html    with FILE: one page that plays the recording in a\n"
 "                         browser (map and strip, the TUI's keys, labels)\n"
+"      --add-label=N:TEXT with a recording FILE: write it to stdout with\n"
+"                         frame N labelled TEXT (repeatable; empty TEXT\n"
+"                         removes a label)\n"
 "      --frame=N[-M]      with FILE: the frame of a recording for --stats/--dump\n"
 "                         (default: the last) or the TUI opens at (default: the\n"
 "                         first), from 1 as the TUI counts them; N-M: the\n"
@@ -95,6 +99,7 @@ enum {
 	OPT_SVG,
 	OPT_VIEW,
 	OPT_HTML,
+	OPT_ADD_LABEL,
 };
 
 static const struct option long_options[] = {
@@ -121,6 +126,7 @@ static const struct option long_options[] = {
 	{ "svg",	required_argument,	NULL, OPT_SVG },
 	{ "view",	required_argument,	NULL, OPT_VIEW },
 	{ "html",	required_argument,	NULL, OPT_HTML },
+	{ "add-label",	required_argument,	NULL, OPT_ADD_LABEL },
 	{ "version",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -168,6 +174,28 @@ parse_seconds(const char *opt, const char *s, double max)
 	return v;
 }
 
+/* --add-label=N:TEXT */
+static void
+parse_label(const char *s, struct app_options *o)
+{
+	const char *colon = strchr(s, ':');
+	char num[32];
+
+	if (o->nlabels == APP_MAX_LABELS)
+		usage_error("at most %d --add-label", APP_MAX_LABELS);
+	if (colon == NULL || colon == s || (size_t)(colon - s) >= sizeof num)
+		usage_error("--add-label wants N:TEXT (frame N from 1), not "
+		    "'%s'", s);
+	memcpy(num, s, (size_t)(colon - s));
+	num[colon - s] = '\0';
+	o->labels[o->nlabels].frame = parse_long("--add-label", num, 1,
+	    LONG_MAX);
+	if (strlen(colon + 1) > SNAPSHOT_MAX_LABEL)
+		usage_error("--add-label: a label has at most %d bytes",
+		    SNAPSHOT_MAX_LABEL);
+	o->labels[o->nlabels++].text = colon + 1;
+}
+
 /* --frame=N or N-M (M >= N). */
 static void
 parse_frames(const char *s, struct app_options *o)
@@ -204,12 +232,12 @@ static void
 check_options(const struct app_options *o)
 {
 	int outputs = (o->stats != 0) + (o->dump != 0) + (o->bench != 0) +
-	    (o->svg != NULL) + (o->html != NULL);
+	    (o->svg != NULL) + (o->html != NULL) + (o->nlabels > 0);
 
 	if (o->target == TARGET_NONE)
 		usage_error("nothing to watch: give --pid PID, -- CMD, a FILE or --demo");
 	if (outputs > 1)
-		usage_error("--stats, --dump, --svg, --html and --bench are different outputs; pick one");
+		usage_error("--stats, --dump, --svg, --html, --add-label and --bench are different outputs; pick one");
 	if (o->record_file != NULL && outputs > 0)
 		usage_error("--record runs until interrupted; it does not mix with --stats, --dump, --svg or --bench");
 	if (o->no_tui && o->record_file == NULL)
@@ -219,6 +247,10 @@ check_options(const struct app_options *o)
 	if (o->frame_last > 0 && o->svg == NULL && o->html == NULL)
 		usage_error("a range of frames is what --svg and --html draw; "
 		    "--stats, --dump and the TUI take one frame");
+	if (o->nlabels > 0 && o->target != TARGET_FILE)
+		usage_error("--add-label labels the frames of a recording FILE");
+	if (o->nlabels > 0 && o->frame > 0)
+		usage_error("--add-label names its frames itself: N:TEXT");
 	if (o->html != NULL && o->target != TARGET_FILE)
 		usage_error("--html plays a recording FILE (or --demo): record "
 		    "one with --record first");
@@ -301,6 +333,7 @@ main(int argc, char **argv)
 				usage_error("--svg wants a FILE.svg or a directory");
 			o.svg = optarg;
 			break;
+		case OPT_ADD_LABEL: parse_label(optarg, &o); break;
 		case OPT_HTML:
 			if (*optarg == '\0')
 				usage_error("--html wants a file to write");

@@ -64,6 +64,12 @@ int	snapshot_writer_frame(struct snapshot_writer *, const struct heap *,
 	    double, const char *, char **);
 int	snapshot_writer_close(struct snapshot_writer *, char **);
 
+/* A recording's frame line (len bytes, no newline) with its label set to
+ * label ("" removes it), the rest copied byte for byte; allocated, its
+ * length in *outlen; NULL with *cause when the line is not an object. */
+char	*snapshot_line_relabel(const char *line, size_t len, const char *label,
+	    size_t *outlen, char **cause);
+
 /* Reading a snapshot or a recording. */
 struct snapshot_file;
 struct snapshot_file *snapshot_open(const char *, char **);
