@@ -62,11 +62,6 @@
     for (var k in attrs) e.setAttribute(k, attrs[k]);
     return e;
   }
-  function use(id, x) {
-    var u = svg("use", { x: x });
-    u.setAttributeNS(XLINK, "xlink:href", "#" + id);
-    return u;
-  }
   function hex(a) { return "0x" + ("000000000000" + a).slice(-12); }
 
   function cellId(p) {
@@ -115,59 +110,86 @@
     l.setAttribute("x1", x); l.setAttribute("x2", x);
   }
 
-  /* ---- map: a row per arena, redrawn only when the arena changed ------- */
+  /* ---- map: a row per arena; a changed arena changes its cells in place */
+  function setCell(u, id) {
+    if (u.hvId === id) return;
+    u.setAttributeNS(XLINK, "xlink:href", "#" + id);
+    u.hvId = id;
+  }
+  function rowLabel(t, a) {
+    t.textContent = ("     " + a.index).slice(-5) + (a.pinned ? "!" : " ") + " " + hex(a.addr);
+    t.setAttribute("class", a.pinned ? "warn" : "");
+  }
   function mapRow(a, i) {
     var g = svg("g", { transform: "translate(0," + i * PITCH + ")" }), cells, t;
     t = svg("text", { y: 10 });
-    t.textContent = ("     " + a.index).slice(-5) + (a.pinned ? "!" : " ") + " " + hex(a.addr);
-    if (a.pinned) t.setAttribute("class", "warn");
     g.appendChild(t);
     cells = svg("g", { transform: "translate(" + LABEL_W + ",0)", "class": "cells" });
     cells.dataset.arena = i;
-    a.pools.forEach(function (p, j) { cells.appendChild(use(cellId(p), j * PITCH)); });
     g.appendChild(cells);
-    return g;
+    return { g: g, text: t, cells: cells, uses: [] };
+  }
+  function fillRow(row, a) {
+    var n = a.pools.length;
+    rowLabel(row.text, a);
+    while (row.uses.length > n) row.cells.removeChild(row.uses.pop());
+    while (row.uses.length < n) {
+      var u = svg("use", { x: row.uses.length * PITCH });
+      row.cells.appendChild(u);
+      row.uses.push(u);
+    }
+    a.pools.forEach(function (p, j) { setCell(row.uses[j], cellId(p)); });
+    row.a = a;
   }
   function drawMap(f) {
-    var m = el("view"), maxp = 1, redraw = st.drawn !== "map";
-    if (redraw) { m.textContent = ""; st.rows = []; st.drawn = "map"; }
-    f.arenas.forEach(function (a) { maxp = Math.max(maxp, a.pools.length); });
+    var m = el("view"), maxp = 1;
+    if (st.drawn !== "map") { m.textContent = ""; st.rows = []; st.drawn = "map"; }
     f.arenas.forEach(function (a, i) {
-      if (st.rows[i] && st.rows[i].a === a) return;
-      var row = mapRow(a, i);
-      if (st.rows[i]) m.replaceChild(row, st.rows[i].g); else m.appendChild(row);
-      st.rows[i] = { a: a, g: row };
+      maxp = Math.max(maxp, a.pools.length);
+      if (!st.rows[i]) { st.rows[i] = mapRow(a, i); m.appendChild(st.rows[i].g); }
+      if (st.rows[i].a !== a) fillRow(st.rows[i], a);
     });
     while (st.rows.length > f.arenas.length) m.removeChild(st.rows.pop().g);
     sizeView(LABEL_W + maxp * PITCH, f.arenas.length * PITCH);
   }
 
-  /* ---- strip: every pool in address order, shaded as it is allocated -- */
+  /* ---- strip: every pool in address order, shaded as it is allocated;
+   * the cells stay and change their symbol ------------------------------ */
   function shade(x) { return x <= 0 ? "s0" : x >= 1 ? "s4" : "s" + (1 + Math.floor(x * 3)); }
   function drawStrip(f) {
-    var m = el("view"), all = [], k = 1, g, i, j, sum, row, t, cells;
+    var m = el("view"), all = [], k = 1, i, j, sum, r, row, ncells;
     f.arenas.forEach(function (a) {
       a.pools.forEach(function (p, j) { all.push({ a: a, j: j, p: p }); });
     });
     while (Math.ceil(all.length / k) > 65536) k *= 2;
-    m.textContent = ""; st.rows = []; st.drawn = "strip";
-    for (i = 0; i * k < all.length; i++) {
-      if (i % STRIP_ROW === 0) {
-        row = svg("g", { transform: "translate(0," + (i / STRIP_ROW) * PITCH + ")" });
-        t = svg("text", { y: 10, "class": "dim" });
-        t.textContent = poolAddr(all[i * k].a, all[i * k].j);
-        row.appendChild(t);
-        cells = svg("g", { transform: "translate(" + STRIP_LABEL_W + ",0)", "class": "cells" });
-        row.appendChild(cells);
+    ncells = Math.ceil(all.length / k);
+    if (st.drawn !== "strip") { m.textContent = ""; st.rows = []; st.drawn = "strip"; }
+    for (r = 0; r * STRIP_ROW < ncells; r++) {
+      if (!st.rows[r]) {
+        row = svg("g", { transform: "translate(0," + r * PITCH + ")" });
+        row.appendChild(svg("text", { y: 10, "class": "dim" }));
+        row.appendChild(svg("g", { transform: "translate(" + STRIP_LABEL_W + ",0)", "class": "cells" }));
         m.appendChild(row);
+        st.rows[r] = { g: row, uses: [] };
       }
-      for (sum = 0, j = 0; j < k && i * k + j < all.length; j++) sum += fill(all[i * k + j].p);
-      g = use(shade(sum / j), (i % STRIP_ROW) * PITCH);
-      g.dataset.pool = i * k;
-      cells.appendChild(g);
+      row = st.rows[r];
+      row.g.firstChild.textContent = poolAddr(all[r * STRIP_ROW * k].a, all[r * STRIP_ROW * k].j);
+      for (i = r * STRIP_ROW; i < Math.min(ncells, (r + 1) * STRIP_ROW); i++) {
+        for (sum = 0, j = 0; j < k && i * k + j < all.length; j++) sum += fill(all[i * k + j].p);
+        if (!row.uses[i % STRIP_ROW]) {
+          var u = svg("use", { x: (i % STRIP_ROW) * PITCH });
+          row.g.lastChild.appendChild(u);
+          row.uses.push(u);
+        }
+        if (row.uses[i % STRIP_ROW].hvPool !== i * k)
+          row.uses[i % STRIP_ROW].dataset.pool = row.uses[i % STRIP_ROW].hvPool = i * k;
+        setCell(row.uses[i % STRIP_ROW], shade(sum / j));
+      }
+      while (row.uses.length > i - r * STRIP_ROW) row.g.lastChild.removeChild(row.uses.pop());
     }
+    while (st.rows.length > r) m.removeChild(st.rows.pop().g);
     st.strip = { all: all, k: k };
-    sizeView(STRIP_LABEL_W + STRIP_ROW * PITCH, Math.ceil(all.length / k / STRIP_ROW) * PITCH);
+    sizeView(STRIP_LABEL_W + STRIP_ROW * PITCH, Math.ceil(ncells / STRIP_ROW) * PITCH);
   }
   function sizeView(w, h) {
     var s = el("canvas");
