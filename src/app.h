@@ -52,6 +52,7 @@ struct app_options {
 	const char	*svg;		/* --svg=PATH: FILE.svg or a directory */
 	const char	*view;		/* --view=NAME for --svg; NULL: map */
 	const char	*html;		/* --html=OUT.html */
+	int		 presenter;	/* --presenter */
 	struct app_label labels[APP_MAX_LABELS];
 	size_t		 nlabels;
 	const char	*diff;		/* --diff=BASE: FILE or FILE@N */

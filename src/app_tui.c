@@ -27,6 +27,7 @@ tui_options_from(const struct app_options *o, struct tui_options *to)
 	to->no_color = o->no_color;
 	to->interval = o->interval;
 	to->start_frame = o->frame;
+	to->presenter = o->presenter;
 }
 
 static int

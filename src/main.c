@@ -73,6 +73,8 @@ static const char usage_text[] =
 "                         program's stdout goes to stderr)\n"
 "  -t, --theme=NAME       color (default), mono, or slides (black used, white free)\n"
 "  -a, --ascii            ASCII glyphs instead of Unicode blocks\n"
+"      --presenter        TUI: start in presenter mode (key P): cells two\n"
+"                         columns wide, no addresses, the label large\n"
 "      --no-color         same as NO_COLOR=1\n"
 "      --demo             replay the recording bundled with heapview\n"
 "      --log=FILE         append a debug log to FILE\n"
@@ -100,6 +102,7 @@ enum {
 	OPT_VIEW,
 	OPT_HTML,
 	OPT_ADD_LABEL,
+	OPT_PRESENTER,
 };
 
 static const struct option long_options[] = {
@@ -127,6 +130,7 @@ static const struct option long_options[] = {
 	{ "view",	required_argument,	NULL, OPT_VIEW },
 	{ "html",	required_argument,	NULL, OPT_HTML },
 	{ "add-label",	required_argument,	NULL, OPT_ADD_LABEL },
+	{ "presenter",	no_argument,		NULL, OPT_PRESENTER },
 	{ "version",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -280,6 +284,8 @@ check_options(const struct app_options *o)
 	    o->diff != NULL))
 		usage_error("--why is an output of its own; it does not mix "
 		    "with --stats, --dump, --bench or --record");
+	if (o->presenter && (outputs > 0 || o->no_tui))
+		usage_error("--presenter is a mode of the interactive view");
 	if (o->child_output != NULL && o->target != TARGET_LAUNCH)
 		usage_error("--child-output keeps the output of a program started "
 		    "with -- CMD");
@@ -334,6 +340,7 @@ main(int argc, char **argv)
 			o.svg = optarg;
 			break;
 		case OPT_ADD_LABEL: parse_label(optarg, &o); break;
+		case OPT_PRESENTER: o.presenter = 1; break;
 		case OPT_HTML:
 			if (*optarg == '\0')
 				usage_error("--html wants a file to write");

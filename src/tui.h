@@ -51,6 +51,7 @@ struct tui_options {
 	double		 interval;	/* live capture period, seconds */
 	long		 start_frame;	/* replay: the frame shown first, from 1
 					 * (0: the first) */
+	int		 presenter;	/* start in presenter mode */
 };
 
 struct tui_output_info {

@@ -305,6 +305,16 @@ act_theme(struct tui *t, int key)
 }
 
 unsigned
+act_presenter(struct tui *t, int key)
+{
+	(void)key;
+	t->scr.presenter = !t->scr.presenter;
+	tui_status(t, "presenter mode %s", t->scr.presenter ? "on: bigger "
+	    "cells, no addresses, the label large" : "off");
+	return TUI_DIRTY_LAYOUT;
+}
+
+unsigned
 act_redraw(struct tui *t, int key)
 {
 	(void)t;

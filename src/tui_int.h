@@ -135,6 +135,10 @@ struct tui_screen {
 	WINDOW		*help;		/* overlay, NULL when hidden */
 	int		 output_lines;	/* wanted for the output panel, or 0 */
 	WINDOW		*output;	/* below the view, NULL when hidden */
+	/* Presenter mode: bigger cells, no addresses, and the label in a
+	 * banner above the view (NULL when off or too small). */
+	int		 presenter;
+	WINDOW		*banner;
 };
 
 int	tui_screen_open(struct tui_screen *, const struct tui_options *, char **);
@@ -200,6 +204,7 @@ unsigned act_first(struct tui *, int);
 unsigned act_last(struct tui *, int);
 unsigned act_interval(struct tui *, int);
 unsigned act_theme(struct tui *, int);
+unsigned act_presenter(struct tui *, int);
 unsigned act_redraw(struct tui *, int);
 unsigned act_mouse(struct tui *, int);
 unsigned act_by_type(struct tui *, int);
@@ -520,6 +525,8 @@ void	tui_fields_draw(WINDOW *, const struct tui_field *, int, const char *);
 int	tui_room(WINDOW *);
 int	tui_width(const char *);
 void	tui_puts(WINDOW *, const char *);
+/* Presenter mode: the phase's label, large, in the banner window. */
+void	tui_draw_banner(struct tui *, WINDOW *);
 void	tui_printf(WINDOW *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -467,6 +467,11 @@ draw_panel(struct tui *t, enum tui_panel p, panel_draw fn)
 static void
 draw_view(struct tui *t, WINDOW *w)
 {
+	if (t->scr.banner != NULL) {	/* the label goes with the frame */
+		werase(t->scr.banner);
+		tui_draw_banner(t, t->scr.banner);
+		wnoutrefresh(t->scr.banner);
+	}
 	views[t->view]->draw(t, w);
 }
 

@@ -631,6 +631,40 @@ tui_draw_timeline(struct tui *t, WINDOW *w)
 	}
 }
 
+/* ---- banner (presenter mode) ------------------------------------------ */
+
+/* The label on the middle line, centered, bold; spaced out letter by letter
+ * when it is ASCII and fits that way, so that it reads from the back of a
+ * room as the cells do at two columns. */
+void
+tui_draw_banner(struct tui *t, WINDOW *w)
+{
+	const char *label = t->phase, *p;
+	int cols = getmaxx(w) - 2, n, ascii = 1, spaced;
+
+	if (label == NULL || *label == '\0')
+		return;
+	for (p = label; *p != '\0'; p++)
+		ascii &= (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f;
+	n = ascii ? (int)strlen(label) : (int)mbstowcs(NULL, label, 0);
+	if (n < 0)
+		n = (int)strlen(label);
+	spaced = ascii && 2 * n - 1 <= cols;
+	if (spaced)
+		n = 2 * n - 1;
+	wmove(w, 1, 1 + HV_MAX((cols - n) / 2, 0));
+	tui_role(w, ROLE_VALUE);
+	if (!spaced) {
+		tui_puts(w, label);
+		return;
+	}
+	for (p = label; *p != '\0'; p++) {
+		waddch(w, (chtype)(unsigned char)*p);
+		if (p[1] != '\0')
+			waddch(w, ' ');
+	}
+}
+
 /* ---- footer ---------------------------------------------------------- */
 #define FOOTER_MAX 48
 

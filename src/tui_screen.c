@@ -367,6 +367,9 @@ tui_screen_layout_free(struct tui_screen *s)
 	if (s->output != NULL)
 		delwin(s->output);
 	s->output = NULL;
+	if (s->banner != NULL)
+		delwin(s->banner);
+	s->banner = NULL;
 }
 
 static WINDOW *
@@ -387,7 +390,7 @@ window_new(struct tui_screen *s, int h, int w, int y, int x)
 void
 tui_screen_layout(struct tui_screen *s, int help)
 {
-	int view_h, help_h, help_w, out_h;
+	int view_h, help_h, help_w, out_h, banner_h;
 
 	tui_screen_layout_free(s);
 	s->cols = COLS;
@@ -398,6 +401,10 @@ tui_screen_layout(struct tui_screen *s, int help)
 	if (s->too_small)
 		return;
 	view_h = LINES - 4;
+	/* presenter mode: a banner of 3 lines for the label, when the view
+	 * keeps room for a few arenas */
+	banner_h = s->presenter && view_h >= 10 ? 3 : 0;
+	view_h -= banner_h;
 	/* the output panel takes the bottom of the view's room */
 	out_h = HV_MIN(s->output_lines, view_h - 3);
 	if (out_h < 2)
@@ -405,16 +412,18 @@ tui_screen_layout(struct tui_screen *s, int help)
 	view_h -= out_h;
 	s->win[PANEL_HEADER] = window_new(s, 1, COLS, 0, 0);
 	s->win[PANEL_TOTALS] = window_new(s, 1, COLS, 1, 0);
-	s->win[PANEL_VIEW] = window_new(s, view_h, COLS, 2, 0);
+	if (banner_h > 0)
+		s->banner = window_new(s, banner_h, COLS, 2, 0);
+	s->win[PANEL_VIEW] = window_new(s, view_h, COLS, 2 + banner_h, 0);
 	s->win[PANEL_TIMELINE] = window_new(s, 1, COLS, LINES - 2, 0);
 	s->win[PANEL_FOOTER] = window_new(s, 1, COLS, LINES - 1, 0);
 	if (out_h > 0)
-		s->output = window_new(s, out_h, COLS, 2 + view_h, 0);
+		s->output = window_new(s, out_h, COLS, 2 + banner_h + view_h, 0);
 	if (help) {
 		help_w = HV_MIN(COLS, 76);
 		help_h = HV_MIN(view_h, tui_help_lines(help_w) + 2);
-		s->help = window_new(s, help_h, help_w, 2 + (view_h - help_h) / 2,
-		    (COLS - help_w) / 2);
+		s->help = window_new(s, help_h, help_w, 2 + banner_h +
+		    (view_h - help_h) / 2, (COLS - help_w) / 2);
 	}
 }
 
@@ -519,6 +528,7 @@ tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
 		use_default_colors();
 	}
 	glyph_set = s->ascii ? glyphs_ascii : glyphs_unicode;
+	s->presenter = o->presenter;
 	tui_screen_theme(s, o->no_color ? TUI_THEME_MONO : o->theme);
 	return 0;
 }

@@ -24,6 +24,8 @@
 struct geom {
 	int		label_w;	/* columns before the first cell */
 	int		addr;		/* the label shows the address */
+	int		cw;		/* columns a cell: 2 in presenter mode */
+	uint32_t	first;		/* the pool of the first cell */
 	uint32_t	k;		/* pools per cell */
 	uint32_t	ncells;
 	int		rows;		/* arena rows on screen */
@@ -37,12 +39,21 @@ geom(const struct tui *t, WINDOW *w, struct geom *g)
 
 	g->rows = HV_MAX(getmaxy(w) - (tui_by_type(t) ? 3 : 2), 1);
 	g->label_w = 6;		/* "12345 " */
-	g->addr = cols - g->label_w - 15 - 1 >= (int)maxp;
+	g->cw = t->scr.presenter ? 2 : 1;
+	g->addr = !t->scr.presenter && cols - g->label_w - 15 - 1 >= (int)maxp;
 	if (g->addr)
 		g->label_w += 15;	/* "0x7f0123456789 " */
-	room = HV_MAX(cols - g->label_w - 1, 1);
+	room = HV_MAX((cols - g->label_w - 1) / g->cw, 1);
 	g->k = (maxp + (uint32_t)room - 1) / (uint32_t)room;
 	g->ncells = (maxp + g->k - 1) / g->k;
+	g->first = 0;
+	if (t->scr.presenter) {
+		/* a pool a cell, and the arenas' pools a screenful at a
+		 * time: the one with the cursor */
+		g->k = 1;
+		g->ncells = HV_MIN(maxp, (uint32_t)room);
+		g->first = t->pool / g->ncells * g->ncells;
+	}
 }
 
 /* Keeps the cursor's arena on screen, and the screen full of arenas when
@@ -106,8 +117,9 @@ draw_row(struct tui *t, WINDOW *w, const struct geom *g, size_t ai)
 	uint32_t c, s, e;
 
 	draw_label(t, w, g, ai);
-	for (c = 0; c < g->ncells && c < TUI_MAX_COLS; c++) {
-		s = c * g->k;
+	for (c = 0; c < g->ncells && (c + 1) * (uint32_t)g->cw <= TUI_MAX_COLS;
+	    c++) {
+		s = g->first + c * g->k;
 		if (s >= a->npools)
 			break;
 		e = HV_MIN(s + g->k, a->npools);
@@ -132,9 +144,11 @@ draw_row(struct tui *t, WINDOW *w, const struct geom *g, size_t ai)
 			role = ROLE_CURSOR;
 		else if (highlight && tui_frame_changed(f, first + s, first + e))
 			role = ROLE_CHANGED;
-		row[c] = *tui_cell(role, gl);
+		row[c * (uint32_t)g->cw] = *tui_cell(role, gl);
+		if (g->cw == 2)
+			row[c * 2 + 1] = row[c * 2];
 	}
-	tui_cells(w, row, (int)c);
+	tui_cells(w, row, (int)c * g->cw);
 }
 
 static void
@@ -151,6 +165,10 @@ draw_title(struct tui *t, WINDOW *w, const struct geom *g)
 	tui_printf(w, "  %zu arena%s, %zu pool%s  1 cell = %" PRIu32 " pool%s (%s)",
 	    h->narenas, tui_plural(h->narenas), t->frame->npools,
 	    tui_plural(t->frame->npools), g->k, tui_plural(g->k), cell);
+	if (g->first > 0 || g->ncells < t->frame->max_arena_pools)
+		tui_printf(w, "  pools %" PRIu32 "-%" PRIu32 " of %" PRIu32
+		    " (Left/Right)", g->first, HV_MIN(g->first + g->ncells,
+		    t->frame->max_arena_pools) - 1, t->frame->max_arena_pools);
 	tui_mark_legend(t, w, tui_mark_new(t, 0, t->frame->npools), "block");
 	if (t->changed_until > 0 && t->frame->nchanged > 0) {
 		/* in the look of the changed cells: the key to it */
@@ -181,8 +199,13 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 	if (g->k > 1)
 		tui_printf(w, "cell of pools %" PRIu32 "-%" PRIu32 "  ", s,
 		    HV_MIN(s + g->k, a->npools) - 1);
-	tui_printf(w, "pool %" PRIu32 " at 0x%" PRIx64 ": %s", t->pool,
-	    heap_pool_address(h, a, t->pool), heap_pool_state_name(p->state));
+	if (t->scr.presenter)
+		tui_printf(w, "pool %" PRIu32 ": %s", t->pool,
+		    heap_pool_state_name(p->state));
+	else
+		tui_printf(w, "pool %" PRIu32 " at 0x%" PRIx64 ": %s", t->pool,
+		    heap_pool_address(h, a, t->pool),
+		    heap_pool_state_name(p->state));
 	if (p->state == POOL_FULL || p->state == POOL_USED)
 		tui_printf(w, ", %" PRIu32 "-byte blocks, %u of %" PRIu32
 		    " in use", heap_block_size(&h->layout, p->szidx), p->count,
@@ -270,10 +293,11 @@ click(struct tui *t, int y, int x)
 	if (y < 1 || y > g.rows || x < g.label_w)
 		return 0;
 	a = t->arena_top + (size_t)(y - 1);
-	c = (uint32_t)(x - g.label_w);
-	if (a >= h->narenas || c >= g.ncells || c * g.k >= h->arenas[a].npools)
+	c = (uint32_t)(x - g.label_w) / (uint32_t)g.cw;
+	if (a >= h->narenas || c >= g.ncells ||
+	    g.first + c * g.k >= h->arenas[a].npools)
 		return 0;
-	return tui_select_pool(t, a, c * g.k);
+	return tui_select_pool(t, a, g.first + c * g.k);
 }
 
 static unsigned

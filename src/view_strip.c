@@ -47,7 +47,7 @@ geom(const struct tui *t, WINDOW *w, struct geom *g)
 	int cols = getmaxx(w);
 
 	g->rows = HV_MAX(getmaxy(w) - (tui_by_type(t) ? 3 : 2), 1);
-	g->label_w = cols >= 56 ? 15 : 0;
+	g->label_w = cols >= 56 && !t->scr.presenter ? 15 : 0;
 	g->per_row = (uint32_t)HV_MAX(cols - g->label_w - 1, 1);
 	avail = (uint64_t)g->per_row * (uint32_t)g->rows;
 	g->k = 1;
@@ -254,8 +254,10 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 	q = (uint32_t)HV_MIN((size_t)p + (e - s), a->npools) - 1;
 	wmove(w, getmaxy(w) - 1, 1);
 	tui_role(w, ROLE_NORMAL);
-	tui_printf(w, "0x%" PRIx64 "-0x%" PRIx64 ": arena %" PRIu32 ", pool %"
-	    PRIu32, addr, addr + cell_bytes(t, g) - 1, a->index, p);
+	if (!t->scr.presenter)
+		tui_printf(w, "0x%" PRIx64 "-0x%" PRIx64 ": ", addr,
+		    addr + cell_bytes(t, g) - 1);
+	tui_printf(w, "arena %" PRIu32 ", pool %" PRIu32, a->index, p);
 	if (q > p)
 		tui_printf(w, "-%" PRIu32, q);
 	tui_printf(w, ", %.1f%% allocated", 100.0 * fill / TUI_FILL_ONE);
