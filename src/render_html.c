@@ -55,29 +55,6 @@ static const char *const theme_names[] = {
 
 /* ---- JSON text --------------------------------------------------------- */
 
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
 /* s as a JSON string that is also safe inside <script>; bytes that are
  * not UTF-8 become U+FFFD. */
 static void
@@ -88,7 +65,7 @@ json_string(FILE *out, const char *s)
 
 	fputc('"', out);
 	while (n > 0) {
-		len = utf8_len(p, n);
+		len = util_utf8_len(p);
 		if (len == 0)
 			fputs("\\ufffd", out);
 		else if (*p == '"' || *p == '\\')

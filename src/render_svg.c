@@ -30,30 +30,6 @@
 
 /* ---- text -------------------------------------------------------------- */
 
-/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
 /* s as XML character data: markup escaped, control characters and bytes
  * that are not UTF-8 as '?' (XML 1.0 allows neither), at most max
  * characters, then "…". */
@@ -68,7 +44,7 @@ xml_text(FILE *out, const char *s, size_t max)
 			fputs("\xe2\x80\xa6", out);
 			return;
 		}
-		len = utf8_len(p, n);
+		len = util_utf8_len(p);
 		if (len == 0 || (len == 1 && *p < 0x20))
 			fputc('?', out);
 		else if (*p == '&')

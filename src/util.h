@@ -39,6 +39,10 @@ void util_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 double util_monotonic(void);
 double util_wallclock(void);
 
+/* The length of the valid UTF-8 sequence at s (NUL-terminated), or 0 for a
+ * byte that does not start one (overlong forms and surrogates included). */
+size_t util_utf8_len(const unsigned char *s);
+
 /* Reads a whole small file (bounded by max bytes) into a NUL-terminated buffer. */
 char *util_read_file(const char *path, size_t max, size_t *len, char **cause);
 
