@@ -9,6 +9,7 @@
 #include "app_child.h"
 #include "app_live.h"
 #include "heap_diff.h"
+#include "heap_resident.h"
 #include "heap_stats.h"
 #include "heap_types.h"
 #include "render.h"
@@ -93,6 +94,30 @@ live_let_run(void *ctx, unsigned round)
 	return 0;
 }
 
+/* The resident breakdown, read right after the capture (while the target
+ * is still stopped with --freeze); a capture without it when it cannot be
+ * read, the reason in the log. */
+static void
+live_resident(struct app_live *lv, struct heap *h)
+{
+	struct source_resident sr;
+	struct source_span *spans;
+	char *cause = NULL;
+	size_t n;
+
+	if (lv->no_resident)
+		return;
+	spans = heap_resident_spans(h, &n);
+	if (source_resident_read(lv->src, spans, n, &sr, &cause) == 0) {
+		h->resident = heap_resident_make(h, &sr);
+		source_resident_free(&sr);
+	} else {
+		util_log("resident memory: %s", cause);
+		free(cause);
+	}
+	free(spans);
+}
+
 int
 app_live_capture(struct app_live *lv, enum heap_level level, struct heap **out,
     char **cause)
@@ -104,6 +129,8 @@ app_live_capture(struct app_live *lv, enum heap_level level, struct heap **out,
 	if (lv->freeze && source_freeze(lv->pid, cause) != 0)
 		return -1;
 	rc = pymalloc_capture(lv->pm, level, out, cause);
+	if (rc == 0)
+		live_resident(lv, *out);
 	if (lv->freeze)
 		source_thaw();
 	if (rc != 0) {
@@ -157,6 +184,7 @@ run_stats(const struct app_options *o, struct app_live *lv)
 	render_stats_pymalloc(stdout, h);
 	fputc('\n', stdout);
 	render_stats_extra(stdout, h);
+	render_stats_resident(stdout, h);
 	render_stats_types(stdout, h);
 	if (o->types)
 		app_why_pinned(stdout, lv, h);
@@ -305,6 +333,7 @@ run_bench(const struct app_options *o, pid_t pid)
 		return 1;
 	disc = (util_monotonic() - t0) * 1000.0;
 	pymalloc_set_types(lv.pm, 0);	/* timed on its own line below */
+	lv.no_resident = 1;		/* the captures alone are timed */
 	printf("discovery: %.1f ms\n", disc);
 	if (bench_level(&lv, HEAP_LEVEL_POOLS, o->bench, &min, &med, &pools,
 	    &bytes) != 0)

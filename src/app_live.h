@@ -28,6 +28,8 @@ struct app_live {
 	/* launched ("-- CMD"): its output, and when it started (monotonic) */
 	struct app_child *child;
 	double		 started;
+	/* captures come without the resident breakdown (timings, --why) */
+	int		 no_resident;
 };
 
 /* Prints the error itself (unless quiet) and returns -1 on failure. */

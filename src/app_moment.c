@@ -204,6 +204,7 @@ section(const struct app_options *o, const char *heading,
 	render_stats_pymalloc(stdout, c->h);
 	fputc('\n', stdout);
 	render_stats_extra(stdout, c->h);
+	render_stats_resident(stdout, c->h);
 	render_stats_types(stdout, c->h);
 	if (diff != NULL)
 		app_diff_render(stdout, diff);

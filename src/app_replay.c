@@ -42,6 +42,7 @@ replay_stats(const struct app_options *o, const struct snapshot_file *f,
 	render_stats_pymalloc(stdout, h);
 	putchar('\n');
 	render_stats_extra(stdout, h);
+	render_stats_resident(stdout, h);
 	render_stats_types(stdout, h);
 	if (diff != NULL)
 		app_diff_render(stdout, diff);

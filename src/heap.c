@@ -150,6 +150,7 @@ heap_free(struct heap *h)
 	for (i = 0; i < h->nvalues; i++)
 		free(h->values[i].text);
 	free(h->values);
+	free(h->resident);
 	free(h->process.exe);
 	free(h->process.python);
 	if (h->process.argv != NULL) {

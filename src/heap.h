@@ -135,6 +135,36 @@ struct heap_value {
 	char		*text;		/* "'survivor-17'", "list, 3 items" */
 };
 
+/*
+ * Where the process's resident memory is (heap_resident.h): optional, live
+ * captures have it, files made before it or without it do not.  The parts
+ * add up to total, the sum of the Rss of every mapping (smaps).
+ */
+enum heap_res_part {
+	HEAP_RES_ARENAS,	/* pymalloc's arenas */
+	HEAP_RES_MALLOC_HEAP,	/* malloc's main heap ([heap]) */
+	HEAP_RES_MALLOC_ARENAS,	/* malloc's thread arenas */
+	HEAP_RES_MALLOC_MMAP,	/* chunks malloc mmapped on their own */
+	HEAP_RES_FILES,		/* interpreter, libraries, other files */
+	HEAP_RES_STACKS,	/* thread stacks */
+	HEAP_RES_OTHER,		/* other anonymous memory */
+};
+#define HEAP_RES_NPARTS	7
+
+struct heap_resident {
+	uint64_t	 total;		/* bytes: the sum of smaps' Rss */
+	uint64_t	 vm_rss;	/* status VmRSS then; 0 if unknown */
+	uint64_t	 part[HEAP_RES_NPARTS];
+	/* Of part[HEAP_RES_ARENAS]: in pages where no pool has a live block
+	 * (empty and never-carved pools, the arena's alignment slack). */
+	uint64_t	 arenas_empty;
+	uint64_t	 mappings;
+	uint64_t	 threads;
+	uint64_t	 stacks;	/* thread stacks found */
+	uint64_t	 malloc_heaps;	/* thread arena heaps */
+	uint64_t	 mmapped_chunks;
+};
+
 struct heap {
 	struct heap_process	 process;
 	struct heap_layout	 layout;
@@ -156,6 +186,8 @@ struct heap {
 	size_t			 nvalues;
 	size_t			 values_cap;
 	struct heap_value	*values;
+	/* Resident memory, or NULL when unknown. */
+	struct heap_resident	*resident;
 };
 
 /* Construction (producers only). */

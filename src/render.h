@@ -13,6 +13,9 @@
 void	render_stats_pymalloc(FILE *, const struct heap *);
 /* heapview's own lines: utilisation, RSS against arena bytes, INVALID pools. */
 void	render_stats_extra(FILE *, const struct heap *);
+/* The "Resident memory" section: the parts of the process's resident
+ * memory, bytes and share; nothing for a heap without a breakdown. */
+void	render_stats_resident(FILE *, const struct heap *);
 /* --types: the "Types" census (COUNT BYTES NAME, largest first) and the
  * arenas pinned by a few survivors.  Prints nothing for a heap without
  * types. */

@@ -141,6 +141,61 @@ render_stats_extra(FILE *out, const struct heap *h)
 	fprintf(out, "pools found invalid: %" PRIu64 "\n", st.invalid_pools);
 }
 
+/* A line of the resident section: printone's columns, the share of the
+ * total, and a note. */
+static void
+print_share(FILE *out, const char *label, uint64_t v, uint64_t total,
+    const char *note)
+{
+	char num[40];
+
+	util_commas(num, sizeof num, v);
+	fprintf(out, "%-35s=%21s %5.1f%%%s%s\n", label, num,
+	    total > 0 ? 100.0 * (double)v / (double)total : 0.0,
+	    *note != '\0' ? "  " : "", note);
+}
+
+static const char *
+plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+void
+render_stats_resident(FILE *out, const struct heap *h)
+{
+	const struct heap_resident *r = h->resident;
+	char vm[40], note[96];
+
+	if (r == NULL)
+		return;
+	util_commas(vm, sizeof vm, r->vm_rss);
+	fprintf(out, "\nResident memory (the Rss of %" PRIu64 " mapping%s; VmRSS "
+	    "%s)\n", r->mappings, plural(r->mappings), r->vm_rss ? vm : "unknown");
+	print_share(out, "pymalloc arenas", r->part[HEAP_RES_ARENAS], r->total, "");
+	print_share(out, "  in pools without a live block", r->arenas_empty,
+	    r->total, "");
+	print_share(out, "malloc main heap", r->part[HEAP_RES_MALLOC_HEAP],
+	    r->total, "");
+	snprintf(note, sizeof note, "%" PRIu64 " heap%s", r->malloc_heaps,
+	    plural(r->malloc_heaps));
+	print_share(out, "malloc thread arenas", r->part[HEAP_RES_MALLOC_ARENAS],
+	    r->total, note);
+	snprintf(note, sizeof note, "%" PRIu64 " chunk%s", r->mmapped_chunks,
+	    plural(r->mmapped_chunks));
+	print_share(out, "malloc mmapped chunks", r->part[HEAP_RES_MALLOC_MMAP],
+	    r->total, note);
+	print_share(out, "interpreter, libraries, files", r->part[HEAP_RES_FILES],
+	    r->total, "");
+	snprintf(note, sizeof note, "%" PRIu64 " stack%s, %" PRIu64 " thread%s",
+	    r->stacks, plural(r->stacks), r->threads, plural(r->threads));
+	print_share(out, "thread stacks", r->part[HEAP_RES_STACKS], r->total,
+	    note);
+	print_share(out, "other anonymous memory", r->part[HEAP_RES_OTHER],
+	    r->total, "");
+	print_share(out, "Total", r->total, r->total, "");
+}
+
 /* Pinned arenas listed one by one, emptiest first; the rest are summed. */
 #define PINNED_LISTED	20
 /* Survivors listed by value under each pinned arena. */

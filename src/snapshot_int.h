@@ -50,6 +50,13 @@ cJSON	*snapshot_json_frame(const struct heap *h, double t, const char *label,
 	    const struct heap *key, long key_frame, const uint16_t *map,
 	    size_t *changed);
 
+/* The optional "resident" object (snapshot_resident.c): written for a
+ * heap that has one; read from o when o has one (0, or -1 with the
+ * message). */
+cJSON	*snapshot_json_resident(const struct heap_resident *);
+int	 snapshot_read_resident(struct snapshot_ctx *, const cJSON *o,
+	    struct heap *);
+
 /* Reading.  Each returns -1 (NULL) with the message in *ctx->cause. */
 int	 snapshot_read_format(struct snapshot_ctx *, const cJSON *,
 	    int *recording);

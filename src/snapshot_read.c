@@ -1318,7 +1318,8 @@ snapshot_read_body(struct snapshot_ctx *c, const cJSON *o,
 	    &h->process.rss_bytes) != 0) ||
 	    read_type_table(c, o, h, key) != 0 ||
 	    (key != NULL && read_same(c, o, h, key) != 0) ||
-	    read_arenas(c, o, h, key) != 0 || read_values(c, o, h) != 0)
+	    read_arenas(c, o, h, key) != 0 || read_values(c, o, h) != 0 ||
+	    snapshot_read_resident(c, o, h) != 0)
 		goto fail;
 	heap_finish(h);
 	if (check_arenas(c, h) != 0)
@@ -1367,6 +1368,10 @@ snapshot_heap_copy(const struct heap *from)
 		heap_value_add(h, from->values[i].address, from->values[i].type,
 		    from->values[i].text);
 	h->has_values = from->has_values;
+	if (from->resident != NULL) {
+		h->resident = xmalloc(sizeof *h->resident);
+		*h->resident = *from->resident;
+	}
 	for (i = 0; i < from->narenas; i++) {
 		fa = &from->arenas[i];
 		a = heap_add_arena(h, fa->index, fa->address, fa->npools);

@@ -195,6 +195,9 @@ snapshot_json_body(cJSON *o, const struct heap *h)
 	/* Only 3.6/3.7 under debug hooks print it. */
 	if (h->counters.debug_malloc_calls >= 0)
 		add_count(k, "debug_malloc_calls", h->counters.debug_malloc_calls);
+	if (h->resident != NULL)
+		cJSON_AddItemToObject(o, "resident",
+		    snapshot_json_resident(h->resident));
 }
 
 /* Type table entries from index first on. */

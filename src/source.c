@@ -117,6 +117,16 @@ source_open_file(struct source *s, const char *path, char **cause)
 	return s->ops->open_file(s, path, cause);
 }
 
+int
+source_open_proc(struct source *s, const char *name, char **cause)
+{
+	if (s->ops->open_proc == NULL) {
+		errno = ENOENT;
+		return util_cause(cause, "%s: this source is not a process", name);
+	}
+	return s->ops->open_proc(s, name, cause);
+}
+
 double
 source_now(struct source *s)
 {

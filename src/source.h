@@ -70,6 +70,9 @@ struct source_ops {
 	int	(*open_file)(struct source *, const char *, char **);
 	double	(*now)(struct source *);
 	void	(*close)(struct source *);
+	/* Opens, read-only, a file under /proc/PID ("smaps", "task/TID/syscall",
+	 * a directory for fdopendir), or -1 (optional: only a live process). */
+	int	(*open_proc)(struct source *, const char *, char **);
 };
 
 struct source {
@@ -91,12 +94,40 @@ void	source_process_free(struct source_process *);
 /* The process's RSS now (0 if unknown); -1 when it is gone. */
 int	source_rss(struct source *, uint64_t *, char **);
 int	source_open_file(struct source *, const char *, char **);
+/* A file under /proc/PID of a live process; -1 for other sources. */
+int	source_open_proc(struct source *, const char *, char **);
 double	source_now(struct source *);
 void	source_close(struct source *);
 
 /* Parses the text of /proc/PID/maps; exposed for tests. */
 int	source_parse_maps(const char *, size_t, struct source_region **,
 	    size_t *, char **);
+
+/* A mapping of /proc/PID/smaps: its maps line and the sizes that matter for
+ * what is resident (bytes; smaps prints them in kB). */
+struct source_mapping {
+	struct source_region	 region;
+	uint64_t		 rss;		/* "Rss:" */
+	uint64_t		 anonymous;	/* "Anonymous:" */
+	uint64_t		 swap;		/* "Swap:" */
+};
+
+/* The text of /proc/PID/smaps, fed in pieces of any size (a line may be
+ * cut anywhere): begin, feed..., then finish (which frees the parser and
+ * hands over the mappings, sorted, or fails) or abort.  At most max
+ * mappings; a line longer than a path allows, a mapping without an Rss
+ * line, a size over the mapping's or out of range, mappings out of order:
+ * "smaps line N: ..." in *cause. */
+struct source_smaps;
+struct source_smaps *source_smaps_begin(size_t max);
+int	source_smaps_feed(struct source_smaps *, const char *, size_t, char **);
+int	source_smaps_finish(struct source_smaps *, struct source_mapping **,
+	    size_t *, char **);
+void	source_smaps_abort(struct source_smaps *);
+void	source_mappings_free(struct source_mapping *, size_t);
+/* All of a text at once (tests). */
+int	source_parse_smaps(const char *, size_t, size_t max,
+	    struct source_mapping **, size_t *, char **);
 
 /* Live process (source_proc.c).  Fails with a message that distinguishes "no
  * such process" (errno ESRCH) from "permission denied" (EACCES/EPERM). */

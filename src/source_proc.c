@@ -545,6 +545,29 @@ proc_open_file(struct source *s, const char *path, char **cause)
 	return fd;
 }
 
+/* A file under /proc/PID, through the directory held open (never a
+ * reused pid's). */
+static int
+proc_open_proc(struct source *s, const char *name, char **cause)
+{
+	struct proc *ps = s->priv;
+	int fd, err;
+
+	if ((fd = openat(ps->dirfd, name, O_RDONLY | O_CLOEXEC)) >= 0)
+		return fd;
+	err = errno;
+	if (proc_gone(ps))
+		return proc_exited(ps, cause);
+	if (err == ENOENT || err == ESRCH) {
+		/* a thread that ended since its directory was listed */
+		util_cause(cause, "/proc/%ld/%s: %s", (long)ps->pid, name,
+		    strerror(err));
+		errno = ENOENT;
+		return -1;
+	}
+	return proc_fail(ps, err, name, cause);
+}
+
 static double
 proc_now(struct source *s)
 {
@@ -581,6 +604,7 @@ static const struct source_ops proc_ops = {
 	.open_file = proc_open_file,
 	.now = proc_now,
 	.close = proc_close,
+	.open_proc = proc_open_proc,
 };
 
 /* ---- opening ------------------------------------------------------------ */
