@@ -1,0 +1,64 @@
+# Sourced by tests/live_resident_*.sh with $INTERP set (a name from
+# hv_interpreters): heapview --pid --stats accounts for every resident byte
+# of tests/data/resident_target.py.  The parts of its Resident memory
+# section add up to its total; the total is the target's own VmRSS, read by
+# the target after heapview's read, within one page per mapping; the
+# mmapped-chunk and thread-arena parts hold at least the bytes the target
+# put there; every thread's stack is found.  A snapshot keeps the section.
+. "${HV_SRCDIR:-.}/tests/lib.sh"
+
+py=$(hv_interpreter "$INTERP") || exit 77
+page=$(getconf PAGESIZE)
+
+hv_start_script "$py" resident_target.py
+expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --stats || finish
+sed -n '/^Resident memory/,/^Total/p' "$HV_TMP/out" > "$HV_TMP/section"
+[ -s "$HV_TMP/section" ] || { fail "$INTERP: no Resident memory section"; finish; }
+# The target's own view after heapview has read it.
+kill -USR1 "$TARGET_PID"
+i=0
+until grep -q '^AFTER ' "$HV_TMP/own.txt"; do
+	i=$((i + 1))
+	[ "$i" -lt 200 ] || { fail "$INTERP: the target did not answer"; finish; }
+	sleep 0.05
+done
+own() { sed -n "s/^AFTER .*$1=\([0-9]*\).*/\1/p" "$HV_TMP/own.txt"; }
+part() { awk -F'=' -v l="$1" '{ k = $1; sub(/ +$/, "", k) }
+	k == l { split($2, f, " "); gsub(",", "", f[1]); print f[1] }' "$HV_TMP/section"; }
+
+total=$(part Total)
+sum=0
+for p in "pymalloc arenas" "malloc main heap" "malloc thread arenas" \
+    "malloc mmapped chunks" "interpreter, libraries, files" "thread stacks" \
+    "other anonymous memory"; do
+	v=$(part "$p")
+	[ -n "$v" ] || fail "$INTERP: no line '$p'"
+	sum=$((sum + ${v:-0}))
+done
+[ "$sum" = "$total" ] || fail "$INTERP: the parts add up to $sum, not to the total $total"
+
+mappings=$(sed -n 's/^Resident memory (the Rss of \([0-9]*\) mapping.*/\1/p' "$HV_TMP/section")
+vmrss=$(own vmrss)
+diff=$((total > vmrss ? total - vmrss : vmrss - total))
+[ "$diff" -le $((mappings * page)) ] ||
+    fail "$INTERP: total $total, the target's VmRSS $vmrss: $diff bytes apart over $mappings mappings"
+
+[ "$(part "malloc mmapped chunks")" -ge "$(own mmapped)" ] ||
+    fail "$INTERP: mmapped chunks $(part "malloc mmapped chunks") < the $(own mmapped) bytes the target mmapped"
+[ "$(part "malloc thread arenas")" -ge "$(own thread_bytes)" ] ||
+    fail "$INTERP: thread arenas $(part "malloc thread arenas") < the $(own thread_bytes) bytes its thread keeps"
+[ "$(part "  in pools without a live block")" -le "$(part "pymalloc arenas")" ] ||
+    fail "$INTERP: more arena bytes in empty pools than in arenas"
+threads=$(own threads)
+grep -q "thread stacks .*  $threads stacks, $threads threads\$" "$HV_TMP/section" ||
+    fail "$INTERP: not $threads stacks for $threads threads: $(grep 'thread stacks' "$HV_TMP/section")"
+
+# A snapshot carries the breakdown; loaded, it prints the same section.
+expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --dump="$HV_TMP/snap.json"
+grep -q '"resident":{"total_bytes":' "$HV_TMP/snap.json" ||
+    fail "$INTERP: the snapshot has no resident object"
+expect_exit 0 "$HEAPVIEW" "$HV_TMP/snap.json" --stats
+sed -n '/^Resident memory/,/^Total/p' "$HV_TMP/out" > "$HV_TMP/loaded"
+[ "$(wc -l < "$HV_TMP/loaded")" = 10 ] ||
+    fail "$INTERP: the loaded snapshot prints no Resident memory section"
+finish

@@ -1,0 +1,4 @@
+#!/bin/sh
+# Resident memory against pyenv's CPython 3.9 (see tests/live_resident.sh).
+INTERP=pyenv-3.9
+. "${HV_SRCDIR:-.}/tests/live_resident.sh"
