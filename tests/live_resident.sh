@@ -61,4 +61,25 @@ expect_exit 0 "$HEAPVIEW" "$HV_TMP/snap.json" --stats
 sed -n '/^Resident memory/,/^Total/p' "$HV_TMP/out" > "$HV_TMP/loaded"
 [ "$(wc -l < "$HV_TMP/loaded")" = 10 ] ||
     fail "$INTERP: the loaded snapshot prints no Resident memory section"
+
+# Every frame of a recording carries it, delta frames too.
+rec=$HV_TMP/rec.jsonl
+"$HEAPVIEW" --pid "$TARGET_PID" --record="$rec" --no-tui --interval=0.2 \
+    >/dev/null 2>"$HV_TMP/rec.err" &
+hv=$!
+HV_PIDS="$HV_PIDS $hv"
+i=0
+while [ "$(cat "$rec" 2>/dev/null | wc -l)" -lt 5 ] && [ $i -lt 600 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+kill -INT "$hv"
+wait "$hv" || fail "$INTERP: --record ended with $?: $(cat "$HV_TMP/rec.err")"
+frames=$(($(wc -l < "$rec") - 1))
+[ "$(grep -c '"resident":{"total_bytes":' "$rec")" = "$frames" ] ||
+    fail "$INTERP: not every frame of the recording has its resident memory"
+grep '"key":' "$rec" | grep -q '"resident":{' ||
+    fail "$INTERP: no delta frame carries resident memory"
+expect_exit 0 "$HEAPVIEW" "$rec" --stats --frame="$frames"
+grep -q '^Resident memory (the Rss of ' "$HV_TMP/out" ||
+    fail "$INTERP: frame $frames of the recording prints no Resident memory section"
 finish

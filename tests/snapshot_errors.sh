@@ -56,6 +56,24 @@ echo '[1, 2, 3]' > bad.json
 refuse bad.json 'bad.json:1: expected a heapview snapshot or recording (a JSON object), got an array'
 
 # ---- the document's fields ----------------------------------------------
+# rsnap SED MESSAGE: resident.json edited by SED is refused with MESSAGE.
+rsnap() {
+	sed -e "$1" "$data/resident.json" > bad.json
+	cmp -s bad.json "$data/resident.json" && fail "'$1' changed nothing"
+	refuse bad.json "$2"
+}
+rsnap 's/"resident":{/"resident":[{/; s/"mmapped_chunks":6}/"mmapped_chunks":6}]/' \
+    'bad.json:1: resident: expected an object'
+rsnap 's/"files":7135232/"files":7135233/' \
+    'bad.json:1: resident: the parts do not add up to total_bytes'
+rsnap 's/"stacks":73728,//' \
+    'bad.json:1: resident.stacks: missing: expected a count of bytes or items'
+rsnap 's/"other":57344/"other":-1/' \
+    'bad.json:1: resident.other: expected an integer from 0 to 2^53'
+rsnap 's/"other":57344/"other":1e300/' \
+    'bad.json:1: resident.other: expected an integer from 0 to 2^53'
+rsnap 's/"arenas_empty_pools":1048576/"arenas_empty_pools":9999999/' \
+    'bad.json:1: resident.arenas_empty_pools: more than arenas'
 snap 's/"heapview-snapshot"/"heapview-snapshat"/' \
     'bad.json:1: format: expected "heapview-snapshot" or "heapview-recording", got "heapview-snapshat"'
 snap 's/"version":1/"version":2/' \

@@ -95,6 +95,15 @@ grep -q 'Node at 0x7f3a20006050: ' "$HV_TMP/out" &&
 # No Types section for a file without types.
 expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
 grep -q '^Types$' "$HV_TMP/out" && fail "a Types section for blocks.json"
+# resident.json: pinned.json with a "resident" object: its Resident memory
+# section, kept by --dump; a file without one prints none.
+expect_exit 0 "$HEAPVIEW" "$data/resident.json" --stats
+diff -u "$data/resident.stats" "$HV_TMP/out" >&2 || fail "stats of resident.json"
+grep -q '^Resident memory' "$HV_TMP/out" || fail "no Resident memory section for resident.json"
+expect_exit 0 "$HEAPVIEW" "$data/resident.json" --dump=again.json
+cmp -s again.json "$data/resident.json" || fail "--dump of a snapshot with resident memory changed it"
+expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
+grep -q '^Resident memory' "$HV_TMP/out" && fail "a Resident memory section for blocks.json"
 f=1
 while [ $f -le 14 ]; do
 	"$HEAPVIEW" "$data/types.jsonl" --stats --frame=$f | sed 1d > want

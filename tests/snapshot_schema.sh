@@ -29,6 +29,8 @@ set -- "$@" "$HV_TMP/dumped.json" "$HV_SRCDIR/tests/data/snapshot/pinned.json" \
     "$HV_SRCDIR/tests/data/snapshot/diff-base.json"
 set -- "$@" "$HV_SRCDIR/tests/data/snapshot/values.json" \
     "$HV_SRCDIR/tests/data/snapshot/values.jsonl"
+set -- "$@" "$HV_SRCDIR/tests/data/snapshot/resident.json" \
+    "$HV_SRCDIR/tests/data/tui/resident.jsonl"
 demo=$HV_SRCDIR/data/recordings/fragmentation.jsonl
 [ -f "$demo" ] && set -- "$@" "$demo"
 
