@@ -134,6 +134,7 @@ struct tui_screen {
 	WINDOW		*win[TUI_NPANELS];
 	WINDOW		*help;		/* overlay, NULL when hidden */
 	int		 output_lines;	/* wanted for the output panel, or 0 */
+	int		 totals_lines;	/* 2 with the resident line, else 1 */
 	WINDOW		*output;	/* below the view, NULL when hidden */
 	/* Presenter mode: bigger cells, no addresses, and the label in a
 	 * banner above the view (NULL when off or too small). */
@@ -492,6 +493,9 @@ const struct heap_census_row *tui_cur_type(const struct tui *);
 /* tui_panels.c */
 void	tui_draw_header(struct tui *, WINDOW *);
 void	tui_draw_totals(struct tui *, WINDOW *);
+/* The lines the totals want for the frame shown: 2 when it has a resident
+ * breakdown (tui_screen_layout gives them), else 1. */
+int	tui_totals_lines(const struct tui *);
 void	tui_draw_timeline(struct tui *, WINDOW *);
 void	tui_draw_footer(struct tui *, WINDOW *);
 void	tui_draw_help(struct tui *, WINDOW *);

@@ -529,7 +529,11 @@ loop(struct tui *t)
 	int ch;
 
 	for (;;) {
+		/* a frame with a resident breakdown has a line more on top */
+		if (tui_totals_lines(t) != t->scr.totals_lines)
+			dirty |= TUI_DIRTY_LAYOUT;
 		if (dirty & TUI_DIRTY_LAYOUT) {
+			t->scr.totals_lines = tui_totals_lines(t);
 			t->scr.output_lines = tui_output_lines(t, LINES);
 			tui_screen_layout(&t->scr, t->help);
 			dirty |= TUI_DIRTY_ALL;

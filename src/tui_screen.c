@@ -390,7 +390,7 @@ window_new(struct tui_screen *s, int h, int w, int y, int x)
 void
 tui_screen_layout(struct tui_screen *s, int help)
 {
-	int view_h, help_h, help_w, out_h, banner_h;
+	int view_h, help_h, help_w, out_h, tot_h, banner_h;
 
 	tui_screen_layout_free(s);
 	s->cols = COLS;
@@ -400,7 +400,8 @@ tui_screen_layout(struct tui_screen *s, int help)
 	wnoutrefresh(stdscr);
 	if (s->too_small)
 		return;
-	view_h = LINES - 4;
+	tot_h = HV_MAX(s->totals_lines, 1);
+	view_h = LINES - 3 - tot_h;
 	/* presenter mode: a banner of 3 lines for the label, when the view
 	 * keeps room for a few arenas */
 	banner_h = s->presenter && view_h >= 10 ? 3 : 0;
@@ -411,18 +412,20 @@ tui_screen_layout(struct tui_screen *s, int help)
 		out_h = 0;
 	view_h -= out_h;
 	s->win[PANEL_HEADER] = window_new(s, 1, COLS, 0, 0);
-	s->win[PANEL_TOTALS] = window_new(s, 1, COLS, 1, 0);
+	s->win[PANEL_TOTALS] = window_new(s, tot_h, COLS, 1, 0);
 	if (banner_h > 0)
-		s->banner = window_new(s, banner_h, COLS, 2, 0);
-	s->win[PANEL_VIEW] = window_new(s, view_h, COLS, 2 + banner_h, 0);
+		s->banner = window_new(s, banner_h, COLS, 1 + tot_h, 0);
+	s->win[PANEL_VIEW] = window_new(s, view_h, COLS, 1 + tot_h + banner_h,
+	    0);
 	s->win[PANEL_TIMELINE] = window_new(s, 1, COLS, LINES - 2, 0);
 	s->win[PANEL_FOOTER] = window_new(s, 1, COLS, LINES - 1, 0);
 	if (out_h > 0)
-		s->output = window_new(s, out_h, COLS, 2 + banner_h + view_h, 0);
+		s->output = window_new(s, out_h, COLS, 1 + tot_h + banner_h +
+		    view_h, 0);
 	if (help) {
 		help_w = HV_MIN(COLS, 76);
 		help_h = HV_MIN(view_h, tui_help_lines(help_w) + 2);
-		s->help = window_new(s, help_h, help_w, 2 + banner_h +
+		s->help = window_new(s, help_h, help_w, 1 + tot_h + banner_h +
 		    (view_h - help_h) / 2, (COLS - help_w) / 2);
 	}
 }
