@@ -20,8 +20,12 @@ $(cat "$HV_TMP/screen")"
 	sed -n 2p "$HV_TMP/screen" | grep -q '^ arenas [0-9]* (' ||
 	    fail "$1: the totals are not on the second line:
 $(cat "$HV_TMP/screen")"
-	sed -n 3p "$HV_TMP/screen" | grep -q '^ arena map  [0-9]* arenas\?' ||
-	    fail "$1: the map is not on the third line:
+	# a live capture's resident line comes between the totals and the map
+	sed -n 3p "$HV_TMP/screen" | grep -q '^ \(RSS:\|resident [0-9]\)' ||
+	    fail "$1: the resident line is not on the third line:
+$(cat "$HV_TMP/screen")"
+	sed -n 4p "$HV_TMP/screen" | grep -q '^ arena map  [0-9]* arenas\?' ||
+	    fail "$1: the map is not on the fourth line:
 $(cat "$HV_TMP/screen")"
 }
 
