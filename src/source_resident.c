@@ -52,6 +52,9 @@ struct res {
 	/* headers of the pages probe_addr[0..probe_n) */
 	uint64_t		 probe_addr[PROBE_WINDOW];
 	size_t			 probe_i;	/* where the last one was found */
+	/* pages a window reads: a few after a piece was found (its first
+	 * page is the one wanted), doubling while none is */
+	size_t			 probe_want;
 	uint8_t			 probe_buf[PROBE_WINDOW][SOURCE_PROBE_BYTES];
 	size_t			 probe_got[PROBE_WINDOW];
 	size_t			 probe_n;
@@ -278,7 +281,7 @@ zero_pfn(void)
 static int
 pm_fill(struct res *r, uint64_t pageno, char **cause)
 {
-	size_t want = PM_WINDOW * sizeof r->pm, got = 0;
+	size_t want = sizeof r->pm, got = 0;
 	ssize_t k;
 
 	/* the kernel walks every page asked for: no further than the mapping */
@@ -367,7 +370,8 @@ probe(struct res *r, uint64_t addr, uint64_t limit, char **cause)
 			    r->probe_buf[i] : NULL;
 		}
 	r->probe_n = r->probe_i = 0;
-	for (at = addr; at < limit && r->probe_n < PROBE_WINDOW; at += page) {
+	r->probe_want = HV_MIN(HV_MAX(r->probe_want * 2, 4), PROBE_WINDOW);
+	for (at = addr; at < limit && r->probe_n < r->probe_want; at += page) {
 		if (at != addr && (k = pm_resident(r, at, cause)) <= 0) {
 			if (k < 0)
 				return NULL;
@@ -460,6 +464,7 @@ piece_at(struct res *r, uint64_t at, uint64_t limit, enum source_res_part *p,
 	    (b = probe(r, at, limit, cause)) == NULL)
 		return 0;
 	if ((len = source_heap_info_check(b, at, limit - at, page)) != 0) {
+		r->probe_want = 0;
 		util_log("resident: thread arena heap at 0x%llx, %llu bytes",
 		    (unsigned long long)at, (unsigned long long)len);
 		*p = SOURCE_RES_MALLOC_ARENAS;
@@ -467,6 +472,7 @@ piece_at(struct res *r, uint64_t at, uint64_t limit, enum source_res_part *p,
 		return len;
 	}
 	if ((len = source_mmap_chunk_check(b, limit - at, page)) != 0) {
+		r->probe_want = 0;
 		util_log("resident: mmapped chunk at 0x%llx, %llu bytes",
 		    (unsigned long long)at, (unsigned long long)len);
 		*p = SOURCE_RES_MALLOC_MMAP;
