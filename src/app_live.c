@@ -320,6 +320,83 @@ fail:
 	return -1;
 }
 
+/* Reads /proc/PID/smaps whole, as any tool would: what the breakdown is
+ * measured against.  Returns its length, or -1. */
+static ssize_t
+read_smaps_plain(struct app_live *lv, char **buf, size_t *cap)
+{
+	size_t n = 0;
+	ssize_t got;
+	int fd;
+
+	if ((fd = source_open_proc(lv->src, "smaps", NULL)) < 0)
+		return -1;
+	for (;;) {
+		if (n == *cap) {
+			*cap = *cap ? *cap * 2 : (size_t)1 << 20;
+			*buf = xreallocarray(*buf, *cap, 1);
+		}
+		if ((got = read(fd, *buf + n, *cap - n)) <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	return got < 0 ? -1 : (ssize_t)n;
+}
+
+/* Times n plain reads of smaps, then n resident breakdowns of one capture's
+ * arenas (smaps, status, threads, pagemap and probes). */
+static int
+bench_resident(struct app_live *lv, int n)
+{
+	double *t = xcalloc((size_t)n, sizeof *t), min, med;
+	struct source_resident sr;
+	struct source_span *spans = NULL;
+	struct heap *h = NULL;
+	char *cause = NULL, *buf = NULL;
+	size_t nspans, cap = 0, mappings = 0;
+	ssize_t len = 0;
+	int i, rc = -1;
+
+	for (i = 0; i < n; i++) {
+		double t0 = util_monotonic();
+
+		if ((len = read_smaps_plain(lv, &buf, &cap)) < 0)
+			goto out;
+		t[i] = (util_monotonic() - t0) * 1000.0;
+	}
+	min_median(t, n, &min, &med);
+	printf("smaps read: min %.2f ms, median %.2f ms (%zd bytes)\n", min, med,
+	    len);
+	if (app_live_capture(lv, HEAP_LEVEL_POOLS, &h, &cause) != 0)
+		goto out;
+	spans = heap_resident_spans(h, &nspans);
+	for (i = 0; i < n; i++) {
+		double t0 = util_monotonic();
+
+		if (source_resident_read(lv->src, spans, nspans, &sr,
+		    &cause) != 0)
+			goto out;
+		t[i] = (util_monotonic() - t0) * 1000.0;
+		mappings = sr.mappings;
+		source_resident_free(&sr);
+	}
+	min_median(t, n, &min, &med);
+	printf("resident breakdown: min %.2f ms, median %.2f ms (%zu mappings, "
+	    "%zu arenas)\n", min, med, mappings, nspans);
+	rc = 0;
+out:
+	if (rc != 0)
+		fprintf(stderr, "heapview: %s\n", cause != NULL ? cause :
+		    "cannot read smaps");
+	free(cause);
+	free(spans);
+	free(buf);
+	free(t);
+	heap_free(h);
+	return rc;
+}
+
 static int
 run_bench(const struct app_options *o, pid_t pid)
 {
@@ -345,6 +422,8 @@ run_bench(const struct app_options *o, pid_t pid)
 		goto fail;
 	printf("block-level capture: min %.2f ms, median %.2f ms (%llu bytes read)\n",
 	    min, med, (unsigned long long)bytes);
+	if (bench_resident(&lv, o->bench) != 0)
+		goto fail;
 	if (o->types) {
 		pymalloc_set_types(lv.pm, 1);
 		if (bench_level(&lv, HEAP_LEVEL_BLOCKS, o->bench, &min, &med,
