@@ -27,6 +27,7 @@ static const char usage_text[] =
 "Instead of the TUI:\n"
 "  -s, --stats            text report; its pymalloc section is what\n"
 "                         sys._debugmallocstats() prints for the same heap\n"
+"                         (live: also where all of RSS is, \"Resident memory\")\n"
 "  -d, --dump[=FILE]      one snapshot as JSON (stdout by default)\n"
 "  -r, --record=FILE      append a frame every --interval to a recording\n"
 "                         (the TUI runs too, unless --no-tui)\n"
