@@ -1,5 +1,6 @@
 # A target for tests/live_resident.sh: memory in every part of the resident
-# breakdown -- small objects (pymalloc), 1-64 KiB bytearrays (malloc's main
+# breakdown -- small objects (pymalloc, with empty pools kept resident by a
+# few survivors per arena), 1-64 KiB bytearrays (malloc's main
 # heap), three 6 MiB buffers (malloc mmaps each), a second thread that keeps
 # 1 KiB bytearrays (its own malloc arena) -- then its own view: VmRSS and the
 # Rss of /proc/self/smaps, written to stderr, and idles.  SIGUSR1 writes the
@@ -14,6 +15,12 @@ THREAD_BLOCKS = 3000
 THREAD_BLOCK = 1024
 
 small = [("node", i, str(i)) for i in range(30000)]
+# Empty pools that stay resident: 200,000 small tuples, then all but one in
+# 5,000 freed -- the survivors keep every arena, whose other pools are
+# empty and still in memory.
+filler = [("f", i) for i in range(200000)]
+survivors = filler[::5000]
+del filler
 medium = [bytearray(b"m" * (1024 * (1 + i % 64))) for i in range(300)]
 # bytearray(n) writes its n zeros in place: no temporary object, whose
 # free would raise malloc's mmap threshold above BIG.

@@ -249,6 +249,77 @@ test_checks(void)
 	CHECK_EQ_U(source_mmap_chunk_check(b, 0x601000, page), 0);
 }
 
+/* The arenas' resident bytes in pages where no pool holds a live block:
+ * empty and never-carved pools and the alignment slack count, a page of a
+ * full, used or INVALID pool does not. */
+static void
+set_bit(uint8_t *bits, size_t i)
+{
+	bits[i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
+static void
+test_arenas_empty(void)
+{
+	struct heap_layout l = { .arena_size = 65536, .pool_size = 16384,
+	    .alignment = 16, .nclasses = 32, .pool_overhead = 48 };
+	struct heap *h = heap_new(&l, HEAP_LEVEL_POOLS);
+	struct heap_arena *a;
+	struct source_resident sr;
+	struct heap_resident *r;
+	size_t span_bit[2] = { 0, 16 };
+	uint8_t bits[4] = { 0 };
+	static const uint8_t states0[] = { POOL_FULL, POOL_EMPTY, POOL_UNTOUCHED,
+	    POOL_EMPTY };
+	static const uint8_t states1[] = { POOL_USED, POOL_INVALID, POOL_EMPTY };
+	size_t i;
+
+	/* arena 0 at a pool boundary: four pools */
+	a = heap_add_arena(h, 0, 0x100000, 4);
+	a->first_pool = 0x100000;
+	a->ntotalpools = 4;
+	for (i = 0; i < 4; i++)
+		a->pools[i].state = states0[i];
+	/* arena 1 a page past one: 3 pages of slack, three pools, a page of
+	 * slack at the end */
+	a = heap_add_arena(h, 1, 0x201000, 3);
+	a->first_pool = 0x204000;
+	a->ntotalpools = 3;
+	for (i = 0; i < 3; i++)
+		a->pools[i].state = states1[i];
+	heap_finish(h);
+	memset(&sr, 0, sizeof sr);
+	sr.page = 4096;
+	sr.nspans = 2;
+	sr.span_bit = span_bit;
+	sr.bits = bits;
+	/* arena 0: the full pool's 4 pages, the first empty pool's 4, none
+	 * of the untouched one, 2 of the last empty one */
+	for (i = 0; i < 8; i++)
+		set_bit(bits, i);
+	set_bit(bits, 12);
+	set_bit(bits, 13);
+	/* arena 1: 2 pages of head slack, a page of the used pool, a page of
+	 * the INVALID one, 3 of the empty one, the tail slack page */
+	set_bit(bits, 16 + 0);
+	set_bit(bits, 16 + 1);
+	set_bit(bits, 16 + 3);
+	set_bit(bits, 16 + 7);
+	set_bit(bits, 16 + 11);
+	set_bit(bits, 16 + 12);
+	set_bit(bits, 16 + 13);
+	set_bit(bits, 16 + 15);
+	sr.part[SOURCE_RES_ARENAS] = 18 * 4096;
+	sr.part[SOURCE_RES_OTHER] = 4096;
+	sr.total = 19 * 4096;
+	r = heap_resident_make(h, &sr);
+	CHECK_EQ_U(r->part[HEAP_RES_ARENAS], 18 * 4096);
+	CHECK_EQ_U(r->arenas_empty, (4 + 2 + 2 + 3 + 1) * 4096);
+	CHECK_EQ_U(heap_resident_sum(r), r->total);
+	free(r);
+	heap_free(h);
+}
+
 int
 main(void)
 {
@@ -258,5 +329,6 @@ main(void)
 	test_huge();
 	test_syscall();
 	test_checks();
+	test_arenas_empty();
 	return check_done();
 }
