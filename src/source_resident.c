@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -248,33 +249,38 @@ read_threads(struct res *r, size_t *n)
 }
 
 /* The frame of the shared zero page, which a read of untouched anonymous
- * memory maps; 0 when this process may not see frames (not root). */
-static uint64_t
-zero_pfn(void)
+ * memory maps; 0 when this process may not see frames (not root).  Found
+ * once, from a page of heapview's own (captures may run in a worker). */
+static uint64_t zero_frame;
+static pthread_once_t zero_once = PTHREAD_ONCE_INIT;
+
+static void
+find_zero_frame(void)
 {
-	static int done;
-	static uint64_t pfn;
 	volatile char *p;
 	uint64_t e = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	int fd;
 
-	if (done)
-		return pfn;
-	done = 1;
 	p = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
 	    -1, 0);
 	if (p == MAP_FAILED)
-		return 0;
+		return;
 	(void)p[0];
 	if ((fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)) >= 0) {
 		if (pread(fd, &e, sizeof e, (off_t)((uintptr_t)p / (uint64_t)
 		    page * 8)) == (ssize_t)sizeof e && (e & PM_PRESENT))
-			pfn = e & PM_PFN;
+			zero_frame = e & PM_PFN;
 		close(fd);
 	}
 	munmap((void *)p, (size_t)page);
-	return pfn;
+}
+
+static uint64_t
+zero_pfn(void)
+{
+	pthread_once(&zero_once, find_zero_frame);
+	return zero_frame;
 }
 
 /* ---- pagemap ---------------------------------------------------------- */
