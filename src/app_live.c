@@ -109,6 +109,10 @@ live_resident(struct app_live *lv, struct heap *h)
 		return;
 	spans = heap_resident_spans(h, &n);
 	if (source_resident_read(lv->src, spans, n, &sr, &cause) == 0) {
+		if (sr.unsettled != 0)
+			util_log("resident memory: pagemap counted %llu bytes "
+			    "more than smaps (the process ran meanwhile)",
+			    (unsigned long long)sr.unsettled);
 		h->resident = heap_resident_make(h, &sr);
 		source_resident_free(&sr);
 	} else {
