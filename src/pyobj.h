@@ -60,6 +60,58 @@ struct pyobj_containers {
 
 const struct pyobj_containers *pyobj_containers_find(int major, int minor);
 
+/*
+ * 3.11+: where a thread's frames are (pycore_runtime.h, pycore_interp.h,
+ * cpython/pystate.h, pycore_frame.h, cpython/code.h at each version's
+ * tag).  _PyRuntime.interpreters.head -> PyInterpreterState.threads.head
+ * -> PyThreadState.next ...; each thread's innermost _PyInterpreterFrame
+ * (3.11/3.12: tstate->cframe->current_frame, 3.13: tstate->current_frame)
+ * and its `previous' chain.  A frame's localsplus slots are named by its
+ * code object's co_localsplusnames (a tuple as long as co_nlocalsplus).
+ */
+struct pyobj_frame_layout {
+	unsigned	rt_interp_head;		/* _PyRuntime.interpreters.head */
+	unsigned	is_next, is_threads_head;
+	unsigned	ts_next, ts_interp, ts_native_tid;
+	unsigned	ts_cframe;	/* 0: the frame is in the thread state */
+	unsigned	cf_current_frame;	/* in _PyCFrame, or in tstate */
+	unsigned	fr_code, fr_previous, fr_localsplus, fr_owner;
+	int		owner_cstack;	/* a shim (C) frame's owner; -1: none */
+	unsigned	co_localsplusnames, co_qualname;
+};
+
+const struct pyobj_frame_layout *pyobj_frame_layout_find(int major,
+		    int minor);
+/* 3.13+: the layout from the _Py_DebugOffsets that _PyRuntime starts with
+ * (n bytes of it in b); -1 when they do not read as 3.13's. */
+int		 pyobj_frame_layout_debug(const uint8_t *b, size_t n,
+		    struct pyobj_frame_layout *);
+#define PYOBJ_DEBUG_OFFSETS_LEN	360
+
+/* A frame of a thread, as pyobj_frames_read() found it. */
+struct pyobj_frame {
+	uint64_t	frame;		/* the _PyInterpreterFrame */
+	uint64_t	locals;		/* &localsplus[0] */
+	uint64_t	code, names, qualname;
+	uint32_t	nlocals;	/* co_nlocalsplus */
+	uint64_t	tid;		/* native thread id (0: unknown) */
+};
+
+#define PYOBJ_MAX_INTERPS	16
+#define PYOBJ_MAX_THREADS	4096
+#define PYOBJ_MAX_THREAD_FRAMES	16384
+#define PYOBJ_MAX_FRAMES	65536
+#define PYOBJ_MAX_LOCALS	65536
+
+/* Every frame of every thread of every interpreter from the _PyRuntime at
+ * runtime, sorted by locals, each frame once; *out is malloc'd.  Every
+ * chain is bounded (the PYOBJ_MAX_* above), so a chain that loops, or that
+ * changes while it is read, ends.  Returns -1 with *cause when no thread
+ * could be read. */
+int		 pyobj_frames_read(struct source *, uint64_t runtime,
+		    const struct pyobj_frame_layout *, struct pyobj_frame **,
+		    size_t *, char **);
+
 /* Where a reference sits in its owner. */
 enum pyobj_pos {
 	PYOBJ_POS_INDEX,	/* list or tuple item: index */
@@ -112,6 +164,10 @@ struct pyobj	*pyobj_open(struct source *, const struct heap *,
 		    const struct py_layout *, int major, int minor,
 		    const struct pyobj_bounds *, char **);
 void		 pyobj_close(struct pyobj *);
+/* 3.11+: the address of _PyRuntime, where the threads' frames are found
+ * (0: no frames).  Without it pyobj finds it in the interpreter's symbols
+ * the first time a scan meets a reference outside the arenas. */
+void		 pyobj_set_runtime(struct pyobj *, uint64_t);
 
 /* Every reference to any of the n objects; *out is malloc'd.  Hits in free
  * blocks are never referrers; hits that no owner explains are kept as

@@ -197,12 +197,16 @@ step(char *s, const struct pyobj_ref *e, int ns)
 	}
 }
 
-/* "idle(): local_node": a frame's local variable, the root. */
+/* "idle(): local_node": a frame's local variable, the root; a thread other
+ * than the main one is named by its native id (3.11+, where it is known):
+ * "thread 4242: run(): item". */
 static void
 frame_root(char *s, const struct pyobj_ref *rr)
 {
 	const char *colon = strchr(rr->name, ':');
 
+	if (rr->index > 0)
+		cat(s, "thread %lld: ", (long long)rr->index);
 	if (colon == NULL)
 		cat(s, "a frame");
 	else

@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include "pymalloc_elf.h"
 #include "pymalloc_internal.h"
 #include "pyobj.h"
 #include "pyobj_value.h"
@@ -121,6 +122,15 @@ struct pyobj {
 	size_t				 nhits, hits_cap;
 	uint64_t			 scanned_arena, scanned_outside;
 	int				 outside_truncated;
+	/* 3.11+: _PyRuntime (looked for once), the pid, and the threads'
+	 * frames, read again by each scan that meets a hit outside */
+	uint64_t			 runtime;
+	int				 runtime_known;
+	uint64_t			 pid;
+	struct pyobj_frame_layout	 fl;
+	struct pyobj_frame		*frames;
+	size_t				 nframes;
+	int				 frames_read;
 };
 
 /* ---- reading ------------------------------------------------------------- */
@@ -630,6 +640,103 @@ frame_local(struct pyobj *p, uint64_t obj, uint64_t off, struct pyobj_ref *r)
 		return -1;
 	snprintf(r->name, sizeof r->name, "%s:%s", fn, ln);
 	r->pos = PYOBJ_POS_FRAME;
+	r->index = 0;	/* the thread is not known */
+	return 0;
+}
+
+/* ---- 3.11+ frames ------------------------------------------------------ */
+
+/* _PyRuntime from the interpreter's exported symbols (every 3.11+ build
+ * exports it, Debian's stripped executable too), and the pid. */
+static void
+find_runtime(struct pyobj *p)
+{
+	struct source_process proc;
+	struct source_region *r;
+	struct py_interp pi;
+	size_t n;
+
+	p->runtime_known = 1;
+	if (source_process(p->src, &proc, NULL) == 0) {
+		p->pid = (uint64_t)proc.pid;
+		source_process_free(&proc);
+	}
+	if (p->runtime != 0 || pyobj_frame_layout_find(p->ol->major,
+	    p->minor) == NULL || source_regions(p->src, &r, &n, NULL) != 0)
+		return;
+	if (py_interp_identify(p->src, r, n, &pi, NULL) == 0) {
+		p->runtime = py_interp_symbol(&pi, "_PyRuntime",
+		    ELF_DYNSYM_ONLY, NULL);
+		py_interp_free(&pi);
+	}
+	source_regions_free(r, n);
+}
+
+/* The threads' frames now: 3.13's own debug offsets, else the table. */
+static void
+read_frames(struct pyobj *p)
+{
+	const struct pyobj_frame_layout *l;
+	struct pyobj_frame_layout dl;
+	uint8_t b[PYOBJ_DEBUG_OFFSETS_LEN];
+
+	p->frames_read = 1;
+	free(p->frames);
+	p->frames = NULL;
+	p->nframes = 0;
+	if (!p->runtime_known)
+		find_runtime(p);
+	if (p->runtime == 0 ||
+	    (l = pyobj_frame_layout_find(p->ol->major, p->minor)) == NULL)
+		return;
+	if (rd(p, p->runtime, b, sizeof b) == 0 &&
+	    pyobj_frame_layout_debug(b, sizeof b, &dl) == 0)
+		l = &dl;
+	p->fl = *l;
+	(void)pyobj_frames_read(p->src, p->runtime, l, &p->frames, &p->nframes,
+	    NULL);
+}
+
+/* A hit in a thread's frame (3.11+): slot i of its localsplus, below
+ * co_nlocalsplus -- the slots over it are the value stack.  The frame
+ * must still run the code it ran when the chain was read. */
+static int
+frame_slot(struct pyobj *p, struct pyobj_ref *r)
+{
+	const struct pyobj_frame *f;
+	size_t lo = 0, hi;
+	uint64_t i, name, code;
+	char fn[PYOBJ_NAME_MAX / 2 - 1], ln[PYOBJ_NAME_MAX / 2 - 1];
+
+	if (pyobj_frame_layout_find(p->ol->major, p->minor) == NULL)
+		return -1;
+	if (!p->frames_read)
+		read_frames(p);
+	hi = p->nframes;
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+
+		if (p->frames[m].locals <= r->where)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	if (lo == 0)
+		return -1;
+	f = &p->frames[lo - 1];
+	i = (r->where - f->locals) / 8;
+	if ((r->where - f->locals) % 8 != 0 || i >= f->nlocals ||
+	    rd64(p, f->frame + p->fl.fr_code, &code) != 0 || code != f->code)
+		return -1;
+	if (rd64(p, f->names + TUPLE_ITEM + i * 8, &name) != 0 ||
+	    str_text(p, name, ln, sizeof ln) != 0 ||
+	    str_text(p, f->qualname, fn, sizeof fn) != 0)
+		return -1;
+	snprintf(r->name, sizeof r->name, "%s:%s", fn, ln);
+	r->pos = PYOBJ_POS_FRAME;
+	r->owner = f->frame;
+	r->index = f->tid != p->pid ? (int64_t)f->tid : 0;
+	snprintf(r->owner_type, sizeof r->owner_type, "frame");
 	return 0;
 }
 
@@ -783,7 +890,8 @@ explain(struct pyobj *p, const struct hit *h, struct pyobj_ref *r)
 		return;
 	r->pos = PYOBJ_POS_OUTSIDE;
 	if (h->block == 0) {
-		(void)explain_type_dict(p, r);
+		if (frame_slot(p, r) != 0)
+			(void)explain_type_dict(p, r);
 		return;
 	}
 	if (h->type == HEAP_TYPE_RAW || (obj = block_object(p, h, &t)) == 0)
@@ -1140,6 +1248,13 @@ pyobj_heap(const struct pyobj *p)
 	return p->heap;
 }
 
+void
+pyobj_set_runtime(struct pyobj *p, uint64_t runtime)
+{
+	p->runtime = runtime;
+	p->runtime_known = 0;	/* the pid is still to be read */
+}
+
 const struct pyobj_bounds *
 pyobj_bounds(const struct pyobj *p)
 {
@@ -1163,6 +1278,7 @@ pyobj_close(struct pyobj *p)
 		return;
 	hits_free(p);
 	free(p->hits);
+	free(p->frames);
 	free(p->conts);
 	free(p->type_kind);
 	free(p);
@@ -1185,6 +1301,7 @@ pyobj_referrers(struct pyobj *p, const uint64_t *targets, size_t n,
 	p->thi = n > 0 ? t[n - 1] : 0;
 	p->scanned_arena = p->scanned_outside = 0;
 	p->outside_truncated = 0;
+	p->frames_read = 0;
 	hits_free(p);
 	if (scan_arenas(p, cause) != 0) {
 		free(t);
