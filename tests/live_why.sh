@@ -4,9 +4,9 @@
 # key, a class attribute's list index, an instance attribute, a __slots__
 # member, a tuple item, a set member, an item of a list whose array is
 # outside the arenas -- calls the reference cycle unreachable, and names
-# the local variable of the sleeping function (idle(): local_node) where
-# frames are objects (2.7 - 3.10), or says it is held from outside the
-# object heap (3.11+, whose frames are not read).  --stats --types names the roots
+# the local variables of the sleeping functions (idle(): local_node, and
+# a second thread's worker(): item, with the thread's native id on 3.11+
+# where frames are read from the threads' data stacks).  --stats --types names the roots
 # that pin the survivors' arenas.  With and without
 # PYTHONMALLOC=pymalloc_debug on 3.x.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
@@ -47,12 +47,14 @@ for m in $mallocs; do
 		want cycle "unreachable garbage in a reference cycle of $(
 		    "$py" -c 'import sys; print(2 if sys.version_info >= (3, 11) else 4)'
 		    ) objects that the collector has not freed yet"
-		# Frames are objects up to 3.10; 3.11+ keeps them in the
-		# thread's data stack, which is not read.
-		if "$py" -c 'import sys; sys.exit(sys.version_info >= (3, 11))'; then
-			want local "idle(): local_node -> @"
+		# A local of a running function: a frame object up to 3.10,
+		# a frame in the thread's data stack from 3.11.  Another
+		# thread's frame is named by its native id where it is known.
+		want local "idle(): local_node -> @"
+		if "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+			want thread "thread $(awk '$1 == "tid" { print $2 }' "$HV_TMP/own.txt"): worker(): item -> @"
 		else
-			want local "held from outside the object heap (C code, a frame or interpreter state); no module global or class attribute reaches it"
+			want thread "worker(): item -> @"
 		fi
 	fi
 	# --stats --types: the pinned arenas' survivors by the root that

@@ -2,10 +2,11 @@
 # holders, each one among many objects that are then freed, so that they
 # pin otherwise empty arenas.  Prints "why NAME ID" for each survivor, then
 # HEAPVIEW-READY, to stderr, and idles in a function whose local variable
-# holds one more.  The cycle and the local have weak references in a global
+# holds one more, while a second thread idles in one that holds another.  The cycle and the local have weak references in a global
 # list too, which keep nothing alive.  Runs on 2.7 and 3.x.
 import gc
 import sys
+import threading
 import time
 import weakref
 
@@ -64,7 +65,23 @@ del a, b
 del fillers[:]
 
 
+def worker(ready):
+    item = survivor('thread')
+    ids.append(('thread', id(item)))
+    # 3.8+: the thread's native id, as heapview names a thread's frame
+    tid = getattr(threading, 'get_native_id', lambda: 0)()
+    sys.stderr.write('tid %d\n' % tid)
+    ready.set()
+    while True:
+        time.sleep(1)
+
+
 def idle():
+    ready = threading.Event()
+    t = threading.Thread(target=worker, args=(ready,))
+    t.daemon = True
+    t.start()
+    ready.wait()
     local_node = survivor('local')
     weak_refs.append(weakref.ref(local_node))
     del fillers[:]
