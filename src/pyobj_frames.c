@@ -26,6 +26,7 @@
 #define OB_SIZE		16
 #define TUPLE_ITEM	24
 #define FRAME_READ	80	/* bytes of a frame header read */
+#define MAX_VISITS	(4u * PYOBJ_MAX_FRAMES)	/* frames read, in all */
 
 /* What one walk learned: the types that read as code and tuple. */
 struct walk {
@@ -34,7 +35,28 @@ struct walk {
 	uint64_t			 code_type, tuple_type;
 	struct pyobj_frame		*out;
 	size_t				 n, cap;
+	unsigned			 visits;
 };
+
+/* Brent's cycle check along a chain: the node k steps in is compared
+ * with the one kept at the last power of two, so a chain that loops
+ * ends within twice its length, whatever the bound. */
+struct chain {
+	uint64_t	mark;
+	unsigned	next;
+};
+
+static int
+loops(struct chain *c, unsigned k, uint64_t at)
+{
+	if (k > 0 && at == c->mark)
+		return 1;
+	if (k + 1 >= c->next) {
+		c->mark = at;
+		c->next = c->next ? c->next * 2 : 2;
+	}
+	return 0;
+}
 
 static int
 ptr_ok(uint64_t v)
@@ -113,11 +135,14 @@ thread_frames(struct walk *w, uint64_t fa, uint64_t tid)
 {
 	const struct pyobj_frame_layout *l = w->l;
 	uint8_t b[FRAME_READ];
+	struct chain ch = { 0, 0 };
 	unsigned k;
 
 	for (k = 0; k < PYOBJ_MAX_THREAD_FRAMES && ptr_ok(fa) &&
-	    w->n < PYOBJ_MAX_FRAMES; k++) {
-		if (source_read_exact(w->src, fa, b, sizeof b, NULL) != 0)
+	    w->n < PYOBJ_MAX_FRAMES && w->visits < MAX_VISITS; k++) {
+		w->visits++;
+		if (loops(&ch, k, fa) ||
+		    source_read_exact(w->src, fa, b, sizeof b, NULL) != 0)
 			return;
 		frame(w, fa, b, tid);
 		fa = py_load64(b + l->fr_previous);
@@ -190,9 +215,12 @@ pyobj_frames_read(struct source *src, uint64_t runtime,
 	for (i = 0; i < PYOBJ_MAX_INTERPS && ptr_ok(interp); i++) {
 		if (rd64(&w, interp + l->is_threads_head, &ts) != 0)
 			break;
+		struct chain ch = { 0, 0 };
+
 		for (k = 0; k < PYOBJ_MAX_THREADS && ptr_ok(ts) &&
 		    w.n < PYOBJ_MAX_FRAMES; k++, ts = next) {
-			if (thread(&w, ts, interp, &next) != 0)
+			if (loops(&ch, k, ts) ||
+			    thread(&w, ts, interp, &next) != 0)
 				break;
 			threads++;
 		}

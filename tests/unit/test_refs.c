@@ -645,6 +645,199 @@ out:
 	free(region);
 }
 
+/* ---- 3.11+ frames ------------------------------------------------------- */
+
+#define FR	0x7f1000000000ull	/* the threads' states and data stacks */
+#define FR_LEN	0x10000u
+#define CODE_T	(DATA + 0x1c00)
+
+static uint8_t *frmem;
+
+static uint8_t *
+fat(uint64_t a)
+{
+	return frmem + (a - FR);
+}
+
+/* A str object in the frames' region (compact ASCII). */
+static uint64_t
+fr_str(uint64_t o, const char *s)
+{
+	put64(fat(o), 1);
+	put64(fat(o) + 8, taddr(T_STR));
+	put64(fat(o) + 16, strlen(s));
+	put64(fat(o) + 24, (uint64_t)-1);
+	put64(fat(o) + 32, (1u << 2) | (1u << 5) | (1u << 6));
+	strcpy((char *)fat(o) + ol->str_ascii_data, s);
+	return o;
+}
+
+/* A code object at c named qual, its localsplus names at c + 0x100. */
+static uint64_t
+fr_code(uint64_t c, const struct pyobj_frame_layout *l, const char *qual,
+    const char *const *names, unsigned n)
+{
+	uint64_t t = c + 0x100;
+	unsigned i;
+
+	put64(fat(c), 1);
+	put64(fat(c) + 8, CODE_T);
+	put64(fat(c) + l->co_localsplusnames, t);
+	put64(fat(c) + l->co_qualname, fr_str(c + 0x400, qual));
+	put64(fat(t), 1);
+	put64(fat(t) + 8, taddr(T_TUPLE));
+	put64(fat(t) + 16, n);
+	for (i = 0; i < n; i++)
+		put64(fat(t) + 24 + i * 8, fr_str(c + 0x480 + i * 0x60,
+		    names[i]));
+	return c;
+}
+
+/* A frame at f running code, after previous; owner 0 (the thread). */
+static void
+fr_frame(uint64_t f, const struct pyobj_frame_layout *l, uint64_t code,
+    uint64_t previous, int owner)
+{
+	put64(fat(f) + l->fr_code, code);
+	put64(fat(f) + l->fr_previous, previous);
+	fat(f)[l->fr_owner] = (uint8_t)owner;
+}
+
+/* A thread state at ts of interp, next after it, innermost frame f. */
+static void
+fr_thread(uint64_t ts, const struct pyobj_frame_layout *l, uint64_t interp,
+    uint64_t next, uint64_t tid, uint64_t f)
+{
+	put64(fat(ts) + l->ts_interp, interp);
+	put64(fat(ts) + l->ts_next, next);
+	put64(fat(ts) + l->ts_native_tid, tid);
+	if (l->ts_cframe != 0) {	/* the _PyCFrame, on a C stack */
+		put64(fat(ts) + l->ts_cframe, ts + 0x300);
+		put64(fat(ts + 0x300) + l->cf_current_frame, f);
+	} else {
+		put64(fat(ts) + l->cf_current_frame, f);
+	}
+}
+
+/* 3.13's _Py_DebugOffsets at the start of _PyRuntime, with the thread
+ * list somewhere the table does not put it: the layout read must be
+ * this one. */
+static void
+fr_debug_offsets(uint8_t *b, struct pyobj_frame_layout *l)
+{
+	static const struct { unsigned at; uint64_t v; } o[] = {
+		{ 40, 0x400 }, { 64, 0 }, { 72, 200 }, { 168, 8 }, { 176, 16 },
+		{ 184, 72 }, { 200, 160 }, { 232, 8 }, { 240, 0 }, { 256, 72 },
+		{ 264, 70 }, { 296, 128 }, { 328, 96 },
+	};
+	size_t i;
+
+	memcpy(b, "xdebugpy", 8);
+	put64(b + 8, 0x030d00f0);
+	for (i = 0; i < HV_ARRAY_LEN(o); i++)
+		put64(b + o[i].at, o[i].v);
+	CHECK(pyobj_frame_layout_debug(b, PYOBJ_DEBUG_OFFSETS_LEN, l) == 0);
+	CHECK_EQ_U(l->is_threads_head, 200);
+}
+
+/*
+ * Three threads of one interpreter: the main one (tid 0, as the buffers'
+ * pid) runs idle() with local_node = T, over a shim frame and a module
+ * frame without locals, and T's address also in idle's value stack (stale,
+ * past co_nlocalsplus); thread 4242 runs Worker.run() with item = T2; a
+ * third thread's frame chain loops, and its state's next is itself.  The
+ * walk ends, each frame read once; the locals are named.
+ */
+static void
+test_frames(int minor)
+{
+	static const char *const idle_names[] = { "x", "local_node" };
+	static const char *const run_names[] = { "self", "item" };
+	struct pyobj_frame_layout l;
+	uint64_t T, T2, rt = FR, interp = FR + 0x1000, tsa = FR + 0x2000,
+	    tsb = FR + 0x2800, tsc = FR + 0x3000, st = FR + 0x4000, ci, cr, cm;
+	struct pyobj_frame *fr;
+	size_t nfr;
+	struct source *src;
+	struct pyobj *po;
+	struct pyobj_why w;
+	struct want wt[2] = { { "frame frame 0 idle:local_node", 0 },
+		{ " outside 0 ", 0 } };
+
+	build(3, minor);
+	frmem = xcalloc(1, FR_LEN);
+	make_type(CODE_T, "code", 0, 200);
+	if (minor >= 13)
+		fr_debug_offsets(fat(rt), &l);
+	else
+		l = *pyobj_frame_layout_find(3, minor);
+	T = node_obj(0, 1);
+	T2 = node_obj(1, 1);
+	put64(fat(rt) + l.rt_interp_head, interp);
+	put64(fat(interp) + l.is_threads_head, tsa);
+	ci = fr_code(FR + 0x8000, &l, "idle", idle_names, 2);
+	cr = fr_code(FR + 0x9000, &l, "Worker.run", run_names, 2);
+	cm = fr_code(FR + 0xa000, &l, "<module>", NULL, 0);
+	/* main: idle <- shim <- <module> (3.11: no shims, an entry frame) */
+	fr_frame(st + 0x200, &l, ci, st + 0x100, 0);
+	fr_frame(st + 0x100, &l, cm, st, l.owner_cstack >= 0 ?
+	    l.owner_cstack : 0);
+	fr_frame(st, &l, cm, 0, 0);
+	put64(fat(st + 0x200) + l.fr_localsplus + 8, T);
+	put64(fat(st + 0x200) + l.fr_localsplus + 16, T);	/* stack */
+	fr_thread(tsa, &l, interp, tsb, 0, st + 0x200);
+	/* thread 4242: Worker.run */
+	fr_frame(st + 0x800, &l, cr, 0, 0);
+	put64(fat(st + 0x800) + l.fr_localsplus + 8, T2);
+	fr_thread(tsb, &l, interp, tsc, 4242, st + 0x800);
+	/* a chain that loops, in a thread list that loops */
+	fr_frame(st + 0xc00, &l, cr, st + 0xd00, 0);
+	fr_frame(st + 0xd00, &l, cr, st + 0xc00, 0);
+	fr_thread(tsc, &l, interp, tsc, 7, st + 0xc00);
+
+	src = source();
+	source_buffers_add(src, FR, frmem, FR_LEN, SOURCE_R | SOURCE_W, "");
+	CHECK(pyobj_frames_read(src, rt, &l, &fr, &nfr, NULL) == 0);
+	/* idle, Worker.run, the two looping ones; no module, no shim */
+	CHECK_EQ_U(nfr, 4);
+	free(fr);
+	po = pyobj_open(src, h, pl, 3, minor, NULL, NULL);
+	CHECK(po != NULL);
+	if (po != NULL) {
+		pyobj_set_runtime(po, rt);
+		expect_refs(po, T, wt, 2);
+		CHECK(pyobj_why(po, T, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_ROOTED);
+		CHECK_STR(w.npaths ? w.paths[0] : NULL, "idle(): local_node");
+		pyobj_why_free(&w);
+		CHECK(pyobj_why(po, T2, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_ROOTED);
+		CHECK_STR(w.npaths ? w.paths[0] : NULL,
+		    "thread 4242: Worker.run(): item");
+		pyobj_why_free(&w);
+		/* idle() has returned and Worker.run() was called in its
+		 * place: each scan reads the frames again */
+		put64((uint8_t *)source_buffers_data(src, st + 0x200 +
+		    l.fr_code), cr);
+		CHECK(pyobj_why(po, T, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_ROOTED);
+		CHECK_STR(w.npaths ? w.paths[0] : NULL, "Worker.run(): item");
+		pyobj_why_free(&w);
+		/* the interpreter's thread list points nowhere readable */
+		put64((uint8_t *)source_buffers_data(src, interp +
+		    l.is_threads_head), 0x10);
+		CHECK(pyobj_why(po, T, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_OUTSIDE);
+	}
+	CHECK(pyobj_frames_read(src, rt, &l, &fr, &nfr, NULL) == -1);
+	pyobj_close(po);
+	source_close(src);
+	heap_free(h);
+	h = NULL;
+	free(arena);
+	free(frmem);
+}
+
 int
 main(void)
 {
@@ -656,5 +849,8 @@ main(void)
 	test_layout(3, 10);
 	test_layout(3, 11);
 	test_layout(3, 13);
+	test_frames(11);
+	test_frames(12);
+	test_frames(13);
 	return check_done();
 }
