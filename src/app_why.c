@@ -51,6 +51,15 @@ print_why(uint64_t addr, const struct pyobj_why *w, const struct pyobj *p)
 		for (i = 0; i < w->npaths; i++)
 			printf("  %s -> <%s at 0x%llx>\n", w->paths[i], w->type,
 			    (unsigned long long)addr);
+		if (w->more_paths > 0)
+			printf("  and %zu more path%s, not shown\n",
+			    w->more_paths, w->more_paths == 1 ? "" : "s");
+		if (w->bound != NULL && strcmp(w->bound, "paths") == 0)
+			printf("  (the climb stops at %d paths: longer ones "
+			    "were not looked for)\n", PYOBJ_MAX_PATHS);
+		else if (w->bound != NULL)
+			printf("  (longer paths were not looked for: the %s "
+			    "bound)\n", w->bound);
 		break;
 	case PYOBJ_CYCLE:
 		printf("  unreachable garbage in a reference cycle of %llu "

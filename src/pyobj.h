@@ -207,7 +207,15 @@ enum pyobj_verdict {
 	PYOBJ_NOT_OBJECT,	/* the address holds no live object */
 };
 
-#define PYOBJ_MAX_PATHS	8
+/*
+ * Every root, not only the nearest: the climb goes on past the level that
+ * meets the first root, for at most PYOBJ_MORE_LEVELS more levels, until
+ * PYOBJ_MAX_PATHS paths are found or no holder is left to climb.  Each
+ * root gives one path, its shortest (a root reached through two holders
+ * shows once); shortest first, then by text.
+ */
+#define PYOBJ_MAX_PATHS		8
+#define PYOBJ_MORE_LEVELS	3
 
 struct pyobj_why {
 	enum pyobj_verdict	 verdict;
@@ -215,10 +223,13 @@ struct pyobj_why {
 	uint64_t		 refcnt;
 	size_t			 npaths;
 	char			*paths[PYOBJ_MAX_PATHS];	/* "__main__.cache['k']" */
+	size_t			 more_paths;	/* roots found past the first 8 */
 	int			 outside;	/* some holder is outside the heap */
 	uint64_t		 visited;	/* objects visited */
 	unsigned		 depth;		/* levels climbed */
-	const char		*bound;		/* which bound was hit, or NULL */
+	/* which bound was hit, or NULL; with PYOBJ_ROOTED, the one that
+	 * stopped the search for longer paths */
+	const char		*bound;
 	uint64_t		 cycle_objects;	/* PYOBJ_CYCLE: the closed set */
 };
 
@@ -229,8 +240,11 @@ int	pyobj_why(struct pyobj *, uint64_t addr, struct pyobj_why *, char **);
  * aggregated by root: one climb from all of them at once (up to
  * max_objects survivors, shared among the arenas: at least 4 each), every survivor then given its nearest root --
  * the module global or class attribute it hangs from ("__main__.cache") --
- * or, without one, the unreachable cycles or the outside holders.  Each
- * arena counts once, for the root that holds most of its survivors.
+ * or, without one, the unreachable cycles or the outside holders.  A
+ * survivor that several roots reach counts once, for the nearest (the
+ * fewest references away; among equally near ones the first by name), so
+ * that the rows add up to the survivors.  Each arena counts once, for the
+ * root that holds most of its survivors.
  */
 struct pyobj_root_row {
 	enum pyobj_verdict	 verdict;	/* ROOTED, CYCLE, OUTSIDE, BOUNDED */

@@ -3,9 +3,11 @@
  *
  * Breadth-first over referrers: each level is one scan for every object of
  * the frontier at once (pyobj_referrers), so the work is one pass over the
- * heap per level, not per object.  A level that meets a module's __dict__
- * (a global) or a class's __dict__ (a class attribute) ends the climb: the
- * paths to those roots are the answer, the shortest ones.
+ * heap per level, not per object.  A holder that is a module's __dict__ (a
+ * global), a class's __dict__ (a class attribute) or a frame (a local) is
+ * a root.  The climb goes on past the first root to find the others, each
+ * by its shortest path, up to PYOBJ_MAX_PATHS paths and PYOBJ_MORE_LEVELS
+ * levels past the nearest root (pyobj.h).
  *
  * When the climb runs out of referrers without a root, the refcounts
  * decide between the two other answers: if every object met is held
@@ -51,6 +53,18 @@ struct edge {
 	struct pyobj_ref	ref;
 };
 
+/* A root met: the reference rr from the root (a module or class holding
+ * its __dict__, a frame holding a local) to node; with a cross edge, the
+ * path goes from rr's dict through edge to node. */
+struct found_root {
+	size_t			node;
+	struct pyobj_ref	rr;
+	int			has_edge;
+	struct pyobj_ref	edge;
+};
+
+#define MAX_CROSS	4096
+
 struct climb {
 	struct pyobj	*p;
 	struct node	*nodes;
@@ -59,9 +73,12 @@ struct climb {
 	uint32_t	*tab;
 	size_t		 tabcap;
 	/* roots met: (node, ref) */
-	size_t		 roots[PYOBJ_MAX_PATHS];
-	struct pyobj_ref root_ref[PYOBJ_MAX_PATHS];
-	size_t		 nroots;
+	struct found_root *found;
+	size_t		 nfound, found_cap;
+	/* references from a dict met already to a node climbed through
+	 * another holder: another path when that dict is a root */
+	struct edge	*cross;
+	size_t		 ncross, cross_cap;
 	uint64_t	 maxn;
 	int		 truncated;	/* a scan left memory outside unread */
 	/* the aggregated climb: every edge, every root dict's root ref */
@@ -243,14 +260,18 @@ root_name(struct climb *c, const struct pyobj_ref *rr, char *s)
 	return 1;
 }
 
-/* The path from the root met at node r (with ref rr) down to the target. */
+/* The path from root f down to the target. */
 static char *
-path(struct climb *c, size_t r, const struct pyobj_ref *rr)
+path(struct climb *c, const struct found_root *f)
 {
 	char *s = xcalloc(1, PATH_MAX_LEN);
-	int64_t i = (int64_t)r, steps = 0;
-	int ns = root_name(c, rr, s);
+	int64_t i = (int64_t)f->node, steps = 0;
+	int ns = root_name(c, &f->rr, s);
 
+	if (f->has_edge) {
+		step(s, &f->edge, ns);
+		ns = f->edge.pos == PYOBJ_POS_DICT;
+	}
 	while (i > 0 && steps++ < (int64_t)c->n) {
 		step(s, &c->nodes[i].edge, ns);
 		ns = c->nodes[i].edge.pos == PYOBJ_POS_DICT;
@@ -295,6 +316,53 @@ keep(struct climb *c, int64_t held, const struct pyobj_ref *r)
 	c->edges[c->nedges++] = (struct edge){ (size_t)o, (size_t)held, *r };
 }
 
+static void
+add_found(struct climb *c, size_t node, const struct pyobj_ref *rr,
+    const struct pyobj_ref *edge)
+{
+	struct found_root *f;
+
+	if (c->nfound == c->found_cap) {
+		c->found_cap = c->found_cap ? c->found_cap * 2 : 16;
+		c->found = xreallocarray(c->found, c->found_cap,
+		    sizeof *c->found);
+	}
+	f = &c->found[c->nfound++];
+	memset(f, 0, sizeof *f);
+	f->node = node;
+	f->rr = *rr;
+	if (edge != NULL) {
+		f->has_edge = 1;
+		f->edge = *edge;
+	}
+}
+
+static void
+add_cross(struct climb *c, size_t owner, size_t target,
+    const struct pyobj_ref *r)
+{
+	if (c->ncross >= MAX_CROSS)
+		return;
+	if (c->ncross == c->cross_cap) {
+		c->cross_cap = c->cross_cap ? c->cross_cap * 2 : 16;
+		c->cross = xreallocarray(c->cross, c->cross_cap,
+		    sizeof *c->cross);
+	}
+	c->cross[c->ncross++] = (struct edge){ owner, target, *r };
+}
+
+/* Roots met so far: the direct ones, and the cross edges from a dict
+ * that turned out to be a root. */
+static size_t
+roots_met(const struct climb *c)
+{
+	size_t n = c->nfound, i;
+
+	for (i = 0; i < c->ncross; i++)
+		n += c->nodes[c->cross[i].owner].root >= 0;
+	return n;
+}
+
 /* One level: the referrers of the frontier [lo, hi) of nodes. */
 static int
 level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
@@ -331,9 +399,24 @@ level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
 			keep(c, held, &refs[i]);
 		}
 	}
+	/* the same for one object's paths: a module's or class's __dict__
+	 * is a root, whose other holders (functions' __globals__, frames)
+	 * lead to no other root */
+	for (i = 0; !c->keep_all && i < nrefs; i++) {
+		int64_t held = find(c, refs[i].target);
+
+		if (held >= 0 && refs[i].owner != 0 &&
+		    (refs[i].pos == PYOBJ_POS_MODULE_DICT ||
+		    refs[i].pos == PYOBJ_POS_TYPE_DICT)) {
+			c->nodes[held].found++;
+			if (c->nodes[held].root < 0)
+				c->nodes[held].root = (int64_t)c->nfound;
+			add_found(c, (size_t)held, &refs[i], NULL);
+		}
+	}
 	for (i = 0; i < nrefs; i++) {
 		const struct pyobj_ref *r = &refs[i];
-		int64_t held = find(c, r->target);
+		int64_t held = find(c, r->target), o;
 
 		if (r->pos == PYOBJ_POS_WEAK)
 			continue;	/* keeps nothing alive */
@@ -360,15 +443,20 @@ level(struct climb *c, size_t lo, size_t hi, uint64_t max_objects,
 			continue;
 		}
 		if (r->pos == PYOBJ_POS_MODULE_DICT ||
-		    r->pos == PYOBJ_POS_TYPE_DICT || r->pos == PYOBJ_POS_FRAME) {
-			if (c->nroots < PYOBJ_MAX_PATHS) {
-				c->roots[c->nroots] = (size_t)held;
-				c->root_ref[c->nroots++] = *r;
-			}
+		    r->pos == PYOBJ_POS_TYPE_DICT)
+			continue;	/* met first, below */
+		if (r->pos == PYOBJ_POS_FRAME) {
+			add_found(c, (size_t)held, r, NULL);
 			continue;
 		}
-		if (find(c, r->owner) < 0 && c->n < max_objects)
-			add(c, r->owner, held, r);
+		if (c->nodes[held].root >= 0)
+			continue;	/* a root dict's other holders */
+		if ((o = find(c, r->owner)) < 0) {
+			if (c->n < max_objects)
+				add(c, r->owner, held, r);
+		} else if (strcmp(r->owner_type, "dict") == 0) {
+			add_cross(c, (size_t)o, (size_t)held, r);
+		}
 	}
 	free(refs);
 	return 0;
@@ -391,6 +479,9 @@ closed_or_outside(struct climb *c)
 	return PYOBJ_CYCLE;
 }
 
+/* Levels until no holder is left to climb, PYOBJ_MAX_PATHS roots are
+ * found, PYOBJ_MORE_LEVELS levels past the nearest root were climbed, or a
+ * bound is hit. */
 static void
 climb(struct climb *c, struct pyobj_why *w, int *outside, char **cause,
     int *failed)
@@ -398,8 +489,17 @@ climb(struct climb *c, struct pyobj_why *w, int *outside, char **cause,
 	const struct pyobj_bounds *b = pyobj_bounds(c->p);
 	double t0 = now();
 	size_t lo = 0, hi = 1;
+	unsigned nearest = 0;	/* the level of the first root */
 
-	while (lo < hi && c->nroots == 0) {
+	while (lo < hi) {
+		if (roots_met(c) >= PYOBJ_MAX_PATHS) {
+			w->bound = "paths";
+			return;
+		}
+		if (nearest > 0 && w->depth >= nearest + PYOBJ_MORE_LEVELS) {
+			w->bound = "levels past the nearest root";
+			return;
+		}
 		if (w->depth >= b->max_depth) {
 			w->bound = "depth";
 			return;
@@ -413,30 +513,74 @@ climb(struct climb *c, struct pyobj_why *w, int *outside, char **cause,
 			return;
 		}
 		w->depth++;
+		if (nearest == 0 && roots_met(c) > 0)
+			nearest = w->depth;
 		if (pyobj_hit_bound(c->p))
 			w->bound = "referrers per level";
 		if (c->n >= b->max_objects)
 			w->bound = "objects";
 		lo = hi;
 		hi = c->n;
-		if (w->bound != NULL && c->nroots == 0)
+		if (w->bound != NULL)
 			return;
 	}
 }
 
-/* Keeps a path once. */
-static void
-add_path(struct pyobj_why *w, char *s)
+/* The number of steps from the root met at node r down to the target. */
+static size_t
+steps(const struct climb *c, size_t r)
 {
-	size_t i;
+	int64_t i = (int64_t)r;
+	size_t k = 1;
 
-	for (i = 0; i < w->npaths; i++) {
-		if (strcmp(w->paths[i], s) == 0) {
-			free(s);
-			return;
-		}
+	while (i > 0 && k <= c->n) {
+		i = c->nodes[i].parent;
+		k++;
 	}
-	w->paths[w->npaths++] = s;
+	return k;
+}
+
+struct found {
+	size_t	 steps;
+	char	*text;
+};
+
+static int
+found_cmp(const void *pa, const void *pb)
+{
+	const struct found *a = pa, *b = pb;
+
+	if (a->steps != b->steps)
+		return a->steps < b->steps ? -1 : 1;
+	return strcmp(a->text, b->text);
+}
+
+/* Every root's path, shortest first, then by text; each text once; the
+ * first PYOBJ_MAX_PATHS kept, the others counted. */
+static void
+paths(struct climb *c, struct pyobj_why *w)
+{
+	struct found *f = xcalloc(c->nfound, sizeof *f);
+	size_t i, k;
+
+	for (i = 0; i < c->nfound; i++) {
+		f[i].steps = steps(c, c->found[i].node) + c->found[i].has_edge;
+		f[i].text = path(c, &c->found[i]);
+	}
+	qsort(f, c->nfound, sizeof *f, found_cmp);
+	for (i = 0; i < c->nfound; i++) {
+		for (k = 0; k < i && strcmp(f[k].text, f[i].text) != 0; k++)
+			continue;
+		if (k < i)
+			continue;	/* the same text */
+		if (w->npaths < PYOBJ_MAX_PATHS)
+			w->paths[w->npaths++] = xstrdup(f[i].text);
+		else
+			w->more_paths++;
+	}
+	for (i = 0; i < c->nfound; i++)
+		free(f[i].text);
+	free(f);
 }
 
 int
@@ -460,10 +604,16 @@ pyobj_why(struct pyobj *p, uint64_t addr, struct pyobj_why *w, char **cause)
 	climb(&c, w, &outside, cause, &failed);
 	w->visited = c.n;
 	w->outside = outside;
-	if (c.nroots > 0) {
+	for (i = 0; i < c.ncross; i++) {	/* the cross edges' roots */
+		const struct edge *x = &c.cross[i];
+
+		if (c.nodes[x->owner].root >= 0)
+			add_found(&c, x->target,
+			    &c.found[c.nodes[x->owner].root].rr, &x->ref);
+	}
+	if (c.nfound > 0) {
 		w->verdict = PYOBJ_ROOTED;
-		for (i = 0; i < c.nroots; i++)
-			add_path(w, path(&c, c.roots[i], &c.root_ref[i]));
+		paths(&c, w);
 	} else if (w->bound != NULL) {
 		w->verdict = PYOBJ_BOUNDED;
 	} else if (c.truncated && !failed) {
@@ -476,6 +626,8 @@ pyobj_why(struct pyobj *p, uint64_t addr, struct pyobj_why *w, char **cause)
 	}
 	free(c.tab);
 	free(c.nodes);
+	free(c.found);
+	free(c.cross);
 	return failed ? -1 : 0;
 }
 
@@ -556,6 +708,20 @@ mark_held_outside(struct climb *c)
 	}
 }
 
+/* A root as near as the best one so far: the first by name wins. */
+static void
+nearer(struct climb *c, const struct pyobj_ref *rr, const struct pyobj_ref *e,
+    struct attrib *a)
+{
+	char label[sizeof a->label];
+
+	root_label(c, rr, e, label, sizeof label);
+	if (a->verdict != PYOBJ_ROOTED || strcmp(label, a->label) < 0) {
+		memcpy(a->label, label, sizeof label);
+		a->verdict = PYOBJ_ROOTED;
+	}
+}
+
 /* Climbs the kept edges up from survivor s to its nearest root.  Without
  * one, a node whose holders the climb did not all see (not scanned, or
  * some left out by a bound) makes the answer unknown: its missing holders
@@ -573,30 +739,38 @@ attribute(struct climb *c, const size_t *first, size_t s, uint32_t *stamp,
 		a->verdict = PYOBJ_ROOTED;
 		return;
 	}
+	a->verdict = PYOBJ_NOT_OBJECT;	/* no root yet */
 	queue[tail++] = s;
 	stamp[s] = mark;
-	while (head < tail) {
-		size_t y = queue[head++];
+	/* level by level: the nearest roots are met in one level, and the
+	 * first of them by name is the survivor's */
+	while (head < tail && a->verdict != PYOBJ_ROOTED) {
+		size_t end = tail;
 
-		if (!c->nodes[y].scanned || c->nodes[y].partial)
-			unknown = 1;
-		else if (c->nodes[y].held_outside)
-			outside = 1;
-		for (k = first[y]; k < first[y + 1]; k++) {
-			size_t x = c->edges[k].owner;
+		while (head < end) {
+			size_t y = queue[head++];
 
-			if (c->nodes[x].root >= 0) {
-				root_label(c, &c->rootrefs[c->nodes[x].root],
-				    &c->edges[k].ref, a->label, sizeof a->label);
-				a->verdict = PYOBJ_ROOTED;
-				return;
-			}
-			if (stamp[x] != mark) {
-				stamp[x] = mark;
-				queue[tail++] = x;
+			if (!c->nodes[y].scanned || c->nodes[y].partial)
+				unknown = 1;
+			else if (c->nodes[y].held_outside)
+				outside = 1;
+			for (k = first[y]; k < first[y + 1]; k++) {
+				size_t x = c->edges[k].owner;
+
+				if (c->nodes[x].root >= 0) {
+					nearer(c, &c->rootrefs[c->nodes[x].root],
+					    &c->edges[k].ref, a);
+					continue;
+				}
+				if (stamp[x] != mark) {
+					stamp[x] = mark;
+					queue[tail++] = x;
+				}
 			}
 		}
 	}
+	if (a->verdict == PYOBJ_ROOTED)
+		return;
 	a->verdict = unknown ? PYOBJ_BOUNDED : outside ? PYOBJ_OUTSIDE :
 	    PYOBJ_CYCLE;
 }

@@ -3,7 +3,8 @@
 # survivor of tests/data/why_target.py exactly -- a module global dict's
 # key, a class attribute's list index, an instance attribute, a __slots__
 # member, a tuple item, a set member, an item of a list whose array is
-# outside the arenas -- calls the reference cycle unreachable, and names
+# outside the arenas, and both paths to an object held from two globals --
+# calls the reference cycle unreachable, and names
 # the local variables of the sleeping functions (idle(): local_node, and
 # a second thread's worker(): item, with the thread's native id on 3.11+
 # where frames are read from the threads' data stacks).  --stats --types names the roots
@@ -44,6 +45,14 @@ for m in $mallocs; do
 		want tuple "__main__.tup[1] -> @"
 		want set "__main__.bag{...} -> @"
 		want big "__main__.big[1500] -> @"
+		# held from two globals: both paths, the shorter first
+		want two "__main__.first[0] -> @"
+		want two "__main__.second['b'][0] -> @"
+		hex=$(printf '0x%x' "$(id_of two)")
+		awk -v h="$hex" '$1 == h { on = 1; next } /^0x/ { on = 0 }
+		    on && /^  __main__\./ { print $1 }' "$HV_TMP/out" |
+		    tr '\n' ' ' | grep -qx "__main__.first\[0\] __main__.second\['b'\]\[0\] " ||
+		    fail "$INTERP $m: two: not both paths, the shorter first: $(cat "$HV_TMP/out")"
 		want cycle "unreachable garbage in a reference cycle of $(
 		    "$py" -c 'import sys; print(2 if sys.version_info >= (3, 11) else 4)'
 		    ) objects that the collector has not freed yet"

@@ -51,6 +51,9 @@ tup = (1, survivor('tuple'))
 bag = set([survivor('set')])
 big = [None] * 2000
 big[1500] = survivor('big')
+# one object, two globals: both paths, the shorter first
+first = [survivor('two')]
+second = {'b': [first[0]]}
 a = survivor('cycle-a')
 b = Node('cycle-b')
 a.other = b
@@ -60,7 +63,7 @@ weak_refs = [weakref.ref(a)]
 ids = [('cache', id(cache['user:17'])), ('registry', id(Registry._items[3])),
        ('attr', id(holder.attr)), ('slot', id(sl.slotval)),
        ('tuple', id(tup[1])), ('set', id(list(bag)[0])),
-       ('big', id(big[1500])), ('cycle', id(a))]
+       ('big', id(big[1500])), ('cycle', id(a)), ('two', id(first[0]))]
 del a, b
 del fillers[:]
 
@@ -76,12 +79,16 @@ def worker(ready):
         time.sleep(1)
 
 
-def idle():
+def start_worker():
     ready = threading.Event()
     t = threading.Thread(target=worker, args=(ready,))
     t.daemon = True
     t.start()
     ready.wait()
+
+
+def idle():
+    # few locals: a bigger frame object is malloc'd, outside the arenas
     local_node = survivor('local')
     weak_refs.append(weakref.ref(local_node))
     del fillers[:]
@@ -93,4 +100,5 @@ def idle():
         time.sleep(1)
 
 
+start_worker()
 idle()

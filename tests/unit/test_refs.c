@@ -645,6 +645,100 @@ out:
 	free(region);
 }
 
+/* A str in the C heap (its block would take one of the arena's few). */
+static uint64_t
+heap_str(uint64_t o, const char *s)
+{
+	put64(at(o), 1);
+	put64(at(o) + 8, taddr(T_STR));
+	put64(at(o) + 16, strlen(s));
+	put64(at(o) + 24, (uint64_t)-1);
+	put64(at(o) + 32, (1u << 2) | (1u << 5) | (1u << 6) | (1u << 7));
+	strcpy((char *)at(o) + ol->str_ascii_data, s);
+	return o;
+}
+
+/* A 3.10 module named name (block mi) whose __dict__ (block di, keys in
+ * raw block ki, 16 slots) holds n more entries keys[i]: values[i]. */
+static void
+module_n(unsigned di, unsigned ki, unsigned mi, const char *name,
+    const char *const *keys, const uint64_t *values, unsigned n,
+    uint64_t strs)
+{
+	uint64_t d = object(di, T_DICT, 1, 1, 0), k = block(ki);
+	uint8_t *p = at(k);
+	unsigned i;
+
+	put64(p, 1);
+	put64(p + 8, 16);		/* dk_size */
+	put64(p + 32, n + 1);		/* dk_nentries */
+	put64(p + 56 + 8, heap_str(strs, "__name__"));
+	put64(p + 56 + 16, heap_str(strs + 0x60, name));
+	for (i = 0; i < n; i++) {
+		put64(p + 56 + (i + 1) * 24 + 8, heap_str(strs + 0xc0 +
+		    i * 0x60, keys[i]));
+		put64(p + 56 + (i + 1) * 24 + 16, values[i]);
+	}
+	put64(at(d) + 32, k);
+	put64(at(object(mi, T_MODULE, 1, 1, 0)) + 16, d);
+}
+
+/* Every root, not only the nearest: P is app.second and app.first[0]
+ * (two steps, shown second); Q is ten globals of many, eight shown. */
+static void
+test_paths(void)
+{
+	static const char *const k1[] = { "second", "first" };
+	static const char *const k2[] = { "k0", "k1", "k2", "k3", "k4", "k5",
+		"k6", "k7", "k8", "k9" };
+	uint64_t P, L, Q, v1[2], v2[10];
+	struct source *src;
+	struct pyobj *po;
+	struct pyobj_why w;
+	unsigned i;
+
+	build(3, 10);
+	P = node_obj(0, 2);
+	L = object(1, T_LIST, 1, 1, 0);
+	put64(at(L) + 16, 1);
+	put64(at(L) + 24, HEAPMEM + 0x1000);
+	put64(at(L) + 32, 4);
+	put64(at(HEAPMEM + 0x1000), P);
+	v1[0] = P;
+	v1[1] = L;
+	module_n(2, 3, 4, "app", k1, v1, 2, HEAPMEM + 0x1800);
+	Q = node_obj(5, 10);
+	for (i = 0; i < 10; i++)
+		v2[i] = Q;
+	module_n(6, 7, 8, "many", k2, v2, 10, HEAPMEM + 0x2800);
+
+	src = source();
+	po = pyobj_open(src, h, pl, 3, 10, NULL, NULL);
+	CHECK(po != NULL);
+	if (po != NULL) {
+		CHECK(pyobj_why(po, P, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_ROOTED);
+		CHECK_EQ_U(w.npaths, 2);
+		CHECK_STR(w.npaths > 0 ? w.paths[0] : NULL, "app.second");
+		CHECK_STR(w.npaths > 1 ? w.paths[1] : NULL, "app.first[0]");
+		CHECK_EQ_U(w.more_paths, 0);
+		CHECK(w.bound == NULL);
+		pyobj_why_free(&w);
+		CHECK(pyobj_why(po, Q, &w, NULL) == 0);
+		CHECK_EQ_U(w.verdict, PYOBJ_ROOTED);
+		CHECK_EQ_U(w.npaths, PYOBJ_MAX_PATHS);
+		CHECK_STR(w.npaths > 0 ? w.paths[0] : NULL, "many.k0");
+		CHECK_STR(w.npaths > 7 ? w.paths[7] : NULL, "many.k7");
+		CHECK_EQ_U(w.more_paths, 2);
+		pyobj_why_free(&w);
+	}
+	pyobj_close(po);
+	source_close(src);
+	heap_free(h);
+	h = NULL;
+	free(arena);
+}
+
 /* ---- 3.11+ frames ------------------------------------------------------- */
 
 #define FR	0x7f1000000000ull	/* the threads' states and data stacks */
@@ -844,6 +938,7 @@ main(void)
 	test_type_cache();
 	test_pinned_bounded();
 	test_climb();
+	test_paths();
 	test_layout(2, 7);
 	test_layout(3, 6);
 	test_layout(3, 10);
