@@ -91,6 +91,9 @@ struct tinfo {
 	char		name[PYOBJ_NAME_MAX];
 };
 
+/* What index_block() makes of a heap type's blocks (p->type_kind). */
+enum { K_NONE, K_LIST, K_DICT, K_SET, K_UNUSED, K_INLINE, K_HEAP };
+
 /* A hit before it is explained. */
 struct hit {
 	uint64_t	where, target;
@@ -974,11 +977,80 @@ add_cont(struct pyobj *p, uint64_t ptr, uint64_t obj, enum cont_kind kind)
 	p->conts[p->nconts++] = (struct cont){ ptr, obj, (uint8_t)kind };
 }
 
+/* list, dict, set: what a type is by its name or its bases' (a class
+ * D(dict) is indexed as a dict). */
+static int
+base_kind(struct pyobj *p, const struct tinfo *t)
+{
+	unsigned depth;
+
+	for (depth = 0; t != NULL && depth < MAX_BASES; depth++) {
+		if (strcmp(t->name, "list") == 0)
+			return K_LIST;
+		if (strcmp(t->name, "dict") == 0)
+			return K_DICT;
+		if (strcmp(t->name, "set") == 0 ||
+		    strcmp(t->name, "frozenset") == 0)
+			return K_SET;
+		if (strcmp(t->name, "object") == 0)
+			return K_NONE;
+		t = t->base != 0 ? type_at(p, t->base) : NULL;
+	}
+	return K_NONE;
+}
+
+/* The tables of a list, dict or set object at obj (its bytes at ob, len
+ * of them). */
+static void
+index_object(struct pyobj *p, const uint8_t *ob, uint64_t obj, uint32_t len,
+    int kind)
+{
+	if (len < 48 || !refcnt_ok(p, py_load64(ob)))
+		return;
+	switch (kind) {
+	case K_LIST:
+		add_cont(p, py_load64(ob + LIST_ITEM), obj, C_LIST);
+		break;
+	case K_DICT:
+		if (p->ol->dict == PYOBJ_DICT27) {
+			add_cont(p, py_load64(ob + DICT_VALUES), obj, C_DICT27);
+			break;
+		}
+		add_cont(p, py_load64(ob + DICT_KEYS), obj, C_DICT_KEYS);
+		add_cont(p, py_load64(ob + DICT_VALUES), obj, C_DICT_VALUES);
+		break;
+	case K_SET:
+		add_cont(p, py_load64(ob + SET_TABLE), obj, C_SET);
+		break;
+	}
+}
+
+/* A heap type's instance that is a list, dict or set subclass: its tables
+ * indexed as the base's, at the object (after its pre-header, if any). */
+static void
+index_subclass(struct pyobj *p, const uint8_t *b, uint64_t block,
+    uint32_t size, uint32_t type)
+{
+	struct hit h = { .block = block, .size = size, .type = type,
+	    .bytes = (uint8_t *)(uintptr_t)b };
+	const struct tinfo *t = NULL;
+	uint64_t obj = block_object(p, &h, &t);
+	struct tinfo tc;
+	int kind;
+
+	if (obj == 0)
+		return;
+	tc = *t;	/* the bases' reads may take t's slot */
+	if ((kind = base_kind(p, &tc)) != K_NONE)
+		index_object(p, b + (obj - block), obj, (uint32_t)(size -
+		    (obj - block)), kind);
+}
+
 /* Indexes a container block by its out-of-line table(s).  The builtin
  * containers have no pre-header: the object follows the GC head. */
 static void
 index_block(struct pyobj *p, const uint8_t *b, uint64_t block, uint32_t size,
-    unsigned kind)
+    unsigned kind, uint32_t type)
 {
 	unsigned off = p->pl->gc_head_size;
 	uint64_t obj;
@@ -986,7 +1058,11 @@ index_block(struct pyobj *p, const uint8_t *b, uint64_t block, uint32_t size,
 	if (size >= 32 && b[15] == p->pl->debug_byte &&
 	    b[14] == p->pl->debug_byte)
 		off += 16;
-	if (kind == 5) {	/* instance with 3.11/3.12 values */
+	if (kind == K_INLINE || kind == K_HEAP)
+		index_subclass(p, b, block, size, type);
+	if (kind == K_HEAP)
+		return;
+	if (kind == K_INLINE) {	/* instance with 3.11/3.12 values */
 		uint64_t v;
 
 		off += p->pl->preheader_size;
@@ -1002,27 +1078,8 @@ index_block(struct pyobj *p, const uint8_t *b, uint64_t block, uint32_t size,
 		add_cont(p, v, obj, C_INLINE);
 		return;
 	}
-	if (off + 48 > size || !refcnt_ok(p, py_load64(b + off)))
-		return;
-	obj = block + off;
-	switch (kind) {
-	case 1:
-		add_cont(p, py_load64(b + off + LIST_ITEM), obj, C_LIST);
-		break;
-	case 2:
-		if (p->ol->dict == PYOBJ_DICT27) {
-			add_cont(p, py_load64(b + off + DICT_VALUES), obj,
-			    C_DICT27);
-			break;
-		}
-		add_cont(p, py_load64(b + off + DICT_KEYS), obj, C_DICT_KEYS);
-		add_cont(p, py_load64(b + off + DICT_VALUES), obj,
-		    C_DICT_VALUES);
-		break;
-	case 3:
-		add_cont(p, py_load64(b + off + SET_TABLE), obj, C_SET);
-		break;
-	}
+	if (off + 48 <= size)
+		index_object(p, b + off, block + off, size - off, kind);
 }
 
 static void
@@ -1058,7 +1115,7 @@ scan_pool(struct pyobj *p, const struct heap_pool *pool, uint64_t addr,
 		type = heap_block_type(pool, i);
 		if (!p->indexed && p->type_kind[type] != 0)
 			index_block(p, buf + off, addr + off, size,
-			    p->type_kind[type]);
+			    p->type_kind[type], type);
 		scan_words(p, buf + off, size, addr + off, addr + off, type);
 	}
 }
@@ -1189,16 +1246,18 @@ kinds(struct pyobj *p)
 		const struct heap_type *t = &p->heap->types[i];
 
 		if (strcmp(t->name, "list") == 0)
-			p->type_kind[i] = 1;
+			p->type_kind[i] = K_LIST;
 		else if (strcmp(t->name, "dict") == 0)
-			p->type_kind[i] = 2;
+			p->type_kind[i] = K_DICT;
 		else if (strcmp(t->name, "set") == 0 ||
 		    strcmp(t->name, "frozenset") == 0)
-			p->type_kind[i] = 3;
+			p->type_kind[i] = K_SET;
 		else if ((t->flags & HEAP_TYPE_HEAPTYPE) &&
 		    (p->ol->inline_values == PYOBJ_INLINE_311 ||
 		    p->ol->inline_values == PYOBJ_INLINE_312))
-			p->type_kind[i] = 5;
+			p->type_kind[i] = K_INLINE;
+		else if (t->flags & HEAP_TYPE_HEAPTYPE)
+			p->type_kind[i] = K_HEAP;	/* a subclass? */
 	}
 }
 

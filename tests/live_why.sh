@@ -3,7 +3,8 @@
 # survivor of tests/data/why_target.py exactly -- a module global dict's
 # key, a class attribute's list index, an instance attribute, a __slots__
 # member, a tuple item, a set member, an item of a list whose array is
-# outside the arenas, and both paths to an object held from two globals --
+# outside the arenas, a key, an index and a member of instances of dict,
+# list and set subclasses, and both paths to an object held from two globals --
 # calls the reference cycle unreachable, and names
 # the local variables of the sleeping functions (idle(): local_node, and
 # a second thread's worker(): item, with the thread's native id on 3.11+
@@ -45,6 +46,10 @@ for m in $mallocs; do
 		want tuple "__main__.tup[1] -> @"
 		want set "__main__.bag{...} -> @"
 		want big "__main__.big[1500] -> @"
+		# instances of dict, list and set subclasses
+		want subdict "__main__.sub_d['k'] -> @"
+		want sublist "__main__.sub_l[1] -> @"
+		want subset "__main__.sub_s{...} -> @"
 		# held from two globals: both paths, the shorter first
 		want two "__main__.first[0] -> @"
 		want two "__main__.second['b'][0] -> @"

@@ -28,6 +28,18 @@ class Slotted(object):
     __slots__ = ('slotval',)
 
 
+class D(dict):
+    pass
+
+
+class L(list):
+    pass
+
+
+class S(set):
+    pass
+
+
 fillers = []
 
 
@@ -51,6 +63,11 @@ tup = (1, survivor('tuple'))
 bag = set([survivor('set')])
 big = [None] * 2000
 big[1500] = survivor('big')
+# containers by subclass
+sub_d = D()
+sub_d['k'] = survivor('subdict')
+sub_l = L([0, survivor('sublist')])
+sub_s = S([survivor('subset')])
 # one object, two globals: both paths, the shorter first
 first = [survivor('two')]
 second = {'b': [first[0]]}
@@ -63,7 +80,9 @@ weak_refs = [weakref.ref(a)]
 ids = [('cache', id(cache['user:17'])), ('registry', id(Registry._items[3])),
        ('attr', id(holder.attr)), ('slot', id(sl.slotval)),
        ('tuple', id(tup[1])), ('set', id(list(bag)[0])),
-       ('big', id(big[1500])), ('cycle', id(a)), ('two', id(first[0]))]
+       ('big', id(big[1500])), ('cycle', id(a)), ('two', id(first[0])),
+       ('subdict', id(sub_d['k'])), ('sublist', id(sub_l[1])),
+       ('subset', id(list(sub_s)[0]))]
 del a, b
 del fillers[:]
 
