@@ -41,9 +41,9 @@ static const struct pyobj_containers *ol;
 static struct heap *h;
 
 enum { T_TYPE, T_NODE, T_TUPLE, T_LIST, T_DICT, T_SET, T_STR, T_SLOTTED,
-	T_MODULE, T_FRAME, NT };
+	T_MODULE, T_FRAME, T_DSUB, NT };
 static const char *tnames[NT] = { "type", "Node", "tuple", "list", "dict",
-	"set", "str", "Slotted", "module", "frame" };
+	"set", "str", "Slotted", "module", "frame", "DictSub" };
 static uint16_t hidx[NT];
 static uint32_t bpp;	/* blocks per pool */
 static int whole_arena;	/* every pool carved: a pinned arena */
@@ -51,7 +51,8 @@ static int whole_arena;	/* every pool carved: a pinned arena */
 static uint64_t
 taddr(int t)
 {
-	return DATA + 0x100 + (uint64_t)t * 0x180;
+	/* DictSub's name clear of Registry's (make_type) */
+	return DATA + 0x100 + (uint64_t)t * 0x180 + (t == T_DSUB ? 0x80 : 0);
 }
 
 static uint8_t *
@@ -217,7 +218,8 @@ build(int major, int minor)
 	heap_types_init(h);
 	for (t = 1; t < NT; t++)
 		hidx[t] = (uint16_t)heap_type_add(h, tnames[t],
-		    t == T_SLOTTED || t == T_NODE ? HEAP_TYPE_HEAPTYPE |
+		    t == T_SLOTTED || t == T_NODE || t == T_DSUB ?
+		    HEAP_TYPE_HEAPTYPE |
 		    HEAP_TYPE_GC : HEAP_TYPE_GC);
 	bpp = heap_blocks_per_pool(&pl->geometry,
 	    BLOCK / pl->geometry.alignment - 1);
@@ -255,6 +257,9 @@ build(int major, int minor)
 	make_type(taddr(T_SLOTTED), "Slotted", F_GC | F_HEAPTYPE, 24);
 	make_type(taddr(T_MODULE), "module", F_GC, 72);
 	make_type(taddr(T_FRAME), "frame", F_GC, 360);
+	/* class DictSub(dict) */
+	make_type(taddr(T_DSUB), "DictSub", F_GC | F_HEAPTYPE, 64);
+	put64(at(taddr(T_DSUB)) + 256, taddr(T_DICT));
 }
 
 /* Slotted's one __slots__ member, at offset 16 (a PyMemberDef in the C
@@ -355,6 +360,20 @@ test_layout(int major, int minor)
 	w[nw++] = (struct want){ "Slotted slot 0 slotval", 0 };
 	/* a free block holding T is no referrer */
 	put64(at(block(NBLOCKS - 1)) + 40, T);
+	/* an instance of a dict subclass: 'sub' -> T */
+	{
+		uint64_t ds = object(15, T_DSUB, 1, 1, 0);
+
+		if (ol->dict == PYOBJ_DICT27) {
+			put64(at(ds) + 32, 7);
+			put64(at(ds) + 40, ds + 56);
+			put64(at(ds) + 56 + 24 + 8, str_obj(17, "sub"));
+			put64(at(ds) + 56 + 24 + 16, T);
+		} else {
+			put64(at(ds) + 32, keys_obj(16, str_obj(17, "sub"), T));
+		}
+		w[nw++] = (struct want){ "DictSub value 0 'sub'", 0 };
+	}
 	/* 3.11 values out of line, 3.13 inline: attribute "name" */
 	if (ol->inline_values == PYOBJ_INLINE_311 ||
 	    ol->inline_values == PYOBJ_INLINE_313) {
