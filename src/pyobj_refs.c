@@ -748,7 +748,7 @@ frame_slot(struct pyobj *p, struct pyobj_ref *r)
 static int
 weakref_type(struct pyobj *p, const struct tinfo *t)
 {
-	static const char *names[] = { "weakref", "weakproxy",
+	static const char *const names[] = { "weakref", "weakproxy",
 		"weakcallableproxy", "weakref.ReferenceType",
 		"weakref.ProxyType", "weakref.CallableProxyType" };
 	unsigned depth;
