@@ -652,7 +652,9 @@ root_label(struct climb *c, const struct pyobj_ref *rr,
 	int ns = root_name(c, rr, s);
 	size_t n;
 
-	if (e != NULL)
+	/* a global or class attribute is named by its key in the root dict;
+	 * a frame's local is the root itself */
+	if (e != NULL && rr->pos != PYOBJ_POS_FRAME)
 		step(s, e, ns);
 	/* cut to the caller's room (a copy, not snprintf: -Wformat-truncation
 	 * flags the cut that is meant here) */

@@ -758,6 +758,59 @@ test_paths(void)
 	free(arena);
 }
 
+/* The roots of a pinned arena whose survivors hang from a frame's local
+ * (3.10: a frame object): the root is the local, "idle(): keep", not the
+ * index of each survivor in the list it names. */
+static void
+test_pinned_frame(void)
+{
+	uint64_t L, F, code, arr = HEAPMEM + 0x1000;
+	struct pyobj_pinned_roots pr;
+	struct source *src;
+	struct pyobj *po;
+	size_t i, rooted = 0;
+
+	whole_arena = 1;
+	build(3, 10);
+	whole_arena = 0;
+	L = object(2, T_LIST, 1, 1, 0);
+	put64(at(L) + 16, 2);
+	put64(at(L) + 24, arr);
+	put64(at(L) + 32, 2);
+	put64(at(arr), object(0, T_SLOTTED, 1, 1, 0));
+	put64(at(arr) + 8, object(1, T_SLOTTED, 1, 1, 0));
+	F = object(3, T_FRAME, 1, 1, 0);
+	code = DATA + 0x2000;
+	put64(at(F) + 32, code);
+	put64(at(F) + 352, L);
+	memcpy(at(code) + 28, "\1\0\0\0", 4);
+	put64(at(code) + 72, DATA + 0x2400);
+	put64(at(DATA + 0x2400) + 16, 1);
+	put64(at(DATA + 0x2400) + 24, heap_str(HEAPMEM + 0x2000, "keep"));
+	put64(at(code) + 112, heap_str(HEAPMEM + 0x2100, "idle"));
+
+	src = source();
+	CHECK(heap_arena_pinned(h, &h->arenas[0]));
+	po = pyobj_open(src, h, pl, 3, 10, NULL, NULL);
+	CHECK(po != NULL);
+	if (po != NULL && pyobj_pinned_roots(po, &pr, NULL) == 0) {
+		for (i = 0; i < pr.nrows; i++) {
+			if (pr.rows[i].verdict != PYOBJ_ROOTED)
+				continue;
+			rooted++;
+			CHECK_STR(pr.rows[i].label, "idle(): keep");
+			CHECK_EQ_U(pr.rows[i].objects, 3);	/* L, its 2 */
+		}
+		CHECK_EQ_U(rooted, 1);
+		pyobj_pinned_roots_free(&pr);
+	}
+	pyobj_close(po);
+	source_close(src);
+	heap_free(h);
+	h = NULL;
+	free(arena);
+}
+
 /* ---- 3.11+ frames ------------------------------------------------------- */
 
 #define FR	0x7f1000000000ull	/* the threads' states and data stacks */
@@ -958,6 +1011,7 @@ main(void)
 	test_pinned_bounded();
 	test_climb();
 	test_paths();
+	test_pinned_frame();
 	test_layout(2, 7);
 	test_layout(3, 6);
 	test_layout(3, 10);
