@@ -11,8 +11,9 @@
 # survivors (the first 4096) to their roots, and prints that section.
 # The object is one of the target's strings, held by a list of 9 million
 # items (its array is malloc'd, outside the arenas) in a local variable of
-# the target's main(): two levels of referrers, then "held from outside the
-# object heap".  Environment: HEAPVIEW, PYTHON, REPEAT as bench_types.sh.
+# the target's main(): two levels of referrers, then the root "main(): keep"
+# (3.11+ frames and frame objects; "held from outside the object heap" where
+# the frame is not readable).  Environment: HEAPVIEW, PYTHON, REPEAT as bench_types.sh.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
