@@ -127,6 +127,8 @@ enum pyobj_pos {
 	PYOBJ_POS_FIELD,	/* another field of the owner: index = offset */
 	PYOBJ_POS_OUTSIDE,	/* not in an object nor a known table */
 	PYOBJ_POS_WEAK,		/* a weak reference: holds nothing */
+	PYOBJ_POS_LOCAL,	/* 3.11+: a local of a generator's or
+				 * coroutine's frame: "gi_frame.f_locals['x']" */
 };
 
 #define PYOBJ_NAME_MAX	64

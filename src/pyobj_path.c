@@ -204,6 +204,7 @@ step(char *s, const struct pyobj_ref *e, int ns)
 		break;
 	case PYOBJ_POS_ATTR:
 	case PYOBJ_POS_SLOT:
+	case PYOBJ_POS_LOCAL:
 		cat(s, ".%s", e->name);
 		break;
 	case PYOBJ_POS_DICT:

@@ -743,6 +743,50 @@ frame_slot(struct pyobj *p, struct pyobj_ref *r)
 	return 0;
 }
 
+/* 3.11+: a local of a generator, coroutine or async generator, whose
+ * frame is embedded at the end of the object (tp_basicsize covers it up to
+ * localsplus).  Only while the frame is not finished: a finished one's
+ * slots are stale.  Named the way Python reads it: g.gi_frame.f_locals['x']. */
+static int
+gen_local(struct pyobj *p, const struct tinfo *t, uint64_t obj, uint64_t off,
+    struct pyobj_ref *r)
+{
+	static const char *const kinds[][2] = { { "generator", "gi_frame" },
+		{ "coroutine", "cr_frame" }, { "async_generator", "ag_frame" } };
+	const struct pyobj_frame_layout *l = pyobj_frame_layout_find(
+	    p->ol->major, p->minor);
+	const struct tinfo *ct;
+	uint64_t frame, code, names, n, name, i;
+	uint8_t state;
+	size_t k;
+	char ln[PYOBJ_NAME_MAX / 2];
+
+	for (k = 0; k < HV_ARRAY_LEN(kinds) &&
+	    strcmp(t->name, kinds[k][0]) != 0; k++)
+		continue;
+	if (l == NULL || k == HV_ARRAY_LEN(kinds) || off < t->basicsize ||
+	    (off - t->basicsize) % 8 != 0 || t->basicsize < l->fr_localsplus)
+		return -1;
+	frame = obj + t->basicsize - l->fr_localsplus;
+	i = (off - t->basicsize) / 8;
+	/* gi_frame_state, an int8_t 5 bytes before the frame (3.11 - 3.13):
+	 * created, suspended or running */
+	if (rd(p, frame - 5, &state, 1) != 0 || (int8_t)state > 0 ||
+	    rd64(p, frame + l->fr_code, &code) != 0 ||
+	    (ct = object_type(p, code, NULL)) == NULL ||
+	    strcmp(ct->name, "code") != 0 ||
+	    rd64(p, code + l->co_localsplusnames, &names) != 0 ||
+	    rd64(p, names + OB_SIZE, &n) != 0 || i >= n ||
+	    n > PYOBJ_MAX_LOCALS ||
+	    rd64(p, names + TUPLE_ITEM + i * 8, &name) != 0 ||
+	    str_text(p, name, ln, sizeof ln) != 0)
+		return -1;
+	snprintf(r->name, sizeof r->name, "%s.f_locals['%s']", kinds[k][1],
+	    ln);
+	r->pos = PYOBJ_POS_LOCAL;
+	return 0;
+}
+
 /* A weakref.ref, proxy or a subclass of one, by its type's name or its
  * bases' (2.7 "weakref", 3.x "weakref.ReferenceType" and so on). */
 static int
@@ -813,6 +857,8 @@ explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 		return;
 	} else if (strcmp(t->name, "frame") == 0 &&
 	    frame_local(p, obj, off, r) == 0) {
+		return;
+	} else if (gen_local(p, t, obj, off, r) == 0) {
 		return;
 	} else if (off >= t->basicsize || strcmp(t->name, "dict") == 0 ||
 	    strcmp(t->name, "set") == 0 || strcmp(t->name, "frozenset") == 0 ||

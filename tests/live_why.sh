@@ -4,7 +4,7 @@
 # key, a class attribute's list index, an instance attribute, a __slots__
 # member, a tuple item, a set member, an item of a list whose array is
 # outside the arenas, a key, an index and a member of instances of dict,
-# list and set subclasses, and both paths to an object held from two globals --
+# list and set subclasses, a suspended generator's local, and both paths to an object held from two globals --
 # calls the reference cycle unreachable, and names
 # the local variables of the sleeping functions (idle(): local_node, and
 # a second thread's worker(): item, with the thread's native id on 3.11+
@@ -50,6 +50,13 @@ for m in $mallocs; do
 		want subdict "__main__.sub_d['k'] -> @"
 		want sublist "__main__.sub_l[1] -> @"
 		want subset "__main__.sub_s{...} -> @"
+		# a suspended generator's local: its frame object up to 3.10
+		# (a frame's local), the generator itself from 3.11
+		if "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+			want gen "__main__.g.gi_frame.f_locals['held'] -> @"
+		else
+			want gen "gen(): held -> @"
+		fi
 		# held from two globals: both paths, the shorter first
 		want two "__main__.first[0] -> @"
 		want two "__main__.second['b'][0] -> @"

@@ -68,6 +68,17 @@ sub_d = D()
 sub_d['k'] = survivor('subdict')
 sub_l = L([0, survivor('sublist')])
 sub_s = S([survivor('subset')])
+# a local of a suspended generator
+
+
+def gen():
+    held = survivor('gen')
+    yield held.tag
+    yield None
+
+
+g = gen()
+next(g)
 # one object, two globals: both paths, the shorter first
 first = [survivor('two')]
 second = {'b': [first[0]]}
@@ -82,7 +93,8 @@ ids = [('cache', id(cache['user:17'])), ('registry', id(Registry._items[3])),
        ('tuple', id(tup[1])), ('set', id(list(bag)[0])),
        ('big', id(big[1500])), ('cycle', id(a)), ('two', id(first[0])),
        ('subdict', id(sub_d['k'])), ('sublist', id(sub_l[1])),
-       ('subset', id(list(sub_s)[0]))]
+       ('subset', id(list(sub_s)[0])),
+       ('gen', id(g.gi_frame.f_locals['held']))]
 del a, b
 del fillers[:]
 

@@ -41,9 +41,9 @@ static const struct pyobj_containers *ol;
 static struct heap *h;
 
 enum { T_TYPE, T_NODE, T_TUPLE, T_LIST, T_DICT, T_SET, T_STR, T_SLOTTED,
-	T_MODULE, T_FRAME, T_DSUB, NT };
+	T_MODULE, T_FRAME, T_DSUB, T_GEN, NT };
 static const char *tnames[NT] = { "type", "Node", "tuple", "list", "dict",
-	"set", "str", "Slotted", "module", "frame", "DictSub" };
+	"set", "str", "Slotted", "module", "frame", "DictSub", "generator" };
 static uint16_t hidx[NT];
 static uint32_t bpp;	/* blocks per pool */
 static int whole_arena;	/* every pool carved: a pinned arena */
@@ -165,7 +165,7 @@ describe(const struct pyobj_ref *r, char *buf, size_t len)
 {
 	static const char *pos[] = { "index", "value", "key", "member", "attr",
 		"slot", "dict", "module-dict", "type-dict", "frame", "field",
-		"outside", "weak" };
+		"outside", "weak", "local" };
 
 	snprintf(buf, len, "%s %s %lld %s", r->owner_type, pos[r->pos],
 	    r->pos == PYOBJ_POS_INDEX ? (long long)r->index : 0ll, r->name);
@@ -929,6 +929,9 @@ test_frames(int minor)
 	struct pyobj_why w;
 	struct want wt[2] = { { "frame frame 0 idle:local_node", 0 },
 		{ " outside 0 ", 0 } };
+	struct want wg[1] = { { "generator local 0 gi_frame.f_locals['held']",
+		0 } }, wo[1] = { { "generator outside 0 ", 0 } };
+	uint64_t G, T3;
 
 	build(3, minor);
 	frmem = xcalloc(1, FR_LEN);
@@ -961,6 +964,21 @@ test_frames(int minor)
 	fr_frame(st + 0xd00, &l, cr, st + 0xc00, 0);
 	fr_thread(tsc, &l, interp, tsc, 7, st + 0xc00);
 
+	/* a suspended generator, its frame at its end: held = T3; its
+	 * gi_frame_state 5 bytes before the frame */
+	{
+		static const char *const gen_names[] = { "held" };
+		unsigned bs = (minor == 11 ? 80 : 72) + l.fr_localsplus;
+
+		make_type(taddr(T_GEN), "generator", F_GC, bs);
+		G = object(2, T_GEN, 1, 1, 0);
+		T3 = node_obj(3, 1);
+		at(G + bs - l.fr_localsplus - 5)[0] = 0xff;	/* -1 */
+		put64(at(G + bs - l.fr_localsplus) + l.fr_code,
+		    fr_code(FR + 0xb000, &l, "gen", gen_names, 1));
+		put64(at(G + bs), T3);
+	}
+
 	src = source();
 	source_buffers_add(src, FR, frmem, FR_LEN, SOURCE_R | SOURCE_W, "");
 	CHECK(pyobj_frames_read(src, rt, &l, &fr, &nfr, NULL) == 0);
@@ -972,6 +990,11 @@ test_frames(int minor)
 	if (po != NULL) {
 		pyobj_set_runtime(po, rt);
 		expect_refs(po, T, wt, 2);
+		expect_refs(po, T3, wg, 1);
+		/* finished: the slots are stale */
+		((uint8_t *)source_buffers_data(src, G +
+		    (minor == 11 ? 75 : 67)))[0] = 1;
+		expect_refs(po, T3, wo, 1);
 		CHECK(pyobj_why(po, T, &w, NULL) == 0);
 		CHECK_EQ_U(w.verdict, PYOBJ_ROOTED);
 		CHECK_STR(w.npaths ? w.paths[0] : NULL, "idle(): local_node");
