@@ -896,6 +896,7 @@ fr_debug_offsets(uint8_t *b, struct pyobj_frame_layout *l)
 		{ 184, 72 }, { 200, 160 }, { 232, 8 }, { 240, 0 }, { 256, 72 },
 		{ 264, 70 }, { 296, 128 }, { 328, 96 },
 	};
+	struct pyobj_frame_layout bad;
 	size_t i;
 
 	memcpy(b, "xdebugpy", 8);
@@ -904,6 +905,19 @@ fr_debug_offsets(uint8_t *b, struct pyobj_frame_layout *l)
 		put64(b + o[i].at, o[i].v);
 	CHECK(pyobj_frame_layout_debug(b, PYOBJ_DEBUG_OFFSETS_LEN, l) == 0);
 	CHECK_EQ_U(l->is_threads_head, 200);
+	/* another version's, a free-threaded build's, an absurd offset, a
+	 * short read: none is taken */
+	put64(b + 8, 0x030e00f0);
+	CHECK(pyobj_frame_layout_debug(b, PYOBJ_DEBUG_OFFSETS_LEN, &bad) == -1);
+	put64(b + 8, 0x030d00f0);
+	put64(b + 16, 1);
+	CHECK(pyobj_frame_layout_debug(b, PYOBJ_DEBUG_OFFSETS_LEN, &bad) == -1);
+	put64(b + 16, 0);
+	put64(b + 232, 1ull << 40);
+	CHECK(pyobj_frame_layout_debug(b, PYOBJ_DEBUG_OFFSETS_LEN, &bad) == -1);
+	put64(b + 232, 8);
+	CHECK(pyobj_frame_layout_debug(b, 300, &bad) == -1);
+	CHECK(pyobj_frame_layout_debug(b, PYOBJ_DEBUG_OFFSETS_LEN, &bad) == 0);
 }
 
 /*
