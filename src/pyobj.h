@@ -7,14 +7,19 @@
  * their item arrays), for the objects' addresses, and maps every hit to its
  * owner -- the object whose block holds it, or the container whose item
  * array, keys or values table holds it -- and the position in it (list
- * index, dict key, attribute or slot name).  pyobj_path.c climbs from an
- * object through its referrers, breadth-first and bounded, to the roots
- * that keep it alive.  Container layouts per version are data
+ * index, dict key, attribute or slot name).  From 3.11, where a running
+ * function's frame is no object, pyobj_frames.c reads every thread's frame
+ * chain, so that a hit in a frame's locals names the local.  pyobj_path.c
+ * climbs from an object through its referrers, breadth-first and bounded,
+ * to the roots that keep it alive.  Container layouts per version are data
  * (pyobj_containers.c).  Nothing here draws or prints; every byte read is
  * untrusted and may change while it is read.
  *
  * Call order: pyobj_open() over a source and a capture of it, then any
  * number of pyobj_referrers() / pyobj_why() calls, then pyobj_close().
+ * A struct pyobj is one thread's: it holds the scan's state and caches;
+ * nothing here keeps global or static mutable state, so climbs on two
+ * handles may run in two threads (over sources that allow it).
  */
 #ifndef HV_PYOBJ_H
 #define HV_PYOBJ_H

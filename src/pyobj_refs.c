@@ -14,7 +14,8 @@
  *
  * Every hit then becomes a struct pyobj_ref: the owner object and the
  * position in it, decided from the owner's type (read from the target and
- * cached) and the layout tables.  Reads are validated field by field: a
+ * cached) and the layout tables; a hit outside the arenas may be a local in
+ * a thread's frame (3.11+, pyobj_frames.c), read again for each scan.  Reads are validated field by field: a
  * torn or absurd value leaves the hit unexplained (PYOBJ_POS_OUTSIDE), it
  * never loops or crashes.
  */
@@ -868,8 +869,8 @@ explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 		 * over the stack top are stale), or in a container's own bytes
 		 * where no table of it explains the word (2.7's small table left
 		 * behind when the dict or set grew): not a reference it can
-		 * vouch for.  A frame's live locals are held from outside the object
-		 * heap, like the rest of a thread's state. */
+		 * vouch for.  A frame's value stack is held from outside the
+		 * object heap, like the rest of a thread's state. */
 		r->pos = PYOBJ_POS_OUTSIDE;
 		r->owner = 0;
 	}
