@@ -64,6 +64,7 @@ struct found_root {
 };
 
 #define MAX_CROSS	4096
+#define MAX_FOUND	4096
 
 struct climb {
 	struct pyobj	*p;
@@ -74,7 +75,7 @@ struct climb {
 	size_t		 tabcap;
 	/* roots met: (node, ref) */
 	struct found_root *found;
-	size_t		 nfound, found_cap;
+	size_t		 nfound, found_cap, found_dropped;
 	/* references from a dict met already to a node climbed through
 	 * another holder: another path when that dict is a root */
 	struct edge	*cross;
@@ -323,6 +324,10 @@ add_found(struct climb *c, size_t node, const struct pyobj_ref *rr,
 {
 	struct found_root *f;
 
+	if (c->nfound >= MAX_FOUND) {
+		c->found_dropped++;	/* counted, not named */
+		return;
+	}
 	if (c->nfound == c->found_cap) {
 		c->found_cap = c->found_cap ? c->found_cap * 2 : 16;
 		c->found = xreallocarray(c->found, c->found_cap,
@@ -579,6 +584,7 @@ paths(struct climb *c, struct pyobj_why *w)
 		else
 			w->more_paths++;
 	}
+	w->more_paths += c->found_dropped;
 	for (i = 0; i < c->nfound; i++)
 		free(f[i].text);
 	free(f);
