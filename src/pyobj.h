@@ -61,6 +61,11 @@ struct pyobj_containers {
 	 * are not read (3.11+ keeps them in the thread's data stack). */
 	unsigned		f_code, f_localsplus;
 	unsigned		co_nlocals, co_varnames, co_name;
+	/* 3.6 - 3.10: a generator's or coroutine's frame (f_gen set) is not
+	 * a root while it is suspended: f_executing (3.6 - 3.9, running when
+	 * not 0) or f_state (3.10, running when 0) says so.  0: not read. */
+	unsigned		f_gen, f_running;
+	int			running_is_zero;
 };
 
 const struct pyobj_containers *pyobj_containers_find(int major, int minor);

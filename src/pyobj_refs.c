@@ -619,6 +619,20 @@ inline_313(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 	return i < h[1] ? set_attr(p, t->cached_keys, i, r) : -1;
 }
 
+/* A frame object of a generator or coroutine that is not running. */
+static int
+suspended_gen_frame(struct pyobj *p, uint64_t frame)
+{
+	const struct pyobj_containers *o = p->ol;
+	uint64_t gen;
+	uint8_t running;
+
+	if (o->f_gen == 0 || rd64(p, frame + o->f_gen, &gen) != 0 ||
+	    gen == 0 || rd(p, frame + o->f_running, &running, 1) != 0)
+		return 0;
+	return o->running_is_zero ? running != 0 : running == 0;
+}
+
 /* A local variable of a frame object (up to 3.10): slot i of
  * f_localsplus below co_nlocals -- the slots over it are cells, free
  * variables and the value stack, whose words over the top are stale. */
@@ -645,6 +659,11 @@ frame_local(struct pyobj *p, uint64_t obj, uint64_t off, struct pyobj_ref *r)
 	snprintf(r->name, sizeof r->name, "%s:%s", fn, ln);
 	r->pos = PYOBJ_POS_FRAME;
 	r->index = 0;	/* the thread is not known */
+	if (suspended_gen_frame(p, obj)) {
+		/* held by its generator, not a root: g.gi_frame.f_locals */
+		snprintf(r->name, sizeof r->name, "f_locals['%s']", ln);
+		r->pos = PYOBJ_POS_LOCAL;
+	}
 	return 0;
 }
 
