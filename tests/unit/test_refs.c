@@ -511,6 +511,21 @@ test_climb(void)
 		CHECK(pyobj_why(po1, T, &w, NULL) == 0);
 		CHECK_EQ_U(w.verdict, PYOBJ_BOUNDED);
 		CHECK_STR(w.bound, "depth");
+		/* the frame of a suspended generator (3.10: f_gen at 88,
+		 * f_state at 108, -1): a step from the generator, no root;
+		 * running (0), a root again */
+		{
+			struct want ws[1] = { { "frame local 0 "
+			    "f_locals['local_node']", 0 } }, wr[1] = { {
+			    "frame frame 0 idle:local_node", 0 } };
+
+			put64((uint8_t *)source_buffers_data(src, F + 88),
+			    block(19));
+			*(uint8_t *)source_buffers_data(src, F + 108) = 0xff;
+			expect_refs(po, L, ws, 1);
+			*(uint8_t *)source_buffers_data(src, F + 108) = 0;
+			expect_refs(po, L, wr, 1);
+		}
 	}
 	pyobj_close(po);
 	pyobj_close(po1);
