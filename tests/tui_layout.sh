@@ -142,7 +142,9 @@ for p in "$root"/versions/3.12*/bin/python3.12; do
 	[ -x "$p" ] && py=$p && break
 done
 if [ -n "$py" ]; then
-	tui_start 80 24 -- --types --interval=0.2 -- "$py" \
+	# --freeze: exact captures, so no torn-pool message takes the
+	# footer's place on a loaded machine
+	tui_start 80 24 -- --types --freeze --interval=0.2 -- "$py" \
 	    "$HV_SRCDIR/tests/data/tui_types_target.py" "$HV_TMP"
 	n=0
 	while [ ! -e "$HV_TMP/ready" ] && [ $n -lt 600 ]; do
