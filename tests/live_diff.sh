@@ -112,6 +112,6 @@ done
 # -- CMD: the child's heap against that baseline (another process: the
 # partition is well formed, whatever it holds).
 expect_exit 0 "$HEAPVIEW" --stats --types --diff="$HV_TMP/base.json" -- \
-    "$py" -c 'import time; time.sleep(0.3)'
+    "$py" -c 'import time; time.sleep(1)'
 expect_grep "^Gone since $HV_TMP/base.json$" "$HV_TMP/out"
 finish
