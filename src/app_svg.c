@@ -57,10 +57,14 @@ static int
 svg_write(const struct app_options *o, const char *path, const struct heap *h,
     const struct render_svg_frame *f)
 {
-	FILE *out = fopen(path, "w");
+	FILE *out;
 	int err;
 
-	if (out == NULL)
+	if (svg_view(o) == RENDER_SVG_TYPES && h->ntypes == 0)
+		return svg_fail(xasprintf("%s has no block types: it was "
+		    "captured without --types", f->source != NULL ? f->source :
+		    "the capture"));
+	if ((out = fopen(path, "w")) == NULL)
 		return svg_fail(xasprintf("%s: %s", path, strerror(errno)));
 	render_svg(out, h, svg_view(o), svg_theme(o), f);
 	err = ferror(out) ? errno : 0;

@@ -35,7 +35,8 @@ static const char usage_text[] =
 "      --svg=PATH         pictures for slides: PATH.svg is one frame (a\n"
 "                         recording's last, or the live capture), any other\n"
 "                         PATH a directory of frame-NNNN.svg, one per frame\n"
-"      --view=NAME        what --svg draws: map (default), strip or classes\n"
+"      --view=NAME        what --svg draws: map (default), strip, classes or\n"
+"                         types (the census of a capture made with --types)\n"
 "      --html=OUT.html    with FILE: one page that plays the recording in a\n"
 "                         browser (map and strip, the TUI's keys, labels)\n"
 "      --add-label=N:TEXT with a recording FILE: write it to stdout with\n"
@@ -351,8 +352,8 @@ main(int argc, char **argv)
 			enum render_svg_view v;
 
 			if (render_svg_view_parse(optarg, &v) != 0)
-				usage_error("unknown view '%s' (map, strip or "
-				    "classes)", optarg);
+				usage_error("unknown view '%s' (map, strip, "
+				    "classes or types)", optarg);
 			o.view = optarg;
 			break;
 		}

@@ -510,6 +510,57 @@ draw_classes(FILE *out, const struct heap *h, enum render_svg_theme theme,
 	}
 }
 
+/* ---- types ----------------------------------------------------------- */
+
+#define TYPE_ROWS	40
+
+static void
+type_row(FILE *out, const struct heap *h, const struct heap_census *c,
+    const struct heap_census_row *r, int y)
+{
+	uint64_t max = c->nrows > 0 ? c->rows[0].bytes : 1;
+	int bw = 300, x = MARGIN + (int)(62 * CHAR_W);
+	int u = (int)((r->bytes * (uint64_t)bw + max / 2) / HV_MAX(max, 1));
+
+	fprintf(out, "<text x=\"%d\" y=\"%d\">%12" PRIu64 " %14" PRIu64
+	    " %5.1f%% ", MARGIN, y + CELL, r->count, r->bytes, c->bytes > 0 ?
+	    100.0 * (double)r->bytes / (double)c->bytes : 0.0);
+	xml_text(out, r->type < h->ntypes ? h->types[r->type].name : "?", 24);
+	fputs("</text>", out);
+	if (u == 0 && r->bytes > 0)
+		u = 1;
+	if (u > 0)
+		fprintf(out, "<rect class=\"fill\" x=\"%d\" y=\"%d\" "
+		    "width=\"%d\" height=\"%d\"/>", x, y, u, CELL);
+	fputc('\n', out);
+}
+
+static void
+draw_types(FILE *out, const struct heap *h, enum render_svg_theme theme,
+    const struct render_svg_frame *f, const struct heap_stats *st)
+{
+	struct heap_census c;
+	uint32_t i, n;
+	int y;
+
+	heap_census_compute(h, NULL, &c);
+	n = HV_MIN(c.nrows, (uint32_t)TYPE_ROWS);
+	open_svg(out, theme, MIN_W, header_height(f) + (int)(n + 2) * 16 +
+	    LINE_H + MARGIN, "types");
+	y = header(out, h, st, f);
+	fprintf(out, "<text class=\"dim\" x=\"%d\" y=\"%d\">%12s %14s %6s "
+	    "%-24s bytes against the largest</text>\n", MARGIN, y + 4, "count",
+	    "bytes", "share", "type");
+	y += LINE_H;
+	for (i = 0; i < n; i++, y += 16)
+		type_row(out, h, &c, &c.rows[i], y);
+	if (c.nrows > n)
+		fprintf(out, "<text class=\"dim\" x=\"%d\" y=\"%d\">... and "
+		    "%" PRIu32 " more type%s</text>\n", MARGIN, y + CELL,
+		    c.nrows - n, plural(c.nrows - n));
+	heap_census_free(&c);
+}
+
 /* ---- entry points ---------------------------------------------------- */
 
 int
@@ -521,6 +572,8 @@ render_svg_view_parse(const char *s, enum render_svg_view *v)
 		*v = RENDER_SVG_STRIP;
 	else if (strcmp(s, "classes") == 0)
 		*v = RENDER_SVG_CLASSES;
+	else if (strcmp(s, "types") == 0)
+		*v = RENDER_SVG_TYPES;
 	else
 		return -1;
 	return 0;
@@ -539,6 +592,9 @@ render_svg(FILE *out, const struct heap *h, enum render_svg_view view,
 		break;
 	case RENDER_SVG_CLASSES:
 		draw_classes(out, h, theme, f, &st);
+		break;
+	case RENDER_SVG_TYPES:
+		draw_types(out, h, theme, f, &st);
 		break;
 	default:
 		draw_map(out, h, theme, f, &st);

@@ -13,6 +13,8 @@
  *            two) in address order: "s0" (nothing allocated) to "s4"
  *            (all), plus a "fill" bar for the exact share
  *   classes  per size class with pools, a "used" bar and an "avail" bar
+ *   types    per type, largest first (at most 40), a "fill" bar of its
+ *            bytes against the largest type's
  * In the slides theme every cell is black or white, nothing else.
  */
 #ifndef HV_RENDER_SVG_H
@@ -27,6 +29,7 @@ enum render_svg_view {
 	RENDER_SVG_MAP,
 	RENDER_SVG_STRIP,
 	RENDER_SVG_CLASSES,
+	RENDER_SVG_TYPES,	/* the census: needs a capture with types */
 };
 
 enum render_svg_theme {
@@ -44,7 +47,8 @@ struct render_svg_frame {
 	const char	*label;		/* the frame's label, or NULL */
 };
 
-/* The view named s ("map", "strip", "classes"); -1 when there is none. */
+/* The view named s ("map", "strip", "classes", "types"); -1 when there is
+ * none. */
 int	render_svg_view_parse(const char *s, enum render_svg_view *);
 /* The <defs> of the cell symbols (ids full, used1-3, empty, untouched,
  * invalid, s0-s4), for pages that draw cells too (render_html.c). */

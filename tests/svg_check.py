@@ -6,6 +6,7 @@ heapview's drawing code.
   svg_check.py strip SVG JSON      a cell per pool in address order, blank
                                    without a live block, black when full
   svg_check.py classes SVG STATS   the rows of the size-class table
+  svg_check.py types SVG STATS     the rows of the Types section (--types)
   svg_check.py slides SVG          only black and white
   svg_check.py text SVG STRING     STRING is in the picture's text
 Prints what differs and exits 1, or exits 0.
@@ -81,6 +82,35 @@ def check_classes(root, stats):
     return []
 
 
+def check_types(root, stats):
+    want = []
+    on = False
+    for line in stats.splitlines():
+        if line == "Types":
+            on = True
+            continue
+        m = re.match(r"^\s+(\d+)\s+(\d+) (.+)$", line) if on else None
+        if on and not m:
+            break
+        if m:
+            want.append((m.group(1), m.group(2), m.group(3)))
+    got = []
+    for el in root.iter(NS + "text"):
+        m = re.match(r"^\s+(\d+)\s+(\d+)\s+[\d.]+% (.+)$", "".join(el.itertext()))
+        if m:
+            got.append((m.group(1), m.group(2), m.group(3)))
+    if not want:
+        return ["no Types section in the --stats text"]
+    if len(got) != min(len(want), 40):
+        return ["%d type rows for %d types" % (len(got), len(want))]
+    bad = []
+    for g, w in zip(got, want):
+        name = g[2][:-1] if g[2].endswith("\u2026") else g[2]
+        if g[:2] != w[:2] or not w[2].startswith(name):
+            bad.append("row %s, --stats has %s" % (g, w))
+    return bad[:5]
+
+
 def check_slides(root):
     style = "".join(el.text or "" for el in root.iter(NS + "style"))
     colors = set(re.findall(r"#[0-9a-fA-F]{3,6}\b|rgb\([^)]*\)", style))
@@ -101,6 +131,8 @@ def main():
         bad = check_strip(root, json.load(open(sys.argv[3])))
     elif what == "classes":
         bad = check_classes(root, open(sys.argv[3]).read())
+    elif what == "types":
+        bad = check_types(root, open(sys.argv[3]).read())
     elif what == "slides":
         bad = check_slides(root)
     else:

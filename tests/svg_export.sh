@@ -39,6 +39,14 @@ for f in 1 30 "$n"; do
 		done
 	done
 done
+# The census of a capture made with --types, as --stats --types lists it.
+for f in 30 "$n"; do
+	"$HEAPVIEW" "$rec" --frame="$f" --stats --types > "$HV_TMP/t.txt"
+	expect_exit 0 "$HEAPVIEW" "$rec" --frame="$f" --view=types \
+	    --svg="$HV_TMP/$f-types.svg" &&
+		$check types "$HV_TMP/$f-types.svg" "$HV_TMP/t.txt" >&2 ||
+		fail "frame $f types"
+done
 # The picture says what the TUI's header and totals say.
 $check text "$HV_TMP/30-color-map.svg" "frame 30/$n" >&2 || fail "frame number"
 $check text "$HV_TMP/30-color-map.svg" "arenas 16 " >&2 || fail "totals"
@@ -57,6 +65,12 @@ expect_exit 0 "$HEAPVIEW" "$rec" --svg="$HV_TMP/some" --frame=2-4 --theme=slides
 	fail "--frame=2-4 wrote: $(ls "$HV_TMP/some")"
 cmp -s "$HV_TMP/all/frame-0030.svg" "$HV_TMP/30-color-map.svg" ||
 	fail "frame 30 in a directory differs from --svg=FILE.svg --frame=30"
+
+# A capture without types has no census to draw.
+"$HEAPVIEW" "$rec" --frame=30 --dump > "$HV_TMP/notypes.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d.pop("types",None); [p.pop("types",None) for a in d["arenas"] for p in a["pools"]]; d.pop("values",None); json.dump(d,open(sys.argv[1],"w"))' "$HV_TMP/notypes.json"
+expect_exit 1 "$HEAPVIEW" "$HV_TMP/notypes.json" --view=types --svg="$HV_TMP/nt.svg"
+expect_grep "has no block types: it was captured without --types" "$HV_TMP/err"
 
 # Markup and control characters in a label stay text.
 head -1 "$rec" > "$HV_TMP/odd.jsonl"
