@@ -37,20 +37,22 @@ esac
 grep -q '^TracerPid:[[:space:]]*0$' "/proc/$TARGET_PID/status" ||
 	fail "target still traced after --freeze"
 
-# --bench=N prints exactly three lines in the documented form.
+# --bench=N prints exactly five lines in the documented form.
 expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --bench=3
-[ "$(wc -l < "$HV_TMP/out")" -eq 3 ] || fail "--bench printed $(wc -l < "$HV_TMP/out") lines"
+[ "$(wc -l < "$HV_TMP/out")" -eq 5 ] || fail "--bench printed $(wc -l < "$HV_TMP/out") lines"
 expect_grep '^discovery: [0-9.]* ms$' "$HV_TMP/out"
 expect_grep '^pool-level capture: min [0-9.]* ms, median [0-9.]* ms ([0-9]* pools)$' "$HV_TMP/out"
 expect_grep '^block-level capture: min [0-9.]* ms, median [0-9.]* ms ([0-9]* bytes read)$' "$HV_TMP/out"
-# --bench=N --types: seven lines, each the form the man page gives.
+expect_grep '^smaps read: min [0-9.]* ms, median [0-9.]* ms ([0-9]* bytes)$' "$HV_TMP/out"
+expect_grep '^resident breakdown: min [0-9.]* ms, median [0-9.]* ms ([0-9]* mappings, [0-9]* arenas)$' "$HV_TMP/out"
+# --bench=N --types: nine lines, each the form the man page gives.
 expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --bench=2 --types
-[ "$(wc -l < "$HV_TMP/out")" -eq 7 ] ||
+[ "$(wc -l < "$HV_TMP/out")" -eq 9 ] ||
 	fail "--bench --types printed $(wc -l < "$HV_TMP/out") lines"
 sed 's/\\-/-/g; s/\\(em/--/g' "$HV_SRCDIR/man/heapview.1" > "$HV_TMP/man"
 sed -n 's/^\([a-z -]*\): min [0-9.]* ms, median [0-9.]* ms.*/\1/p' \
     "$HV_TMP/out" > "$HV_TMP/timed"
-[ "$(wc -l < "$HV_TMP/timed")" -eq 6 ] || fail "--bench --types: not six timed lines"
+[ "$(wc -l < "$HV_TMP/timed")" -eq 8 ] || fail "--bench --types: not eight timed lines"
 while read -r what; do
 	grep -q "\"$what: min X ms, median Y ms" "$HV_TMP/man" ||
 		fail "the man page does not give --bench's line '$what: ...'"
