@@ -87,7 +87,9 @@ expect_exit 0 $guard "$HEAPVIEW" --dump --child-output="$HV_TMP/child.txt" \
 hv=$!
 HV_PIDS="$HV_PIDS $hv"
 i=0
-while ! grep -q '^service: ready' "$HV_TMP/out" && [ $i -lt 600 ]; do
+# its stderr line comes after the stdout line's newline: a SIGINT forwarded
+# between print()'s two writes would cut the line
+while ! grep -q '^service: a line on stderr' "$HV_TMP/err" && [ $i -lt 600 ]; do
 	sleep 0.1; i=$((i + 1))
 done
 kill -INT "$hv"
