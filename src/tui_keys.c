@@ -67,8 +67,8 @@ const struct tui_key tui_keys[] = {
 	    TUI_KEY_LIVE, act_interval },
 	{ { 'T', 't' }, "T", "Next theme: color, mono, slides.", "theme",
 	    TUI_KEY_BOTH, act_theme },
-	{ { 'P', 'p' }, "P", "Presenter mode (--presenter): cells two columns "
-	    "wide, no addresses, the phase's label large above the view.",
+	{ { 'P', 'p' }, "P", "Presenter mode: big cells, no addresses, the "
+	    "label large.",
 	    NULL, TUI_KEY_BOTH, act_presenter },
 	{ { 'c', 'C' }, "c", "Color by type (--types): each cell as its most "
 	    "bytes.", "color", TUI_KEY_BOTH | TUI_KEY_TYPES, act_by_type },

@@ -3,7 +3,7 @@
 # Esc closes it.
 . "${HV_SRCDIR:-.}/tests/tui_lib.sh"
 
-tui_start 100 48 -- "$TUI_DATA/small.jsonl"
+tui_start 100 54 -- "$TUI_DATA/small.jsonl"
 tui_expect "arena map" "start"
 tui_keys ?
 tui_expect "keys" "help title"
