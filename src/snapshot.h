@@ -29,11 +29,14 @@
  * key frame, or the grown table would be too large, the frame is written
  * whole.
  *
- * Everything read is untrusted.  Before cJSON sees a line (or a whole
- * snapshot document) its length, nesting, string lengths and number of
- * values are checked against the limits below; after, every field is
- * checked and the heap built satisfies heap.h's invariants.  So memory stays
- * bounded whatever the file holds.
+ * Everything read is untrusted.  No tree of a whole frame is built: its
+ * "arenas" are read one at a time, each parsed alone and turned into the
+ * heap's arena before the next, so that memory follows the heap a file
+ * describes, not its text.  Before cJSON sees a frame's other members, or
+ * one arena, their length, nesting, string lengths and number of values
+ * are checked against the limits below; after, every field is checked and
+ * the heap built satisfies heap.h's invariants (and SNAPSHOT_MAX_HEAP).  So
+ * memory stays bounded whatever the file holds.
  */
 #ifndef HV_SNAPSHOT_H
 #define HV_SNAPSHOT_H
@@ -45,10 +48,12 @@
 
 #define SNAPSHOT_VERSION		1
 #define SNAPSHOT_KEY_SECONDS		4.0		/* full frame at least this often */
-#define SNAPSHOT_MAX_LINE		(256u << 20)	/* bytes of a frame or document */
+#define SNAPSHOT_MAX_LINE		(256u << 20)	/* bytes of a frame besides its
+						   arenas, and of one arena */
 #define SNAPSHOT_MAX_DEPTH		16		/* arrays and objects nested */
 #define SNAPSHOT_MAX_STRING		(1u << 20)	/* bytes of one string */
-#define SNAPSHOT_MAX_VALUES		(4u << 20)	/* JSON values in a frame */
+#define SNAPSHOT_MAX_VALUES		(4u << 20)	/* JSON values in a frame besides
+						   its arenas, and in one arena */
 #define SNAPSHOT_MAX_HEAP		(512u << 20)	/* bytes of the heap built */
 #define SNAPSHOT_MAX_LABEL		1024		/* bytes of a frame label */
 #define SNAPSHOT_MAX_TYPES		(HEAP_TYPES_MAX + 1)	/* entries of a type table */

@@ -15,9 +15,26 @@
  * is read (scan_bytes), parsed, checked down to the heap it describes, and
  * remembered by its offset.  Later, snapshot_frame reads one line back (two
  * for a delta, the key frame being cached) and builds its heap again.
+ *
+ * No tree of a whole frame is built: a frame's first "arenas" array is
+ * left out of the text that cJSON parses (null stands in its place), and
+ * its entries are read again from the file afterwards, each parsed alone,
+ * turned into the heap's arena and freed before the next (arena_next).  So
+ * memory is the heap being built, the frame's other members and one
+ * arena's text and tree, whatever the size of the file.
  */
 
 #define CHUNK	65536
+
+/* The state of the top-level object's members, to find "arenas". */
+enum member {
+	M_NONE,		/* not directly in the top-level object */
+	M_KEY,		/* a member's key comes next */
+	M_IN_KEY,
+	M_COLON,
+	M_VALUE,	/* its value's first byte comes next */
+	M_REST,		/* in the value */
+};
 
 /* What a line has shown of its JSON so far, without parsing it. */
 struct scan {
@@ -27,6 +44,13 @@ struct scan {
 	size_t		newlines;
 	int		in_string;
 	int		escape;
+
+	enum member	member;
+	char		key[8];
+	size_t		key_len;
+	int		key_escaped;
+	int		skipping;	/* in the arenas array left out */
+	size_t		skip_depth;
 };
 
 enum scan_error {
@@ -35,6 +59,26 @@ enum scan_error {
 	SCAN_STRING,
 	SCAN_VALUES,
 	SCAN_NUL,
+	SCAN_LONG,
+};
+
+/* Where a frame's "arenas" array starts in the file: its '['. */
+struct span {
+	off_t		off;		/* -1: the frame has none left out */
+	size_t		line;
+};
+
+/* Reading the file from some offset on, a chunk at a time, keeping text. */
+struct reader {
+	FILE		*fp;
+	char		*chunk;
+	size_t		 pos;
+	size_t		 len;
+	off_t		 off;		/* file offset of chunk[0] */
+	char		*text;
+	size_t		 text_len;
+	size_t		 text_cap;
+	size_t		 lineno;	/* lines read whole so far */
 };
 
 struct frame_entry {
@@ -50,6 +94,7 @@ struct snapshot_file {
 	char			*name;
 	FILE			*fp;
 	int			 recording;
+	int			 whole;		/* a document over several lines */
 	struct snapshot_header	 header;
 	struct heap		*single;	/* a snapshot document's heap */
 
@@ -59,70 +104,198 @@ struct snapshot_file {
 	long			 key_index;	/* the cached key frame */
 	struct heap		*key_heap;
 	char			*warning;
+	int			 syntax;	/* an arena's JSON was bad */
 
-	/* Sequential reading while opening. */
-	char			*chunk;
-	size_t			 chunk_pos;
-	size_t			 chunk_len;
-	off_t			 chunk_off;	/* file offset of chunk[0] */
-	char			*line;
-	size_t			 line_len;
-	size_t			 line_cap;
-	size_t			 lineno;
+	struct reader		 seq;		/* sequential reading */
 };
 
-static enum scan_error
-scan_bytes(struct scan *s, const char *p, size_t n)
+static void
+reader_init(struct reader *rd, FILE *fp, off_t off, size_t lineno)
 {
-	size_t i;
+	memset(rd, 0, sizeof *rd);
+	rd->fp = fp;
+	rd->chunk = xmalloc(CHUNK + 1);	/* NUL-terminated, for strcspn */
+	rd->chunk[0] = '\0';
+	rd->off = off;
+	rd->lineno = lineno;
+}
+
+static void
+reader_free(struct reader *rd)
+{
+	free(rd->chunk);
+	free(rd->text);
+	rd->chunk = rd->text = NULL;
+}
+
+/* The next chunk, from the reader's own offset (others read the same
+ * file meanwhile). */
+static int
+refill(const struct snapshot_file *f, struct reader *rd, char **cause)
+{
+	rd->off += (off_t)rd->len;
+	rd->pos = 0;
+	rd->len = 0;
+	if (fseeko(rd->fp, rd->off, SEEK_SET) != 0)
+		return util_cause(cause, "%s: %s", f->name, strerror(errno));
+	rd->len = fread(rd->chunk, 1, CHUNK, rd->fp);
+	rd->chunk[rd->len] = '\0';
+	if (rd->len == 0 && ferror(rd->fp))
+		return util_cause(cause, "%s: %s", f->name, strerror(errno));
+	return 0;
+}
+
+static int
+keep(struct reader *rd, const char *p, size_t n)
+{
+	if (n > SNAPSHOT_MAX_LINE - rd->text_len)
+		return -1;
+	if (rd->text_len + n + 1 > rd->text_cap) {
+		rd->text_cap = HV_MAX(rd->text_cap * 2, rd->text_len + n + 1);
+		rd->text = xreallocarray(rd->text, rd->text_cap, 1);
+	}
+	memcpy(rd->text + rd->text_len, p, n);
+	rd->text_len += n;
+	rd->text[rd->text_len] = '\0';
+	return 0;
+}
+
+static int
+is_arenas_key(const struct scan *s)
+{
+	return s->key_len == 6 && !s->key_escaped &&
+	    memcmp(s->key, "arenas", 6) == 0;
+}
+
+/* A string's byte in the top-level object's key. */
+static void
+key_byte(struct scan *s, char ch)
+{
+	if (s->key_len < sizeof s->key)
+		s->key[s->key_len] = ch;
+	s->key_len++;
+}
+
+/* A byte outside strings that the top-level member state follows. */
+static void
+member_byte(struct scan *s, char ch)
+{
+	if (s->depth != 1 || s->skipping)
+		return;
+	if (ch == ',')
+		s->member = M_KEY;
+	else if (ch == ':' && s->member == M_COLON)
+		s->member = M_VALUE;
+}
+
+/*
+ * Scans n bytes at p (file offset off) and keeps them in rd->text -- but
+ * for the first "arenas" array of a top-level object, which is scanned
+ * (bounds, newlines) but kept as null, its start in *sp.  Values are
+ * counted in what is kept only: an arena's are counted when it is read.
+ */
+static enum scan_error
+scan_bytes(struct reader *rd, struct scan *s, const char *p, size_t n,
+    off_t off, size_t line, struct span *sp)
+{
+	size_t i, k, from = 0;
 	char ch;
 
 	for (i = 0; i < n; i++) {
+		if (s->in_string && !s->escape && s->member != M_IN_KEY) {
+			/* Most of the bytes: a string's plain text. */
+			k = strcspn(p + i, "\"\\\n");
+			if (k > n - i)
+				k = n - i;
+			if ((s->string_len += k) > SNAPSHOT_MAX_STRING)
+				return SCAN_STRING;
+			if ((i += k) == n)
+				break;
+		}
 		if ((ch = p[i]) == '\0')
 			return SCAN_NUL;
 		if (s->in_string) {
 			if (s->escape)
 				s->escape = 0;
-			else if (ch == '\\')
+			else if (ch == '\\') {
 				s->escape = 1;
-			else if (ch == '"') {
+				s->key_escaped = 1;
+			} else if (ch == '"') {
 				s->in_string = 0;
+				if (s->member == M_IN_KEY)
+					s->member = M_COLON;
 				continue;
 			}
 			if (++s->string_len > SNAPSHOT_MAX_STRING)
 				return SCAN_STRING;
+			if (s->member == M_IN_KEY)
+				key_byte(s, ch);
 			continue;
+		}
+		if (s->member == M_VALUE && !isspace((unsigned char)ch)) {
+			s->member = M_REST;
+			if (ch == '[' && sp->off < 0 && is_arenas_key(s)) {
+				if (keep(rd, p + from, i - from) != 0 ||
+				    keep(rd, "null", 4) != 0)
+					return SCAN_LONG;
+				sp->off = off + (off_t)i;
+				sp->line = line + s->newlines;
+				s->skipping = 1;
+				s->skip_depth = s->depth;
+			}
 		}
 		switch (ch) {
 		case '"':
 			s->in_string = 1;
 			s->string_len = 0;
+			if (s->depth == 1 && s->member == M_KEY && !s->skipping) {
+				s->member = M_IN_KEY;
+				s->key_len = 0;
+				s->key_escaped = 0;
+			}
 			break;
 		case '[':
 		case '{':
 			if (++s->depth > SNAPSHOT_MAX_DEPTH)
 				return SCAN_DEPTH;
-			/* FALLTHROUGH */
-		case ',':
-			if (++s->values > SNAPSHOT_MAX_VALUES)
+			if (ch == '{' && s->depth == 1 && s->values == 0)
+				s->member = M_KEY;
+			if (!s->skipping && ++s->values > SNAPSHOT_MAX_VALUES)
 				return SCAN_VALUES;
+			break;
+		case ',':
+			if (!s->skipping && ++s->values > SNAPSHOT_MAX_VALUES)
+				return SCAN_VALUES;
+			member_byte(s, ch);
+			break;
+		case ':':
+			member_byte(s, ch);
 			break;
 		case ']':
 		case '}':
 			if (s->depth > 0)
 				s->depth--;
+			if (s->skipping && s->depth == s->skip_depth) {
+				s->skipping = 0;
+				from = i + 1;
+			} else if (s->depth == 0)
+				s->member = M_NONE;
 			break;
 		case '\n':
 			s->newlines++;
+			if (s->skipping && keep(rd, "\n", 1) != 0)
+				return SCAN_LONG;
 			break;
 		}
 	}
+	if (!s->skipping && keep(rd, p + from, n - from) != 0)
+		return SCAN_LONG;
 	return SCAN_OK;
 }
 
 static int
 scan_cause(const struct snapshot_file *f, size_t line, enum scan_error e,
-    char **cause)
+    int whole, char **cause)
 {
 	switch (e) {
 	case SCAN_DEPTH:
@@ -137,72 +310,58 @@ scan_cause(const struct snapshot_file *f, size_t line, enum scan_error e,
 	case SCAN_NUL:
 		return util_cause(cause, "%s:%zu: a NUL byte: this is not JSON "
 		    "text", f->name, line);
+	case SCAN_LONG:
+		return util_cause(cause, "%s:%zu: more than %u bytes in one "
+		    "%s besides its arenas", f->name, line, SNAPSHOT_MAX_LINE,
+		    whole ? "document" : "line");
 	default:
 		return 0;
 	}
 }
 
-static int
-refill(struct snapshot_file *f, char **cause)
-{
-	f->chunk_off += (off_t)f->chunk_len;
-	f->chunk_pos = 0;
-	f->chunk_len = fread(f->chunk, 1, CHUNK, f->fp);
-	if (f->chunk_len == 0 && ferror(f->fp))
-		return util_cause(cause, "%s: %s", f->name, strerror(errno));
-	return 0;
-}
-
 /*
- * Reads the next line into f->line (without its newline) -- or, with whole,
- * the rest of the file -- bounding it as it comes.  Returns 1 for a line
+ * Reads the next line into rd->text (without its newline) -- or, with
+ * whole, the rest of the file -- bounding it as it comes, the first
+ * "arenas" array of its object left out (*sp).  Returns 1 for a line
  * ended by a newline, 2 for text ending at the end of the file, 0 at the
  * end of the file, -1 on error.
  */
 static int
-read_line(struct snapshot_file *f, struct scan *s, int whole, off_t *start,
-    char **cause)
+read_line(const struct snapshot_file *f, struct reader *rd, struct scan *s,
+    int whole, off_t *start, struct span *sp, char **cause)
 {
-	size_t take, first = f->lineno + 1;
+	size_t take, first = rd->lineno + 1;
 	const char *p, *nl;
 	enum scan_error e;
 
 	memset(s, 0, sizeof *s);
-	f->line_len = 0;
-	*start = f->chunk_off + (off_t)f->chunk_pos;
+	sp->off = -1;
+	sp->line = 0;
+	rd->text_len = 0;
+	*start = rd->off + (off_t)rd->pos;
 	for (;;) {
-		if (f->chunk_pos == f->chunk_len) {
-			if (refill(f, cause) != 0)
+		if (rd->pos == rd->len) {
+			if (refill(f, rd, cause) != 0)
 				return -1;
-			if (f->chunk_len == 0)
+			if (rd->len == 0)
 				break;
 		}
-		p = f->chunk + f->chunk_pos;
-		nl = whole ? NULL : memchr(p, '\n', f->chunk_len - f->chunk_pos);
-		take = nl != NULL ? (size_t)(nl - p) : f->chunk_len - f->chunk_pos;
-		if ((e = scan_bytes(s, p, take)) != SCAN_OK)
-			return scan_cause(f, first + s->newlines, e, cause);
-		if (take > SNAPSHOT_MAX_LINE - f->line_len)
-			return util_cause(cause, "%s:%zu: more than %u bytes in one "
-			    "%s", f->name, first + s->newlines, SNAPSHOT_MAX_LINE,
-			    whole ? "document" : "line");
-		if (f->line_len + take + 1 > f->line_cap) {
-			f->line_cap = HV_MAX(f->line_cap * 2, f->line_len + take + 1);
-			f->line = xreallocarray(f->line, f->line_cap, 1);
-		}
-		memcpy(f->line + f->line_len, p, take);
-		f->line_len += take;
-		f->line[f->line_len] = '\0';
-		f->chunk_pos += take;
+		p = rd->chunk + rd->pos;
+		nl = whole ? NULL : memchr(p, '\n', rd->len - rd->pos);
+		take = nl != NULL ? (size_t)(nl - p) : rd->len - rd->pos;
+		if ((e = scan_bytes(rd, s, p, take, rd->off + (off_t)rd->pos,
+		    first, sp)) != SCAN_OK)
+			return scan_cause(f, first + s->newlines, e, whole, cause);
+		rd->pos += take;
 		if (nl != NULL) {
-			f->chunk_pos++;
-			f->lineno++;
+			rd->pos++;
+			rd->lineno++;
 			return 1;
 		}
 	}
-	if (f->line_len == 0)
+	if (rd->text_len == 0 && *start == rd->off + (off_t)rd->pos)
 		return 0;
-	f->lineno += 1 + s->newlines;
+	rd->lineno += 1 + s->newlines;
 	return 2;
 }
 
@@ -308,6 +467,242 @@ ctx(const struct snapshot_file *f, size_t line, char **cause)
 	return c;
 }
 
+/* ---- a frame's arenas, one at a time ----------------------------------- */
+
+struct arena_reader {
+	struct snapshot_file	*f;
+	struct reader		 rd;
+	off_t			 end;		/* the frame's text ends here */
+	size_t			 line;		/* of the next byte */
+	int			 started;	/* its '[' was read */
+	int			 done;
+};
+
+/* The next chunk, none beyond the frame's text. */
+static int
+arena_refill(struct arena_reader *ar, char **cause)
+{
+	struct reader *rd = &ar->rd;
+
+	if (refill(ar->f, rd, cause) != 0)
+		return -1;
+	if (rd->off + (off_t)rd->len > ar->end) {
+		rd->len = rd->off < ar->end ? (size_t)(ar->end - rd->off) : 0;
+		rd->chunk[rd->len] = '\0';
+	}
+	return 0;
+}
+
+/* The next byte that is not white space, left unread; -1 at the end of
+ * the frame's text, -2 on error. */
+static int
+arena_peek(struct arena_reader *ar, char **cause)
+{
+	struct reader *rd = &ar->rd;
+	char ch;
+
+	for (;;) {
+		if (rd->pos == rd->len) {
+			if (arena_refill(ar, cause) != 0)
+				return -2;
+			if (rd->len == 0)
+				return -1;
+		}
+		ch = rd->chunk[rd->pos];
+		if (!isspace((unsigned char)ch))
+			return (unsigned char)ch;
+		ar->line += ch == '\n';
+		rd->pos++;
+	}
+}
+
+static int
+arena_invalid(struct arena_reader *ar, struct snapshot_ctx *c, int ch)
+{
+	struct reader *rd = &ar->rd;
+	char near[32];
+
+	ar->f->syntax = 1;
+	if (ch == -1)
+		return util_cause(c->cause, "%s:%zu: truncated JSON: expected "
+		    "more values and a closing bracket", ar->f->name, ar->line);
+	excerpt(near, sizeof near, rd->chunk + rd->pos, rd->chunk + rd->len);
+	return util_cause(c->cause, "%s:%zu: invalid JSON: expected a value, "
+	    "',' or a closing bracket at \"%s\"", ar->f->name, ar->line, near);
+}
+
+/* What an entry's text has shown so far. */
+struct entry_scan {
+	size_t	depth;
+	size_t	values;
+	size_t	newlines;
+	int	in_string;
+	int	escape;
+	int	scalar;
+	int	done;
+};
+
+/* Scans the entry's bytes in the chunk up to its end (consumed) or the
+ * chunk's; -1 when it holds too many values. */
+static int
+entry_bytes(struct entry_scan *es, struct reader *rd)
+{
+	char ch;
+
+	for (; rd->pos < rd->len && !es->done; rd->pos++) {
+		if (es->in_string && !es->escape) {
+			/* Most of the bytes: a string's plain text. */
+			rd->pos += strcspn(rd->chunk + rd->pos, "\"\\\n");
+			if (rd->pos >= rd->len) {
+				rd->pos = rd->len;
+				break;
+			}
+		}
+		ch = rd->chunk[rd->pos];
+		es->newlines += ch == '\n';
+		if (es->in_string) {
+			if (es->escape)
+				es->escape = 0;
+			else if (ch == '\\')
+				es->escape = 1;
+			else if (ch == '"') {
+				es->in_string = 0;
+				es->done = es->depth == 0;
+			}
+			continue;
+		}
+		if (es->scalar) {
+			if (strchr(",]}[{\"", ch) != NULL ||
+			    isspace((unsigned char)ch)) {
+				es->done = 1;
+				return 0;	/* the delimiter is not the entry's */
+			}
+			continue;
+		}
+		switch (ch) {
+		case '"':
+			es->in_string = 1;
+			break;
+		case '[':
+		case '{':
+			es->depth++;
+			/* FALLTHROUGH */
+		case ',':
+			if (++es->values > SNAPSHOT_MAX_VALUES)
+				return -1;
+			break;
+		case ']':
+		case '}':
+			if (es->depth > 0 && --es->depth == 0)
+				es->done = 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* One entry, its first byte next: its text, parsed alone. */
+static int
+arena_entry(struct arena_reader *ar, struct snapshot_ctx *c, cJSON **item)
+{
+	struct reader *rd = &ar->rd;
+	struct entry_scan es = { 0 };
+	struct scan s = { 0 };
+	size_t from, line = ar->line;
+	char first = rd->chunk[rd->pos];
+
+	es.scalar = first != '{' && first != '[' && first != '"';
+	rd->text_len = 0;
+	while (!es.done) {
+		if (rd->pos == rd->len) {
+			if (arena_refill(ar, c->cause) != 0)
+				return -1;
+			if (rd->len == 0)
+				break;
+		}
+		from = rd->pos;
+		if (entry_bytes(&es, rd) != 0)
+			return util_cause(c->cause, "%s:%zu: more than %u JSON "
+			    "values in one arena", ar->f->name, line,
+			    SNAPSHOT_MAX_VALUES);
+		if (keep(rd, rd->chunk + from, rd->pos - from) != 0)
+			return util_cause(c->cause, "%s:%zu: more than %u bytes "
+			    "in one arena", ar->f->name, line, SNAPSHOT_MAX_LINE);
+	}
+	ar->line += es.newlines;
+	s.depth = es.depth;
+	s.in_string = es.in_string;
+	s.newlines = es.newlines;
+	if ((*item = parse(ar->f, rd->text, rd->text_len, &s, line,
+	    c->cause)) == NULL) {
+		ar->f->syntax = 1;
+		return -1;
+	}
+	c->line = line;
+	return 1;
+}
+
+/* snapshot_arenas' next: the entries of the array from its '['. */
+static int
+arena_next(void *arg, struct snapshot_ctx *c, cJSON **item)
+{
+	struct arena_reader *ar = arg;
+	struct reader *rd = &ar->rd;
+	int ch;
+
+	if (ar->done)
+		return 0;
+	if ((ch = arena_peek(ar, c->cause)) < -1)
+		return -1;
+	if (!ar->started && ch != '[')
+		return util_cause(c->cause, "%s:%zu: the file changed since it "
+		    "was opened", ar->f->name, ar->line);
+	if (ch == ']' || (ch == ',' && ar->started) || !ar->started) {
+		rd->pos++;
+		if (ch == ']') {
+			ar->done = 1;
+			return 0;
+		}
+		if ((ch = arena_peek(ar, c->cause)) < -1)
+			return -1;
+		if (!ar->started && ch == ']') {
+			rd->pos++;
+			ar->done = 1;
+			return 0;
+		}
+		ar->started = 1;
+	} else
+		return arena_invalid(ar, c, ch);
+	if (ch < 0 || ch == ',' || ch == ']')
+		return arena_invalid(ar, c, ch);
+	return arena_entry(ar, c, item);
+}
+
+/* A frame's (or document's) heap from its tree, the arenas left out of it
+ * read from sp on, up to end. */
+static struct heap *
+read_body(struct snapshot_file *f, struct snapshot_ctx *c, const cJSON *doc,
+    int frame, const struct heap *key, const struct span *sp, off_t end)
+{
+	struct arena_reader ar;
+	struct snapshot_arenas stream = { arena_next, &ar };
+	struct heap *h;
+
+	f->syntax = 0;
+	if (sp->off < 0)
+		return snapshot_read_body(c, doc, &f->header, frame, key, NULL);
+	memset(&ar, 0, sizeof ar);
+	ar.f = f;
+	ar.end = end;
+	ar.line = sp->line;
+	reader_init(&ar.rd, f->fp, sp->off, 0);
+	h = snapshot_read_body(c, doc, &f->header, frame, key, &stream);
+	reader_free(&ar.rd);
+	return h;
+}
+
+/* ---- frames ------------------------------------------------------------- */
+
 static struct frame_entry *
 add_entry(struct snapshot_file *f)
 {
@@ -344,7 +739,7 @@ key_frame(struct snapshot_file *f, long k, char **cause)
 /* The heap of frame i from its parsed line. */
 static struct heap *
 build(struct snapshot_file *f, const struct frame_entry *e, const cJSON *doc,
-    char **cause)
+    const struct span *sp, off_t end, char **cause)
 {
 	const struct heap *key = NULL;
 	struct snapshot_ctx c;
@@ -359,61 +754,60 @@ build(struct snapshot_file *f, const struct frame_entry *e, const cJSON *doc,
 			return NULL;
 	}
 	c = ctx(f, e->line, cause);
-	return snapshot_read_body(&c, doc, &f->header, 1, key);
+	return read_body(f, &c, doc, 1, key, sp, end);
 }
 
-/* Reads frame i's line again and builds its heap.  Opening may be reading
- * the file front to back meanwhile: its position is kept. */
+/* Reads frame i's line again and builds its heap, with readers of its own
+ * (opening may be reading the file front to back meanwhile). */
 static struct heap *
 expand(struct snapshot_file *f, size_t i, char **cause)
 {
 	const struct frame_entry *e = &f->frames[i];
-	off_t resume = ftello(f->fp);
-	struct scan s = { 0 };
 	struct heap *h = NULL;
-	enum scan_error err;
+	struct reader rd;
+	struct span sp;
+	struct scan s;
+	off_t start;
 	cJSON *doc;
-	char *text;
+	int r;
 
-	text = xmalloc(e->len + 1);
-	if (resume < 0 || fseeko(f->fp, e->off, SEEK_SET) != 0 ||
-	    fread(text, 1, e->len, f->fp) != e->len ||
-	    fseeko(f->fp, resume, SEEK_SET) != 0) {
+	reader_init(&rd, f->fp, e->off, e->line - 1);
+	if ((r = read_line(f, &rd, &s, 0, &start, &sp, cause)) < 0)
+		goto out;
+	if (r == 0 || (size_t)(rd.off + (off_t)rd.pos - start) - (r == 1) !=
+	    e->len) {
 		util_cause(cause, "%s:%zu: the file changed since it was opened",
 		    f->name, e->line);
 		goto out;
 	}
-	text[e->len] = '\0';
-	if ((err = scan_bytes(&s, text, e->len)) != SCAN_OK) {
-		scan_cause(f, e->line, err, cause);
+	if ((doc = parse(f, rd.text, rd.text_len, &s, e->line, cause)) == NULL)
 		goto out;
-	}
-	if ((doc = parse(f, text, e->len, &s, e->line, cause)) == NULL)
-		goto out;
-	h = build(f, e, doc, cause);
+	h = build(f, e, doc, &sp, rd.off + (off_t)rd.pos, cause);
 	cJSON_Delete(doc);
 out:
-	free(text);
+	reader_free(&rd);
 	return h;
 }
 
 /* Checks one frame line read while opening, and indexes it. */
 static int
-add_frame(struct snapshot_file *f, const cJSON *doc, off_t off, char **cause)
+add_frame(struct snapshot_file *f, const cJSON *doc, off_t off, size_t len,
+    const struct span *sp, char **cause)
 {
 	struct frame_entry *e = add_entry(f);
-	struct snapshot_ctx c = ctx(f, f->lineno, cause);
+	struct snapshot_ctx c = ctx(f, f->seq.lineno, cause);
 	double prev = f->nframes ? f->frames[f->nframes - 1].t : 0;
 	struct heap *h;
 
 	e->off = off;
-	e->len = f->line_len;
-	e->line = f->lineno;
+	e->len = len;
+	e->line = f->seq.lineno;
 	if (snapshot_read_frame_meta(&c, doc, f->nframes, prev, &e->t,
 	    &e->label, &e->key) != 0)
 		return -1;
 	f->nframes++;		/* so that a failure frees the label */
-	if ((h = build(f, e, doc, cause)) == NULL)
+	if ((h = build(f, e, doc, sp, f->seq.off + (off_t)f->seq.pos,
+	    cause)) == NULL)
 		return -1;
 	if (e->key < 0) {
 		heap_free(f->key_heap);
@@ -424,48 +818,63 @@ add_frame(struct snapshot_file *f, const cJSON *doc, off_t off, char **cause)
 	return 0;
 }
 
+/* The recorder stopped mid-line: what came before is kept. */
+static void
+incomplete(struct snapshot_file *f, char **cause)
+{
+	free(*cause);
+	*cause = NULL;
+	f->warning = xasprintf("%s:%zu: incomplete frame skipped", f->name,
+	    f->seq.lineno);
+}
+
 static int
 open_recording(struct snapshot_file *f, const cJSON *head, char **cause)
 {
 	struct snapshot_ctx c = ctx(f, 1, cause);
+	struct reader *rd = &f->seq;
+	struct span sp;
 	struct scan s;
 	off_t off;
 	cJSON *doc;
-	int r;
+	int r, rc;
 
 	f->recording = 1;
 	if (snapshot_read_header(&c, head, &f->header) != 0)
 		return -1;
-	while ((r = read_line(f, &s, 0, &off, cause)) > 0) {
-		if (blank(f->line, f->line_len))
+	while ((r = read_line(f, rd, &s, 0, &off, &sp, cause)) > 0) {
+		if (blank(rd->text, rd->text_len))
 			continue;
-		doc = parse(f, f->line, f->line_len, &s, f->lineno, cause);
+		doc = parse(f, rd->text, rd->text_len, &s, rd->lineno, cause);
 		if (doc == NULL && r == 2) {
-			/* The recorder stopped mid-line: keep what came before. */
-			free(*cause);
-			*cause = NULL;
-			f->warning = xasprintf("%s:%zu: incomplete frame skipped",
-			    f->name, f->lineno);
+			incomplete(f, cause);
 			break;
 		}
 		if (doc == NULL)
 			return -1;
-		r = add_frame(f, doc, off, cause);
+		rc = add_frame(f, doc, off, (size_t)(rd->off + (off_t)rd->pos -
+		    off) - (r == 1), &sp, cause);
 		cJSON_Delete(doc);
-		if (r != 0)
+		if (rc != 0 && r == 2 && f->syntax) {
+			free(f->frames[--f->nframes].label);
+			incomplete(f, cause);
+			break;
+		}
+		if (rc != 0)
 			return -1;
 	}
 	if (r < 0)
 		return -1;
 	if (f->nframes == 0)
 		return util_cause(cause, "%s:%zu: the recording has no complete "
-		    "frame", f->name, f->lineno);
+		    "frame", f->name, rd->lineno);
 	return 0;
 }
 
 /* A snapshot document's checks, and its heap as frame 0. */
 static int
-use_document(struct snapshot_file *f, const cJSON *doc, char **cause)
+use_document(struct snapshot_file *f, const cJSON *doc, const struct span *sp,
+    off_t end, char **cause)
 {
 	struct snapshot_ctx c = ctx(f, 1, cause);
 	struct frame_entry *e;
@@ -477,8 +886,7 @@ use_document(struct snapshot_file *f, const cJSON *doc, char **cause)
 		return util_cause(cause, "%s:1: expected a recording's header "
 		    "to be its whole first line", f->name);
 	if (snapshot_read_header(&c, doc, &f->header) != 0 ||
-	    (f->single = snapshot_read_body(&c, doc, &f->header, 0,
-	    NULL)) == NULL)
+	    (f->single = read_body(f, &c, doc, 0, NULL, sp, end)) == NULL)
 		return -1;
 	e = add_entry(f);
 	e->line = 1;
@@ -491,20 +899,20 @@ use_document(struct snapshot_file *f, const cJSON *doc, char **cause)
 static int
 open_document(struct snapshot_file *f, char **cause)
 {
+	struct span sp;
 	struct scan s;
 	off_t off;
 	cJSON *doc;
 	int rc;
 
-	if (fseeko(f->fp, 0, SEEK_SET) != 0)
-		return util_cause(cause, "%s: %s", f->name, strerror(errno));
-	f->chunk_off = 0;
-	f->chunk_pos = f->chunk_len = 0;
-	f->lineno = 0;
-	if (read_line(f, &s, 1, &off, cause) < 0 ||
-	    (doc = parse(f, f->line, f->line_len, &s, 1, cause)) == NULL)
+	reader_free(&f->seq);
+	reader_init(&f->seq, f->fp, 0, 0);
+	f->whole = 1;
+	if (read_line(f, &f->seq, &s, 1, &off, &sp, cause) < 0 ||
+	    (doc = parse(f, f->seq.text, f->seq.text_len, &s, 1,
+	    cause)) == NULL)
 		return -1;
-	rc = use_document(f, doc, cause);
+	rc = use_document(f, doc, &sp, f->seq.off + (off_t)f->seq.pos, cause);
 	cJSON_Delete(doc);
 	return rc;
 }
@@ -512,24 +920,30 @@ open_document(struct snapshot_file *f, char **cause)
 /* The first line was a whole JSON value: nothing but white space may
  * follow it. */
 static int
-open_one_line(struct snapshot_file *f, const cJSON *doc, char **cause)
+open_one_line(struct snapshot_file *f, const cJSON *doc, const struct span *sp,
+    char **cause)
 {
-	size_t first = f->lineno + 1;
+	struct reader *rd = &f->seq;
+	off_t end = rd->off + (off_t)rd->pos;
+	size_t line = rd->lineno + 1;
 	char near[32];
-	struct scan s;
-	size_t i = 0;
-	off_t off;
 
-	if (read_line(f, &s, 1, &off, cause) < 0)
-		return -1;
-	if (!blank(f->line, f->line_len)) {
-		while (isspace((unsigned char)f->line[i]))
-			first += f->line[i++] == '\n';
-		excerpt(near, sizeof near, f->line + i, f->line + f->line_len);
-		return util_cause(cause, "%s:%zu: expected the end of the "
-		    "snapshot, got \"%s\"", f->name, first, near);
+	for (;;) {
+		if (rd->pos == rd->len) {
+			if (refill(f, rd, cause) != 0)
+				return -1;
+			if (rd->len == 0)
+				break;
+		}
+		if (!isspace((unsigned char)rd->chunk[rd->pos])) {
+			excerpt(near, sizeof near, rd->chunk + rd->pos,
+			    rd->chunk + rd->len);
+			return util_cause(cause, "%s:%zu: expected the end of the "
+			    "snapshot, got \"%s\"", f->name, line, near);
+		}
+		line += rd->chunk[rd->pos++] == '\n';
 	}
-	return use_document(f, doc, cause);
+	return use_document(f, doc, sp, end, cause);
 }
 
 /*
@@ -541,18 +955,19 @@ open_stream(struct snapshot_file *f, char **cause)
 {
 	struct snapshot_ctx c = ctx(f, 1, cause);
 	const cJSON *format;
+	struct span sp;
 	struct scan s;
 	cJSON *head;
 	off_t off;
 	int r, recording;
 
 	snapshot_json_init();
-	if ((r = read_line(f, &s, 0, &off, cause)) < 0)
+	if ((r = read_line(f, &f->seq, &s, 0, &off, &sp, cause)) < 0)
 		return -1;
 	if (r == 0)
 		return util_cause(cause, "%s:1: empty file: expected a heapview "
 		    "snapshot or recording", f->name);
-	head = parse_whole(f->line, f->line_len);
+	head = parse_whole(f->seq.text, f->seq.text_len);
 	if (head == NULL)
 		return open_document(f, cause);
 	format = cJSON_GetObjectItemCaseSensitive(head, "format");
@@ -561,7 +976,7 @@ open_stream(struct snapshot_file *f, char **cause)
 		r = snapshot_read_format(&c, head, &recording) != 0 ? -1 :
 		    open_recording(f, head, cause);
 	else
-		r = open_one_line(f, head, cause);
+		r = open_one_line(f, head, &sp, cause);
 	cJSON_Delete(head);
 	return r;
 }
@@ -573,16 +988,14 @@ open_fp(const char *name, FILE *fp, char **cause)
 
 	f->name = xstrdup(name);
 	f->fp = fp;
-	f->chunk = xmalloc(CHUNK);
 	f->key_index = -1;
+	reader_init(&f->seq, fp, 0, 0);
 	if (open_stream(f, cause) != 0) {
 		snapshot_close(f);
 		return NULL;
 	}
 	/* Only opening reads sequentially. */
-	free(f->chunk);
-	free(f->line);
-	f->chunk = f->line = NULL;
+	reader_free(&f->seq);
 	return f;
 }
 
@@ -664,6 +1077,39 @@ snapshot_frame_label(const struct snapshot_file *f, size_t i)
 	return i < f->nframes ? f->frames[i].label : NULL;
 }
 
+/*
+ * A snapshot document's heap: the one built on opening the first time, so
+ * that the model is not copied; the file read again after that.
+ */
+static struct heap *
+document(struct snapshot_file *f, char **cause)
+{
+	struct heap *h = f->single;
+	struct snapshot_ctx c = ctx(f, 1, cause);
+	struct reader rd;
+	struct span sp;
+	struct scan s;
+	off_t start;
+	cJSON *doc;
+	int r;
+
+	if (h != NULL) {
+		f->single = NULL;
+		return h;
+	}
+	reader_init(&rd, f->fp, 0, 0);
+	if ((r = read_line(f, &rd, &s, f->whole, &start, &sp, cause)) == 0)
+		util_cause(cause, "%s:1: the file changed since it was opened",
+		    f->name);
+	if (r > 0 && (doc = parse(f, rd.text, rd.text_len, &s, 1,
+	    cause)) != NULL) {
+		h = read_body(f, &c, doc, 0, NULL, &sp, rd.off + (off_t)rd.pos);
+		cJSON_Delete(doc);
+	}
+	reader_free(&rd);
+	return h;
+}
+
 struct heap *
 snapshot_frame(struct snapshot_file *f, size_t i, char **cause)
 {
@@ -673,7 +1119,7 @@ snapshot_frame(struct snapshot_file *f, size_t i, char **cause)
 		return NULL;
 	}
 	if (!f->recording)
-		return snapshot_heap_copy(f->single);
+		return document(f, cause);
 	if (f->key_heap != NULL && f->key_index == (long)i)
 		return snapshot_heap_copy(f->key_heap);
 	return expand(f, i, cause);
@@ -701,8 +1147,7 @@ snapshot_close(struct snapshot_file *f)
 	heap_free(f->key_heap);
 	snapshot_header_clear(&f->header);
 	free(f->warning);
-	free(f->chunk);
-	free(f->line);
+	reader_free(&f->seq);
 	free(f->name);
 	free(f);
 }

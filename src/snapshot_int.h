@@ -65,10 +65,24 @@ int	 snapshot_read_header(struct snapshot_ctx *, const cJSON *,
 void	 snapshot_header_clear(struct snapshot_header *);
 int	 snapshot_read_frame_meta(struct snapshot_ctx *, const cJSON *,
 	    size_t frame, double prev_t, double *t, char **label, long *key);
+/*
+ * A frame's arenas read one at a time, so that no tree of the whole frame
+ * is built: the file layer puts null in the tree for "arenas" and hands
+ * each entry over parsed alone.  next sets *item (the caller frees it) and
+ * ctx->line to the entry's line and returns 1; 0 after the last; -1 with
+ * the message in *ctx->cause.
+ */
+struct snapshot_arenas {
+	int	(*next)(void *arg, struct snapshot_ctx *, cJSON **item);
+	void	*arg;
+};
+
 /* The heap a snapshot document (frame 0) or a recording frame describes;
- * key is the full frame a delta frame refers to, else NULL. */
+ * key is the full frame a delta frame refers to, else NULL; stream, when
+ * not NULL, gives the arenas when the tree has null for them. */
 struct heap *snapshot_read_body(struct snapshot_ctx *, const cJSON *,
-	    const struct snapshot_header *, int frame, const struct heap *key);
+	    const struct snapshot_header *, int frame, const struct heap *key,
+	    const struct snapshot_arenas *stream);
 
 /* Block types (snapshot_types.c).  The text of a pool's allocated blocks'
  * types, malloc'd, or NULL when it has none to write; map as above. */

@@ -953,31 +953,66 @@ read_same(struct snapshot_ctx *c, const cJSON *o, struct heap *h,
 	return 0;
 }
 
+/* One entry of "arenas" (the i-th, from 0), added to h in address order. */
+static int
+read_arenas_entry(struct snapshot_ctx *c, const cJSON *it, int i,
+    struct heap *h, const struct heap *key, uint64_t *prev)
+{
+	char where[32];
+	int rc;
+
+	snprintf(where, sizeof where, "arenas[%d]", i);
+	if (key != NULL && cJSON_IsObject(it) &&
+	    cJSON_GetObjectItemCaseSensitive(it, "pools") == NULL)
+		rc = read_changed_arena(c, it, where, h, key);
+	else
+		rc = read_arena(c, it, where, h);
+	if (rc != 0)
+		return -1;
+	if (h->arenas[h->narenas - 1].address <= *prev && i > 0)
+		return bad(c, where, "address", "expected arenas in increasing "
+		    "address order, got 0x%" PRIx64 " after 0x%" PRIx64,
+		    h->arenas[h->narenas - 1].address, *prev);
+	*prev = h->arenas[h->narenas - 1].address;
+	return 0;
+}
+
+/* The arenas handed over one at a time, each freed once read; errors
+ * inside one name its line. */
+static int
+read_arenas_stream(struct snapshot_ctx *c, struct heap *h,
+    const struct heap *key, const struct snapshot_arenas *stream)
+{
+	size_t line = c->line;
+	uint64_t prev = 0;
+	cJSON *it = NULL;
+	int i = 0, r, rc = 0;
+
+	while (rc == 0 && (r = stream->next(stream->arg, c, &it)) > 0) {
+		rc = read_arenas_entry(c, it, i++, h, key, &prev);
+		cJSON_Delete(it);
+		it = NULL;
+	}
+	c->line = line;
+	return rc != 0 || r < 0 ? -1 : 0;
+}
+
 static int
 read_arenas(struct snapshot_ctx *c, const cJSON *o, struct heap *h,
-    const struct heap *key)
+    const struct heap *key, const struct snapshot_arenas *stream)
 {
 	const cJSON *arenas, *it;
-	char where[32];
 	uint64_t prev = 0;
-	int i = 0, rc;
+	int i = 0;
 
+	if (stream != NULL && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o,
+	    "arenas")))
+		return read_arenas_stream(c, h, key, stream);
 	if ((arenas = get_typed(c, o, "", "arenas", 1)) == NULL)
 		return -1;
 	cJSON_ArrayForEach(it, arenas) {
-		snprintf(where, sizeof where, "arenas[%d]", i++);
-		if (key != NULL && cJSON_IsObject(it) &&
-		    cJSON_GetObjectItemCaseSensitive(it, "pools") == NULL)
-			rc = read_changed_arena(c, it, where, h, key);
-		else
-			rc = read_arena(c, it, where, h);
-		if (rc != 0)
+		if (read_arenas_entry(c, it, i++, h, key, &prev) != 0)
 			return -1;
-		if (h->arenas[h->narenas - 1].address <= prev && i > 1)
-			return bad(c, where, "address", "expected arenas in "
-			    "increasing address order, got 0x%" PRIx64 " after "
-			    "0x%" PRIx64, h->arenas[h->narenas - 1].address, prev);
-		prev = h->arenas[h->narenas - 1].address;
 	}
 	return 0;
 }
@@ -1298,7 +1333,8 @@ read_time(struct snapshot_ctx *c, const cJSON *o, struct heap *h)
 
 struct heap *
 snapshot_read_body(struct snapshot_ctx *c, const cJSON *o,
-    const struct snapshot_header *hd, int frame, const struct heap *key)
+    const struct snapshot_header *hd, int frame, const struct heap *key,
+    const struct snapshot_arenas *stream)
 {
 	enum heap_level level = HEAP_LEVEL_POOLS;
 	struct heap *h;
@@ -1318,8 +1354,8 @@ snapshot_read_body(struct snapshot_ctx *c, const cJSON *o,
 	    &h->process.rss_bytes) != 0) ||
 	    read_type_table(c, o, h, key) != 0 ||
 	    (key != NULL && read_same(c, o, h, key) != 0) ||
-	    read_arenas(c, o, h, key) != 0 || read_values(c, o, h) != 0 ||
-	    snapshot_read_resident(c, o, h) != 0)
+	    read_arenas(c, o, h, key, stream) != 0 ||
+	    read_values(c, o, h) != 0 || snapshot_read_resident(c, o, h) != 0)
 		goto fail;
 	heap_finish(h);
 	if (check_arenas(c, h) != 0)

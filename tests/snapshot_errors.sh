@@ -257,13 +257,55 @@ refuse huge.json 'huge.json:1: a string longer than 1048576 bytes'
 rss=$(max_rss huge.json)
 [ -z "$rss" ] || [ "$rss" -lt 65536 ] ||
 	fail "loading a 100 MB string took $rss KiB of memory"
-# Four million numbers: more values than a frame may hold.
-{ printf '{"arenas":['; head -c 20000000 /dev/zero | tr '\0' '\n' |
-  sed 's/^$/0,/' | tr -d '\n'; printf '0]}\n'; } > many.json
+# zeros N: N numbers 0 separated by commas.
+zeros() {
+	head -c "$1" /dev/zero | tr '\0' '\n' | sed 's/^$/0,/' | tr -d '\n'
+	printf '0'
+}
+# Twenty million numbers: more values than a frame may hold besides its
+# arenas.
+{ printf '{"format":"heapview-snapshot","x":['; zeros 20000000
+  printf ']}\n'; } > many.json
 refuse many.json 'many.json:1: more than 4194304 JSON values in one frame'
 rss=$(max_rss many.json)
 [ -z "$rss" ] || [ "$rss" -lt 131072 ] ||
 	fail "loading 20 million values took $rss KiB of memory"
+# The arenas are read one at a time, each bounded as a frame was: one arena
+# of five million values is refused, and twenty million arenas that are
+# numbers are refused at the first, memory bounded by one arena.
+head_of() { sed 's/"arenas":\[.*/"arenas":[/' "$data/blocks.json" | tr -d '\n'; }
+{ head_of; printf '['; zeros 5000000; printf ']]}\n'; } > many.json
+refuse many.json 'many.json:1: more than 4194304 JSON values in one arena'
+rss=$(max_rss many.json)
+[ -z "$rss" ] || [ "$rss" -lt 131072 ] ||
+	fail "loading an arena of 5 million values took $rss KiB of memory"
+{ head_of; zeros 20000000; printf ']}\n'; } > many.json
+refuse many.json 'many.json:1: arenas[0]: expected an arena (a JSON object), got a number'
+rss=$(max_rss many.json)
+[ -z "$rss" ] || [ "$rss" -lt 16384 ] ||
+	fail "refusing 20 million arenas took $rss KiB of memory"
+
+# ---- JSON inside the arenas: each arena is parsed alone ---------------------
+snap 's/"nfreepools":16,/"nfreepools":16x,/' \
+    'bad.json:1: invalid JSON: expected a value, '"','"' or a closing bracket at "x,"pools":[{"szidx":0,"count":0"'
+snap 's/}\]},{"index":1,/}]} {"index":1,/' \
+    'bad.json:1: invalid JSON: expected a value, '"','"' or a closing bracket at "{"index":1,"address":"0x7f3a200"'
+snap 's/}\]}\]/}]},]/' \
+    'bad.json:1: invalid JSON: expected a value, '"','"' or a closing bracket at "]}"'
+snap 's/"arenas":\[/"arenas":[,/' \
+    'bad.json:1: invalid JSON: expected a value, '"','"' or a closing bracket at ",{"index":0,"address":"0x7f3a20"'
+snap 's/"arenas":\[/"arenas":[null,/' \
+    'bad.json:1: arenas[0]: expected an arena (a JSON object), got null'
+snap 's/"arenas":\[/"arenas":{"x":[/; s/}$/}/; s/\]}$/]}}/' \
+    'bad.json:1: arenas: expected an array, got an object'
+# In a document over several lines, an error inside an arena names the
+# arena's line.
+sed 's/,{"index":\([12]\),/,\n{"index":\1,/g' "$data/blocks.json" > lines.json
+expect_exit 0 "$HEAPVIEW" lines.json --stats
+sed 's/"nfreepools":14,/"nfreepools":17,/' lines.json > bad.json
+refuse bad.json 'bad.json:3: arenas[2].nfreepools: expected at most ntotalpools (16), got 17'
+sed 's/"nfreepools":16,/"nfreepools":16x,/' lines.json > bad.json
+refuse bad.json 'bad.json:2: invalid JSON: expected a value'
 
 # ---- recordings ---------------------------------------------------------
 rec() {
