@@ -55,6 +55,14 @@ expect_exit 0 "$HEAPVIEW" big.json --dump
 cmp -s "$HV_TMP/out" big.json || fail "big.json: --dump does not give it back"
 bounded big.json
 
+# The arenas need not come last: first, they load the same.
+sed 's/^{\(.*\),"arenas":\(.*\)}$/{"arenas":\2,\1}/' "$data/types.json" \
+    > first.json
+cmp -s first.json "$data/types.json" && fail "first.json: nothing moved"
+expect_exit 0 "$HEAPVIEW" first.json --dump
+cmp -s "$HV_TMP/out" "$data/types.json" ||
+	fail "first.json: --dump differs from types.json's"
+
 # A recording: its header, then that heap as its one frame.
 { sed -n 1p "$data/blocks.jsonl"
   { sed -n 2p "$data/blocks.jsonl" > frame.txt; arenas frame.txt; } |
