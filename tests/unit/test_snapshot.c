@@ -281,6 +281,21 @@ load_one(const char *path, struct snapshot_file **fp)
 	return h;
 }
 
+/* A snapshot's frame asked for again (read again from the file: the
+ * first was handed over) is the same heap. */
+static void
+check_frame_again(struct snapshot_file *f, const struct heap *h)
+{
+	char *cause = NULL;
+	struct heap *again = snapshot_frame(f, 0, &cause);
+
+	CHECK(again != NULL);
+	if (again != NULL)
+		check_heaps_equal(h, again);
+	heap_free(again);
+	free(cause);
+}
+
 static void
 test_snapshot_round_trip(const struct heap_layout *l, enum heap_level level)
 {
@@ -302,6 +317,7 @@ test_snapshot_round_trip(const struct heap_layout *l, enum heap_level level)
 		CHECK(snapshot_warning(f) == NULL);
 		check_heaps_equal(h, back);
 		check_resaved(path, back, first);
+		check_frame_again(f, h);
 	}
 	free(first);
 	heap_free(back);
