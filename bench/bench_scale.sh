@@ -88,6 +88,9 @@ figures() {
 	rec_bytes=$(wc -c < "$tmp/rec.jsonl")
 	per_hour=$(awk -v b="$rec_bytes" -v s="$REC_SECS" 'BEGIN { printf "%.2f", b / s * 3600 / 1e9 }')
 	echo "  --record --types --interval=0.5, $REC_SECS s: $frames frames, $rec_bytes bytes, peak RSS $(tail -n 1 "$tmp/rec.rss") KiB"
+	recload=$(best 1 "$hv" "$tmp/rec.jsonl" --stats) ||
+	    die "$label: loading the recording failed"
+	echo "  load of that recording (every frame checked, the last built): $(field "$recload" 1) ms, peak RSS $(field "$recload" 2) KiB"
 
 	latency=
 	if [ -x "$here/bench_tui_latency.sh" ]; then
@@ -105,6 +108,8 @@ figures() {
 	echo "    load peak RSS / arena bytes                      $(percent_kib "$(field "$load" 2)" "$arena_bytes")"
 	echo "    --record frames kept / due                       $frames / $due ($(awk -v a="$frames" -v b="$due" 'BEGIN { printf "%.0f%%", 100 * a / b }'))"
 	echo "    --record bytes an hour                           $per_hour GB"
+	echo "    recording load / frames                          $(ratio "$(field "$recload" 1)" "$frames") ms a frame"
+	echo "    recording load peak RSS / arena bytes            $(percent_kib "$(field "$recload" 2)" "$arena_bytes")"
 	[ -n "$latency" ] || echo "    TUI key latency                                  (bench_tui_latency.sh not in this tree)"
 }
 
@@ -124,7 +129,8 @@ for gib in $sizes; do
 	read_min=$(awk '$1 != "headers" && (m == "" || $2 < m) { m = $2 } END { print m }' "$tmp/read.out")
 	echo "  plain read of the arena bytes (best of pread and process_vm_readv): min $read_min ms"
 	[ -z "$BEFORE" ] || figures "$BEFORE" before
-	figures "$HEAPVIEW" "${BEFORE:+after}${BEFORE:-heapview}"
+	if [ -n "$BEFORE" ]; then label=after; else label=heapview; fi
+	figures "$HEAPVIEW" "$label"
 	rm -f "$tmp/snap.json" "$tmp/rec.jsonl"
 	kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
 	pid=
