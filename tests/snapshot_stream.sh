@@ -31,9 +31,10 @@ arenas() {
 }
 
 # peak_kib ARGS...: heapview's peak resident memory in KiB (nothing when
-# /usr/bin/time cannot say).
+# /usr/bin/time cannot say, or when AddressSanitizer keeps what is freed).
 peak_kib() {
 	[ -x /usr/bin/time ] || return 0
+	grep -q __asan_init "$HEAPVIEW" && return 0
 	/usr/bin/time -f '%M' -o "$HV_TMP/rss" "$HEAPVIEW" "$@" >/dev/null \
 	    2>&1 || fail "heapview $* failed"
 	tail -n 1 "$HV_TMP/rss"
