@@ -642,37 +642,39 @@ arena_entry(struct arena_reader *ar, struct snapshot_ctx *c, cJSON **item)
 	return 1;
 }
 
+/* The end of the array, its ']' next. */
+static int
+arena_end(struct arena_reader *ar)
+{
+	ar->rd.pos++;
+	ar->done = 1;
+	return 0;
+}
+
 /* snapshot_arenas' next: the entries of the array from its '['. */
 static int
 arena_next(void *arg, struct snapshot_ctx *c, cJSON **item)
 {
 	struct arena_reader *ar = arg;
-	struct reader *rd = &ar->rd;
-	int ch;
+	int ch, first = !ar->started;
 
 	if (ar->done)
 		return 0;
 	if ((ch = arena_peek(ar, c->cause)) < -1)
 		return -1;
-	if (!ar->started && ch != '[')
+	if (first && ch != '[')
 		return util_cause(c->cause, "%s:%zu: the file changed since it "
 		    "was opened", ar->f->name, ar->line);
-	if (ch == ']' || (ch == ',' && ar->started) || !ar->started) {
-		rd->pos++;
-		if (ch == ']') {
-			ar->done = 1;
-			return 0;
-		}
-		if ((ch = arena_peek(ar, c->cause)) < -1)
-			return -1;
-		if (!ar->started && ch == ']') {
-			rd->pos++;
-			ar->done = 1;
-			return 0;
-		}
-		ar->started = 1;
-	} else
+	if (!first && ch == ']')
+		return arena_end(ar);
+	if (!first && ch != ',')
 		return arena_invalid(ar, c, ch);
+	ar->rd.pos++;			/* the '[' or the ',' */
+	ar->started = 1;
+	if ((ch = arena_peek(ar, c->cause)) < -1)
+		return -1;
+	if (first && ch == ']')
+		return arena_end(ar);
 	if (ch < 0 || ch == ',' || ch == ']')
 		return arena_invalid(ar, c, ch);
 	return arena_entry(ar, c, item);
