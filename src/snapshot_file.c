@@ -808,6 +808,12 @@ add_frame(struct snapshot_file *f, const cJSON *doc, off_t off, size_t len,
 	    &e->label, &e->key) != 0)
 		return -1;
 	f->nframes++;		/* so that a failure frees the label */
+	if (e->key < 0) {
+		/* A full frame needs no key: not two whole heaps at once. */
+		heap_free(f->key_heap);
+		f->key_heap = NULL;
+		f->key_index = -1;
+	}
 	if ((h = build(f, e, doc, sp, f->seq.off + (off_t)f->seq.pos,
 	    cause)) == NULL)
 		return -1;
@@ -1112,6 +1118,21 @@ document(struct snapshot_file *f, char **cause)
 	return h;
 }
 
+/* The cached key frame: handed over when it is the last frame (what
+ * --stats and the end of a replay ask for), so that the model is not
+ * copied; a later delta reads it again. */
+static struct heap *
+cached_key(struct snapshot_file *f)
+{
+	struct heap *h = f->key_heap;
+
+	if ((size_t)f->key_index + 1 < f->nframes)
+		return snapshot_heap_copy(h);
+	f->key_heap = NULL;
+	f->key_index = -1;
+	return h;
+}
+
 struct heap *
 snapshot_frame(struct snapshot_file *f, size_t i, char **cause)
 {
@@ -1123,7 +1144,7 @@ snapshot_frame(struct snapshot_file *f, size_t i, char **cause)
 	if (!f->recording)
 		return document(f, cause);
 	if (f->key_heap != NULL && f->key_index == (long)i)
-		return snapshot_heap_copy(f->key_heap);
+		return cached_key(f);
 	return expand(f, i, cause);
 }
 

@@ -3,9 +3,10 @@
  * `heapview FILE`.  Whatever loads must satisfy the model's contract, which
  * this checks the hard way: every frame expanded (the first few and the
  * last) renders its stats, is written as a snapshot, and that snapshot
- * loads again with the same stats; the first frame, read again (a
- * snapshot's heap is handed over once, then read from the file again, its
- * arenas one at a time), has the same stats too.  A failure aborts.
+ * loads again with the same stats; the first and the last frame, read
+ * again (a snapshot's heap, and a recording's last frame when it is full,
+ * are handed over once, then read from the file again, their arenas one at
+ * a time), have the same stats too.  A failure aborts.
  */
 #include "config.h"
 
@@ -100,7 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((h = snapshot_frame(f, i, &cause)) == NULL)
 			abort();	/* opening checked every frame */
 		round_trip(h);
-		if (i == 0)
+		if (i == 0 || i == n - 1)
 			again_same(f, i, h);
 		heap_free(h);
 	}

@@ -536,6 +536,17 @@ test_recording(enum heap_level level)
 		heap_free(want);
 		heap_free(h);
 	}
+	/* Forwards, each twice: a key frame handed over (the last) or
+	 * copied from the cache is the same heap the second time. */
+	for (i = 0; i < NFRAMES * 2; i++) {
+		h = snapshot_frame(f, (size_t)i / 2, &cause);
+		CHECK(h != NULL);
+		want = frame_heap(level, i / 2);
+		if (h != NULL)
+			check_heaps_equal(want, h);
+		heap_free(want);
+		heap_free(h);
+	}
 	CHECK(snapshot_frame(f, NFRAMES, &cause) == NULL);
 	free(cause);
 	snapshot_close(f);
