@@ -298,6 +298,10 @@ snap 's/"arenas":\[/"arenas":[null,/' \
     'bad.json:1: arenas[0]: expected an arena (a JSON object), got null'
 snap 's/"arenas":\[/"arenas":{"x":[/; s/}$/}/; s/\]}$/]}}/' \
     'bad.json:1: arenas: expected an array, got an object'
+snap 's/"nfreepools":16,/"nfreepools":-1e999,/' \
+    'bad.json:1: arenas[1].nfreepools: expected an integer from 0 to 4294967295, got -inf'
+snap "s/\"nfreepools\":16,/\"nfreepools\":1$(printf '%0100000d' 0),/" \
+    'bad.json:1: arenas[1].nfreepools: expected an integer from 0 to 4294967295, got inf'
 # In a document over several lines, an error inside an arena names the
 # arena's line.
 sed 's/,{"index":\([12]\),/,\n{"index":\1,/g' "$data/blocks.json" > lines.json
