@@ -42,6 +42,7 @@
 #define HV_SNAPSHOT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "heap.h"
@@ -65,8 +66,26 @@ int	snapshot_write(FILE *, const struct heap *, char **);
 struct snapshot_writer;
 struct snapshot_writer *snapshot_writer_open(const char *, const struct heap *,
 	    char **);
+/* How key (full) frames are chosen. */
+enum snapshot_keys {
+	SNAPSHOT_KEYS_COST,	/* by cost (above); the default */
+	SNAPSHOT_KEYS_EVERY,	/* every frame full (--key-frames=every) */
+};
+void	snapshot_writer_keys(struct snapshot_writer *, enum snapshot_keys);
+/* Writes a frame of heap h at t seconds, with an optional label. */
 int	snapshot_writer_frame(struct snapshot_writer *, const struct heap *,
 	    double, const char *, char **);
+/* The same, taking h: it is kept as the next deltas' key frame instead of
+ * a copy, or freed. */
+int	snapshot_writer_frame_give(struct snapshot_writer *, struct heap *,
+	    double, const char *, char **);
+struct snapshot_writer_stats {
+	size_t		frames;
+	size_t		key_frames;
+	uint64_t	bytes;		/* written, the header included */
+};
+void	snapshot_writer_get_stats(const struct snapshot_writer *,
+	    struct snapshot_writer_stats *);
 int	snapshot_writer_close(struct snapshot_writer *, char **);
 
 /* A recording's frame line (len bytes, no newline) with its label set to

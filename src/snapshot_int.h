@@ -3,8 +3,9 @@
  * share -- the conversions between struct heap and cJSON trees.  The file
  * layer (snapshot_file.c) finds and bounds the JSON text, the read layer
  * (snapshot_read.c) turns a parsed tree into a validated heap, and the write
- * layer (snapshot_write.c) turns a heap into a tree; snapshot_types.c holds
- * what both need of block types.
+ * layer (snapshot_write.c) streams a heap out as JSON text, through the
+ * emitter of snapshot_emit.c, without building a tree; snapshot_types.c
+ * holds what both need of block types.
  */
 #ifndef HV_SNAPSHOT_INT_H
 #define HV_SNAPSHOT_INT_H
@@ -35,25 +36,42 @@ struct snapshot_header {
  * parse error. */
 void	 snapshot_json_init(void);
 
-/* Writing. */
-cJSON	*snapshot_json_process(const struct heap_process *, int with_rss);
-cJSON	*snapshot_json_allocator(const struct heap_layout *);
-/* Adds captured_at, capture_ms, level and counters of h to o. */
-void	 snapshot_json_body(cJSON *o, const struct heap *h);
-/* Adds h's type table ("types") when it has one, at block level. */
-void	 snapshot_json_types(cJSON *o, const struct heap *h);
-cJSON	*snapshot_json_arena(const struct heap *, const struct heap_arena *);
-/* A frame of a recording: full, or a delta against key when key != NULL;
- * then map (from snapshot_types_map) turns h's type indices into indices
- * of key's table grown by h's new types, which the frame lists. */
-cJSON	*snapshot_json_frame(const struct heap *h, double t, const char *label,
-	    const struct heap *key, long key_frame, const uint16_t *map,
-	    size_t *changed);
+/* Writing (snapshot_emit.c): JSON text streamed through a 64 KiB buffer,
+ * the same text cJSON_PrintUnformatted gives for the same values.  A NULL
+ * key is an array's element.  Failures are kept and said by
+ * json_out_line. */
+struct json_out {
+	FILE		*fp;
+	char		*buf;
+	size_t		 len;
+	uint64_t	 bytes;		/* emitted since json_out_init */
+	int		 err;		/* errno of the first failed write */
+	unsigned	 depth;
+	uint8_t		 first[SNAPSHOT_MAX_DEPTH + 1];	/* no comma yet */
+};
+void	 json_out_init(struct json_out *, FILE *);
+void	 json_out_free(struct json_out *);
+void	 json_object(struct json_out *, const char *key);
+void	 json_array(struct json_out *, const char *key);
+/* Ends the innermost object ('}') or array (']'). */
+void	 json_close(struct json_out *, char);
+void	 json_number(struct json_out *, const char *key, double);
+void	 json_uint(struct json_out *, const char *key, uint64_t);
+void	 json_null(struct json_out *, const char *key);
+void	 json_bool(struct json_out *, const char *key, int);
+/* "0x..." */
+void	 json_hex(struct json_out *, const char *key, uint64_t);
+void	 json_string(struct json_out *, const char *key, const char *);
+void	 json_string_or_null(struct json_out *, const char *key, const char *);
+/* A newline, the buffer written and the FILE flushed: 0, or -1 with
+ * "NAME: why" in *cause. */
+int	 json_out_line(struct json_out *, const char *name, char **cause);
 
 /* The optional "resident" object (snapshot_resident.c): written for a
  * heap that has one; read from o when o has one (0, or -1 with the
  * message). */
-cJSON	*snapshot_json_resident(const struct heap_resident *);
+void	 snapshot_write_resident(struct json_out *,
+	    const struct heap_resident *);
 int	 snapshot_read_resident(struct snapshot_ctx *, const cJSON *o,
 	    struct heap *);
 

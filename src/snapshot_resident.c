@@ -48,16 +48,16 @@ field(struct heap_resident *r, size_t i)
 	return (uint64_t *)(void *)((char *)r + res_fields[i].off);
 }
 
-cJSON *
-snapshot_json_resident(const struct heap_resident *r)
+void
+snapshot_write_resident(struct json_out *o, const struct heap_resident *r)
 {
-	cJSON *o = cJSON_CreateObject();
 	size_t i;
 
+	json_object(o, "resident");
 	for (i = 0; i < HV_ARRAY_LEN(res_fields); i++)
-		cJSON_AddNumberToObject(o, res_fields[i].key,
-		    (double)*field((struct heap_resident *)r, i));
-	return o;
+		json_uint(o, res_fields[i].key,
+		    *field((struct heap_resident *)r, i));
+	json_close(o, '}');
 }
 
 static int

@@ -1,3 +1,14 @@
+/*
+ * Writing the JSON formats.  A heap is streamed out part by part, one
+ * function a part (process, allocator, body, types, arenas, pools, values),
+ * through the emitter of snapshot_emit.c: no document tree is built, so
+ * writing needs the model and a 64 KiB buffer, whatever the text's size.
+ *
+ * A recording's delta frame is planned before it is written: which arenas
+ * are the key frame's unchanged ("same"), which are the key frame's with
+ * some pools changed, and which are written whole.  The plan also says how
+ * many pools changed, which decides whether a delta is worth it.
+ */
 #include "config.h"
 
 #include "heap_rle.h"
@@ -14,12 +25,16 @@
 struct snapshot_writer {
 	FILE			*fp;
 	char			*path;
+	struct json_out		 out;
 	struct heap_layout	 layout;
+	enum snapshot_keys	 keys;
 	struct heap		*key;		/* the last full frame, for deltas */
 	long			 key_frame;
 	double			 key_t;
+	uint64_t		 key_bytes;	/* its size in the file */
+	uint64_t		 delta_bytes;	/* deltas written against it */
 	double			 last_t;
-	size_t			 nframes;
+	struct snapshot_writer_stats stats;
 };
 
 void
@@ -54,171 +69,77 @@ micro(double secs)
 	return isfinite(secs) && secs > 0 ? round(secs * 1e6) / 1e6 : 0;
 }
 
-static cJSON *
-json_hex(uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-	return cJSON_CreateString(buf);
-}
-
 static void
-add_count(cJSON *o, const char *key, int64_t v)
+write_count(struct json_out *o, const char *key, int64_t v)
 {
 	if (v < 0)
-		cJSON_AddNullToObject(o, key);
+		json_null(o, key);
 	else
-		cJSON_AddNumberToObject(o, key, (double)v);
-}
-
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_sequence(const unsigned char *s)
-{
-	uint32_t cp;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07u;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
-	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* JSON text is UTF-8, a path or an argument need not be: bytes that are
- * not become U+FFFD. */
-static cJSON *
-json_string(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	char *clean, *o;
-	cJSON *it;
-	size_t n;
-
-	while (*p != '\0' && (n = utf8_sequence(p)) != 0)
-		p += n;
-	if (*p == '\0')
-		return cJSON_CreateString(s);
-	o = clean = xmalloc(strlen(s) * 3 + 1);
-	for (p = (const unsigned char *)s; *p != '\0';) {
-		if ((n = utf8_sequence(p)) == 0) {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			p++;
-			continue;
-		}
-		memcpy(o, p, n);
-		o += n;
-		p += n;
-	}
-	*o = '\0';
-	it = cJSON_CreateString(clean);
-	free(clean);
-	return it;
+		json_uint(o, key, (uint64_t)v);
 }
 
 static void
-add_string(cJSON *o, const char *key, const char *s)
+write_process(struct json_out *o, const struct heap_process *p)
 {
-	if (s == NULL)
-		cJSON_AddNullToObject(o, key);
-	else
-		cJSON_AddItemToObject(o, key, json_string(s));
-}
-
-cJSON *
-snapshot_json_process(const struct heap_process *p, int with_rss)
-{
-	cJSON *o = cJSON_CreateObject(), *argv;
 	int i;
 
-	cJSON_AddNumberToObject(o, "pid", p->pid);
-	add_string(o, "exe", p->exe);
-	argv = cJSON_AddArrayToObject(o, "argv");
+	json_object(o, "process");
+	json_uint(o, "pid", (uint64_t)(p->pid > 0 ? p->pid : 0));
+	json_string_or_null(o, "exe", p->exe);
+	json_array(o, "argv");
 	for (i = 0; p->argv != NULL && p->argv[i] != NULL; i++)
-		cJSON_AddItemToArray(argv, json_string(p->argv[i]));
-	add_string(o, "python", p->python);
-	if (with_rss)
-		cJSON_AddNumberToObject(o, "rss_bytes", (double)p->rss_bytes);
-	return o;
+		json_string(o, NULL, p->argv[i]);
+	json_close(o, ']');
+	json_string_or_null(o, "python", p->python);
+	json_uint(o, "rss_bytes", p->rss_bytes);
+	json_close(o, '}');
 }
 
-cJSON *
-snapshot_json_allocator(const struct heap_layout *l)
+static void
+write_allocator(struct json_out *o, const struct heap_layout *l)
 {
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "name", "pymalloc");
-	cJSON_AddNumberToObject(o, "arena_size", l->arena_size);
-	cJSON_AddNumberToObject(o, "pool_size", l->pool_size);
-	cJSON_AddNumberToObject(o, "alignment", l->alignment);
-	cJSON_AddNumberToObject(o, "size_classes", l->nclasses);
-	cJSON_AddNumberToObject(o, "pool_overhead", l->pool_overhead);
-	cJSON_AddNumberToObject(o, "arena_map_root_bytes", l->map_root_bytes);
-	cJSON_AddNumberToObject(o, "arena_map_mid_bytes", l->map_mid_bytes);
-	cJSON_AddNumberToObject(o, "arena_map_bot_bytes", l->map_bot_bytes);
-	return o;
+	json_object(o, "allocator");
+	json_string(o, "name", "pymalloc");
+	json_uint(o, "arena_size", l->arena_size);
+	json_uint(o, "pool_size", l->pool_size);
+	json_uint(o, "alignment", l->alignment);
+	json_uint(o, "size_classes", l->nclasses);
+	json_uint(o, "pool_overhead", l->pool_overhead);
+	json_uint(o, "arena_map_root_bytes", l->map_root_bytes);
+	json_uint(o, "arena_map_mid_bytes", l->map_mid_bytes);
+	json_uint(o, "arena_map_bot_bytes", l->map_bot_bytes);
+	json_close(o, '}');
 }
 
-void
-snapshot_json_body(cJSON *o, const struct heap *h)
+static void
+write_counters(struct json_out *o, const struct heap_counters *k)
 {
-	cJSON *k;
+	json_object(o, "counters");
+	write_count(o, "arenas_allocated_total", k->arenas_allocated_total);
+	write_count(o, "arenas_highwater", k->arenas_highwater);
+	write_count(o, "arena_map_mid_nodes", k->map_mid_nodes);
+	write_count(o, "arena_map_bot_nodes", k->map_bot_nodes);
+	/* Only 3.6/3.7 under debug hooks print it. */
+	if (k->debug_malloc_calls >= 0)
+		write_count(o, "debug_malloc_calls", k->debug_malloc_calls);
+	json_close(o, '}');
+}
+
+/* captured_at, capture_ms, level and counters. */
+static void
+write_body(struct json_out *o, const struct heap *h)
+{
 	char when[48];
 
 	snapshot_format_time(when, sizeof when, h->captured_at);
-	cJSON_AddStringToObject(o, "captured_at", when);
-	cJSON_AddNumberToObject(o, "capture_ms", isfinite(h->capture_ms) &&
+	json_string(o, "captured_at", when);
+	json_number(o, "capture_ms", isfinite(h->capture_ms) &&
 	    h->capture_ms > 0 ? round(h->capture_ms * 1e3) / 1e3 : 0);
-	cJSON_AddStringToObject(o, "level",
+	json_string(o, "level",
 	    h->level == HEAP_LEVEL_BLOCKS ? "blocks" : "pools");
-	k = cJSON_AddObjectToObject(o, "counters");
-	add_count(k, "arenas_allocated_total", h->counters.arenas_allocated_total);
-	add_count(k, "arenas_highwater", h->counters.arenas_highwater);
-	add_count(k, "arena_map_mid_nodes", h->counters.map_mid_nodes);
-	add_count(k, "arena_map_bot_nodes", h->counters.map_bot_nodes);
-	/* Only 3.6/3.7 under debug hooks print it. */
-	if (h->counters.debug_malloc_calls >= 0)
-		add_count(k, "debug_malloc_calls", h->counters.debug_malloc_calls);
+	write_counters(o, &h->counters);
 	if (h->resident != NULL)
-		cJSON_AddItemToObject(o, "resident",
-		    snapshot_json_resident(h->resident));
-}
-
-/* Type table entries from index first on. */
-static cJSON *
-json_type_list(const struct heap *h, uint32_t first, const uint16_t *map)
-{
-	cJSON *arr = cJSON_CreateArray(), *o;
-	uint32_t i;
-
-	for (i = 0; i < h->ntypes; i++) {
-		if ((map != NULL ? map[i] : i) < first)
-			continue;
-		o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "name", json_string(h->types[i].name));
-		cJSON_AddBoolToObject(o, "gc",
-		    (h->types[i].flags & HEAP_TYPE_GC) != 0);
-		cJSON_AddBoolToObject(o, "heaptype",
-		    (h->types[i].flags & HEAP_TYPE_HEAPTYPE) != 0);
-		cJSON_AddItemToArray(arr, o);
-	}
-	return arr;
+		snapshot_write_resident(o, h->resident);
 }
 
 /* Types are kept at block level only: a pool-level capture does not know
@@ -229,85 +150,182 @@ has_types(const struct heap *h)
 	return h->ntypes > 0 && h->level == HEAP_LEVEL_BLOCKS;
 }
 
-/* A delta frame's types not in its key frame's table, if any. */
+/* The type table's entries whose index (through map) is first or more. */
 static void
-add_types_added(cJSON *o, const struct heap *h, const struct heap *key,
-    const uint16_t *map)
+write_type_list(struct json_out *o, const char *key, const struct heap *h,
+    uint32_t first, const uint16_t *map)
 {
-	cJSON *added = json_type_list(h, key->ntypes, map);
+	uint32_t i;
 
-	if (cJSON_GetArraySize(added) > 0)
-		cJSON_AddItemToObject(o, "types_added", added);
-	else
-		cJSON_Delete(added);
+	json_array(o, key);
+	for (i = 0; i < h->ntypes; i++) {
+		if ((map != NULL ? map[i] : i) < first)
+			continue;
+		json_object(o, NULL);
+		json_string(o, "name", h->types[i].name);
+		json_bool(o, "gc", (h->types[i].flags & HEAP_TYPE_GC) != 0);
+		json_bool(o, "heaptype",
+		    (h->types[i].flags & HEAP_TYPE_HEAPTYPE) != 0);
+		json_close(o, '}');
+	}
+	json_close(o, ']');
 }
 
-void
-snapshot_json_types(cJSON *o, const struct heap *h)
+static void
+write_types(struct json_out *o, const struct heap *h)
 {
 	if (has_types(h))
-		cJSON_AddItemToObject(o, "types", json_type_list(h, 0, NULL));
+		write_type_list(o, "types", h, 0, NULL);
+}
+
+/* A delta frame's types not in its key frame's table, if any. */
+static void
+write_types_added(struct json_out *o, const struct heap *h,
+    const struct heap *key, const uint16_t *map)
+{
+	uint32_t i;
+
+	for (i = 0; i < h->ntypes; i++)
+		if (map[i] >= key->ntypes)
+			break;
+	if (i < h->ntypes)
+		write_type_list(o, "types_added", h, key->ntypes, map);
 }
 
 /* One pool; slot >= 0 adds its position, for a delta's "changes". */
-static cJSON *
-json_pool(const struct heap *h, const struct heap_pool *p, long slot,
-    const uint16_t *map)
+static void
+write_pool(struct json_out *o, const struct heap *h, const struct heap_pool *p,
+    long slot, const uint16_t *map)
 {
-	cJSON *o = cJSON_CreateObject();
-	char *rle, *types;
+	char *text;
 
+	json_object(o, NULL);
 	if (slot >= 0)
-		cJSON_AddNumberToObject(o, "slot", (double)slot);
-	cJSON_AddNumberToObject(o, "szidx", p->szidx);
-	cJSON_AddNumberToObject(o, "count", p->count);
-	cJSON_AddNumberToObject(o, "nextoffset", p->nextoffset);
-	cJSON_AddStringToObject(o, "state", heap_pool_state_name(p->state));
+		json_uint(o, "slot", (uint64_t)slot);
+	json_uint(o, "szidx", p->szidx);
+	json_uint(o, "count", p->count);
+	json_uint(o, "nextoffset", p->nextoffset);
+	json_string(o, "state", heap_pool_state_name(p->state));
 	if (p->blocks != NULL && p->state == POOL_USED &&
 	    h->level == HEAP_LEVEL_BLOCKS) {
-		rle = heap_rle_encode(p->blocks,
+		text = heap_rle_encode(p->blocks,
 		    heap_blocks_per_pool(&h->layout, p->szidx));
-		cJSON_AddStringToObject(o, "blocks", rle);
-		free(rle);
+		json_string(o, "blocks", text);
+		free(text);
 	}
-	if (has_types(h) && (types = snapshot_types_encode(h, p, map)) != NULL) {
-		cJSON_AddStringToObject(o, "types", types);
-		free(types);
+	if (has_types(h) && (text = snapshot_types_encode(h, p, map)) != NULL) {
+		json_string(o, "types", text);
+		free(text);
 	}
-	return o;
+	json_close(o, '}');
 }
 
-static cJSON *
-json_arena_head(const struct heap_arena *a)
+/* Opens the arena's object with its header fields. */
+static void
+write_arena_head(struct json_out *o, const struct heap_arena *a)
 {
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(o, "index", a->index);
-	cJSON_AddItemToObject(o, "address", json_hex(a->address));
-	cJSON_AddItemToObject(o, "pool_address", json_hex(a->pool_address));
-	cJSON_AddNumberToObject(o, "ntotalpools", a->ntotalpools);
-	cJSON_AddNumberToObject(o, "nfreepools", a->nfreepools);
-	return o;
+	json_object(o, NULL);
+	json_uint(o, "index", a->index);
+	json_hex(o, "address", a->address);
+	json_hex(o, "pool_address", a->pool_address);
+	json_uint(o, "ntotalpools", a->ntotalpools);
+	json_uint(o, "nfreepools", a->nfreepools);
 }
 
-static cJSON *
-json_arena(const struct heap *h, const struct heap_arena *a,
-    const uint16_t *map)
+/* A whole arena. */
+static void
+write_arena(struct json_out *o, const struct heap *h,
+    const struct heap_arena *a, const uint16_t *map)
 {
-	cJSON *o = json_arena_head(a), *pools;
 	uint32_t p;
 
-	pools = cJSON_AddArrayToObject(o, "pools");
+	write_arena_head(o, a);
+	json_array(o, "pools");
 	for (p = 0; p < a->npools; p++)
-		cJSON_AddItemToArray(pools, json_pool(h, &a->pools[p], -1, map));
-	return o;
+		write_pool(o, h, &a->pools[p], -1, map);
+	json_close(o, ']');
+	json_close(o, '}');
 }
 
-cJSON *
-snapshot_json_arena(const struct heap *h, const struct heap_arena *a)
+static void
+write_arenas(struct json_out *o, const struct heap *h)
 {
-	return json_arena(h, a, NULL);
+	size_t i;
+
+	json_array(o, "arenas");
+	for (i = 0; i < h->narenas; i++)
+		write_arena(o, h, &h->arenas[i], NULL);
+	json_close(o, ']');
 }
+
+/* The values of the objects of pinned arenas (--types), when computed:
+ * [{"address": "0x...", "type": INDEX, "value": TEXT}, ...]; a delta frame
+ * gives each type's index in its key frame's table through map.  A frame
+ * lists all its values, not a delta: they are few (a bounded number an
+ * arena, bench/README.md). */
+static void
+write_values(struct json_out *o, const struct heap *h, const uint16_t *map)
+{
+	uint32_t type;
+	size_t i;
+
+	if (!h->has_values || !has_types(h))
+		return;
+	json_array(o, "values");
+	for (i = 0; i < h->nvalues; i++) {
+		type = h->values[i].type;
+		if (map != NULL && type < h->ntypes)
+			type = map[type];
+		json_object(o, NULL);
+		json_hex(o, "address", h->values[i].address);
+		json_uint(o, "type", type);
+		json_string(o, "value", h->values[i].text);
+		json_close(o, '}');
+	}
+	json_close(o, ']');
+}
+
+int
+snapshot_write(FILE *fp, const struct heap *h, char **cause)
+{
+	struct json_out o;
+	int rc;
+
+	json_out_init(&o, fp);
+	json_object(&o, NULL);
+	json_string(&o, "format", SNAPSHOT_FORMAT);
+	json_uint(&o, "version", SNAPSHOT_VERSION);
+	write_body(&o, h);
+	write_process(&o, &h->process);
+	write_allocator(&o, &h->layout);
+	write_types(&o, h);
+	write_arenas(&o, h);
+	write_values(&o, h, NULL);
+	json_close(&o, '}');
+	rc = json_out_line(&o, "writing the snapshot", cause);
+	json_out_free(&o);
+	return rc;
+}
+
+/* ---- recordings ------------------------------------------------------ */
+
+enum arena_plan {
+	PLAN_WHOLE,	/* not in the key frame (or resized): written whole */
+	PLAN_SAME,	/* the key frame's, unchanged: in "same" */
+	PLAN_CHANGED,	/* the key frame's with pools changed: "changes" */
+};
+
+/* What a delta frame of h against key will hold. */
+struct delta_plan {
+	const struct heap	 *key;
+	const uint16_t		 *map;
+	const struct heap_arena	**ka;		/* per arena of h */
+	uint8_t			 *plan;		/* enum arena_plan */
+	uint8_t			 *changed;	/* a flag per pool slot */
+	size_t			 *first;	/* arena's first slot in changed */
+	size_t			  nchanged;	/* pools written */
+	size_t			  npools;
+};
 
 static int
 arena_head_equal(const struct heap_arena *a, const struct heap_arena *b)
@@ -318,182 +336,161 @@ arena_head_equal(const struct heap_arena *a, const struct heap_arena *b)
 	    a->npools == b->npools;
 }
 
-/*
- * The arena as a delta against the key frame's arena at the same address:
- * NULL when nothing changed, else its header and the pools that differ.
- */
-static cJSON *
-json_arena_changes(const struct heap *h, const struct heap_arena *a,
-    const struct heap_arena *ka, const uint16_t *map, size_t *changed)
+/* Compares arena i of h with the key's at its address. */
+static void
+plan_arena(struct delta_plan *d, const struct heap *h, size_t i)
 {
-	cJSON *o, *changes;
+	const struct heap_arena *a = &h->arenas[i], *ka;
+	size_t before = d->nchanged;
 	uint32_t p;
-	size_t before = *changed;
 
-	o = json_arena_head(a);
-	changes = cJSON_AddArrayToObject(o, "changes");
-	for (p = 0; p < a->npools; p++) {
-		if (snapshot_pool_equal(h, &a->pools[p], map, &ka->pools[p]))
-			continue;
-		cJSON_AddItemToArray(changes, json_pool(h, &a->pools[p], p, map));
-		(*changed)++;
-	}
-	if (*changed == before && arena_head_equal(a, ka)) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
-}
-
-static void
-add_delta_arenas(cJSON *o, const struct heap *h, const struct heap *key,
-    const uint16_t *map, size_t *changed)
-{
-	cJSON *same = cJSON_AddArrayToObject(o, "same");
-	cJSON *arenas = cJSON_AddArrayToObject(o, "arenas"), *a;
-	const struct heap_arena *ka;
-	size_t i;
-
-	for (i = 0; i < h->narenas; i++) {
-		ka = snapshot_find_arena(key, h->arenas[i].address);
-		if (ka == NULL || ka->npools != h->arenas[i].npools) {
-			cJSON_AddItemToArray(arenas,
-			    json_arena(h, &h->arenas[i], map));
-			*changed += h->arenas[i].npools;
-			continue;
-		}
-		a = json_arena_changes(h, &h->arenas[i], ka, map, changed);
-		if (a == NULL)
-			cJSON_AddItemToArray(same,
-			    cJSON_CreateNumber((double)(ka - key->arenas)));
-		else
-			cJSON_AddItemToArray(arenas, a);
-	}
-}
-
-/* The values of the objects of pinned arenas (--types), when computed:
- * [{"address": "0x...", "type": INDEX, "value": TEXT}, ...]; a delta frame
- * gives each type's index in its key frame's table through map.  A frame
- * lists all its values, not a delta: they are few (a bounded number an
- * arena, bench/README.md). */
-static void
-json_values(cJSON *o, const struct heap *h, const uint16_t *map)
-{
-	cJSON *arr, *v;
-	uint32_t type;
-	size_t i;
-
-	if (!h->has_values || !has_types(h))
+	ka = d->ka[i] = snapshot_find_arena(d->key, a->address);
+	if (ka == NULL || ka->npools != a->npools) {
+		d->plan[i] = PLAN_WHOLE;
+		d->nchanged += a->npools;
 		return;
-	arr = cJSON_AddArrayToObject(o, "values");
-	for (i = 0; i < h->nvalues; i++) {
-		type = h->values[i].type;
-		if (map != NULL && type < h->ntypes)
-			type = map[type];
-		v = cJSON_CreateObject();
-		cJSON_AddItemToObject(v, "address",
-		    json_hex(h->values[i].address));
-		cJSON_AddNumberToObject(v, "type", type);
-		cJSON_AddItemToObject(v, "value", json_string(h->values[i].text));
-		cJSON_AddItemToArray(arr, v);
 	}
+	for (p = 0; p < a->npools; p++) {
+		if (snapshot_pool_equal(h, &a->pools[p], d->map, &ka->pools[p]))
+			continue;
+		d->changed[d->first[i] + p] = 1;
+		d->nchanged++;
+	}
+	d->plan[i] = d->nchanged == before && arena_head_equal(a, ka) ?
+	    PLAN_SAME : PLAN_CHANGED;
 }
 
-cJSON *
-snapshot_json_frame(const struct heap *h, double t, const char *label,
-    const struct heap *key, long key_frame, const uint16_t *map,
-    size_t *changed)
+static void
+plan_delta(struct delta_plan *d, const struct heap *h, const struct heap *key,
+    const uint16_t *map)
 {
-	cJSON *o = cJSON_CreateObject(), *arenas;
 	size_t i;
 
-	cJSON_AddNumberToObject(o, "t", micro(t));
+	memset(d, 0, sizeof *d);
+	d->key = key;
+	d->map = map;
+	d->ka = xcalloc(h->narenas ? h->narenas : 1, sizeof *d->ka);
+	d->plan = xcalloc(h->narenas ? h->narenas : 1, 1);
+	d->first = xcalloc(h->narenas ? h->narenas : 1, sizeof *d->first);
+	for (i = 0; i < h->narenas; i++) {
+		d->first[i] = d->npools;
+		d->npools += h->arenas[i].npools;
+	}
+	d->changed = xcalloc(d->npools ? d->npools : 1, 1);
+	for (i = 0; i < h->narenas; i++)
+		plan_arena(d, h, i);
+}
+
+static void
+plan_free(struct delta_plan *d)
+{
+	free(d->ka);
+	free(d->plan);
+	free(d->first);
+	free(d->changed);
+}
+
+/* The arena's header and its changed pools. */
+static void
+write_changed_arena(struct json_out *o, const struct heap *h,
+    const struct delta_plan *d, size_t i)
+{
+	const struct heap_arena *a = &h->arenas[i];
+	uint32_t p;
+
+	write_arena_head(o, a);
+	json_array(o, "changes");
+	for (p = 0; p < a->npools; p++)
+		if (d->changed[d->first[i] + p])
+			write_pool(o, h, &a->pools[p], p, d->map);
+	json_close(o, ']');
+	json_close(o, '}');
+}
+
+static void
+write_delta_arenas(struct json_out *o, const struct heap *h,
+    const struct delta_plan *d)
+{
+	size_t i;
+
+	json_array(o, "same");
+	for (i = 0; i < h->narenas; i++)
+		if (d->plan[i] == PLAN_SAME)
+			json_uint(o, NULL, (uint64_t)(d->ka[i] - d->key->arenas));
+	json_close(o, ']');
+	json_array(o, "arenas");
+	for (i = 0; i < h->narenas; i++) {
+		if (d->plan[i] == PLAN_WHOLE)
+			write_arena(o, h, &h->arenas[i], d->map);
+		else if (d->plan[i] == PLAN_CHANGED)
+			write_changed_arena(o, h, d, i);
+	}
+	json_close(o, ']');
+}
+
+/* What every frame starts with: t, label, key (a delta's), the body. */
+static void
+write_frame_head(struct json_out *o, const struct heap *h, double t,
+    const char *label, long key_frame)
+{
+	json_object(o, NULL);
+	json_number(o, "t", micro(t));
 	if (label != NULL)
-		add_string(o, "label", label);
-	if (key != NULL)
-		cJSON_AddNumberToObject(o, "key", (double)key_frame);
-	snapshot_json_body(o, h);
-	cJSON_AddNumberToObject(o, "rss_bytes", (double)h->process.rss_bytes);
-	*changed = 0;
-	if (key != NULL) {
-		if (has_types(h) && map != NULL)
-			add_types_added(o, h, key, map);
-		add_delta_arenas(o, h, key, map, changed);
-		json_values(o, h, map);
-		return o;
-	}
-	snapshot_json_types(o, h);
-	arenas = cJSON_AddArrayToObject(o, "arenas");
-	for (i = 0; i < h->narenas; i++)
-		cJSON_AddItemToArray(arenas, snapshot_json_arena(h, &h->arenas[i]));
-	json_values(o, h, NULL);
-	return o;
+		json_string(o, "label", label);
+	if (key_frame >= 0)
+		json_uint(o, "key", (uint64_t)key_frame);
+	write_body(o, h);
+	json_uint(o, "rss_bytes", h->process.rss_bytes);
 }
 
-/* Prints the tree as one line and flushes it. */
-static int
-write_line(FILE *fp, const char *name, cJSON *o, char **cause)
+static void
+write_full_frame(struct json_out *o, const struct heap *h, double t,
+    const char *label)
 {
-	char *text = cJSON_PrintUnformatted(o);
-
-	cJSON_Delete(o);
-	if (text == NULL)
-		return util_cause(cause, "%s: cannot format the JSON", name);
-	if (fputs(text, fp) == EOF || fputc('\n', fp) == EOF ||
-	    fflush(fp) == EOF || ferror(fp)) {
-		util_cause(cause, "%s: %s", name, strerror(errno));
-		free(text);
-		return -1;
-	}
-	free(text);
-	return 0;
+	write_frame_head(o, h, t, label, -1);
+	write_types(o, h);
+	write_arenas(o, h);
+	write_values(o, h, NULL);
+	json_close(o, '}');
 }
 
-int
-snapshot_write(FILE *fp, const struct heap *h, char **cause)
+static void
+write_delta_frame(struct json_out *o, const struct heap *h, double t,
+    const char *label, long key_frame, const struct delta_plan *d)
 {
-	cJSON *o, *arenas;
-	size_t i;
-
-	snapshot_json_init();
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "format", SNAPSHOT_FORMAT);
-	cJSON_AddNumberToObject(o, "version", SNAPSHOT_VERSION);
-	snapshot_json_body(o, h);
-	cJSON_AddItemToObject(o, "process", snapshot_json_process(&h->process, 1));
-	cJSON_AddItemToObject(o, "allocator", snapshot_json_allocator(&h->layout));
-	snapshot_json_types(o, h);
-	arenas = cJSON_AddArrayToObject(o, "arenas");
-	for (i = 0; i < h->narenas; i++)
-		cJSON_AddItemToArray(arenas, snapshot_json_arena(h, &h->arenas[i]));
-	json_values(o, h, NULL);
-	return write_line(fp, "writing the snapshot", o, cause);
+	write_frame_head(o, h, t, label, key_frame);
+	if (has_types(h) && d->map != NULL)
+		write_types_added(o, h, d->key, d->map);
+	write_delta_arenas(o, h, d);
+	write_values(o, h, d->map);
+	json_close(o, '}');
 }
 
 struct snapshot_writer *
 snapshot_writer_open(const char *path, const struct heap *h, char **cause)
 {
 	struct snapshot_writer *w;
-	cJSON *o;
 	FILE *fp;
 
-	snapshot_json_init();
 	if ((fp = fopen(path, "w")) == NULL) {
 		util_cause(cause, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "format", RECORDING_FORMAT);
-	cJSON_AddNumberToObject(o, "version", SNAPSHOT_VERSION);
-	cJSON_AddItemToObject(o, "process", snapshot_json_process(&h->process, 1));
-	cJSON_AddItemToObject(o, "allocator", snapshot_json_allocator(&h->layout));
-	if (write_line(fp, path, o, cause) != 0) {
-		fclose(fp);
 		return NULL;
 	}
 	w = xcalloc(1, sizeof *w);
 	w->fp = fp;
 	w->path = xstrdup(path);
+	json_out_init(&w->out, fp);
+	json_object(&w->out, NULL);
+	json_string(&w->out, "format", RECORDING_FORMAT);
+	json_uint(&w->out, "version", SNAPSHOT_VERSION);
+	write_process(&w->out, &h->process);
+	write_allocator(&w->out, &h->layout);
+	json_close(&w->out, '}');
+	if (json_out_line(&w->out, path, cause) != 0) {
+		snapshot_writer_close(w, NULL);
+		return NULL;
+	}
+	w->stats.bytes = w->out.bytes;
 	w->layout = h->layout;
 	w->key_frame = -1;
 	return w;
@@ -510,73 +507,130 @@ layout_equal(const struct heap_layout *a, const struct heap_layout *b)
 	    a->map_bot_bytes == b->map_bot_bytes;
 }
 
-static size_t
-heap_npools(const struct heap *h)
+/* Whether h may be written as a delta against the key frame at all. */
+static int
+delta_possible(const struct snapshot_writer *w, const struct heap *h, double t)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < h->narenas; i++)
-		n += h->arenas[i].npools;
-	return n;
+	return w->key != NULL && w->key->level == h->level && t >= w->key_t &&
+	    t - w->key_t < SNAPSHOT_KEY_SECONDS &&
+	    (w->key->ntypes == 0) == (h->ntypes == 0);
 }
 
-/* A delta against the last full frame when one is recent and the delta
- * small; else NULL, and the frame is written whole. */
-static cJSON *
+/*
+ * Writes h as a delta against the last full frame when that is possible
+ * and worth it; returns 1 when it did (or failed: -1), 0 when the frame is
+ * to be written whole.
+ */
+static int
 writer_delta(struct snapshot_writer *w, const struct heap *h, double t,
-    const char *label)
+    const char *label, char **cause)
 {
-	uint16_t *map;
-	cJSON *o;
-	size_t changed;
+	struct delta_plan d;
+	uint16_t *map = NULL;
+	int rc = 0;
 
-	if (w->key == NULL || w->key->level != h->level || t < w->key_t ||
-	    t - w->key_t >= SNAPSHOT_KEY_SECONDS ||
-	    (w->key->ntypes == 0) != (h->ntypes == 0))
-		return NULL;
-	map = snapshot_types_map(w->key, h);
-	if (h->ntypes > 0 && map == NULL)
-		return NULL;
-	o = snapshot_json_frame(h, t, label, w->key, w->key_frame, map,
-	    &changed);
-	free(map);
-	if (changed > heap_npools(h) / 2) {
-		cJSON_Delete(o);
-		return NULL;
+	if (!delta_possible(w, h, t))
+		return 0;
+	if (h->ntypes > 0 && (map = snapshot_types_map(w->key, h)) == NULL)
+		return 0;
+	plan_delta(&d, h, w->key, map);
+	if (d.nchanged <= d.npools / 2) {
+		write_delta_frame(&w->out, h, t, label, w->key_frame, &d);
+		rc = json_out_line(&w->out, w->path, cause) != 0 ? -1 : 1;
 	}
-	return o;
+	plan_free(&d);
+	free(map);
+	return rc;
+}
+
+static int
+writer_check(struct snapshot_writer *w, const struct heap *h, double *t,
+    const char *label, char **cause)
+{
+	if (!layout_equal(&w->layout, &h->layout))
+		return util_cause(cause, "%s: the allocator layout changed "
+		    "during the recording", w->path);
+	if (!isfinite(*t) || *t < w->last_t)
+		*t = w->last_t;	/* readers want time to go forward */
+	if (label != NULL && strlen(label) > SNAPSHOT_MAX_LABEL)
+		return util_cause(cause, "%s: frame label longer than %d bytes",
+		    w->path, SNAPSHOT_MAX_LABEL);
+	return 0;
+}
+
+/* Writes frame h; *keep says whether it became the key frame (which the
+ * writer then refers to until the next one). */
+static int
+writer_frame(struct snapshot_writer *w, const struct heap *h, double t,
+    const char *label, int *keep, char **cause)
+{
+	uint64_t before = w->out.bytes;
+	int r;
+
+	*keep = 0;
+	if (writer_check(w, h, &t, label, cause) != 0)
+		return -1;
+	if ((r = writer_delta(w, h, t, label, cause)) < 0)
+		return -1;
+	if (r == 0) {
+		write_full_frame(&w->out, h, t, label);
+		if (json_out_line(&w->out, w->path, cause) != 0)
+			return -1;
+		w->key_frame = (long)w->stats.frames;
+		w->key_t = t;
+		w->key_bytes = w->out.bytes - before;
+		w->delta_bytes = 0;
+		w->stats.key_frames++;
+		*keep = 1;
+	} else
+		w->delta_bytes += w->out.bytes - before;
+	w->stats.bytes = w->out.bytes;
+	w->last_t = t;
+	w->stats.frames++;
+	return 0;
 }
 
 int
 snapshot_writer_frame(struct snapshot_writer *w, const struct heap *h,
     double t, const char *label, char **cause)
 {
-	cJSON *o;
-	size_t changed;
-	int key;
+	int keep;
 
-	if (!layout_equal(&w->layout, &h->layout))
-		return util_cause(cause, "%s: the allocator layout changed "
-		    "during the recording", w->path);
-	if (!isfinite(t) || t < w->last_t)
-		t = w->last_t;	/* readers want time to go forward */
-	if (label != NULL && strlen(label) > SNAPSHOT_MAX_LABEL)
-		return util_cause(cause, "%s: frame label longer than %d bytes",
-		    w->path, SNAPSHOT_MAX_LABEL);
-	o = writer_delta(w, h, t, label);
-	if ((key = (o == NULL)))
-		o = snapshot_json_frame(h, t, label, NULL, -1, NULL, &changed);
-	if (write_line(w->fp, w->path, o, cause) != 0)
+	if (writer_frame(w, h, t, label, &keep, cause) != 0)
 		return -1;
-	if (key) {
+	if (keep) {
 		heap_free(w->key);
 		w->key = snapshot_heap_copy(h);
-		w->key_frame = (long)w->nframes;
-		w->key_t = t;
 	}
-	w->last_t = t;
-	w->nframes++;
 	return 0;
+}
+
+int
+snapshot_writer_frame_give(struct snapshot_writer *w, struct heap *h,
+    double t, const char *label, char **cause)
+{
+	int keep, rc;
+
+	rc = writer_frame(w, h, t, label, &keep, cause);
+	if (rc == 0 && keep) {
+		heap_free(w->key);
+		w->key = h;
+	} else
+		heap_free(h);
+	return rc;
+}
+
+void
+snapshot_writer_keys(struct snapshot_writer *w, enum snapshot_keys keys)
+{
+	w->keys = keys;
+}
+
+void
+snapshot_writer_get_stats(const struct snapshot_writer *w,
+    struct snapshot_writer_stats *s)
+{
+	*s = w->stats;
 }
 
 int
@@ -588,6 +642,7 @@ snapshot_writer_close(struct snapshot_writer *w, char **cause)
 		return 0;
 	if (fclose(w->fp) != 0)
 		rc = util_cause(cause, "%s: %s", w->path, strerror(errno));
+	json_out_free(&w->out);
 	heap_free(w->key);
 	free(w->path);
 	free(w);
