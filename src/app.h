@@ -46,6 +46,7 @@ struct app_options {
 	const char	*dump_file;	/* NULL: stdout */
 	const char	*record_file;
 	int		 no_tui;
+	int		 every_key_frame;	/* --key-frames=every */
 	int		 types;
 	long		 frame;		/* 1 is the first; 0: the last */
 	long		 frame_last;	/* --frame=N-M: M; 0: no range */

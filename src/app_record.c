@@ -7,6 +7,7 @@
 #include "app.h"
 #include "app_child.h"
 #include "app_live.h"
+#include "app_recorder.h"
 #include "snapshot.h"
 #include "tui.h"
 #include "util.h"
@@ -72,17 +73,27 @@ app_live_dump_heap(const struct app_options *o, const struct heap *h)
 	return rc;
 }
 
-/* A live target plus, with --record, the recording its frames go to. */
+/* A live target plus, with --record, the recording its frames go to:
+ * written in the capturing thread (the TUI's feed), or by a writer thread
+ * (--no-tui: app_recorder.h). */
 struct live_feed {
 	const struct app_options *o;
 	struct app_live		*lv;
 	const char		*path;
 	struct snapshot_writer	*writer;
+	struct app_recorder	*recorder;
 	double			 t0;
 	int			 types;		/* --types: every frame at block level */
 	int			 failed;	/* the recording could not be written */
-	unsigned long		 frames;	/* frames written */
+	unsigned long		 frames;	/* frames written (or queued) */
+	unsigned long		 slow;		/* captures longer than the interval */
 };
+
+static enum snapshot_keys
+feed_keys(const struct live_feed *f)
+{
+	return f->o->every_key_frame ? SNAPSHOT_KEYS_EVERY : SNAPSHOT_KEYS_COST;
+}
 
 static int
 feed_record(struct live_feed *f, const struct heap *h, char **cause)
@@ -96,6 +107,7 @@ feed_record(struct live_feed *f, const struct heap *h, char **cause)
 			f->failed = 1;
 			return -1;
 		}
+		snapshot_writer_keys(f->writer, feed_keys(f));
 	}
 	if (snapshot_writer_frame(f->writer, h, util_monotonic() - f->t0, NULL,
 	    cause) != 0) {
@@ -106,20 +118,30 @@ feed_record(struct live_feed *f, const struct heap *h, char **cause)
 	return 0;
 }
 
+/* Types need every block, so with --types the periodic frames are
+ * block-level captures too, with the values of the pinned arenas' objects
+ * (decoded from the bytes read, a bounded number an arena: bench/README.md),
+ * which the TUI's arena panel lists and every typed frame of a recording
+ * keeps. */
+static struct heap *
+capture(struct live_feed *f, enum heap_level level, char **cause)
+{
+	struct heap *h;
+
+	if ((f->types ? app_live_capture_values(f->lv, &h, cause) :
+	    app_live_capture(f->lv, f->types ? HEAP_LEVEL_BLOCKS : level, &h,
+	    cause)) != 0)
+		return NULL;
+	return h;
+}
+
 static struct heap *
 feed_capture(void *ctx, enum heap_level level, char **cause)
 {
 	struct live_feed *f = ctx;
 	struct heap *h;
 
-	/* Types need every block, so with --types the periodic frames are
-	 * block-level captures too, with the values of the pinned arenas'
-	 * objects (decoded from the bytes read, a bounded number an arena:
-	 * bench/README.md), which the TUI's arena panel lists and every typed
-	 * frame of a recording keeps. */
-	if ((f->types ? app_live_capture_values(f->lv, &h, cause) :
-	    app_live_capture(f->lv, f->types ? HEAP_LEVEL_BLOCKS : level, &h,
-	    cause)) != 0)
+	if ((h = capture(f, level, cause)) == NULL)
 		return NULL;
 	/* Only the periodic (pool-level) frames are recorded. */
 	if (level == HEAP_LEVEL_POOLS && feed_record(f, h, cause) != 0) {
@@ -167,12 +189,50 @@ feed_close(struct live_feed *f)
 {
 	char *cause = NULL;
 
-	if (f->writer != NULL && snapshot_writer_close(f->writer, &cause) != 0) {
-		fprintf(stderr, "heapview: %s: %s\n", f->path, cause);
+	if ((f->writer != NULL && snapshot_writer_close(f->writer,
+	    &cause) != 0) || (f->recorder != NULL &&
+	    app_recorder_close(f->recorder, NULL, &cause) != 0)) {
+		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);
 		return -1;
 	}
 	return f->failed ? -1 : 0;
+}
+
+/* A frame of --record --no-tui, handed to the writer thread. */
+static int
+record_frame(struct live_feed *f, struct heap *h, char **cause)
+{
+	char *why = NULL;
+
+	if (f->recorder == NULL) {
+		f->t0 = util_monotonic();
+		f->recorder = app_recorder_open(f->path, h, feed_keys(f), &why);
+	}
+	if (f->recorder == NULL || app_recorder_push(f->recorder, h,
+	    util_monotonic() - f->t0, &why) != 0) {
+		if (f->recorder == NULL)
+			heap_free(h);
+		f->failed = 1;
+		util_cause(cause, "recording stopped: %s", why);
+		free(why);
+		return -1;
+	}
+	f->frames++;
+	return 0;
+}
+
+/* Says once that captures take longer than the interval; the report at
+ * the end says how many did. */
+static void
+note_slow(struct live_feed *f, double took)
+{
+	if (took <= f->o->interval)
+		return;
+	if (f->slow++ == 0)
+		fprintf(stderr, "heapview: a capture took %.3f s, longer than "
+		    "the interval (%.3f s): frames are recorded as fast as "
+		    "captures allow\n", took, f->o->interval);
 }
 
 static void
@@ -190,27 +250,34 @@ sleep_seconds(double s)
 static void
 record_report(const struct live_feed *f)
 {
+	if (f->slow > 0)
+		fprintf(stderr, "heapview: %lu capture%s took longer than the "
+		    "interval\n", f->slow, f->slow == 1 ? "" : "s");
 	fprintf(stderr, "heapview: %lu frame%s recorded to %s\n", f->frames,
 	    f->frames == 1 ? "" : "s", f->path);
 }
 
 /* --record --no-tui: a frame every interval until SIGINT/SIGTERM or the
- * target exits; every frame written is flushed, so all of them survive. */
+ * target exits; every frame written is flushed, so all of them survive.
+ * Captures keep to the interval's schedule; one that overruns it makes the
+ * next start at once (they never queue).  Frames are written by the
+ * recorder's thread meanwhile. */
 static int
 record_loop(const struct app_options *o, struct live_feed *f)
 {
 	struct sigaction sa, old_int, old_term;
 	char *why = NULL;	/* why it stopped, said after the output */
+	double next;
 	int rc = 0;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = request_stop;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	while (!stop_requested) {
-		double next = util_monotonic() + o->interval;
+	for (next = util_monotonic(); !stop_requested;) {
+		double start = util_monotonic();
 		char *cause = NULL;
-		struct heap *h = feed_capture(f, HEAP_LEVEL_POOLS, &cause);
+		struct heap *h = capture(f, HEAP_LEVEL_POOLS, &cause);
 
 		if (h == NULL) {
 			if (strstr(cause, "exited") == NULL)
@@ -218,7 +285,15 @@ record_loop(const struct app_options *o, struct live_feed *f)
 			why = cause;
 			break;
 		}
-		heap_free(h);
+		note_slow(f, util_monotonic() - start);
+		if (record_frame(f, h, &cause) != 0) {
+			rc = 1;
+			why = cause;
+			break;
+		}
+		next += o->interval;
+		if (next < util_monotonic())
+			next = util_monotonic();
 		sleep_seconds(next - util_monotonic());
 	}
 	sigaction(SIGINT, &old_int, NULL);

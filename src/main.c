@@ -42,6 +42,9 @@ static const char usage_text[] =
 "      --add-label=N:TEXT with a recording FILE: write it to stdout with\n"
 "                         frame N labelled TEXT (repeatable; empty TEXT\n"
 "                         removes a label)\n"
+"      --key-frames=WHEN  with --record: cost (default: a full frame when the\n"
+"                         deltas since the last add up to half of one, at\n"
+"                         least every 10 minutes) or every (all frames full)\n"
 "      --frame=N[-M]      with FILE: the frame of a recording for --stats/--dump\n"
 "                         (default: the last) or the TUI opens at (default: the\n"
 "                         first), from 1 as the TUI counts them; N-M: the\n"
@@ -105,6 +108,7 @@ enum {
 	OPT_HTML,
 	OPT_ADD_LABEL,
 	OPT_PRESENTER,
+	OPT_KEY_FRAMES,
 };
 
 static const struct option long_options[] = {
@@ -133,6 +137,7 @@ static const struct option long_options[] = {
 	{ "html",	required_argument,	NULL, OPT_HTML },
 	{ "add-label",	required_argument,	NULL, OPT_ADD_LABEL },
 	{ "presenter",	no_argument,		NULL, OPT_PRESENTER },
+	{ "key-frames",	required_argument,	NULL, OPT_KEY_FRAMES },
 	{ "version",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -246,6 +251,8 @@ check_options(const struct app_options *o)
 		usage_error("--stats, --dump, --svg, --html, --add-label and --bench are different outputs; pick one");
 	if (o->record_file != NULL && outputs > 0)
 		usage_error("--record runs until interrupted; it does not mix with --stats, --dump, --svg or --bench");
+	if (o->every_key_frame && o->record_file == NULL)
+		usage_error("--key-frames chooses the full frames of --record");
 	if (o->no_tui && o->record_file == NULL)
 		usage_error("--no-tui only makes sense with --record");
 	if (o->frame != 0 && o->target != TARGET_FILE)
@@ -335,6 +342,13 @@ main(int argc, char **argv)
 		case 'd': o.dump = 1; o.dump_file = optarg; break;
 		case 'r': o.record_file = optarg; break;
 		case OPT_NO_TUI: o.no_tui = 1; break;
+		case OPT_KEY_FRAMES:
+			if (strcmp(optarg, "every") == 0)
+				o.every_key_frame = 1;
+			else if (strcmp(optarg, "cost") != 0)
+				usage_error("--key-frames wants cost or every, not "
+				    "'%s'", optarg);
+			break;
 		case OPT_FRAME: parse_frames(optarg, &o); break;
 		case OPT_SVG:
 			if (*optarg == '\0')

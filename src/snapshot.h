@@ -14,10 +14,12 @@
  * frame, "same" lists the positions of that frame's arenas carried over
  * unchanged, and each entry of "arenas" is either a whole arena ("pools")
  * or an arena of the key frame at the same address with some pool slots
- * replaced ("changes", each pool with its "slot").  The writer emits a full
- * frame at least every SNAPSHOT_KEY_SECONDS of recording, and whenever a
- * delta would not be much smaller; a reader needs at most two lines to
- * rebuild any frame.
+ * replaced ("changes", each pool with its "slot").  The writer chooses full
+ * (key) frames by cost: a full frame when the deltas written against the
+ * last one add up to SNAPSHOT_KEY_SHARE of its size, when more than half
+ * of the pools changed, and at least every SNAPSHOT_KEY_SECONDS of
+ * recording; so an idle heap costs a short delta a frame.  A reader needs
+ * at most two lines to rebuild any frame.
  *
  * Block types (captures made with --types, at block level only): a full
  * frame or snapshot document carries the whole type table ("types", entry 0
@@ -48,7 +50,8 @@
 #include "heap.h"
 
 #define SNAPSHOT_VERSION		1
-#define SNAPSHOT_KEY_SECONDS		4.0		/* full frame at least this often */
+#define SNAPSHOT_KEY_SECONDS		600.0		/* full frame at least this often */
+#define SNAPSHOT_KEY_SHARE		0.5		/* of a full frame's bytes */
 #define SNAPSHOT_MAX_LINE		(256u << 20)	/* bytes of a frame besides its
 						   arenas, and of one arena */
 #define SNAPSHOT_MAX_DEPTH		16		/* arrays and objects nested */

@@ -507,12 +507,16 @@ layout_equal(const struct heap_layout *a, const struct heap_layout *b)
 	    a->map_bot_bytes == b->map_bot_bytes;
 }
 
-/* Whether h may be written as a delta against the key frame at all. */
+/* Whether h may be written as a delta against the key frame: not when the
+ * deltas since it cost half a full frame already (then a full frame is
+ * cheaper for what follows), nor after SNAPSHOT_KEY_SECONDS. */
 static int
 delta_possible(const struct snapshot_writer *w, const struct heap *h, double t)
 {
-	return w->key != NULL && w->key->level == h->level && t >= w->key_t &&
+	return w->keys != SNAPSHOT_KEYS_EVERY && w->key != NULL &&
+	    w->key->level == h->level && t >= w->key_t &&
 	    t - w->key_t < SNAPSHOT_KEY_SECONDS &&
+	    (double)w->delta_bytes < (double)w->key_bytes * SNAPSHOT_KEY_SHARE &&
 	    (w->key->ntypes == 0) == (h->ntypes == 0);
 }
 
