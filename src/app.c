@@ -51,6 +51,8 @@ app_run(const struct app_options *o)
 			return app_live_launch(o, app_live_record);
 		return app_live_launch(o, app_live_watch);
 	case TARGET_FILE:
+		if (o->record_file != NULL)
+			return app_rerecord(o);
 		if (o->svg != NULL)
 			return app_svg_replay(o);
 		if (o->html != NULL)

@@ -84,6 +84,7 @@ struct tui_feed;
 int	app_tui_replay(const struct app_options *);
 int	app_tui_live(const struct app_options *, struct tui_feed *);
 int	app_replay(const struct app_options *);	/* FILE --stats / --dump */
+int	app_rerecord(const struct app_options *);	/* FILE --record=OUT */
 
 /* --svg (app_svg.c): pictures of a file's frames, or of one live capture.
  * PATH ending in ".svg" is one file, any other a directory. */

@@ -413,3 +413,64 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 		record_report(&f);
 	return rc;
 }
+
+/* Frame i of f written to w (opened on the first). */
+static int
+rerecord_frame(const struct app_options *o, struct snapshot_file *f,
+    size_t i, struct snapshot_writer **w, char **cause)
+{
+	struct heap *h;
+
+	if ((h = snapshot_frame(f, i, cause)) == NULL)
+		return -1;
+	if (*w == NULL) {
+		if ((*w = snapshot_writer_open(o->record_file, h,
+		    cause)) == NULL) {
+			heap_free(h);
+			return -1;
+		}
+		snapshot_writer_keys(*w, o->every_key_frame ?
+		    SNAPSHOT_KEYS_EVERY : SNAPSHOT_KEYS_COST);
+	}
+	return snapshot_writer_frame_give(*w, h, snapshot_frame_time(f, i),
+	    snapshot_frame_label(f, i), cause);
+}
+
+/* heapview FILE --record=OUT: every frame of FILE (a recording, or a
+ * snapshot as one frame) written anew, with its time and label, its full
+ * frames chosen as --key-frames says: an old recording made smaller, or
+ * one whose every line stands alone. */
+int
+app_rerecord(const struct app_options *o)
+{
+	struct snapshot_writer *w = NULL;
+	struct snapshot_writer_stats st;
+	struct snapshot_file *f;
+	char *cause = NULL;
+	size_t i, n;
+	int rc = 0;
+
+	if ((f = snapshot_open(o->file, &cause)) == NULL) {
+		fprintf(stderr, "heapview: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	n = snapshot_nframes(f);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = rerecord_frame(o, f, i, &w, &cause);
+	if (w != NULL) {
+		snapshot_writer_get_stats(w, &st);
+		if (snapshot_writer_close(w, rc == 0 ? &cause : NULL) != 0)
+			rc = -1;
+	}
+	snapshot_close(f);
+	if (rc != 0) {
+		fprintf(stderr, "heapview: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	fprintf(stderr, "heapview: %zu frame%s (%zu full) written to %s\n",
+	    st.frames, st.frames == 1 ? "" : "s", st.key_frames,
+	    o->record_file);
+	return 0;
+}

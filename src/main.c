@@ -30,7 +30,8 @@ static const char usage_text[] =
 "                         (live: also where all of RSS is, \"Resident memory\")\n"
 "  -d, --dump[=FILE]      one snapshot as JSON (stdout by default)\n"
 "  -r, --record=FILE      append a frame every --interval to a recording\n"
-"                         (the TUI runs too, unless --no-tui)\n"
+"                         (the TUI runs too, unless --no-tui); with a FILE\n"
+"                         to replay: write its frames anew to this one\n"
 "      --no-tui           with --record: record without the TUI\n"
 "      --svg=PATH         pictures for slides: PATH.svg is one frame (a\n"
 "                         recording's last, or the live capture), any other\n"
@@ -255,6 +256,9 @@ check_options(const struct app_options *o)
 		usage_error("--key-frames chooses the full frames of --record");
 	if (o->no_tui && o->record_file == NULL)
 		usage_error("--no-tui only makes sense with --record");
+	if (o->record_file != NULL && o->target == TARGET_FILE && o->frame != 0)
+		usage_error("FILE --record=OUT writes every frame of FILE; "
+		    "--frame does not apply");
 	if (o->frame != 0 && o->target != TARGET_FILE)
 		usage_error("--frame picks a frame of a recording FILE");
 	if (o->frame_last > 0 && o->svg == NULL && o->html == NULL)
@@ -280,7 +284,7 @@ check_options(const struct app_options *o)
 	if (o->freeze && o->target != TARGET_PID && o->target != TARGET_LAUNCH)
 		usage_error("--freeze stops a live process: give --pid PID or -- CMD");
 	if (o->record_file != NULL && o->target != TARGET_PID &&
-	    o->target != TARGET_LAUNCH)
+	    o->target != TARGET_LAUNCH && o->target != TARGET_FILE)
 		usage_error("--record captures a live process: give --pid PID or -- CMD");
 	if (o->after > 0 && !o->stats && !o->dump && o->why == NULL)
 		usage_error("--after picks the moment that --stats, --dump or --why reports");

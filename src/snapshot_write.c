@@ -325,7 +325,40 @@ struct delta_plan {
 	size_t			 *first;	/* arena's first slot in changed */
 	size_t			  nchanged;	/* pools written */
 	size_t			  npools;
+	int			  identity;	/* map keeps every index */
 };
+
+/* A quick "equal": same header and the same bytes of block states and
+ * (when the type indices need no mapping) of types.  When it says no,
+ * snapshot_pool_equal decides, block by block. */
+static int
+pool_same_bytes(const struct heap *h, const struct heap_pool *a,
+    const struct heap_pool *b, int identity)
+{
+	uint32_t n;
+
+	if (a->state != b->state || a->szidx != b->szidx ||
+	    a->count != b->count || a->nextoffset != b->nextoffset ||
+	    (a->blocks == NULL) != (b->blocks == NULL) ||
+	    (a->types == NULL) != (b->types == NULL) ||
+	    (a->types != NULL && !identity))
+		return 0;
+	n = heap_blocks_per_pool(&h->layout, a->szidx);
+	return (a->blocks == NULL || memcmp(a->blocks, b->blocks,
+	    (n + 3) / 4) == 0) && (a->types == NULL ||
+	    memcmp(a->types, b->types, n * sizeof *a->types) == 0);
+}
+
+static int
+map_identity(const uint16_t *map, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; map != NULL && i < n; i++)
+		if (map[i] != i)
+			return 0;
+	return 1;
+}
 
 static int
 arena_head_equal(const struct heap_arena *a, const struct heap_arena *b)
@@ -351,7 +384,9 @@ plan_arena(struct delta_plan *d, const struct heap *h, size_t i)
 		return;
 	}
 	for (p = 0; p < a->npools; p++) {
-		if (snapshot_pool_equal(h, &a->pools[p], d->map, &ka->pools[p]))
+		if (pool_same_bytes(h, &a->pools[p], &ka->pools[p],
+		    d->identity) || snapshot_pool_equal(h, &a->pools[p], d->map,
+		    &ka->pools[p]))
 			continue;
 		d->changed[d->first[i] + p] = 1;
 		d->nchanged++;
@@ -369,6 +404,7 @@ plan_delta(struct delta_plan *d, const struct heap *h, const struct heap *key,
 	memset(d, 0, sizeof *d);
 	d->key = key;
 	d->map = map;
+	d->identity = map_identity(map, h->ntypes);
 	d->ka = xcalloc(h->narenas ? h->narenas : 1, sizeof *d->ka);
 	d->plan = xcalloc(h->narenas ? h->narenas : 1, 1);
 	d->first = xcalloc(h->narenas ? h->narenas : 1, sizeof *d->first);
