@@ -554,6 +554,163 @@ test_recording(enum heap_level level)
 	free(path);
 }
 
+/* Every frame of the recording at path is heap(which(i)). */
+static void
+check_loads_as_written(const char *path, int (*which)(int), int n)
+{
+	struct snapshot_file *f;
+	struct heap *h, *want;
+	char *cause = NULL;
+	int i;
+
+	f = snapshot_open(path, &cause);
+	CHECK(f != NULL);
+	for (i = n - 1; f != NULL && i >= 0; i--) {
+		h = snapshot_frame(f, (size_t)i, &cause);
+		CHECK(h != NULL);
+		want = frame_heap(HEAP_LEVEL_BLOCKS, which(i));
+		if (h != NULL)
+			check_heaps_equal(want, h);
+		heap_free(want);
+		heap_free(h);
+	}
+	if (f == NULL)
+		fprintf(stderr, "  %s\n", cause);
+	snapshot_close(f);
+	free(cause);
+}
+
+/* The byte size of each frame line of a recording (the header skipped),
+ * its t and whether it is a full frame; returns the number of frames. */
+static int
+frame_sizes(const char *path, size_t *size, double *t, int *full, int max)
+{
+	size_t len;
+	char *text = slurp(path, &len), *p = text, *nl;
+	int n = -1;
+
+	while (p < text + len && (nl = memchr(p, '\n', (size_t)(text + len -
+	    p))) != NULL) {
+		if (n >= 0 && n < max) {
+			size[n] = (size_t)(nl - p) + 1;
+			*nl = '\0';
+			full[n] = strstr(p, "\"key\":") == NULL;
+			t[n] = strtod(p + strlen("{\"t\":"), NULL);
+		}
+		n++;
+		p = nl + 1;
+	}
+	free(text);
+	return n;
+}
+
+#define COST_FRAMES 80
+
+/* Writes COST_FRAMES frames, heap(i) at t(i), with the given key policy. */
+static char *
+write_cost_recording(enum snapshot_keys keys, int (*which)(int),
+    double (*t)(int), struct snapshot_writer_stats *st)
+{
+	char *path = tmp_path("cost.jsonl"), *cause = NULL;
+	struct snapshot_writer *w;
+	struct heap *h = frame_heap(HEAP_LEVEL_BLOCKS, 0);
+	int i;
+
+	w = snapshot_writer_open(path, h, &cause);
+	heap_free(h);
+	CHECK(w != NULL);
+	if (w == NULL)
+		return path;
+	snapshot_writer_keys(w, keys);
+	for (i = 0; i < COST_FRAMES; i++) {
+		h = frame_heap(HEAP_LEVEL_BLOCKS, which(i));
+		CHECK(snapshot_writer_frame_give(w, h, t(i), NULL, &cause) == 0);
+	}
+	snapshot_writer_get_stats(w, st);
+	CHECK(snapshot_writer_close(w, &cause) == 0);
+	free(cause);
+	return path;
+}
+
+/*
+ * The writer's rule, from the file: a delta only while the deltas since
+ * its key frame add up to less than SNAPSHOT_KEY_SHARE of it and within
+ * SNAPSHOT_KEY_SECONDS of it; a full frame after the first only when one
+ * of those no longer holds (the test heaps never change most pools).
+ */
+static void
+check_cost_rule(const char *path, int (*which)(int),
+    const struct snapshot_writer_stats *st)
+{
+	size_t size[COST_FRAMES], sum = 0, key = 0;
+	double t[COST_FRAMES], key_t = 0;
+	int full[COST_FRAMES], n, i, deltas = 0;
+
+	n = frame_sizes(path, size, t, full, COST_FRAMES);
+	CHECK_EQ_U(n, COST_FRAMES);
+	CHECK_EQ_U(st->frames, COST_FRAMES);
+	CHECK(full[0]);
+	for (i = 0; i < n && i < COST_FRAMES; i++) {
+		int due = sum >= key * SNAPSHOT_KEY_SHARE ||
+		    t[i] - key_t >= SNAPSHOT_KEY_SECONDS;
+
+		CHECK(i == 0 || full[i] == due);
+		if (full[i]) {
+			key = size[i];
+			key_t = t[i];
+			sum = 0;
+			continue;
+		}
+		sum += size[i];
+		deltas++;
+	}
+	CHECK_EQ_U(st->key_frames, (size_t)(n - deltas));
+	CHECK(deltas > n / 2);
+	check_loads_as_written(path, which, n);
+	unlink(path);
+}
+
+static int idle_heap(int i) { (void)i; return 0; }
+static int two_heaps(int i) { return i % 2; }
+static double every_half_second(int i) { return i * 0.5; }
+static double every_minute(int i) { return i * 60.0; }
+
+/*
+ * Key frames by cost: an idle heap makes one full frame and then deltas;
+ * a full frame at least every SNAPSHOT_KEY_SECONDS; a delta is written only
+ * while the deltas since the key frame add up to less than
+ * SNAPSHOT_KEY_SHARE of it, and a full frame follows once they do; with
+ * SNAPSHOT_KEYS_EVERY every frame is full.  Every frame loads as written.
+ */
+static void
+test_key_frames_by_cost(void)
+{
+	struct snapshot_writer_stats st;
+	char *path;
+
+	path = write_cost_recording(SNAPSHOT_KEYS_COST, idle_heap,
+	    every_half_second, &st);
+	check_cost_rule(path, idle_heap, &st);
+	free(path);
+
+	path = write_cost_recording(SNAPSHOT_KEYS_COST, idle_heap, every_minute,
+	    &st);
+	check_cost_rule(path, idle_heap, &st);
+	CHECK(st.key_frames >= COST_FRAMES * 60.0 / SNAPSHOT_KEY_SECONDS);
+	free(path);
+
+	path = write_cost_recording(SNAPSHOT_KEYS_EVERY, two_heaps,
+	    every_half_second, &st);
+	CHECK_EQ_U(st.key_frames, COST_FRAMES);
+	check_loads_as_written(path, two_heaps, COST_FRAMES);
+	free(path);
+
+	path = write_cost_recording(SNAPSHOT_KEYS_COST, two_heaps,
+	    every_half_second, &st);
+	check_cost_rule(path, two_heaps, &st);
+	free(path);
+}
+
 /*
  * A recorder killed mid-line: every cut of the last line loads the frames
  * before it and says the last one was skipped -- except a cut before its
@@ -1066,7 +1223,7 @@ main(void)
 {
 	static const char *const names[] = {
 		"snap.json", "stats.json", "pretty.json", "rec.jsonl", "cut.jsonl",
-		"types.json",
+		"types.json", "cost.jsonl",
 	};
 	char *path;
 	size_t i;
@@ -1089,6 +1246,7 @@ main(void)
 	test_recording(HEAP_LEVEL_BLOCKS);
 	frame_layout = &layout_small;
 	test_recording(HEAP_LEVEL_BLOCKS);
+	test_key_frames_by_cost();
 	test_cut_recording(3);		/* the last line a delta */
 	test_cut_recording(11);		/* the last line a full frame */
 	test_bad_deltas();
