@@ -188,15 +188,19 @@ static int
 feed_close(struct live_feed *f)
 {
 	char *cause = NULL;
+	int rc = f->failed ? -1 : 0;
 
-	if ((f->writer != NULL && snapshot_writer_close(f->writer,
-	    &cause) != 0) || (f->recorder != NULL &&
-	    app_recorder_close(f->recorder, NULL, &cause) != 0)) {
+	if (f->writer != NULL && snapshot_writer_close(f->writer, &cause) != 0)
+		rc = -1;
+	/* A write that failed was said when it stopped the recording. */
+	if (f->recorder != NULL && app_recorder_close(f->recorder, NULL,
+	    f->failed ? NULL : &cause) != 0)
+		rc = -1;
+	if (cause != NULL) {
 		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);
-		return -1;
 	}
-	return f->failed ? -1 : 0;
+	return rc;
 }
 
 /* A frame of --record --no-tui, handed to the writer thread. */
