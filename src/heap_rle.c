@@ -10,6 +10,23 @@
 
 static const char rle_letters[] = "AFU";	/* indexed by enum block_state */
 
+/* The decimal digits of v at p (no sprintf: a block-level snapshot has a
+ * run or two per few blocks, millions of them); returns the end. */
+static char *
+rle_put_u32(char *p, uint32_t v)
+{
+	char digits[10];
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = digits[--n];
+	return p;
+}
+
 char *
 heap_rle_encode(const uint8_t *blocks, uint32_t nblocks)
 {
@@ -23,7 +40,8 @@ heap_rle_encode(const uint8_t *blocks, uint32_t nblocks)
 		start = i;
 		while (i < nblocks && heap_blocks_get(blocks, i) == s)
 			i++;
-		p += sprintf(p, "%c%u", rle_letters[s], i - start);
+		*p++ = rle_letters[s];
+		p = rle_put_u32(p, i - start);
 	}
 	*p = '\0';
 	return text;

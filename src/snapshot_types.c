@@ -39,17 +39,35 @@ block_value(const struct heap *h, const struct heap_pool *p, uint32_t i,
 	return t | (v & HEAP_TYPE_UNTRACKED);
 }
 
+/* The decimal digits of v at o; returns how many. */
+static size_t
+put_u32(char *o, uint32_t v)
+{
+	char digits[10];
+	size_t n = 0, i;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		o[i] = digits[n - 1 - i];
+	return n;
+}
+
 static size_t
 put_token(char *o, uint32_t v, uint32_t run)
 {
-	int n;
+	size_t n = put_u32(o, HEAP_TYPE_INDEX(v));
 
-	n = sprintf(o, "%u%s", HEAP_TYPE_INDEX(v),
-	    v & HEAP_TYPE_UNTRACKED ? "u" : "");
-	if (run > 1)
-		n += sprintf(o + n, "*%u", run);
+	if (v & HEAP_TYPE_UNTRACKED)
+		o[n++] = 'u';
+	if (run > 1) {
+		o[n++] = '*';
+		n += put_u32(o + n, run);
+	}
 	o[n++] = ',';
-	return (size_t)n;
+	return n;
 }
 
 char *
