@@ -360,8 +360,8 @@ main(int argc, char **argv)
 		util_fatal("mkdtemp: cannot make a directory in /tmp");
 	path = xasprintf("%s/rec.jsonl", dir);
 	printf("heap: %u arenas of 1 MiB (%.0f MiB), frames 0.5 s apart, 32 "
-	    "pools changed per frame, a full frame every %.0f s\n", narenas,
-	    narenas * 1.0, SNAPSHOT_KEY_SECONDS);
+	    "pools changed per frame, full frames by cost (at least every "
+	    "%.0f s)\n", narenas, narenas * 1.0, SNAPSHOT_KEY_SECONDS);
 	bench_level(HEAP_LEVEL_POOLS, narenas, nframes, path);
 	bench_level(HEAP_LEVEL_BLOCKS, narenas, nframes, path);
 	bench_types(narenas, path);

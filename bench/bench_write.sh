@@ -15,6 +15,7 @@
 #   REPEAT        timed repetitions of each measurement (default 5)
 #   SECS          how long the idle heap is recorded (default 20)
 #   INTERVAL      the recording's --interval (default 0.5)
+#   ONLY          dump or record: that part alone
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -89,9 +90,12 @@ if deltas and len(keys) == 1:
 PY
 }
 
+ONLY=${ONLY:-}
+if [ "$ONLY" != record ]; then
 dump_figures new "$HEAPVIEW"
 [ -n "${HEAPVIEW_OLD:-}" ] && dump_figures old "$HEAPVIEW_OLD"
-if [ -n "${HEAPVIEW_OLD:-}" ]; then
+fi
+if [ -n "${HEAPVIEW_OLD:-}" ] && [ "$ONLY" != record ]; then
 	"$helper_py" - "$tmp/new.json" "$tmp/old.json" <<'PY'
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
@@ -102,6 +106,7 @@ for d in (a, b):
 print("  new and old --dump --types: %s" % ("the same JSON" if a == b else "DIFFERENT JSON"))
 PY
 fi
+[ "$ONLY" = dump ] && exit 0
 record_figures new "$HEAPVIEW"
 [ -n "${HEAPVIEW_OLD:-}" ] && record_figures old "$HEAPVIEW_OLD"
 exit 0
