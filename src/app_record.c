@@ -459,6 +459,8 @@ app_rerecord(const struct app_options *o)
 		free(cause);
 		return 1;
 	}
+	if (snapshot_warning(f) != NULL)
+		fprintf(stderr, "heapview: %s\n", snapshot_warning(f));
 	n = snapshot_nframes(f);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = rerecord_frame(o, f, i, &w, &cause);

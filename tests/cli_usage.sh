@@ -16,7 +16,9 @@ for args in "" "--bogus" "--pid" "--pid=abc" "--pid=0" "--interval=0 --pid=1" \
     "--theme=pink --pid=1" "--pid=1 --stats --dump" "--pid=1 x.json" "--" \
     "--frame=1 --pid=1" "--no-tui --pid=1" "--bench=0 --pid=1" \
     "--frame=0 x.jsonl" "--why=zz --pid=1" "--why= --pid=1" \
-    "--why=0x10 --stats --pid=1" "--why=0x10 x.json"; do
+    "--why=0x10 --stats --pid=1" "--why=0x10 x.json" \
+    "--key-frames=every --pid=1" "--key-frames=some --record=x --pid=1" \
+    "--record=y.jsonl --frame=2 x.jsonl"; do
 	# shellcheck disable=SC2086
 	expect_exit 2 "$HEAPVIEW" $args || continue
 	[ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "'$args': usage error is not one line"
