@@ -58,13 +58,15 @@ dump_figures() {
 # record_figures NAME BINARY: --record --types of the idle heap for SECS.
 record_figures() {
 	rec=$tmp/$1.jsonl
-	"$2" --pid "$pid" --types --record="$rec" --no-tui \
-	    --interval="$INTERVAL" 2>"$tmp/$1.rec.err" &
-	hv=$!
+	/usr/bin/time -f '%M' -o "$tmp/$1.rec.rss" "$2" --pid "$pid" --types \
+	    --record="$rec" --no-tui --interval="$INTERVAL" 2>"$tmp/$1.rec.err" &
+	timer=$!
 	sleep "$SECS"
-	kill -INT "$hv"
-	wait "$hv" || { cat "$tmp/$1.rec.err" >&2; die "$2 --record failed"; }
+	# GNU time ignores SIGINT: the recorder is its child
+	kill -INT "$(pgrep -P "$timer")"
+	wait "$timer" || { cat "$tmp/$1.rec.err" >&2; die "$2 --record failed"; }
 	sed 's/^/  /' "$tmp/$1.rec.err"
+	echo "  peak RSS of the recorder: $(cat "$tmp/$1.rec.rss") KiB"
 	"$helper_py" - "$rec" "$SECS" "$INTERVAL" "$1" <<'PY'
 import json, sys
 path, secs, interval, name = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
