@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static volatile sig_atomic_t stop_requested;
@@ -440,6 +441,17 @@ rerecord_frame(const struct app_options *o, struct snapshot_file *f,
 	    snapshot_frame_label(f, i), cause);
 }
 
+/* Whether a and b name one file (frames are read from FILE as they are
+ * written: OUT must not truncate it). */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /* heapview FILE --record=OUT: every frame of FILE (a recording, or a
  * snapshot as one frame) written anew, with its time and label, its full
  * frames chosen as --key-frames says: an old recording made smaller, or
@@ -454,6 +466,11 @@ app_rerecord(const struct app_options *o)
 	size_t i, n;
 	int rc = 0;
 
+	if (same_file(o->file, o->record_file)) {
+		fprintf(stderr, "heapview: %s: the recording to write is the file "
+		    "read; give another\n", o->record_file);
+		return 1;
+	}
 	if ((f = snapshot_open(o->file, &cause)) == NULL) {
 		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);

@@ -52,6 +52,11 @@ check_rerecord() {
 }
 
 check_rerecord demo "$HV_SRCDIR/data/recordings/fragmentation.jsonl"
+# Writing over the file read would lose it.
+cp "$data/blocks.jsonl" self.jsonl
+expect_exit 1 "$HEAPVIEW" self.jsonl --record=./self.jsonl &&
+    expect_grep 'the recording to write is the file read' "$HV_TMP/err"
+cmp -s self.jsonl "$data/blocks.jsonl" || fail "FILE --record=FILE changed FILE"
 for f in blocks types values; do
 	check_rerecord "$f" "$data/$f.jsonl"
 done
