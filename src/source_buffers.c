@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,8 @@
  * The clock is the monotonic one until source_buffers_set_now() fixes it.
  * A hook set by source_buffers_on_read() runs after each request is
  * served, so that a test can change bytes between reads, as a live
- * target does.
+ * target does.  Reads may come from several threads at once; with a hook
+ * they take turns, so that the hook's edits never race a copy.
  */
 
 struct buf_region {
@@ -36,6 +38,7 @@ struct buffers {
 	void			(*on_read)(void *, struct source *,
 				    const struct source_read *);
 	void			*on_read_ctx;
+	pthread_mutex_t		 lock;		/* reads, while on_read is set */
 };
 
 static const struct source_ops buffers_ops;
@@ -91,11 +94,15 @@ buffers_read(struct source *s, struct source_read *rq, size_t n, char **cause)
 	struct buffers *b = s->priv;
 	size_t i;
 
+	if (b->on_read != NULL)
+		pthread_mutex_lock(&b->lock);
 	for (i = 0; i < n; i++) {
 		rq[i].got = buffers_read_one(b, &rq[i]);
 		if (b->on_read != NULL)
 			b->on_read(b->on_read_ctx, s, &rq[i]);
 	}
+	if (b->on_read != NULL)
+		pthread_mutex_unlock(&b->lock);
 	return 0;
 }
 
@@ -182,6 +189,7 @@ buffers_close(struct source *s)
 	}
 	free(b->r);
 	source_process_free(&b->process);
+	pthread_mutex_destroy(&b->lock);
 	free(b);
 	free(s);
 }
@@ -200,9 +208,11 @@ struct source *
 source_buffers_new(void)
 {
 	struct source *s = xcalloc(1, sizeof *s);
+	struct buffers *b = xcalloc(1, sizeof *b);
 
+	pthread_mutex_init(&b->lock, NULL);
 	s->ops = &buffers_ops;
-	s->priv = xcalloc(1, sizeof(struct buffers));
+	s->priv = b;
 	return s;
 }
 

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +32,16 @@
  * /proc/PID/mem would also read PROT_NONE pages (it forces access), so the
  * pread path clips each request to readable regions of a cached copy of the
  * maps, re-read at most once a call when a request leaves them.
+ *
+ * Reads may come from several threads at once (the capture's readers): each
+ * call keeps its iovecs to itself, the cached maps are behind a mutex, and
+ * the switch to pread is an atomic flag.
  */
 
 #define PROC_IOV	 1024			/* Linux's UIO_MAXIOV */
 #define PROC_CALL_MAX	 ((size_t)1 << 30)	/* bytes per call: under MAX_RW_COUNT */
 #define PROC_ADDR_END	 ((uint64_t)1 << 63)	/* no user address beyond; off_t is signed */
+#define PROC_IOV_STACK	 16			/* iovecs a small call keeps on its stack */
 #define PROC_MAPS_MAX	 ((size_t)64 << 20)
 #define PROC_CMDLINE_MAX ((size_t)128 << 10)
 #define DELETED_SUFFIX	 " (deleted)"
@@ -50,18 +56,27 @@ struct proc {
 	int			 dirfd;		/* /proc/PID */
 	int			 memfd;		/* /proc/PID/mem */
 	int			 pidfd;		/* -1 when the kernel has none */
-	int			 use_pread;	/* process_vm_readv missing or refused */
+	int			 use_pread;	/* process_vm_readv missing or
+						 * refused (atomic) */
 	int			 force_pread;
 	uint64_t		 page;
+	/* The maps text, and the regions cached for the pread path: one
+	 * thread at a time (cache_lock first when both are held). */
+	pthread_mutex_t		 maps_lock;
 	struct growbuf		 maps;		/* text of the maps, reused */
+	pthread_mutex_t		 cache_lock;
 	struct source_region	*cache;		/* regions, for the pread path */
 	size_t			 ncache;
-	/* One process_vm_readv call: iovec k is bytes seg_off[k] on of
-	 * request seg_req[k]. */
-	struct iovec		 local[PROC_IOV];
-	struct iovec		 remote[PROC_IOV];
-	size_t			 seg_req[PROC_IOV];
-	size_t			 seg_off[PROC_IOV];
+};
+
+/* One process_vm_readv call: iovec k is bytes seg_off[k] on of request
+ * seg_req[k]; cap iovecs at most.  Each read has its own. */
+struct vm_call {
+	size_t			 cap;
+	struct iovec		*local;
+	struct iovec		*remote;
+	size_t			*seg_req;
+	size_t			*seg_off;
 };
 
 static const struct source_ops proc_ops;
@@ -173,7 +188,7 @@ proc_gone(struct proc *ps)
 }
 
 static int
-proc_load_maps(struct proc *ps, struct source_region **out, size_t *n,
+load_maps_locked(struct proc *ps, struct source_region **out, size_t *n,
     char **cause)
 {
 	ssize_t len;
@@ -192,6 +207,20 @@ proc_load_maps(struct proc *ps, struct source_region **out, size_t *n,
 	if (*n == 0 && proc_gone(ps))
 		return proc_exited(ps, cause);
 	return 0;
+}
+
+static int
+proc_load_maps(struct proc *ps, struct source_region **out, size_t *n,
+    char **cause)
+{
+	int rc, err;
+
+	pthread_mutex_lock(&ps->maps_lock);
+	rc = load_maps_locked(ps, out, n, cause);
+	err = errno;
+	pthread_mutex_unlock(&ps->maps_lock);
+	errno = err;
+	return rc;
 }
 
 /* ---- reading memory ----------------------------------------------------- */
@@ -272,6 +301,25 @@ pread_one(struct proc *ps, struct source_read *rq, size_t len)
 	return 0;
 }
 
+/* The readable span of a request by the cached maps, read again (once a
+ * call: *fresh) when the request leaves them; -1 when they cannot be. */
+static int
+pread_span(struct proc *ps, uint64_t addr, size_t len, int *fresh,
+    size_t *span, char **cause)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&ps->cache_lock);
+	*span = cache_span(ps, addr, len);
+	if (*span < len && !*fresh) {
+		*fresh = 1;
+		if ((rc = cache_refresh(ps, cause)) == 0)
+			*span = cache_span(ps, addr, len);
+	}
+	pthread_mutex_unlock(&ps->cache_lock);
+	return rc;
+}
+
 /* Reads requests from on with pread, one call each: the slow path. */
 static int
 read_pread(struct proc *ps, struct source_read *rq, size_t n, size_t from,
@@ -283,13 +331,8 @@ read_pread(struct proc *ps, struct source_read *rq, size_t n, size_t from,
 	for (i = from; i < n; i++) {
 		rq[i].got = 0;
 		len = clip_len(rq[i].addr, rq[i].len);
-		span = cache_span(ps, rq[i].addr, len);
-		if (span < len && !fresh) {
-			if (cache_refresh(ps, cause) != 0)
-				return -1;
-			fresh = 1;
-			span = cache_span(ps, rq[i].addr, len);
-		}
+		if (pread_span(ps, rq[i].addr, len, &fresh, &span, cause) != 0)
+			return -1;
 		if (pread_one(ps, &rq[i], span) != 0)
 			return proc_exited(ps, cause);
 	}
@@ -298,12 +341,12 @@ read_pread(struct proc *ps, struct source_read *rq, size_t n, size_t from,
 
 /* Fills the iovecs from request *i, byte *off on; returns how many. */
 static size_t
-batch_fill(struct proc *ps, struct source_read *rq, size_t n, size_t *i,
+batch_fill(struct vm_call *vc, struct source_read *rq, size_t n, size_t *i,
     size_t *off)
 {
 	size_t k = 0, total = 0, len, chunk;
 
-	while (*i < n && k < PROC_IOV && total < PROC_CALL_MAX) {
+	while (*i < n && k < vc->cap && total < PROC_CALL_MAX) {
 		len = clip_len(rq[*i].addr, rq[*i].len);
 		if (*off >= len) {
 			(*i)++;
@@ -313,12 +356,12 @@ batch_fill(struct proc *ps, struct source_read *rq, size_t n, size_t *i,
 		if (*off == 0)
 			rq[*i].got = 0;
 		chunk = HV_MIN(len - *off, PROC_CALL_MAX - total);
-		ps->local[k].iov_base = (char *)rq[*i].buf + *off;
-		ps->local[k].iov_len = chunk;
-		ps->remote[k].iov_base = (void *)(uintptr_t)(rq[*i].addr + *off);
-		ps->remote[k].iov_len = chunk;
-		ps->seg_req[k] = *i;
-		ps->seg_off[k] = *off;
+		vc->local[k].iov_base = (char *)rq[*i].buf + *off;
+		vc->local[k].iov_len = chunk;
+		vc->remote[k].iov_base = (void *)(uintptr_t)(rq[*i].addr + *off);
+		vc->remote[k].iov_len = chunk;
+		vc->seg_req[k] = *i;
+		vc->seg_off[k] = *off;
 		k++;
 		total += chunk;
 		*off += chunk;
@@ -329,15 +372,15 @@ batch_fill(struct proc *ps, struct source_read *rq, size_t n, size_t *i,
 /* Credits the bytes a call copied to its iovecs in order; returns the index
  * of the iovec that came up short, or k. */
 static size_t
-batch_credit(struct proc *ps, struct source_read *rq, size_t k, size_t got)
+batch_credit(struct vm_call *vc, struct source_read *rq, size_t k, size_t got)
 {
 	size_t j, take;
 
 	for (j = 0; j < k; j++) {
-		take = HV_MIN(got, ps->remote[j].iov_len);
-		rq[ps->seg_req[j]].got = ps->seg_off[j] + take;
+		take = HV_MIN(got, vc->remote[j].iov_len);
+		rq[vc->seg_req[j]].got = vc->seg_off[j] + take;
 		got -= take;
-		if (take < ps->remote[j].iov_len)
+		if (take < vc->remote[j].iov_len)
 			return j;
 	}
 	return k;
@@ -370,29 +413,58 @@ short_finish(struct proc *ps, struct source_read *rq, size_t seg_start)
 }
 
 static int
-read_vm(struct proc *ps, struct source_read *rq, size_t n, char **cause)
+read_vm(struct proc *ps, struct vm_call *vc, struct source_read *rq, size_t n,
+    char **cause)
 {
 	size_t i = 0, off = 0, k, short_at;
 	ssize_t got;
 
-	while ((k = batch_fill(ps, rq, n, &i, &off)) != 0) {
-		got = vm_readv(ps, ps->local, ps->remote, k);
+	while ((k = batch_fill(vc, rq, n, &i, &off)) != 0) {
+		got = vm_readv(ps, vc->local, vc->remote, k);
 		if (got < 0 && errno == ESRCH)
 			return proc_exited(ps, cause);
 		if (got < 0 && errno != EFAULT) {
 			if (errno == ENOSYS || errno == EPERM || errno == EACCES)
-				ps->use_pread = 1;
-			return read_pread(ps, rq, n, ps->seg_req[0], cause);
+				__atomic_store_n(&ps->use_pread, 1,
+				    __ATOMIC_RELAXED);
+			return read_pread(ps, rq, n, vc->seg_req[0], cause);
 		}
-		short_at = batch_credit(ps, rq, k, got < 0 ? 0 : (size_t)got);
+		short_at = batch_credit(vc, rq, k, got < 0 ? 0 : (size_t)got);
 		if (short_at == k)
 			continue;
-		i = ps->seg_req[short_at];
-		short_finish(ps, &rq[i], ps->seg_off[short_at]);
+		i = vc->seg_req[short_at];
+		short_finish(ps, &rq[i], vc->seg_off[short_at]);
 		i++;
 		off = 0;
 	}
 	return 0;
+}
+
+/* Iovecs for a call of n requests: a call never has more segments than
+ * requests (one over PROC_CALL_MAX ends it), so a small one fits on the
+ * stack and a big one takes PROC_IOV at most. */
+static int
+read_vm_alloc(struct proc *ps, struct source_read *rq, size_t n, char **cause)
+{
+	struct iovec local[PROC_IOV_STACK], remote[PROC_IOV_STACK];
+	size_t req[PROC_IOV_STACK], off[PROC_IOV_STACK];
+	struct vm_call vc = { .cap = PROC_IOV_STACK, .local = local,
+	    .remote = remote, .seg_req = req, .seg_off = off };
+	int rc;
+
+	if (n <= PROC_IOV_STACK)
+		return read_vm(ps, &vc, rq, n, cause);
+	vc.cap = HV_MIN(n, (size_t)PROC_IOV);
+	vc.local = xcalloc(vc.cap, sizeof *vc.local);
+	vc.remote = xcalloc(vc.cap, sizeof *vc.remote);
+	vc.seg_req = xcalloc(vc.cap, sizeof *vc.seg_req);
+	vc.seg_off = xcalloc(vc.cap, sizeof *vc.seg_off);
+	rc = read_vm(ps, &vc, rq, n, cause);
+	free(vc.local);
+	free(vc.remote);
+	free(vc.seg_req);
+	free(vc.seg_off);
+	return rc;
 }
 
 static int
@@ -405,9 +477,10 @@ proc_read(struct source *s, struct source_read *rq, size_t n, char **cause)
 	/* Also guards process_vm_readv, which names the target by pid. */
 	if (proc_gone(ps))
 		return proc_exited(ps, cause);
-	if (ps->use_pread || ps->force_pread)
+	if (__atomic_load_n(&ps->use_pread, __ATOMIC_RELAXED) ||
+	    ps->force_pread)
 		return read_pread(ps, rq, n, 0, cause);
-	return read_vm(ps, rq, n, cause);
+	return read_vm_alloc(ps, rq, n, cause);
 }
 
 /* ---- the other operations ----------------------------------------------- */
@@ -585,6 +658,8 @@ proc_free(struct proc *ps)
 		close(ps->pidfd);
 	source_regions_free(ps->cache, ps->ncache);
 	free(ps->maps.p);
+	pthread_mutex_destroy(&ps->maps_lock);
+	pthread_mutex_destroy(&ps->cache_lock);
 	free(ps);
 }
 
@@ -688,6 +763,8 @@ source_proc_open(pid_t pid, char **cause)
 	ps = xcalloc(1, sizeof *ps);
 	ps->pid = pid;
 	ps->dirfd = ps->memfd = ps->pidfd = -1;
+	pthread_mutex_init(&ps->maps_lock, NULL);
+	pthread_mutex_init(&ps->cache_lock, NULL);
 	ps->page = (uint64_t)sysconf(_SC_PAGESIZE);
 	if (pid <= 0) {
 		proc_fail(ps, ESRCH, "", cause);
