@@ -65,6 +65,7 @@ struct app_options {
 	double		 interval;	/* seconds */
 	int		 freeze;
 	int		 no_symbols;	/* diagnostic: force symbol-free discovery */
+	unsigned	 threads;	/* reader threads of a capture */
 	enum app_theme	 theme;
 	int		 ascii;
 	int		 no_color;

@@ -51,7 +51,8 @@ int
 app_live_open(struct app_live *lv, const struct app_options *o, pid_t pid,
     int quiet)
 {
-	struct pymalloc_options popts = { .no_symbols = o->no_symbols };
+	struct pymalloc_options popts = { .no_symbols = o->no_symbols,
+	    .threads = o->threads };
 	char *cause = NULL;
 	int err;
 

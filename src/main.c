@@ -6,6 +6,7 @@
 #include "app.h"
 #include "render_svg.h"
 #include "snapshot.h"
+#include "pymalloc.h"
 #include "util.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_text[] =
 "Usage: heapview --pid PID [OPTIONS]          watch a running CPython process\n"
@@ -72,6 +74,8 @@ static const char usage_text[] =
 "                         a types view, colors by type and an arena panel\n"
 "  -i, --interval=SECS    capture period, live (default 0.5)\n"
 "  -f, --freeze           stop the target while each capture is read\n"
+"      --threads=N        reader threads of a block-level capture (default:\n"
+"                         the online cores, at most 8; 1: no threads)\n"
 "      --child-output=FILE\n"
 "                         -- CMD: the program's stdout and stderr go to FILE\n"
 "                         (default: held while the TUI runs, o shows them,\n"
@@ -110,6 +114,7 @@ enum {
 	OPT_ADD_LABEL,
 	OPT_PRESENTER,
 	OPT_KEY_FRAMES,
+	OPT_THREADS,
 };
 
 static const struct option long_options[] = {
@@ -139,6 +144,7 @@ static const struct option long_options[] = {
 	{ "add-label",	required_argument,	NULL, OPT_ADD_LABEL },
 	{ "presenter",	no_argument,		NULL, OPT_PRESENTER },
 	{ "key-frames",	required_argument,	NULL, OPT_KEY_FRAMES },
+	{ "threads",	required_argument,	NULL, OPT_THREADS },
 	{ "version",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -304,6 +310,16 @@ check_options(const struct app_options *o)
 		    "with -- CMD");
 }
 
+/* The reader threads by default: one a core, up to 8 (more readers than
+ * that copy no faster). */
+static unsigned
+default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : (unsigned)HV_MIN(n, 8);
+}
+
 static void
 set_target(struct app_options *o, enum app_target t)
 {
@@ -320,6 +336,7 @@ main(int argc, char **argv)
 	struct app_options o = {
 		.interval = 0.5,
 		.theme = THEME_COLOR,
+		.threads = default_threads(),
 	};
 	const char *env;
 	char *demo = NULL, *cause = NULL;
@@ -389,6 +406,10 @@ main(int argc, char **argv)
 		case OPT_NO_SYMBOLS: o.no_symbols = 1; break;
 		case OPT_AFTER: o.after = parse_seconds("--after", optarg, 1e6); break;
 		case OPT_CHILD_OUTPUT: o.child_output = optarg; break;
+		case OPT_THREADS:
+			o.threads = (unsigned)parse_long("--threads", optarg, 1,
+			    PYMALLOC_MAX_THREADS);
+			break;
 		case OPT_WHY: {
 			uint64_t a[64];
 			size_t n;

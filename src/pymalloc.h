@@ -15,8 +15,14 @@
 #include "heap.h"
 #include "source.h"
 
+/* Reader threads a capture uses at most. */
+#define PYMALLOC_MAX_THREADS	64
+
 struct pymalloc_options {
-	int	no_symbols;	/* diagnostic: never use ELF symbols */
+	int		no_symbols;	/* diagnostic: never use ELF symbols */
+	/* Reader threads of a block-level capture (0 or 1: the calling
+	 * thread alone).  The heap is the same whatever their number. */
+	unsigned	threads;
 };
 
 struct pymalloc;

@@ -259,9 +259,27 @@ int	py_state_struct_valid(const struct heap_layout *, uint64_t,
 struct py_types;
 struct py_types	*py_types_new(struct source *, const struct py_layout *,
 	    struct heap *);
+/* A resolver of its own for another reader thread of the same capture,
+ * which adds the types it names to h (a heap for its type table only). */
+struct py_types	*py_types_fork(const struct py_types *, struct heap *h);
 /* Types the allocated blocks of a FULL or USED pool read whole in buf;
- * returns how many blocks wait on candidates not read yet. */
-size_t	py_types_pool(struct py_types *, struct heap_pool *, const uint8_t *);
+ * returns how many blocks wait on candidates not read yet.  where is the
+ * walk position of the pool's first block (block i is at where + i;
+ * positions grow in the order of the walk): py_types_first() says where
+ * each type was first met. */
+size_t	py_types_pool(struct py_types *, struct heap_pool *, const uint8_t *,
+	    uint64_t where);
+/* The position where type index t was first met (UINT64_MAX: no block has
+ * it) and the heap flags of that block's type object. */
+uint64_t py_types_first(const struct py_types *, uint32_t t, uint32_t *flags);
+/* After a capture's threads: type index t becomes map[t] (t < n; RAW: the
+ * type is dropped) and the resolver serves h, whose types those are. */
+void	py_types_renumber(struct py_types *, const uint32_t *map, size_t n,
+	    struct heap *h);
+/* Adds what another resolver of the capture decided (its indices through
+ * map, as for py_types_renumber) that this one does not know. */
+void	py_types_absorb(struct py_types *, const struct py_types *from,
+	    const uint32_t *map, size_t n);
 /* Reads the candidates gathered so far, their metatypes and names. */
 int	py_types_resolve(struct py_types *, char **);
 size_t	py_types_pending(const struct py_types *);

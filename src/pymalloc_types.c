@@ -19,6 +19,13 @@
  * After the first few pools nearly every candidate is a cache hit.  The
  * cache lives for one capture: a class freed in the target may leave its
  * address to another.
+ *
+ * A capture's reader threads each type their own arenas with a resolver of
+ * their own (py_types_fork), whose type indices are its own.  Each resolver
+ * notes where in the walk every one of its types was first met; the
+ * capture then numbers the types in that order -- the order of the
+ * blocks, whichever thread read them -- and renumbers the pools
+ * (pymalloc_walk.c), so that the heap does not depend on the threads.
  */
 #include "config.h"
 
@@ -96,6 +103,11 @@ struct py_types {
 	size_t			 names_cap, nnames;
 	uint64_t		 dropped;	/* candidates over MAX_ENTRIES */
 	uint64_t		 nread;		/* candidates read */
+	/* Per type index: the walk position of the first block typed so
+	 * (UINT64_MAX: none yet) and its type object's flags. */
+	uint64_t		*first_at;
+	uint64_t		*first_flags;
+	size_t			 first_cap;
 };
 
 static size_t
@@ -210,19 +222,28 @@ addr_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-struct py_types *
-py_types_new(struct source *src, const struct py_layout *layout,
+static struct py_types *
+types_alloc(struct source *src, const struct py_layout *layout,
     struct heap *h)
 {
 	struct py_types *ty = xcalloc(1, sizeof *ty);
-	struct source_region *r;
-	size_t n, i;
 
 	ty->src = src;
 	ty->heap = h;
 	ty->layout = layout;
 	ty->cap = 4096;
 	ty->tab = xcalloc(ty->cap, sizeof *ty->tab);
+	return ty;
+}
+
+struct py_types *
+py_types_new(struct source *src, const struct py_layout *layout,
+    struct heap *h)
+{
+	struct py_types *ty = types_alloc(src, layout, h);
+	struct source_region *r;
+	size_t n, i;
+
 	ty->arena_lo = xcalloc(h->narenas + 1, sizeof *ty->arena_lo);
 	for (i = 0; i < h->narenas; i++)
 		ty->arena_lo[i] = h->arenas[i].address;
@@ -256,6 +277,32 @@ py_types_new(struct source *src, const struct py_layout *layout,
 	return ty;
 }
 
+static uint64_t *
+copy_u64(const uint64_t *v, size_t n)
+{
+	uint64_t *c = xcalloc(n + 1, sizeof *c);
+
+	if (n > 0)
+		memcpy(c, v, n * sizeof *c);
+	return c;
+}
+
+struct py_types *
+py_types_fork(const struct py_types *parent, struct heap *h)
+{
+	struct py_types *ty = types_alloc(parent->src, parent->layout, h);
+
+	ty->arena_lo = copy_u64(parent->arena_lo, parent->narenas);
+	ty->narenas = parent->narenas;
+	ty->rw_lo = copy_u64(parent->rw_lo, parent->nrw);
+	ty->rw_hi = copy_u64(parent->rw_hi, parent->nrw);
+	ty->nrw = parent->nrw;
+	ty->lo = parent->lo;
+	ty->hi = parent->hi;
+	heap_types_init(h);
+	return ty;
+}
+
 void
 py_types_free(struct py_types *ty)
 {
@@ -278,6 +325,8 @@ py_types_free(struct py_types *ty)
 	free(ty->arena_lo);
 	free(ty->rw_lo);
 	free(ty->rw_hi);
+	free(ty->first_at);
+	free(ty->first_flags);
 	free(ty);
 }
 
@@ -419,48 +468,89 @@ hash_name(const char *s, size_t cap)
 	return (size_t)h & (cap - 1);
 }
 
+/* Room for one more name in the table of names. */
+static void
+names_reserve(struct py_types *ty)
+{
+	char **old = ty->names;
+	uint32_t *oldidx = ty->name_index;
+	size_t oldcap = ty->names_cap, i, k;
+
+	if (ty->nnames * 2 < ty->names_cap)
+		return;
+	ty->names_cap = oldcap ? oldcap * 2 : 256;
+	ty->names = xcalloc(ty->names_cap, sizeof *ty->names);
+	ty->name_index = xcalloc(ty->names_cap, sizeof *ty->name_index);
+	for (i = 0; i < oldcap; i++) {
+		if (old[i] == NULL)
+			continue;
+		k = hash_name(old[i], ty->names_cap);
+		while (ty->names[k] != NULL)
+			k = (k + 1) & (ty->names_cap - 1);
+		ty->names[k] = old[i];
+		ty->name_index[k] = oldidx[i];
+	}
+	free(old);
+	free(oldidx);
+}
+
+/* The slot of a name in the table of names: its own, or the empty one
+ * where it would go. */
+static size_t
+names_slot(const struct py_types *ty, const char *name)
+{
+	size_t k = hash_name(name, ty->names_cap);
+
+	while (ty->names[k] != NULL && strcmp(ty->names[k], name) != 0)
+		k = (k + 1) & (ty->names_cap - 1);
+	return k;
+}
+
+/* Type index idx is known: where it was first met, none yet. */
+static void
+first_reserve(struct py_types *ty, uint32_t idx)
+{
+	size_t cap = ty->first_cap, i;
+
+	if (idx < cap)
+		return;
+	ty->first_cap = HV_MAX((size_t)idx + 1, cap ? 2 * cap : 256);
+	ty->first_at = xreallocarray(ty->first_at, ty->first_cap,
+	    sizeof *ty->first_at);
+	ty->first_flags = xreallocarray(ty->first_flags, ty->first_cap,
+	    sizeof *ty->first_flags);
+	for (i = cap; i < ty->first_cap; i++) {
+		ty->first_at[i] = UINT64_MAX;
+		ty->first_flags[i] = 0;
+	}
+}
+
+/* heapview's flags of a type object's. */
+static uint32_t
+heap_flags(uint64_t tpflags)
+{
+	return ((tpflags & TPF_HAVE_GC) ? HEAP_TYPE_GC : 0) |
+	    ((tpflags & TPF_HEAPTYPE) ? HEAP_TYPE_HEAPTYPE : 0);
+}
+
 /* The heap type of a name: classes of the same name share one (the flags
- * of the first one seen). */
+ * of the first one seen; a capture keeps those of the first one its walk
+ * met, py_types_first). */
 static uint32_t
 name_to_index(struct py_types *ty, const char *name, uint64_t tpflags)
 {
-	uint32_t flags = 0, idx;
-	size_t i, k;
+	uint32_t idx;
+	size_t k;
 
-	if (ty->nnames * 2 >= ty->names_cap) {
-		char **old = ty->names;
-		uint32_t *oldidx = ty->name_index;
-		size_t oldcap = ty->names_cap;
-
-		ty->names_cap = oldcap ? oldcap * 2 : 256;
-		ty->names = xcalloc(ty->names_cap, sizeof *ty->names);
-		ty->name_index = xcalloc(ty->names_cap, sizeof *ty->name_index);
-		for (i = 0; i < oldcap; i++) {
-			if (old[i] == NULL)
-				continue;
-			k = hash_name(old[i], ty->names_cap);
-			while (ty->names[k] != NULL)
-				k = (k + 1) & (ty->names_cap - 1);
-			ty->names[k] = old[i];
-			ty->name_index[k] = oldidx[i];
-		}
-		free(old);
-		free(oldidx);
-	}
-	k = hash_name(name, ty->names_cap);
-	while (ty->names[k] != NULL) {
-		if (strcmp(ty->names[k], name) == 0)
-			return ty->name_index[k];
-		k = (k + 1) & (ty->names_cap - 1);
-	}
-	if (tpflags & TPF_HAVE_GC)
-		flags |= HEAP_TYPE_GC;
-	if (tpflags & TPF_HEAPTYPE)
-		flags |= HEAP_TYPE_HEAPTYPE;
-	idx = heap_type_add(ty->heap, name, flags);
+	names_reserve(ty);
+	k = names_slot(ty, name);
+	if (ty->names[k] != NULL)
+		return ty->name_index[k];
+	idx = heap_type_add(ty->heap, name, heap_flags(tpflags));
 	ty->names[k] = xstrdup(name);
 	ty->name_index[k] = idx;
 	ty->nnames++;
+	first_reserve(ty, idx);
 	return idx;
 }
 
@@ -595,7 +685,7 @@ gc_head_state(const struct py_layout *l, const uint8_t *g)
  */
 static uint16_t
 attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
-    int *unknown, uint32_t *obj_off, uint32_t *obj_avail)
+    int *unknown, uint32_t *obj_off, uint32_t *obj_avail, uint64_t *obj_tpf)
 {
 	const struct py_layout *l = ty->layout;
 	uint32_t gc = l->gc_head_size, pre = l->preheader_size;
@@ -655,13 +745,15 @@ attribute_block(struct py_types *ty, const uint8_t *b, uint32_t size,
 			v |= HEAP_TYPE_UNTRACKED;
 		*obj_off = skip + off;
 		*obj_avail = avail - off;
+		*obj_tpf = tpf;
 		return v;
 	}
 	return HEAP_TYPE_RAW;
 }
 
 size_t
-py_types_pool(struct py_types *ty, struct heap_pool *pool, const uint8_t *buf)
+py_types_pool(struct py_types *ty, struct heap_pool *pool, const uint8_t *buf,
+    uint64_t where)
 {
 	const struct heap_layout *g = &ty->heap->layout;
 	uint32_t size, n, i;
@@ -675,7 +767,8 @@ py_types_pool(struct py_types *ty, struct heap_pool *pool, const uint8_t *buf)
 		pool->types = heap_types_new(n);
 	for (i = 0; i < n; i++) {
 		uint32_t off = g->pool_overhead + i * size;
-		uint32_t o, avail;
+		uint32_t o, avail, t;
+		uint64_t tpf;
 		int u = 0;
 
 		if (off >= pool->nextoffset)
@@ -684,8 +777,15 @@ py_types_pool(struct py_types *ty, struct heap_pool *pool, const uint8_t *buf)
 		    heap_blocks_get(pool->blocks, i) != BLOCK_ALLOCATED)
 			continue;
 		pool->types[i] = attribute_block(ty, buf + off, size, &u, &o,
-		    &avail);
+		    &avail, &tpf);
 		unknown += (size_t)u;
+		/* A block typed is typed for good: later passes agree. */
+		t = HEAP_TYPE_INDEX(pool->types[i]);
+		if (t != HEAP_TYPE_RAW && t < ty->first_cap &&
+		    where + i < ty->first_at[t]) {
+			ty->first_at[t] = where + i;
+			ty->first_flags[t] = tpf;
+		}
 	}
 	return unknown;
 }
@@ -694,10 +794,11 @@ int
 py_types_locate(struct py_types *ty, const uint8_t *block, uint32_t size,
     uint32_t *type, uint32_t *off, uint32_t *avail)
 {
+	uint64_t tpf;
 	uint16_t v;
 	int unknown = 0;
 
-	v = attribute_block(ty, block, size, &unknown, off, avail);
+	v = attribute_block(ty, block, size, &unknown, off, avail, &tpf);
 	if (unknown || HEAP_TYPE_INDEX(v) == HEAP_TYPE_RAW)
 		return -1;
 	*type = HEAP_TYPE_INDEX(v);
@@ -720,4 +821,100 @@ void
 py_types_rebind(struct py_types *ty, struct heap *h)
 {
 	ty->heap = h;
+}
+
+uint64_t
+py_types_first(const struct py_types *ty, uint32_t t, uint32_t *flags)
+{
+	if (t >= ty->first_cap || ty->first_at[t] == UINT64_MAX)
+		return UINT64_MAX;
+	*flags = heap_flags(ty->first_flags[t]);
+	return ty->first_at[t];
+}
+
+/* An entry's type index through map (a type that lost its index is no
+ * type any more). */
+static void
+entry_renumber(struct entry *e, const uint32_t *map, size_t nmap)
+{
+	if (e->state != E_VALID)
+		return;
+	e->index = e->index < nmap ? map[e->index] : HEAP_TYPE_RAW;
+	if (e->index == HEAP_TYPE_RAW)
+		e->state = E_INVALID;
+}
+
+void
+py_types_renumber(struct py_types *ty, const uint32_t *map, size_t nmap,
+    struct heap *h)
+{
+	char **old = ty->names;
+	uint32_t *oldidx = ty->name_index;
+	size_t oldcap = ty->names_cap, i, k;
+
+	for (i = 0; i < ty->cap; i++)
+		entry_renumber(&ty->tab[i], map, nmap);
+	ty->names = NULL;
+	ty->name_index = NULL;
+	ty->names_cap = ty->nnames = 0;
+	for (i = 0; i < oldcap; i++) {
+		uint32_t t = old[i] == NULL || oldidx[i] >= nmap ?
+		    HEAP_TYPE_RAW : map[oldidx[i]];
+
+		if (t == HEAP_TYPE_RAW) {
+			free(old[i]);
+			continue;
+		}
+		names_reserve(ty);
+		k = names_slot(ty, old[i]);
+		ty->names[k] = old[i];
+		ty->name_index[k] = t;
+		ty->nnames++;
+	}
+	free(old);
+	free(oldidx);
+	free(ty->first_at);
+	free(ty->first_flags);
+	ty->first_at = ty->first_flags = NULL;
+	ty->first_cap = 0;
+	ty->heap = h;
+}
+
+void
+py_types_absorb(struct py_types *ty, const struct py_types *from,
+    const uint32_t *map, size_t nmap)
+{
+	size_t i, k;
+
+	for (i = 0; i < from->cap; i++) {
+		const struct entry *f = &from->tab[i];
+		struct entry *e;
+
+		if (f->state != E_VALID && f->state != E_INVALID)
+			continue;
+		if ((e = lookup(ty, f->addr))->state != E_EMPTY)
+			continue;
+		*e = *f;
+		entry_renumber(e, map, nmap);
+		ty->used++;
+		if (ty->used * 2 > ty->cap)
+			grow(ty);
+	}
+	for (i = 0; i < from->names_cap; i++) {
+		uint32_t t = from->names[i] == NULL ||
+		    from->name_index[i] >= nmap ? HEAP_TYPE_RAW :
+		    map[from->name_index[i]];
+
+		if (t == HEAP_TYPE_RAW)
+			continue;
+		names_reserve(ty);
+		k = names_slot(ty, from->names[i]);
+		if (ty->names[k] != NULL)
+			continue;
+		ty->names[k] = xstrdup(from->names[i]);
+		ty->name_index[k] = t;
+		ty->nnames++;
+	}
+	ty->dropped += from->dropped;
+	ty->nread += from->nread;
 }

@@ -11,6 +11,8 @@
 #include "pyobj_value.h"
 #include "util.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,11 +484,94 @@ walk_headers(struct pymalloc *pm, struct heap *h, char **cause)
  * per byte than a read per pool -- and every header and free list is
  * decoded from those bytes, so a pool's block states and its count come
  * from one read.
+ *
+ * Reader threads (pymalloc_options.threads) take batches of arenas in turn
+ * and read, decode, type and value them, each into arenas no other thread
+ * touches: copies from the target scale with the threads, as do the
+ * decoding and the types.  What depends on the order of the walk is put
+ * in that order afterwards, on the calling thread, so that the heap is the
+ * one a single thread makes, byte for byte:
+ *  - an arena with a pool that failed validation is read again by the
+ *    calling thread once the readers are done, and healed there (heal()):
+ *    the re-read hook may ptrace the target, which only the thread that
+ *    stopped it may do, and must not let it run while others read;
+ *  - each reader numbers the types it names in its own order; they are
+ *    numbered again in the order of their first block in the walk, and
+ *    the pools renumbered (the renumbering split over the threads again);
+ *  - of errors, the one of the first arena in the walk wins.
+ */
+
+/* One reader thread of a block-level capture, and what it made. */
+struct reader {
+	struct walk		*w;
+	unsigned		 id;
+	uint8_t			*buf;		/* ARENA_BATCH arenas */
+	struct py_types		*ty;		/* its resolver (types) */
+	struct heap		*th;		/* its types and values (types) */
+	uint64_t		 pools_read, bytes_read;
+	int			 rc;
+	char			*cause;
+	size_t			 failed_at;	/* the batch that failed */
+	uint32_t		*map;		/* its type indices -> the heap's */
+	size_t			 nmap;
+	int			 renumber;	/* a block's index changes */
+	pthread_t		 thread;
+};
+
+struct walk {
+	struct pymalloc		*pm;
+	struct heap		*h;
+	struct reader		*readers;
+	unsigned		 nreaders;
+	size_t			 nbatches;
+	size_t			 next;		/* the next batch to take (atomic) */
+	size_t			 stop;		/* batches from here on are not
+						 * read (atomic): one before failed */
+	/* Per arena: the reader whose type indices its pools hold, and
+	 * whether a pool of it failed validation in a reader (then the
+	 * calling thread reads it again, owner 0). */
+	uint8_t			*owner;
+	uint8_t			*deferred;
+	/* Walk positions (py_types_pool): pool p of the i-th arena starts
+	 * at (i * pos_pools + p) * pos_blocks. */
+	uint64_t		 pos_pools, pos_blocks;
+	/* Phase two: the next arena range to renumber (atomic). */
+	size_t			 next_range;
+};
+
+/* A pool's position in the walk. */
+static uint64_t
+walk_position(const struct walk *w, size_t i, uint32_t p)
+{
+	return ((uint64_t)i * w->pos_pools + p) * w->pos_blocks;
+}
+
+/* An arena's pools as add_arenas() left them, for a fresh read. */
+static void
+arena_reset(struct heap_arena *a)
+{
+	uint32_t p;
+
+	for (p = 0; p < a->npools; p++) {
+		free(a->pools[p].blocks);
+		free(a->pools[p].types);
+		memset(&a->pools[p], 0, sizeof a->pools[p]);
+		a->pools[p].state = POOL_UNTOUCHED;
+	}
+}
+
+/*
+ * Decodes the batch's pools.  With one reader a pool that fails is read
+ * again at once (heal, in place: the types pass reads the pools' new
+ * bytes); with several its arena is left to the calling thread
+ * (deferred) and nothing of it is counted here.
  */
 static void
-decode_batch(struct pymalloc *pm, struct heap *h, const struct source_read *rd,
-    size_t first, size_t nb)
+decode_batch(struct reader *r, const struct source_read *rd, size_t first,
+    size_t nb)
 {
+	struct walk *w = r->w;
+	struct heap *h = w->h;
 	const struct heap_layout *l = &h->layout;
 	struct sick_list sl = { 0 };
 	size_t k;
@@ -495,8 +580,8 @@ decode_batch(struct pymalloc *pm, struct heap *h, const struct source_read *rd,
 		struct heap_arena *a = &h->arenas[first + k];
 		uint32_t p, carved = carved_pools(h, a);
 
-		pm->pools_read += carved;
-		pm->bytes_read += rd[k].got;
+		r->pools_read += carved;
+		r->bytes_read += rd[k].got;
 		for (p = 0; p < carved; p++) {
 			size_t off = (size_t)p * l->pool_size;
 			uint8_t *b = (uint8_t *)rd[k].buf + off;
@@ -504,12 +589,17 @@ decode_batch(struct pymalloc *pm, struct heap *h, const struct source_read *rd,
 			    PY_FAULT_UNREAD : decode_pool(l, a, p, b,
 			    rd[k].addr + off, 1);
 
-			if (f != PY_FAULT_NONE)
-				sick_add(pm, &sl, a, p, b, f);
+			if (f == PY_FAULT_NONE)
+				continue;
+			if (w->nreaders == 1) {
+				sick_add(w->pm, &sl, a, p, b, f);
+				continue;
+			}
+			w->deferred[first + k] = 1;
+			break;
 		}
 	}
-	/* Healed in place: the types pass reads the pools' new bytes. */
-	heal(pm, h, &sl, l->pool_size);
+	heal(w->pm, h, &sl, l->pool_size);
 	free(sl.v);
 }
 
@@ -517,9 +607,11 @@ decode_batch(struct pymalloc *pm, struct heap *h, const struct source_read *rd,
  * met has been read (a pass can meet new ones behind the first: at most
  * one more pass per probe). */
 static int
-type_batch(struct py_types *ty, struct heap *h, const struct source_read *rd,
-    size_t first, size_t nb, char **cause)
+type_batch(struct reader *r, const struct source_read *rd, size_t first,
+    size_t nb, char **cause)
 {
+	struct walk *w = r->w;
+	struct heap *h = w->h;
 	const struct heap_layout *l = &h->layout;
 	size_t k, unknown;
 	int pass;
@@ -530,80 +622,445 @@ type_batch(struct py_types *ty, struct heap *h, const struct source_read *rd,
 			struct heap_arena *a = &h->arenas[first + k];
 			uint32_t p, carved = carved_pools(h, a);
 
+			if (w->deferred[first + k])
+				continue;
 			/* Only FULL and USED pools are typed: their bytes
 			 * were read whole, by the batch or by heal(). */
 			for (p = 0; p < carved; p++)
-				unknown += py_types_pool(ty, &a->pools[p],
+				unknown += py_types_pool(r->ty, &a->pools[p],
 				    (const uint8_t *)rd[k].buf +
-				    (size_t)p * l->pool_size);
+				    (size_t)p * l->pool_size,
+				    walk_position(w, first + k, p));
 		}
-		if (unknown == 0 || py_types_pending(ty) == 0)
+		if (unknown == 0 || py_types_pending(r->ty) == 0)
 			break;
-		if (py_types_resolve(ty, cause) != 0)
+		if (py_types_resolve(r->ty, cause) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* The values of the objects of the batch's pinned arenas, from its bytes. */
+/* The values of the objects of the batch's pinned arenas, from its bytes,
+ * into the reader's heap (its type indices). */
 static int
-values_batch(struct pymalloc *pm, struct py_types *ty, struct heap *h,
-    const struct source_read *rd, size_t first, size_t nb, char **cause)
+values_batch(struct reader *r, const struct source_read *rd, size_t first,
+    size_t nb, char **cause)
 {
+	struct pymalloc *pm = r->w->pm;
 	size_t k;
 	int rc = 0;
 
-	for (k = 0; k < nb && rc == 0; k++)
+	for (k = 0; k < nb && rc == 0; k++) {
+		if (r->w->deferred[first + k])
+			continue;
 		rc = pyobj_values_arena(pm->src, pm->interp.major,
-		    pm->interp.minor, ty, h, &h->arenas[first + k], rd[k].buf,
-		    rd[k].got, pm->values_max, cause);
+		    pm->interp.minor, r->ty, r->th, &r->w->h->arenas[first + k],
+		    rd[k].buf, rd[k].got, pm->values_max, cause);
+	}
 	return rc;
+}
+
+/* Reads, decodes, types and values the nb arenas from first on. */
+static int
+read_batch(struct reader *r, size_t first, size_t nb, char **cause)
+{
+	struct walk *w = r->w;
+	struct heap *h = w->h;
+	size_t span = (size_t)h->layout.arena_size, k;
+	struct source_read rd[ARENA_BATCH];
+	int rc;
+
+	for (k = 0; k < nb; k++) {
+		struct heap_arena *a = &h->arenas[first + k];
+
+		rd[k] = (struct source_read){ .addr = a->first_pool,
+		    .buf = r->buf + k * span,
+		    .len = (size_t)carved_pools(h, a) * h->layout.pool_size };
+		w->owner[first + k] = (uint8_t)r->id;
+	}
+	if ((rc = source_read(w->pm->src, rd, nb, cause)) != 0)
+		return rc;
+	decode_batch(r, rd, first, nb);
+	if (r->ty != NULL)
+		rc = type_batch(r, rd, first, nb, cause);
+	if (r->ty != NULL && rc == 0 && w->pm->values_on)
+		rc = values_batch(r, rd, first, nb, cause);
+	return rc;
+}
+
+/* Lowers the atomic *at to v when v is lower. */
+static void
+atomic_lower(size_t *at, size_t v)
+{
+	size_t cur = __atomic_load_n(at, __ATOMIC_RELAXED);
+
+	while (v < cur && !__atomic_compare_exchange_n(at, &cur, v, 0,
+	    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+/* A reader: takes the next batch until none is left, or one before the
+ * next has failed; its first failure is its only one. */
+static void *
+reader_run(void *arg)
+{
+	struct reader *r = arg;
+	struct walk *w = r->w;
+	size_t b, first;
+
+	for (;;) {
+		b = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
+		if (b >= w->nbatches || b >= __atomic_load_n(&w->stop,
+		    __ATOMIC_RELAXED))
+			break;
+		first = b * ARENA_BATCH;
+		r->rc = read_batch(r, first, HV_MIN((size_t)ARENA_BATCH,
+		    w->h->narenas - first), &r->cause);
+		if (r->rc != 0) {
+			r->failed_at = b;
+			atomic_lower(&w->stop, b);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Runs fn on every reader, readers[0] on the calling thread; a thread that
+ * cannot be started leaves its share to the others. */
+static void
+run_readers(struct walk *w, void *(*fn)(void *))
+{
+	unsigned i;
+	uint8_t started[256] = { 0 };
+
+	for (i = 1; i < w->nreaders; i++)
+		started[i] = pthread_create(&w->readers[i].thread, NULL, fn,
+		    &w->readers[i]) == 0;
+	fn(&w->readers[0]);
+	for (i = 1; i < w->nreaders; i++) {
+		if (started[i])
+			pthread_join(w->readers[i].thread, NULL);
+	}
+}
+
+/* The error of the first batch in the walk that failed, if any. */
+static int
+first_error(struct walk *w, char **cause)
+{
+	struct reader *worst = NULL;
+	unsigned i;
+
+	for (i = 0; i < w->nreaders; i++) {
+		struct reader *r = &w->readers[i];
+
+		if (r->rc != 0 && (worst == NULL || r->failed_at < worst->failed_at))
+			worst = r;
+	}
+	if (worst == NULL)
+		return 0;
+	if (cause != NULL) {
+		*cause = worst->cause;
+		worst->cause = NULL;
+	}
+	return -1;
+}
+
+/* The arenas a reader left (a pool failed validation), read again one by
+ * one on the calling thread, healed there. */
+static int
+walk_deferred(struct walk *w, char **cause)
+{
+	struct reader *r0 = &w->readers[0];
+	unsigned n = w->nreaders;
+	size_t i;
+	int rc = 0;
+
+	w->nreaders = 1;	/* decode_batch heals at once */
+	for (i = 0; i < w->h->narenas && rc == 0; i++) {
+		if (!w->deferred[i])
+			continue;
+		arena_reset(&w->h->arenas[i]);
+		w->deferred[i] = 0;
+		rc = read_batch(r0, i, 1, cause);
+	}
+	w->nreaders = n;
+	return rc;
+}
+
+/* A type of a reader, where the walk first met it. */
+struct first_seen {
+	uint64_t	at;
+	unsigned	reader;
+	uint32_t	t, flags;
+};
+
+static int
+first_cmp(const void *pa, const void *pb)
+{
+	const struct first_seen *a = pa, *b = pb;
+
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* Heap type indices by name, while they are made. */
+struct name_index {
+	const char	**name;
+	uint32_t	 *index;
+	size_t		  cap;
+};
+
+static uint32_t *
+name_index_slot(struct name_index *ni, const char *name, int *found)
+{
+	uint64_t hs = 1469598103934665603ull;	/* FNV-1a */
+	const char *s;
+	size_t k;
+
+	for (s = name; *s != '\0'; s++)
+		hs = (hs ^ (unsigned char)*s) * 1099511628211ull;
+	for (k = (size_t)hs & (ni->cap - 1); ni->name[k] != NULL;
+	    k = (k + 1) & (ni->cap - 1)) {
+		if (strcmp(ni->name[k], name) == 0) {
+			*found = 1;
+			return &ni->index[k];
+		}
+	}
+	*found = 0;
+	ni->name[k] = name;
+	return &ni->index[k];
+}
+
+/*
+ * The heap's type table: the types the readers met, in the order of their
+ * first block in the walk (of two readers' types of one name, the one met
+ * first), with the flags of that block's type object; each reader's map
+ * from its indices to those.  A type no block has is left out.
+ */
+static void
+merge_types(struct walk *w)
+{
+	struct first_seen *fs = NULL;
+	struct name_index ni = { 0 };
+	size_t n = 0, cap = 0, k;
+	unsigned i;
+	uint32_t t;
+
+	for (i = 0; i < w->nreaders; i++) {
+		struct reader *r = &w->readers[i];
+
+		r->nmap = r->th->ntypes;
+		r->map = xcalloc(r->nmap + 1, sizeof *r->map);
+		for (t = 1; t < r->th->ntypes; t++) {
+			struct first_seen f = { .reader = i, .t = t };
+
+			if ((f.at = py_types_first(r->ty, t, &f.flags)) ==
+			    UINT64_MAX)
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 256;
+				fs = xreallocarray(fs, cap, sizeof *fs);
+			}
+			fs[n++] = f;
+		}
+	}
+	qsort(fs, n, sizeof *fs, first_cmp);
+	for (ni.cap = 64; ni.cap < 2 * n + 2; ni.cap *= 2)
+		;
+	ni.name = xcalloc(ni.cap, sizeof *ni.name);
+	ni.index = xcalloc(ni.cap, sizeof *ni.index);
+	for (k = 0; k < n; k++) {
+		struct reader *r = &w->readers[fs[k].reader];
+		const char *name = r->th->types[fs[k].t].name;
+		int found;
+		uint32_t *slot = name_index_slot(&ni, name, &found);
+
+		if (!found)
+			*slot = heap_type_add(w->h, name, fs[k].flags);
+		r->map[fs[k].t] = *slot;
+		r->renumber |= *slot != fs[k].t;
+	}
+	free(ni.name);
+	free(ni.index);
+	free(fs);
+}
+
+/* The arenas renumbered per call of renumber_run. */
+#define RENUMBER_RANGE	64
+
+/* Phase two: the type indices of the pools, ranges of arenas at a time,
+ * through the map of the reader that typed each arena. */
+static void *
+renumber_run(void *arg)
+{
+	struct reader *self = arg;
+	struct walk *w = self->w;
+	struct heap *h = w->h;
+	size_t i, end;
+	uint32_t p, b, n;
+
+	for (;;) {
+		i = __atomic_fetch_add(&w->next_range, RENUMBER_RANGE,
+		    __ATOMIC_RELAXED);
+		if (i >= h->narenas)
+			break;
+		for (end = HV_MIN(i + RENUMBER_RANGE, h->narenas); i < end; i++) {
+			const struct reader *r = &w->readers[w->owner[i]];
+			struct heap_arena *a = &h->arenas[i];
+
+			if (!r->renumber)
+				continue;
+			for (p = 0; p < a->npools; p++) {
+				uint16_t *ty = a->pools[p].types;
+
+				n = ty == NULL ? 0 : heap_blocks_per_pool(&h->layout,
+				    a->pools[p].szidx);
+				for (b = 0; b < n; b++) {
+					uint32_t v = ty[b];
+
+					ty[b] = (uint16_t)(r->map[HEAP_TYPE_INDEX(v)] |
+					    (v & HEAP_TYPE_UNTRACKED));
+				}
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The readers' values, with the heap's type indices, in address order. */
+static void
+merge_values(struct walk *w)
+{
+	unsigned i;
+	size_t k;
+
+	for (i = 0; i < w->nreaders; i++) {
+		const struct reader *r = &w->readers[i];
+
+		for (k = 0; k < r->th->nvalues; k++) {
+			const struct heap_value *v = &r->th->values[k];
+
+			heap_value_add(w->h, v->address, v->type < r->nmap ?
+			    r->map[v->type] : HEAP_TYPE_RAW, v->text);
+		}
+	}
+	heap_values_sort(w->h);
+}
+
+/* The resolver kept for pymalloc_values(): the readers' together, with the
+ * heap's type indices. */
+static struct py_types *
+merge_resolvers(struct walk *w)
+{
+	struct py_types *ty = w->readers[0].ty;
+	unsigned i;
+
+	py_types_renumber(ty, w->readers[0].map, w->readers[0].nmap, w->h);
+	for (i = 1; i < w->nreaders; i++)
+		py_types_absorb(ty, w->readers[i].ty, w->readers[i].map,
+		    w->readers[i].nmap);
+	w->readers[0].ty = NULL;
+	return ty;
+}
+
+/* Types and values of the readers into the heap: the type table, the
+ * pools renumbered (by the readers' threads again), the values. */
+static void
+merge_readers(struct walk *w)
+{
+	struct pymalloc *pm = w->pm;
+	unsigned i;
+
+	merge_types(w);
+	for (i = 0; i < w->nreaders && !w->readers[i].renumber; i++)
+		;
+	w->next_range = 0;
+	if (i < w->nreaders)
+		run_readers(w, renumber_run);
+	merge_values(w);
+	pm->last_types = merge_resolvers(w);
+	pm->last_heap = w->h;
+}
+
+static void
+readers_free(struct walk *w)
+{
+	unsigned i;
+
+	for (i = 0; i < w->nreaders; i++) {
+		struct reader *r = &w->readers[i];
+
+		py_types_free(r->ty);
+		heap_free(r->th);
+		free(r->buf);
+		free(r->cause);
+		free(r->map);
+	}
+	free(w->readers);
+	free(w->owner);
+	free(w->deferred);
+}
+
+/* The readers, each with a buffer, and with types a resolver of its own:
+ * the first made for h (which gets its "(raw)"), the others forked. */
+static void
+readers_new(struct walk *w)
+{
+	struct pymalloc *pm = w->pm;
+	const struct heap_layout *l = &w->h->layout;
+	unsigned i;
+
+	w->readers = xcalloc(w->nreaders, sizeof *w->readers);
+	for (i = 0; i < w->nreaders; i++) {
+		struct reader *r = &w->readers[i];
+
+		r->w = w;
+		r->id = i;
+		r->buf = xmalloc(ARENA_BATCH * (size_t)l->arena_size);
+		if (!pm->types)
+			continue;
+		r->th = heap_new(l, HEAP_LEVEL_BLOCKS);
+		if (i == 0) {
+			r->ty = py_types_new(pm->src, pm->interp.layout, w->h);
+			py_types_rebind(r->ty, r->th);
+			heap_types_init(r->th);
+		} else
+			r->ty = py_types_fork(w->readers[0].ty, r->th);
+	}
 }
 
 static int
 walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
 {
 	const struct heap_layout *l = &h->layout;
-	size_t span = (size_t)l->arena_size;
-	struct source_read rd[ARENA_BATCH];
-	uint8_t *buf = xmalloc(ARENA_BATCH * span);
-	struct py_types *ty = NULL;
-	size_t i = 0, nb;
-	int rc = 0;
+	struct walk w = { .pm = pm, .h = h, .stop = SIZE_MAX };
+	unsigned i;
+	int rc;
 
 	py_types_free(pm->last_types);
 	pm->last_types = NULL;
 	pm->last_heap = NULL;
-	if (pm->types)
-		ty = py_types_new(pm->src, pm->interp.layout, h);
-	while (rc == 0 && i < h->narenas) {
-		size_t first = i;
-
-		for (nb = 0; nb < ARENA_BATCH && i < h->narenas; nb++, i++) {
-			struct heap_arena *a = &h->arenas[i];
-
-			rd[nb] = (struct source_read){ .addr = a->first_pool,
-			    .buf = buf + nb * span,
-			    .len = (size_t)carved_pools(h, a) * l->pool_size };
-		}
-		if ((rc = source_read(pm->src, rd, nb, cause)) != 0)
-			break;
-		decode_batch(pm, h, rd, first, nb);
-		if (ty != NULL)
-			rc = type_batch(ty, h, rd, first, nb, cause);
-		if (ty != NULL && rc == 0 && pm->values_on)
-			rc = values_batch(pm, ty, h, rd, first, nb, cause);
+	w.nbatches = (h->narenas + ARENA_BATCH - 1) / ARENA_BATCH;
+	w.nreaders = (unsigned)HV_MAX(1, HV_MIN(HV_MIN(pm->opts.threads,
+	    PYMALLOC_MAX_THREADS), w.nbatches));
+	w.pos_pools = l->arena_size / l->pool_size + 1;
+	w.pos_blocks = l->pool_size / l->alignment + 1;
+	w.owner = xcalloc(h->narenas + 1, 1);
+	w.deferred = xcalloc(h->narenas + 1, 1);
+	readers_new(&w);
+	run_readers(&w, reader_run);
+	rc = first_error(&w, cause);
+	if (rc == 0)
+		rc = walk_deferred(&w, cause);
+	for (i = 0; i < w.nreaders; i++) {
+		pm->pools_read += w.readers[i].pools_read;
+		pm->bytes_read += w.readers[i].bytes_read;
 	}
-	if (ty != NULL && pm->values_on &&
+	if (rc == 0 && pm->types)
+		merge_readers(&w);
+	if (pm->types && pm->values_on &&
 	    pyobj_values_supported(pm->interp.major, pm->interp.minor))
 		h->has_values = 1;
-	heap_values_sort(h);
-	if (rc == 0 && ty != NULL) {
-		pm->last_types = ty;
-		pm->last_heap = h;
-	} else
-		py_types_free(ty);
-	free(buf);
+	readers_free(&w);
 	return rc;
 }
 

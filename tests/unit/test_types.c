@@ -221,7 +221,7 @@ test_layout_pl(const struct py_layout *pl, int major, int minor)
 	pool->nextoffset = PY_POOL_HEADER_SIZE + n * BLOCK;
 	ty = py_types_new(src, pl, h);
 	for (pass = 0; pass < 4; pass++) {
-		unknown = py_types_pool(ty, pool, arena);
+		unknown = py_types_pool(ty, pool, arena, 0);
 		if (unknown == 0)
 			break;
 		CHECK(py_types_resolve(ty, NULL) == 0);
