@@ -18,7 +18,8 @@ for args in "" "--bogus" "--pid" "--pid=abc" "--pid=0" "--interval=0 --pid=1" \
     "--frame=0 x.jsonl" "--why=zz --pid=1" "--why= --pid=1" \
     "--why=0x10 --stats --pid=1" "--why=0x10 x.json" \
     "--key-frames=every --pid=1" "--key-frames=some --record=x --pid=1" \
-    "--record=y.jsonl --frame=2 x.jsonl"; do
+    "--record=y.jsonl --frame=2 x.jsonl" \
+    "--threads=0 --pid=1" "--threads=65 --pid=1" "--threads=x --pid=1"; do
 	# shellcheck disable=SC2086
 	expect_exit 2 "$HEAPVIEW" $args || continue
 	[ "$(wc -l < "$HV_TMP/err")" -eq 1 ] || fail "'$args': usage error is not one line"
