@@ -11,6 +11,7 @@
 #   PYTHON    the target interpreter (default pyenv's 3.11, else
 #             /usr/bin/python3.11)
 #   REPEAT    timed repetitions of each measurement (default 5)
+#   THREADS   the --threads values timed apart (default "1 2 4")
 #   NO_GDB=1  skip the gdb comparison
 set -eu
 
@@ -49,6 +50,22 @@ echo "in-process sys._debugmallocstats(): min $dms_min ms, median $dms_med ms"
 sed 's/^/heapview --bench: /' "$tmp/bench.out"
 pool_min=$(sed -n 's/^pool-level capture: min \([0-9.]*\) ms.*/\1/p' "$tmp/bench.out")
 block_min=$(sed -n 's/^block-level capture: min \([0-9.]*\) ms.*/\1/p' "$tmp/bench.out")
+
+# ---- the same, per number of reader threads --------------------------------
+# block_min_N, types_min_N (and _med_): the block-level and types captures
+# of `--types --bench --threads=N`.
+for n in ${THREADS:-1 2 4}; do
+	"$HEAPVIEW" --pid "$pid" --types --threads="$n" --bench="$REPEAT" \
+	    > "$tmp/bench$n.out" || die "heapview --bench --threads=$n failed"
+	sed -n "s/^\(pool-level capture\|block-level capture\|types capture\):/--threads=$n \1:/p" \
+	    "$tmp/bench$n.out"
+	t=$(sed -n 's/^block-level capture: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p' "$tmp/bench$n.out")
+	eval "block_min_$n=\$(field \"\$t\" 1) block_med_$n=\$(field \"\$t\" 2)"
+	t=$(sed -n 's/^types capture: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p' "$tmp/bench$n.out")
+	eval "types_min_$n=\$(field \"\$t\" 1) types_med_$n=\$(field \"\$t\" 2)"
+	t=$(sed -n 's/^pool-level capture: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p' "$tmp/bench$n.out")
+	eval "pool_min_$n=\$(field \"\$t\" 1) pool_med_$n=\$(field \"\$t\" 2)"
+done
 
 # ---- the same bytes, read with nothing else done --------------------------
 "$HEAPVIEW" --pid "$pid" --dump="$tmp/dump.json" || die "heapview --dump failed"
@@ -101,6 +118,13 @@ echo "ratios (one run; targets in parentheses):"
 echo "  pool-level capture / in-process debugmallocstats  $(ratio "$pool_min" "$dms_min")  (<= 10; DESIGN.md: 2)"
 echo "  pool-level capture / raw header reads              $(ratio "$pool_min" "$headers_min")  (the kernel's floor)"
 echo "  block-level capture / plain read of the arenas     $(ratio "$block_min" "$read_min")  (<= 1.5)"
+read_med=$(awk '$1 != "headers" && (m == "" || $3 < m) { m = $3 } END { print m }' "$tmp/read.out")
+for n in ${THREADS:-1 2 4}; do
+	eval "bmin=\$block_min_$n bmed=\$block_med_$n tmin=\$types_min_$n tmed=\$types_med_$n pmin=\$pool_min_$n"
+	echo "  --threads=$n: block-level / plain read  min $(ratio "$bmin" "$read_min"), median $(ratio "$bmed" "$read_med");" \
+	    "types capture / plain read  min $(ratio "$tmin" "$read_min"), median $(ratio "$tmed" "$read_med");" \
+	    "pool-level / raw header reads $(ratio "$pmin" "$headers_min")  (block level: 0.9 on 2 cores)"
+done
 [ -n "$gdb_med" ] &&
 echo "  gdb / heapview --stats one-shot (medians)          $(ratio "$gdb_med" "$(field "$hv" 2)")  (>= 20)"
 echo "  heapview peak RSS / arena bytes, pool level        $(percent_kib "$rss_pools" "$arena_bytes")  (< 1%)"

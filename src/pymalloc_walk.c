@@ -19,6 +19,8 @@
 
 /* Arenas read whole per call at block level (a few MiB of buffer). */
 #define ARENA_BATCH	4
+/* Pool headers a reader thread reads at least at pool level. */
+#define HEADER_SHARE_MIN	4096
 
 struct pymalloc {
 	struct source		*src;
@@ -432,6 +434,64 @@ heal(struct pymalloc *pm, struct heap *h, struct sick_list *sl, size_t len)
 	sl->n = 0;
 }
 
+/* One reader's share of the pool headers: requests rd[0..n). */
+struct header_share {
+	struct source		*src;
+	struct source_read	*rd;
+	size_t			 n;
+	int			 rc;
+	char			*cause;
+	pthread_t		 thread;
+	int			 started;
+};
+
+static void *
+header_read(void *arg)
+{
+	struct header_share *s = arg;
+
+	s->rc = source_read(s->src, s->rd, s->n, &s->cause);
+	return NULL;
+}
+
+/* Reads the headers, split over the reader threads in equal shares (the
+ * copies are what takes the time); the error of the first share wins. */
+static int
+read_headers(struct pymalloc *pm, struct source_read *rd, size_t total,
+    char **cause)
+{
+	size_t n = HV_MAX(1, HV_MIN(HV_MIN(pm->opts.threads,
+	    PYMALLOC_MAX_THREADS), total / HEADER_SHARE_MIN)), i;
+	struct header_share *s = xcalloc(n, sizeof *s);
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		s[i].src = pm->src;
+		s[i].rd = rd + total * i / n;
+		s[i].n = total * (i + 1) / n - total * i / n;
+		if (i > 0)
+			s[i].started = pthread_create(&s[i].thread, NULL,
+			    header_read, &s[i]) == 0;
+		if (i > 0 && !s[i].started)
+			header_read(&s[i]);
+	}
+	header_read(&s[0]);
+	for (i = 0; i < n; i++) {
+		if (s[i].started)
+			pthread_join(s[i].thread, NULL);
+		if (s[i].rc != 0 && rc == 0) {
+			rc = -1;
+			if (cause != NULL) {
+				*cause = s[i].cause;
+				s[i].cause = NULL;
+			}
+		}
+		free(s[i].cause);
+	}
+	free(s);
+	return rc;
+}
+
 /* Reads every carved pool's header in one batch and decodes it. */
 static int
 walk_headers(struct pymalloc *pm, struct heap *h, char **cause)
@@ -455,7 +515,7 @@ walk_headers(struct pymalloc *pm, struct heap *h, char **cause)
 			rd[k].len = PY_POOL_HEADER_SIZE;
 		}
 	}
-	rc = source_read(pm->src, rd, total, cause);
+	rc = read_headers(pm, rd, total, cause);
 	pm->pools_read = total;
 	pm->bytes_read += total * PY_POOL_HEADER_SIZE;
 	for (i = 0, k = 0; rc == 0 && i < h->narenas; i++) {

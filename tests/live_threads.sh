@@ -3,7 +3,8 @@
 # stopped with SIGSTOP (so that every capture reads the same bytes) gives
 # the same --dump and the same --dump --types (types numbered alike, the
 # values of its pinned arenas alike) with --threads=1 as with --threads=4,
-# byte for byte but for the capture's own time and duration.
+# byte for byte but for the capture's own time and duration; and the same
+# --stats (a pool-level capture).
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
 # The moment and the duration of a capture are its own.
@@ -31,6 +32,11 @@ while read -r name py; do
 	done
 	grep -q '"values"' "$HV_TMP/out" ||
 		fail "$name: --dump --types holds no values to compare"
+	expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --stats --threads=1 &&
+	    mv "$HV_TMP/out" "$HV_TMP/stats1"
+	expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --stats --threads=4 &&
+	    { cmp -s "$HV_TMP/stats1" "$HV_TMP/out" ||
+	    fail "$name: --stats differs with --threads=4"; }
 	kill -CONT "$TARGET_PID"
 	kill "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null
 done <<EOT
