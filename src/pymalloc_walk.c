@@ -923,7 +923,8 @@ merge_types(struct walk *w)
 			fs[n++] = f;
 		}
 	}
-	qsort(fs, n, sizeof *fs, first_cmp);
+	if (n > 0)
+		qsort(fs, n, sizeof *fs, first_cmp);
 	for (ni.cap = 64; ni.cap < 2 * n + 2; ni.cap *= 2)
 		;
 	ni.name = xcalloc(ni.cap, sizeof *ni.name);
