@@ -238,6 +238,10 @@ struct py_state {
 	uint64_t	 serialno_var;	/* 3.6/3.7 debug hooks' call count */
 };
 
+/* Reader threads of the captures (pymalloc_options.threads), for tests on
+ * hand-built buffers. */
+void	py_set_threads(struct pymalloc *, unsigned);
+
 /* The layout of the interpreter a pymalloc reads. */
 const struct py_layout *pymalloc_py_layout(const struct pymalloc *);
 

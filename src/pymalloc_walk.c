@@ -19,6 +19,9 @@
 
 /* Arenas read whole per call at block level (a few MiB of buffer). */
 #define ARENA_BATCH	4
+/* Bytes of arenas whose pools failed validation that the reader threads
+ * keep for the calling thread, per capture. */
+#define KEPT_MAX	((size_t)64 << 20)
 /* Pool headers a reader thread reads at least at pool level. */
 #define HEADER_SHARE_MIN	4096
 
@@ -583,15 +586,24 @@ struct walk {
 	struct heap		*h;
 	struct reader		*readers;
 	unsigned		 nreaders;
+	size_t			 batch;		/* arenas a batch, ARENA_BATCH
+						 * at most */
 	size_t			 nbatches;
 	size_t			 next;		/* the next batch to take (atomic) */
 	size_t			 stop;		/* batches from here on are not
 						 * read (atomic): one before failed */
 	/* Per arena: the reader whose type indices its pools hold, and
-	 * whether a pool of it failed validation in a reader (then the
-	 * calling thread reads it again, owner 0). */
+	 * whether a pool of it failed validation in a reader: then the
+	 * calling thread decodes it again (owner 0), from the bytes the
+	 * reader kept, up to KEPT_MAX of them in all (atomic kept_bytes),
+	 * or else read afresh. */
 	uint8_t			*owner;
 	uint8_t			*deferred;
+	struct kept {
+		uint8_t		*bytes;
+		size_t		 got;
+	}			*kept;
+	size_t			 kept_bytes;
 	/* Walk positions (py_types_pool): pool p of the i-th arena starts
 	 * at (i * pos_pools + p) * pos_blocks. */
 	uint64_t		 pos_pools, pos_blocks;
@@ -620,11 +632,24 @@ arena_reset(struct heap_arena *a)
 	}
 }
 
+/* Arena i is left to the calling thread, with its bytes while they fit. */
+static void
+defer(struct walk *w, size_t i, const struct source_read *rd)
+{
+	w->deferred[i] = 1;
+	if (__atomic_add_fetch(&w->kept_bytes, rd->got, __ATOMIC_RELAXED) >
+	    KEPT_MAX)
+		return;
+	w->kept[i].bytes = xmalloc(rd->got + 1);
+	memcpy(w->kept[i].bytes, rd->buf, rd->got);
+	w->kept[i].got = rd->got;
+}
+
 /*
  * Decodes the batch's pools.  With one reader a pool that fails is read
  * again at once (heal, in place: the types pass reads the pools' new
  * bytes); with several its arena is left to the calling thread
- * (deferred) and nothing of it is counted here.
+ * (deferred), with a copy of its bytes, and nothing of it is counted here.
  */
 static void
 decode_batch(struct reader *r, const struct source_read *rd, size_t first,
@@ -640,8 +665,6 @@ decode_batch(struct reader *r, const struct source_read *rd, size_t first,
 		struct heap_arena *a = &h->arenas[first + k];
 		uint32_t p, carved = carved_pools(h, a);
 
-		r->pools_read += carved;
-		r->bytes_read += rd[k].got;
 		for (p = 0; p < carved; p++) {
 			size_t off = (size_t)p * l->pool_size;
 			uint8_t *b = (uint8_t *)rd[k].buf + off;
@@ -655,7 +678,7 @@ decode_batch(struct reader *r, const struct source_read *rd, size_t first,
 				sick_add(w->pm, &sl, a, p, b, f);
 				continue;
 			}
-			w->deferred[first + k] = 1;
+			defer(w, first + k, &rd[k]);
 			break;
 		}
 	}
@@ -720,7 +743,26 @@ values_batch(struct reader *r, const struct source_read *rd, size_t first,
 	return rc;
 }
 
-/* Reads, decodes, types and values the nb arenas from first on. */
+/* Decodes, types and values the nb arenas from first on, read in rd. */
+static int
+process_batch(struct reader *r, const struct source_read *rd, size_t first,
+    size_t nb, char **cause)
+{
+	struct walk *w = r->w;
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < nb; k++)
+		w->owner[first + k] = (uint8_t)r->id;
+	decode_batch(r, rd, first, nb);
+	if (r->ty != NULL)
+		rc = type_batch(r, rd, first, nb, cause);
+	if (r->ty != NULL && rc == 0 && w->pm->values_on)
+		rc = values_batch(r, rd, first, nb, cause);
+	return rc;
+}
+
+/* Reads the nb arenas from first on, and processes them. */
 static int
 read_batch(struct reader *r, size_t first, size_t nb, char **cause)
 {
@@ -736,16 +778,14 @@ read_batch(struct reader *r, size_t first, size_t nb, char **cause)
 		rd[k] = (struct source_read){ .addr = a->first_pool,
 		    .buf = r->buf + k * span,
 		    .len = (size_t)carved_pools(h, a) * h->layout.pool_size };
-		w->owner[first + k] = (uint8_t)r->id;
 	}
 	if ((rc = source_read(w->pm->src, rd, nb, cause)) != 0)
 		return rc;
-	decode_batch(r, rd, first, nb);
-	if (r->ty != NULL)
-		rc = type_batch(r, rd, first, nb, cause);
-	if (r->ty != NULL && rc == 0 && w->pm->values_on)
-		rc = values_batch(r, rd, first, nb, cause);
-	return rc;
+	for (k = 0; k < nb; k++) {
+		r->pools_read += carved_pools(h, &h->arenas[first + k]);
+		r->bytes_read += rd[k].got;
+	}
+	return process_batch(r, rd, first, nb, cause);
 }
 
 /* Lowers the atomic *at to v when v is lower. */
@@ -773,8 +813,8 @@ reader_run(void *arg)
 		if (b >= w->nbatches || b >= __atomic_load_n(&w->stop,
 		    __ATOMIC_RELAXED))
 			break;
-		first = b * ARENA_BATCH;
-		r->rc = read_batch(r, first, HV_MIN((size_t)ARENA_BATCH,
+		first = b * w->batch;
+		r->rc = read_batch(r, first, HV_MIN(w->batch,
 		    w->h->narenas - first), &r->cause);
 		if (r->rc != 0) {
 			r->failed_at = b;
@@ -825,13 +865,16 @@ first_error(struct walk *w, char **cause)
 	return -1;
 }
 
-/* The arenas a reader left (a pool failed validation), read again one by
- * one on the calling thread, healed there. */
+/* The arenas a reader left (a pool failed validation), decoded again one
+ * by one on the calling thread from the bytes the reader read (or read
+ * afresh when they were not kept), and healed there. */
 static int
 walk_deferred(struct walk *w, char **cause)
 {
 	struct reader *r0 = &w->readers[0];
 	unsigned n = w->nreaders;
+	struct source_read rd;
+	struct heap_arena *a;
 	size_t i;
 	int rc = 0;
 
@@ -839,9 +882,17 @@ walk_deferred(struct walk *w, char **cause)
 	for (i = 0; i < w->h->narenas && rc == 0; i++) {
 		if (!w->deferred[i])
 			continue;
-		arena_reset(&w->h->arenas[i]);
+		a = &w->h->arenas[i];
+		arena_reset(a);
 		w->deferred[i] = 0;
-		rc = read_batch(r0, i, 1, cause);
+		if (w->kept[i].bytes == NULL) {
+			rc = read_batch(r0, i, 1, cause);
+			continue;
+		}
+		rd = (struct source_read){ .addr = a->first_pool,
+		    .buf = w->kept[i].bytes, .got = w->kept[i].got,
+		    .len = (size_t)carved_pools(w->h, a) * w->h->layout.pool_size };
+		rc = process_batch(r0, &rd, i, 1, cause);
 	}
 	w->nreaders = n;
 	return rc;
@@ -1059,6 +1110,9 @@ readers_free(struct walk *w)
 	free(w->readers);
 	free(w->owner);
 	free(w->deferred);
+	for (i = 0; w->kept != NULL && i < w->h->narenas; i++)
+		free(w->kept[i].bytes);
+	free(w->kept);
 }
 
 /* The readers, each with a buffer, and with types a resolver of its own:
@@ -1100,13 +1154,17 @@ walk_blocks(struct pymalloc *pm, struct heap *h, char **cause)
 	py_types_free(pm->last_types);
 	pm->last_types = NULL;
 	pm->last_heap = NULL;
-	w.nbatches = (h->narenas + ARENA_BATCH - 1) / ARENA_BATCH;
-	w.nreaders = (unsigned)HV_MAX(1, HV_MIN(HV_MIN(pm->opts.threads,
-	    PYMALLOC_MAX_THREADS), w.nbatches));
+	/* Smaller batches when there are fewer than one a thread. */
+	w.nreaders = (unsigned)HV_MAX(1, HV_MIN(pm->opts.threads,
+	    PYMALLOC_MAX_THREADS));
+	w.batch = HV_MAX(1, HV_MIN(ARENA_BATCH, h->narenas / w.nreaders));
+	w.nbatches = (h->narenas + w.batch - 1) / w.batch;
+	w.nreaders = (unsigned)HV_MAX(1, HV_MIN(w.nreaders, w.nbatches));
 	w.pos_pools = l->arena_size / l->pool_size + 1;
 	w.pos_blocks = l->pool_size / l->alignment + 1;
 	w.owner = xcalloc(h->narenas + 1, 1);
 	w.deferred = xcalloc(h->narenas + 1, 1);
+	w.kept = xcalloc(h->narenas + 1, sizeof *w.kept);
 	readers_new(&w);
 	run_readers(&w, reader_run);
 	rc = first_error(&w, cause);
@@ -1288,6 +1346,12 @@ pymalloc_set_reread_hook(struct pymalloc *pm, int (*fn)(void *, unsigned),
 {
 	pm->reread_hook = fn;
 	pm->reread_ctx = ctx;
+}
+
+void
+py_set_threads(struct pymalloc *pm, unsigned n)
+{
+	pm->opts.threads = n;
 }
 
 void

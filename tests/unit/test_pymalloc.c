@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -97,6 +98,10 @@ struct fake {
 };
 
 static uint32_t rng_state = 12345;
+/* Reader threads of every capture (py_set_threads); the re-read hook must
+ * run on the thread that started the capture. */
+static unsigned test_threads = 1;
+static pthread_t main_thread;
 
 static uint32_t
 rng(uint32_t n)
@@ -542,6 +547,7 @@ capture_state(struct fake *f, const struct py_state *st, struct source *src,
 	struct heap *h = NULL;
 	char *c = NULL;
 
+	py_set_threads(pm, test_threads);
 	if (pymalloc_capture(pm, level, &h, &c) != 0) {
 		CHECK(c != NULL);
 		CHECK(h == NULL);
@@ -1746,6 +1752,7 @@ capture_torn(struct fake *f, struct tear *t, enum heap_level level)
 	struct heap *h = NULL;
 	char *cause = NULL;
 
+	py_set_threads(pm, test_threads);
 	memcpy(source_buffers_data(src, t->addr), t->torn, t->len);
 	t->reads = 0;
 	source_buffers_on_read(src, tear_on_read, t);
@@ -1825,6 +1832,8 @@ frozen_let_run(void *ctx, unsigned round)
 {
 	struct frozen *fz = ctx;
 
+	/* Only the thread that stopped a target may let it run (ptrace). */
+	CHECK(pthread_equal(pthread_self(), main_thread));
 	if (fz->calls < HV_ARRAY_LEN(fz->rounds))
 		fz->rounds[fz->calls] = round;
 	fz->calls++;
@@ -1849,6 +1858,7 @@ run_tear_frozen(struct fake *f, unsigned s, uint32_t p)
 	fz.src = fake_source(f, &st);
 	memcpy(pool_bytes(f, s, p), t.good, ps);
 	pm = py_open_state(fz.src, f->pl, &st, f->version);
+	py_set_threads(pm, test_threads);
 	pymalloc_set_reread_hook(pm, frozen_let_run, &fz);
 	CHECK(pymalloc_capture(pm, HEAP_LEVEL_BLOCKS, &h, NULL) == 0);
 	if (h != NULL) {
@@ -2259,6 +2269,7 @@ main(void)
 {
 	struct fake *f;
 
+	main_thread = pthread_self();
 	test_layouts();
 	test_decode();
 
@@ -2305,5 +2316,22 @@ main(void)
 	test_find_27(8, 16);
 	test_struct_valid();
 	test_find_fails();
+
+	/* Again with reader threads: the same heaps; a torn pool healed, or
+	 * left INVALID, by re-reads on the calling thread. */
+	test_threads = 4;
+	f = small_38();
+	test_small(f);
+	test_hostile_pools(f);
+	test_torn_pools(f);
+	fake_free(f);
+	f = small_312();
+	test_small(f);
+	test_hostile_pools(f);
+	test_torn_pools(f);
+	fake_free(f);
+	test_random(3, 8, 13, 3000);
+	test_random(3, 12, 9, 3000);
+	test_threads = 1;
 	return check_done();
 }
