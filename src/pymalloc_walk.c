@@ -12,6 +12,7 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -437,6 +438,22 @@ heal(struct pymalloc *pm, struct heap *h, struct sick_list *sl, size_t len)
 	sl->n = 0;
 }
 
+/* Starts a reader thread with every signal blocked: the handlers (the
+ * TUI's, --freeze's thaw, which must come from the thread that stopped
+ * the target) run on the calling thread.  0, or -1 when it cannot start. */
+static int
+reader_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc == 0 ? 0 : -1;
+}
+
 /* One reader's share of the pool headers: requests rd[0..n). */
 struct header_share {
 	struct source		*src;
@@ -473,8 +490,8 @@ read_headers(struct pymalloc *pm, struct source_read *rd, size_t total,
 		s[i].rd = rd + total * i / n;
 		s[i].n = total * (i + 1) / n - total * i / n;
 		if (i > 0)
-			s[i].started = pthread_create(&s[i].thread, NULL,
-			    header_read, &s[i]) == 0;
+			s[i].started = reader_start(&s[i].thread, header_read,
+			    &s[i]) == 0;
 		if (i > 0 && !s[i].started)
 			header_read(&s[i]);
 	}
@@ -831,10 +848,10 @@ static void
 run_readers(struct walk *w, void *(*fn)(void *))
 {
 	unsigned i;
-	uint8_t started[256] = { 0 };
+	uint8_t started[PYMALLOC_MAX_THREADS] = { 0 };
 
 	for (i = 1; i < w->nreaders; i++)
-		started[i] = pthread_create(&w->readers[i].thread, NULL, fn,
+		started[i] = reader_start(&w->readers[i].thread, fn,
 		    &w->readers[i]) == 0;
 	fn(&w->readers[0]);
 	for (i = 1; i < w->nreaders; i++) {
