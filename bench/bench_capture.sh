@@ -11,7 +11,7 @@
 #   PYTHON    the target interpreter (default pyenv's 3.11, else
 #             /usr/bin/python3.11)
 #   REPEAT    timed repetitions of each measurement (default 5)
-#   THREADS   the --threads values timed apart (default "1 2 4")
+#   THREADS   the --threads values compared (default "1 2 4")
 #   NO_GDB=1  skip the gdb comparison
 set -eu
 
@@ -51,22 +51,6 @@ sed 's/^/heapview --bench: /' "$tmp/bench.out"
 pool_min=$(sed -n 's/^pool-level capture: min \([0-9.]*\) ms.*/\1/p' "$tmp/bench.out")
 block_min=$(sed -n 's/^block-level capture: min \([0-9.]*\) ms.*/\1/p' "$tmp/bench.out")
 
-# ---- the same, per number of reader threads --------------------------------
-# block_min_N, types_min_N (and _med_): the block-level and types captures
-# of `--types --bench --threads=N`.
-for n in ${THREADS:-1 2 4}; do
-	"$HEAPVIEW" --pid "$pid" --types --threads="$n" --bench="$REPEAT" \
-	    > "$tmp/bench$n.out" || die "heapview --bench --threads=$n failed"
-	sed -n "s/^\(pool-level capture\|block-level capture\|types capture\):/--threads=$n \1:/p" \
-	    "$tmp/bench$n.out"
-	t=$(sed -n 's/^block-level capture: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p' "$tmp/bench$n.out")
-	eval "block_min_$n=\$(field \"\$t\" 1) block_med_$n=\$(field \"\$t\" 2)"
-	t=$(sed -n 's/^types capture: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p' "$tmp/bench$n.out")
-	eval "types_min_$n=\$(field \"\$t\" 1) types_med_$n=\$(field \"\$t\" 2)"
-	t=$(sed -n 's/^pool-level capture: min \([0-9.]*\) ms, median \([0-9.]*\) ms.*/\1 \2/p' "$tmp/bench$n.out")
-	eval "pool_min_$n=\$(field \"\$t\" 1) pool_med_$n=\$(field \"\$t\" 2)"
-done
-
 # ---- the same bytes, read with nothing else done --------------------------
 "$HEAPVIEW" --pid "$pid" --dump="$tmp/dump.json" || die "heapview --dump failed"
 "$helper_py" "$here/read_arenas.py" "$pid" "$tmp/dump.json" "$REPEAT" \
@@ -80,6 +64,31 @@ while read -r how min med bytes; do
 done < "$tmp/read.out"
 read_min=$(awk '$1 != "headers" && (m == "" || $2 < m) { m = $2 } END { print m }' "$tmp/read.out")
 headers_min=$(awk '$1 == "headers" { print $2 }' "$tmp/read.out")
+
+# ---- reader threads ----------------------------------------------------------
+# Each capture against a plain read taken just before it, REPEAT pairs per
+# --threads value, the values taking turns: on a shared machine the load
+# drifts between runs far more than within a pair.  Per pair the ratios of
+# the pool-level capture to the raw header reads, and of the block-level
+# and types captures to the faster plain read; their medians are shown.
+for r in $(seq "$REPEAT"); do
+	for n in ${THREADS:-1 2 4}; do
+		"$helper_py" "$here/read_arenas.py" "$pid" "$tmp/dump.json" 1 \
+		    > "$tmp/pair.read" || die "reading the arenas failed"
+		"$HEAPVIEW" --pid "$pid" --types --threads="$n" --bench=1 \
+		    > "$tmp/pair.bench" || die "heapview --bench --threads=$n failed"
+		awk -v n="$n" '
+		    FILENAME ~ /read$/ && $1 == "headers" { hd = $2 }
+		    FILENAME ~ /read$/ && $1 != "headers" && (rd == "" || $2 < rd) { rd = $2 }
+		    FILENAME ~ /bench$/ && /^pool-level capture:/ { pl = $4 }
+		    FILENAME ~ /bench$/ && /^block-level capture:/ { bl = $4 }
+		    FILENAME ~ /bench$/ && /^types capture:/ { ty = $4 }
+		    END { printf "%s %.3f %.3f %.3f %.1f %.1f %.1f %.1f\n", n, pl / hd,
+		        bl / rd, ty / rd, rd, pl, bl, ty }' \
+		    "$tmp/pair.read" "$tmp/pair.bench" >> "$tmp/pairs"
+	done
+done
+echo "load average after the pairs: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 
 # ---- one-shot runs: heapview --stats, and gdb --------------------------
 hv=$(measure "$REPEAT" "$HEAPVIEW" --pid "$pid" --stats) || die "heapview --stats failed"
@@ -118,14 +127,20 @@ echo "ratios (one run; targets in parentheses):"
 echo "  pool-level capture / in-process debugmallocstats  $(ratio "$pool_min" "$dms_min")  (<= 10; DESIGN.md: 2)"
 echo "  pool-level capture / raw header reads              $(ratio "$pool_min" "$headers_min")  (the kernel's floor)"
 echo "  block-level capture / plain read of the arenas     $(ratio "$block_min" "$read_min")  (<= 1.5)"
-read_med=$(awk '$1 != "headers" && (m == "" || $3 < m) { m = $3 } END { print m }' "$tmp/read.out")
-for n in ${THREADS:-1 2 4}; do
-	eval "bmin=\$block_min_$n bmed=\$block_med_$n tmin=\$types_min_$n tmed=\$types_med_$n pmin=\$pool_min_$n"
-	echo "  --threads=$n: block-level / plain read  min $(ratio "$bmin" "$read_min"), median $(ratio "$bmed" "$read_med");" \
-	    "types capture / plain read  min $(ratio "$tmin" "$read_min"), median $(ratio "$tmed" "$read_med");" \
-	    "pool-level / raw header reads $(ratio "$pmin" "$headers_min")  (block level: 0.9 on 2 cores)"
-done
 [ -n "$gdb_med" ] &&
 echo "  gdb / heapview --stats one-shot (medians)          $(ratio "$gdb_med" "$(field "$hv" 2)")  (>= 20)"
+for n in ${THREADS:-1 2 4}; do
+	"$helper_py" - "$n" "$tmp/pairs" <<'PY'
+import statistics, sys
+n = sys.argv[1]
+rows = [l.split() for l in open(sys.argv[2]) if l.split()[0] == n]
+med = lambda k: statistics.median(float(r[k]) for r in rows)
+print("  --threads=%s (medians of %d pairs): block-level / plain read %.2f "
+      "(goal on 2 cores: 0.9), types capture / plain read %.2f, pool-level / "
+      "raw header reads %.2f; plain read %.0f ms, captures: pool %.0f, block "
+      "%.0f, types %.0f ms" % (n, len(rows), med(2), med(3), med(1), med(4),
+                               med(5), med(6), med(7)))
+PY
+done
 echo "  heapview peak RSS / arena bytes, pool level        $(percent_kib "$rss_pools" "$arena_bytes")  (< 1%)"
 echo "  heapview peak RSS / arena bytes, block level       $(percent_kib "$rss_blocks" "$arena_bytes")  (< 3%)"
