@@ -26,6 +26,9 @@
  * capture then numbers the types in that order -- the order of the
  * blocks, whichever thread read them -- and renumbers the pools
  * (pymalloc_walk.c), so that the heap does not depend on the threads.
+ * Two bounds are a resolver's own, so past them a block may be typed by
+ * what its thread met before: more than MAX_ENTRIES candidates in a
+ * capture, and metatypes chained deeper than RESOLVE_ROUNDS.
  */
 #include "config.h"
 

@@ -571,10 +571,11 @@ walk_headers(struct pymalloc *pm, struct heap *h, char **cause)
  * decoding and the types.  What depends on the order of the walk is put
  * in that order afterwards, on the calling thread, so that the heap is the
  * one a single thread makes, byte for byte:
- *  - an arena with a pool that failed validation is read again by the
- *    calling thread once the readers are done, and healed there (heal()):
- *    the re-read hook may ptrace the target, which only the thread that
- *    stopped it may do, and must not let it run while others read;
+ *  - an arena with a pool that failed validation is decoded again by the
+ *    calling thread once the readers are done, from the bytes its reader
+ *    kept, and healed there (heal()): the re-read hook may ptrace the
+ *    target, which only the thread that stopped it may do, and must not
+ *    let it run while others read;
  *  - each reader numbers the types it names in its own order; they are
  *    numbered again in the order of their first block in the walk, and
  *    the pools renumbered (the renumbering split over the threads again);
