@@ -8,6 +8,7 @@
 #include "app.h"
 #include "app_child.h"
 #include "app_live.h"
+#include "glibc.h"
 #include "heap_diff.h"
 #include "heap_resident.h"
 #include "heap_stats.h"
@@ -168,6 +169,28 @@ app_live_close(struct app_live *lv)
 	memset(lv, 0, sizeof *lv);
 }
 
+/* The malloc section, read with the target frozen if asked. */
+static void
+stats_malloc(FILE *out, struct app_live *lv)
+{
+	struct glibc_malloc *gm;
+	char *cause = NULL;
+
+	if (lv->freeze && source_freeze(lv->pid, &cause) != 0) {
+		fprintf(out, "\nmalloc: not read: %s\n", cause);
+		free(cause);
+		return;
+	}
+	if (glibc_malloc_read(lv->src, &gm, &cause) != 0) {
+		fprintf(out, "\nmalloc: not read: %s\n", cause);
+		free(cause);
+	} else
+		render_stats_malloc(out, gm);
+	if (lv->freeze)
+		source_thaw();
+	glibc_malloc_free(gm);
+}
+
 static int
 run_stats(const struct app_options *o, struct app_live *lv)
 {
@@ -191,6 +214,7 @@ run_stats(const struct app_options *o, struct app_live *lv)
 	render_stats_extra(stdout, h);
 	render_stats_resident(stdout, h);
 	render_stats_types(stdout, h);
+	stats_malloc(stdout, lv);
 	if (o->types)
 		app_why_pinned(stdout, lv, h);
 	if (diff != NULL)

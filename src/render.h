@@ -25,4 +25,9 @@ void	render_stats_types(FILE *, const struct heap *);
 struct pyobj_pinned_roots;
 void	render_stats_roots(FILE *, const struct pyobj_pinned_roots *);
 
+/* The "malloc" section: glibc's arenas, free chunks by list, mmapped
+ * chunks and mallinfo2()'s figures, or why there are none (glibc.h). */
+struct glibc_malloc;
+void	render_stats_malloc(FILE *, const struct glibc_malloc *);
+
 #endif

@@ -1,0 +1,85 @@
+/*
+ * glibc: glibc's malloc heap of a process, read from outside through a
+ * source (source.h), beside pymalloc.  Nothing here draws or opens /proc.
+ *
+ * glibc_malloc_read() finds main_arena (by the symbol when libc has one,
+ * else by scanning libc's writable data for a malloc_state whose `next`
+ * link closes a cycle back to itself and whose 127 bin headers are sound),
+ * the thread arenas along `next`, their heaps (64 MiB-aligned, heap_info
+ * first) along `prev`, walks every chunk of every heap, then the bins,
+ * fastbins and each thread's tcache (the tcache_perthread_struct is the
+ * first chunk of the heap where the thread first allocated), and counts the
+ * mmapped chunks from the maps.  Layout: glibc 2.26 and later on x86-64,
+ * safe-linked tcache and fastbin pointers (2.32+).
+ *
+ * Target memory is untrusted and may change under the reader: every size,
+ * flag and link is checked, every loop is bounded, and what does not hold
+ * up is counted INVALID (with the first reason) instead of guessed.
+ *
+ * Call order: glibc_malloc_read, read the result, glibc_malloc_free.
+ */
+#ifndef HV_GLIBC_H
+#define HV_GLIBC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct source;
+
+enum glibc_status {
+	GLIBC_OK,		/* arenas found and walked (maybe with INVALID) */
+	GLIBC_NO_GLIBC,		/* no glibc mapped: another C library */
+	GLIBC_REPLACED,		/* glibc's malloc unused: another one preloaded */
+	GLIBC_NOT_FOUND,	/* glibc there, main_arena not found */
+};
+
+struct glibc_arena {
+	uint64_t	 addr;		/* the malloc_state */
+	int		 is_main;
+	unsigned	 nheaps;
+	uint64_t	 system_mem;	/* as the malloc_state says */
+	uint64_t	 top_addr;
+	uint64_t	 top_bytes;
+	uint64_t	 used_chunks, used_bytes;	/* handed to the program */
+	uint64_t	 bin_chunks, bin_bytes;		/* free in bins */
+	uint64_t	 fast_chunks, fast_bytes;	/* free in fastbins */
+	uint64_t	 tcache_chunks, tcache_bytes;	/* free in a tcache */
+	uint64_t	 overhead_bytes;	/* heap_info, malloc_state, fenceposts */
+	uint64_t	 trimmable_bytes;	/* whole free pages malloc_trim frees */
+	uint64_t	 invalid_bytes;		/* not walked: a check failed */
+	unsigned	 invalid;		/* checks failed (walk and lists) */
+	char		*invalid_why;		/* the first of them */
+};
+
+/* The figures of glibc's mallinfo2(), computed as int_mallinfo() does:
+ * fordblks is each arena's top plus its fastbins plus its bins, uordblks
+ * is system_mem minus that -- so tcache chunks, which no bin holds, count
+ * as in use, and so do heap_info, malloc_state and fenceposts. */
+struct glibc_mallinfo {
+	uint64_t	arena, ordblks, smblks, hblks, hblkhd, usmblks;
+	uint64_t	fsmblks, uordblks, fordblks, keepcost;
+};
+
+struct glibc_malloc {
+	enum glibc_status	 status;
+	char			*note;		/* why not OK, or what else is mapped */
+	char			*libc;		/* libc's path */
+	const char		*found_by;	/* "symbol", "scan" */
+	uint64_t		 main_arena;
+	struct glibc_arena	*arenas;	/* main first, then along next */
+	size_t			 narenas;
+	unsigned		 ntcaches;	/* tcache_perthread_structs found */
+	unsigned		 tcache_invalid;	/* rejected or cut */
+	uint64_t		 mmapped_chunks;
+	uint64_t		 mmapped_bytes;
+	int			 mmapped_exact;	/* from mp_ (symbols) */
+	struct glibc_mallinfo	 mi;
+	struct glibc_arena	 total;		/* sums over the arenas */
+};
+
+/* 0 with *out set (whatever its status), or -1 with *cause when the
+ * source cannot be read at all (the process is gone). */
+int	glibc_malloc_read(struct source *, struct glibc_malloc **, char **);
+void	glibc_malloc_free(struct glibc_malloc *);
+
+#endif

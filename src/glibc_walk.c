@@ -1,0 +1,758 @@
+/*
+ * glibc_walk: the chunks of an arena's heaps in address order, then the
+ * lists that say which of the chunks are free (bins, fastbins, tcaches).
+ *
+ * The address walk alone cannot tell a chunk in a fastbin or a tcache from
+ * one in use (their successor keeps PREV_INUSE set), and a list alone can
+ * point anywhere; so the walk records each chunk start and each chunk its
+ * successor calls free, and every list entry must land on a start of the
+ * right state and size, once.  A chunk that fails a check ends its heap's
+ * walk (the rest is INVALID bytes); an entry that fails ends its list.
+ */
+#include "config.h"
+
+#include "glibc_internal.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WIN	8192u
+
+struct win {
+	uint64_t	base;
+	size_t		got;
+	uint8_t		buf[WIN];
+};
+
+static uint64_t
+get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+/* len bytes at addr through a window of up to WIN bytes below limit. */
+static const uint8_t *
+win_get(struct source *src, struct win *w, uint64_t addr, size_t len,
+    uint64_t limit)
+{
+	struct source_read r;
+	size_t want = WIN;
+
+	if (w->got >= len && addr >= w->base && addr - w->base <= w->got - len)
+		return w->buf + (addr - w->base);
+	if (limit > addr && limit - addr < want)
+		want = (size_t)(limit - addr);
+	if (want < len)
+		want = len;
+	r = (struct source_read){ .addr = addr, .buf = w->buf, .len = want };
+	w->got = 0;
+	if (source_read(src, &r, 1, NULL) != 0 || r.got < len)
+		return NULL;
+	w->base = addr;
+	w->got = r.got;
+	return w->buf;
+}
+
+void
+gl_invalid(struct glibc_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	a->invalid++;
+	if (a->invalid_why != NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&a->invalid_why, fmt, ap) < 0)
+		a->invalid_why = NULL;
+	va_end(ap);
+}
+
+struct glibc_arena *
+gl_arena_add(struct glibc_malloc *gm)
+{
+	gm->arenas = xreallocarray(gm->arenas, gm->narenas + 1,
+	    sizeof *gm->arenas);
+	memset(&gm->arenas[gm->narenas], 0, sizeof *gm->arenas);
+	return &gm->arenas[gm->narenas++];
+}
+
+unsigned
+gl_bin_index(uint64_t sz)
+{
+	if (sz < 1024)
+		return (unsigned)(sz >> 4);
+	if ((sz >> 6) <= 48)
+		return 48 + (unsigned)(sz >> 6);
+	if ((sz >> 9) <= 20)
+		return 91 + (unsigned)(sz >> 9);
+	if ((sz >> 12) <= 10)
+		return 110 + (unsigned)(sz >> 12);
+	if ((sz >> 15) <= 4)
+		return 119 + (unsigned)(sz >> 15);
+	if ((sz >> 18) <= 2)
+		return 124 + (unsigned)(sz >> 18);
+	return 126;
+}
+
+/* ---- the set of chunks met on lists ---------------------------------- */
+
+static size_t
+set_hash(uint64_t a, size_t cap)
+{
+	return (size_t)(((a >> 4) * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+}
+
+/* 1 if added, 0 if it was there already. */
+static int
+set_add(struct gl_set *s, uint64_t a)
+{
+	size_t i;
+
+	if (s->n * 2 >= s->cap) {
+		struct gl_set n = { .cap = s->cap ? s->cap * 2 : 1024 };
+
+		n.slot = xcalloc(n.cap, sizeof *n.slot);
+		for (i = 0; i < s->cap; i++)
+			if (s->slot[i] != 0)
+				set_add(&n, s->slot[i]);
+		free(s->slot);
+		*s = n;
+	}
+	for (i = set_hash(a, s->cap); s->slot[i] != 0; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i] == a)
+			return 0;
+	s->slot[i] = a;
+	s->n++;
+	return 1;
+}
+
+static int
+set_has(const struct gl_set *s, uint64_t a)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return 0;
+	for (i = set_hash(a, s->cap); s->slot[i] != 0; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i] == a)
+			return 1;
+	return 0;
+}
+
+/* ---- the address walk -------------------------------------------------- */
+
+
+static void
+bit_set(uint8_t *map, uint64_t i)
+{
+	map[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+static int
+bit_get(const uint8_t *map, uint64_t i)
+{
+	return map[i >> 3] >> (i & 7) & 1;
+}
+
+static struct gl_region *
+region_add(struct gl_walk *w, size_t arena, uint64_t start, uint64_t end)
+{
+	struct gl_region *r;
+	uint64_t bits = (end - start) / GL_ALIGN + 1;
+
+	w->regions = xreallocarray(w->regions, w->nregions + 1,
+	    sizeof *w->regions);
+	r = &w->regions[w->nregions++];
+	memset(r, 0, sizeof *r);
+	r->start = start;
+	r->end = end;
+	r->walked_to = start;
+	r->arena = arena;
+	r->starts = xcalloc((size_t)(bits / 8 + 1), 1);
+	r->free = xcalloc((size_t)(bits / 8 + 1), 1);
+	return r;
+}
+
+/* The walk's own figures of arena ai. */
+static struct gl_sums *
+sums_of(struct gl_walk *w, size_t ai)
+{
+	if (ai >= w->nsums) {
+		w->sums = xreallocarray(w->sums, ai + 1, sizeof *w->sums);
+		memset(w->sums + w->nsums, 0, (ai + 1 - w->nsums) *
+		    sizeof *w->sums);
+		w->nsums = ai + 1;
+	}
+	return &w->sums[ai];
+}
+
+/*
+ * Walks the chunks of [r->start, stop): stop is the top chunk in the heap
+ * that holds it, else the region's end, where a fencepost (a 16-byte chunk
+ * and a 0-sized header) closes a heap that a later one followed.
+ */
+static void
+walk_region(struct gl_walk *w, struct gl_region *r, uint64_t top)
+{
+	struct glibc_arena *a = &w->gm->arenas[r->arena];
+	struct gl_sums *s = sums_of(w, r->arena);
+	int has_top = top >= r->start && top < r->end;
+	uint64_t stop = has_top ? top : r->end, p = r->start, prev = 0, psz = 0;
+	uint64_t pfield = 0;
+	uint64_t want_nm = a->is_main ? 0 : GL_NON_MAIN_ARENA;
+	struct win *win = xmalloc(sizeof *win);
+	const uint8_t *h;
+	const char *why = NULL;
+
+	win->got = 0;
+	for (;;) {
+		uint64_t field, sz;
+
+		if (p == stop && has_top)
+			h = win_get(w->src, win, p, GL_HDR, r->end);
+		else if (p + GL_HDR > r->end) {
+			why = "runs past the heap's end";
+			break;
+		} else
+			h = win_get(w->src, win, p, GL_HDR, r->end);
+		if (h == NULL) {
+			why = "cannot be read";
+			break;
+		}
+		field = get64(h + 8);
+		sz = field & ~(uint64_t)GL_FLAGS;
+		if (prev != 0 && (field & GL_PREV_INUSE)) {
+			/* _int_malloc marks what it hands out in a thread
+			 * arena; free chunks and top go without the bit. */
+			if ((pfield & GL_NON_MAIN_ARENA) != want_nm) {
+				why = "is in use with NON_MAIN_ARENA wrong";
+				p = prev;
+				prev = 0;
+				break;
+			}
+			s->used_chunks++;
+			s->used_bytes += psz;
+		} else if (prev != 0) {
+			if (get64(h) != psz) {
+				why = "has a prev_size that is not its free predecessor's size";
+				break;
+			}
+			bit_set(r->free, (prev - r->start) / GL_ALIGN);
+			s->free_chunks++;
+			s->free_bytes += psz;
+		} else if (!(field & GL_PREV_INUSE)) {
+			why = "is a heap's first chunk without PREV_INUSE";
+			break;
+		}
+		if (p == stop && has_top) {
+			if (!(field & GL_PREV_INUSE))
+				why = "is the top chunk after a free chunk";
+			r->walked_to = p;
+			break;
+		}
+		if (!has_top && sz == GL_HDR && (field & (GL_IS_MMAPPED |
+		    GL_NON_MAIN_ARENA)) == 0 && r->end - p < 2 * GL_MINSIZE) {
+			a->overhead_bytes += r->end - p;
+			r->walked_to = p;
+			break;
+		}
+		if (sz < GL_MINSIZE || sz % GL_ALIGN != 0 || sz > stop - p) {
+			why = "has a size that does not fit the heap";
+			break;
+		}
+		if ((field & GL_IS_MMAPPED) || (field & GL_NON_MAIN_ARENA) > want_nm) {
+			why = "has IS_MMAPPED or NON_MAIN_ARENA wrong";
+			break;
+		}
+		bit_set(r->starts, (p - r->start) / GL_ALIGN);
+		if (sz == GL_TCACHE_STRUCT && p != r->start) {
+			w->tcache_cands = xreallocarray(w->tcache_cands,
+			    w->ncands + 1, sizeof *w->tcache_cands);
+			w->tcache_cands[w->ncands++] = p;
+		}
+		prev = p;
+		psz = sz;
+		pfield = field;
+		p += sz;
+	}
+	if (why != NULL) {
+		uint64_t from = prev != 0 ? prev : p;
+
+		/* The chunk before the bad one is unknown too: its state was
+		 * in the bad header. */
+		if (prev != 0)
+			r->starts[(prev - r->start) / GL_ALIGN / 8] &=
+			    (uint8_t)~(1u << ((prev - r->start) / GL_ALIGN & 7));
+		r->walked_to = from;
+		a->invalid_bytes += stop - from;
+		gl_invalid(a, "chunk at 0x%" PRIx64 " %s", p, why);
+	}
+	free(win);
+}
+
+/* First chunk after heap_info and, in the first heap, malloc_state: where
+ * _int_new_arena puts top, aligned so that chunk2mem is. */
+static uint64_t
+first_chunk_after(uint64_t at)
+{
+	uint64_t mis = (at + GL_HDR) & (GL_ALIGN - 1);
+
+	return mis ? at + GL_ALIGN - mis : at;
+}
+
+static void
+walk_main(struct gl_walk *w, size_t ai, uint64_t top, uint64_t top_end,
+    uint64_t heap, uint64_t heap_end)
+{
+	struct glibc_arena *a = &w->gm->arenas[ai];
+
+	if (heap == 0 || top < heap || top >= heap_end || top_end > heap_end) {
+		gl_invalid(a, "top 0x%" PRIx64 " is not in [heap]: a main arena "
+		    "that is not contiguous is not walked", top);
+		a->invalid_bytes += a->system_mem > a->top_bytes ?
+		    a->system_mem - a->top_bytes : 0;
+		return;
+	}
+	a->nheaps = 1;
+	if (top_end - heap != a->system_mem)
+		gl_invalid(a, "system_mem %" PRIu64 " is not the %" PRIu64
+		    " bytes from [heap] to the end of top", a->system_mem,
+		    top_end - heap);
+	walk_region(w, region_add(w, ai, heap, top_end), top);
+}
+
+static int
+read_heap_info(struct gl_walk *w, uint64_t h, uint64_t *ar, uint64_t *prev,
+    uint64_t *size)
+{
+	uint8_t b[24];
+
+	if (source_read_exact(w->src, h, b, sizeof b, NULL) != 0)
+		return -1;
+	*ar = get64(b);
+	*prev = get64(b + 8);
+	*size = get64(b + 16);
+	return 0;
+}
+
+/* A thread arena: its heaps from the one holding top back along prev to
+ * the first, which holds the arena right after its heap_info. */
+static void
+walk_thread(struct gl_walk *w, size_t ai, uint64_t top, uint64_t top_end)
+{
+	struct glibc_arena *a = &w->gm->arenas[ai];
+	uint64_t first = a->addr & ~(GL_HEAP_MAX - 1), hinfo = a->addr - first;
+	uint64_t h = top & ~(GL_HEAP_MAX - 1), held = 0;
+	unsigned n;
+
+	if (hinfo != GL_HEAP_INFO_OLD && hinfo != GL_HEAP_INFO_NEW) {
+		gl_invalid(a, "arena 0x%" PRIx64 " does not follow a heap_info",
+		    a->addr);
+		a->invalid_bytes += a->system_mem;
+		return;
+	}
+	for (n = 0; n < GL_MAX_HEAPS; n++) {
+		uint64_t ar, prev, size, start;
+
+		if (read_heap_info(w, h, &ar, &prev, &size) != 0 || ar != a->addr ||
+		    size > GL_HEAP_MAX || size < hinfo + GL_MS_SIZE ||
+		    (n == 0 && top_end > h + size)) {
+			gl_invalid(a, "heap_info at 0x%" PRIx64 " is not this arena's",
+			    h);
+			a->invalid_bytes += a->system_mem > held ?
+			    a->system_mem - held : 0;
+			return;
+		}
+		start = h == first ? first_chunk_after(a->addr + GL_MS_SIZE) :
+		    h + hinfo;
+		a->overhead_bytes += start - h;
+		a->nheaps++;
+		held += size;
+		if (n == 0 && top_end != h + size)
+			gl_invalid(a, "top does not end its heap at 0x%" PRIx64,
+			    h + size);
+		walk_region(w, region_add(w, ai, start, n == 0 ? top_end :
+		    h + size), top);
+		if (h == first)
+			break;
+		if (prev == 0 || (prev & (GL_HEAP_MAX - 1)) != 0) {
+			gl_invalid(a, "heap 0x%" PRIx64 " has a bad prev", h);
+			break;
+		}
+		h = prev;
+	}
+	if (held != a->system_mem)
+		gl_invalid(a, "system_mem %" PRIu64 " but the heaps hold %" PRIu64,
+		    a->system_mem, held);
+}
+
+void
+gl_walk_arena(struct gl_walk *w, uint64_t addr, const uint8_t *ms,
+    int is_main, uint64_t main_heap, uint64_t main_heap_end)
+{
+	struct glibc_arena *a = gl_arena_add(w->gm);
+	size_t ai = w->gm->narenas - 1;
+	uint64_t top = get64(ms + GL_MS_TOP), tsz, top_end;
+	uint8_t th[16];
+
+	sums_of(w, ai);
+	a->addr = addr;
+	a->is_main = is_main;
+	a->system_mem = get64(ms + GL_MS_SYSTEM_MEM);
+	a->top_addr = top;
+	if (top % GL_ALIGN != 0 ||
+	    source_read_exact(w->src, top, th, sizeof th, NULL) != 0) {
+		gl_invalid(a, "top 0x%" PRIx64 " cannot be read", top);
+		a->invalid_bytes = a->system_mem;
+		return;
+	}
+	tsz = get64(th + 8) & ~(uint64_t)GL_FLAGS;
+	top_end = top + tsz;
+	if (tsz < GL_MINSIZE || tsz % GL_ALIGN != 0 || top_end < top ||
+	    tsz > a->system_mem) {
+		gl_invalid(a, "top 0x%" PRIx64 " has a bad size", top);
+		a->invalid_bytes = a->system_mem;
+		return;
+	}
+	a->top_bytes = tsz;
+	if (is_main)
+		walk_main(w, ai, top, top_end, main_heap, main_heap_end);
+	else
+		walk_thread(w, ai, top, top_end);
+}
+
+/* ---- the lists --------------------------------------------------------- */
+
+static int
+cmp_region(const void *x, const void *y)
+{
+	const struct gl_region *a = x, *b = y;
+
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static struct gl_region *
+region_of(struct gl_walk *w, uint64_t c)
+{
+	size_t lo = 0, hi = w->nregions;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->regions[mid].start > c)
+			hi = mid;
+		else if (w->regions[mid].end <= c)
+			lo = mid + 1;
+		else
+			return &w->regions[mid];
+	}
+	return NULL;
+}
+
+/*
+ * Checks that c is a chunk the walk met, in the state a list wants (free:
+ * the successor says so), and reads its header and two links into b.
+ * Returns the region, or NULL with *why.
+ */
+static struct gl_region *
+entry_check(struct gl_walk *w, uint64_t c, int want_free, uint64_t want_size,
+    uint8_t b[32], const char **why)
+{
+	struct gl_region *r;
+	uint64_t sz;
+
+	if (c % GL_ALIGN != 0 || (r = region_of(w, c)) == NULL ||
+	    c >= r->walked_to || !bit_get(r->starts, (c - r->start) / GL_ALIGN)) {
+		*why = "is not a chunk of the heaps";
+		return NULL;
+	}
+	if (bit_get(r->free, (c - r->start) / GL_ALIGN) != want_free) {
+		*why = want_free ? "is in use by the heap walk" :
+		    "is free by the heap walk";
+		return NULL;
+	}
+	if (source_read_exact(w->src, c, b, 32, NULL) != 0) {
+		*why = "cannot be read";
+		return NULL;
+	}
+	sz = get64(b + 8) & ~(uint64_t)GL_FLAGS;
+	if (want_size != 0 && sz != want_size) {
+		*why = "has the wrong size for its list";
+		return NULL;
+	}
+	return r;
+}
+
+/* Whole pages of a free chunk past its links, as mtrim() madvises them. */
+static uint64_t
+trimmable(uint64_t p, uint64_t sz)
+{
+	uint64_t pal = (p + 48 + GL_PAGE - 1) & ~(uint64_t)(GL_PAGE - 1);
+
+	if (sz <= GL_PAGE - 1 + 48 || pal >= p + sz)
+		return 0;
+	return (p + sz - pal) & ~(uint64_t)(GL_PAGE - 1);
+}
+
+static void
+walk_bin(struct gl_walk *w, size_t ai, const uint8_t *ms, unsigned i)
+{
+	struct glibc_arena *a = &w->gm->arenas[ai];
+	uint64_t bin = gl_bin_at(a->addr, i), prev = bin;
+	uint64_t p = get64(ms + GL_MS_BINS + 16 * (i - 1));
+	const char *why = NULL;
+	uint8_t b[32];
+
+	while (p != bin) {
+		struct gl_region *r = entry_check(w, p, 1, 0, b, &why);
+		uint64_t sz = get64(b + 8) & ~(uint64_t)GL_FLAGS;
+
+		if (r != NULL && r->arena != ai)
+			why = "is in another arena's heap";
+		else if (r != NULL && get64(b + 24) != prev)
+			why = "has a bk that is not its predecessor";
+		else if (r != NULL && i > 1 && gl_bin_index(sz) != i)
+			why = "has a size of another bin";
+		else if (r != NULL && !set_add(&w->seen, p))
+			why = "is on a list twice (a loop)";
+		if (why != NULL) {
+			gl_invalid(a, "bin %u: chunk 0x%" PRIx64 " %s", i, p, why);
+			return;
+		}
+		a->bin_chunks++;
+		a->bin_bytes += sz;
+		a->trimmable_bytes += trimmable(p, sz);
+		prev = p;
+		p = get64(b + 16);
+	}
+}
+
+static void
+walk_fastbin(struct gl_walk *w, size_t ai, const uint8_t *ms, unsigned i)
+{
+	struct glibc_arena *a = &w->gm->arenas[ai];
+	uint64_t p = get64(ms + GL_MS_FASTBINS + 8 * i);
+	const char *why = NULL;
+	uint8_t b[32];
+
+	while (p != 0) {
+		struct gl_region *r = entry_check(w, p, 0, 32 + 16 * i, b, &why);
+
+		if (r != NULL && r->arena != ai)
+			why = "is in another arena's heap";
+		else if (r != NULL && !set_add(&w->seen, p))
+			why = "is on a list twice (a loop)";
+		if (why != NULL) {
+			gl_invalid(a, "fastbin %u: chunk 0x%" PRIx64 " %s", i, p,
+			    why);
+			return;
+		}
+		a->fast_chunks++;
+		a->fast_bytes += 32 + 16 * i;
+		p = gl_reveal(p + 16, get64(b + 16));
+	}
+}
+
+/*
+ * One thread's tcache at chunk t: counts[64] then entries[64], each entry
+ * the user pointer of a chunk whose next link is safe-linked and whose key
+ * is tcache_key (2.34+, one value for all threads) or the tcache itself.
+ * commit 0 only checks (every entry sound, at least one); commit 1 counts
+ * the entries, and a failure cuts that bin as INVALID.  Returns 0 or -1.
+ */
+static int
+walk_tcache(struct gl_walk *w, uint64_t t, int commit)
+{
+	uint8_t tc[GL_HDR + GL_TCACHE_ENTRIES + 8 * GL_TCACHE_BINS], b[32];
+	struct glibc_arena *ta;
+	struct gl_region *tr;
+	const char *why = NULL;
+	unsigned i, n = 0;
+
+	tr = entry_check(w, t, 0, GL_TCACHE_STRUCT, b, &why);
+	if (tr == NULL || source_read_exact(w->src, t, tc, sizeof tc, NULL) != 0)
+		return -1;
+	ta = &w->gm->arenas[tr->arena];
+	for (i = 0; i < GL_TCACHE_BINS; i++) {
+		uint64_t e = get64(tc + GL_HDR + GL_TCACHE_ENTRIES + 8 * i);
+		unsigned count = tc[GL_HDR + 2 * i] | tc[GL_HDR + 2 * i + 1] << 8;
+		unsigned k = 0;
+
+		for (; e != 0 && why == NULL; k++) {
+			struct gl_region *r;
+			uint64_t key;
+
+			if (k == count) {
+				why = "has more entries than its count";
+				break;
+			}
+			r = entry_check(w, e - GL_HDR, 0, 32 + 16 * i, b, &why);
+			if (r == NULL)
+				break;
+			key = get64(b + 24);
+			if (key != t + GL_HDR && w->tcache_key == 0 && commit)
+				w->tcache_key = key;
+			if (key != t + GL_HDR && key != w->tcache_key)
+				why = "has a key that is not tcache_key";
+			else if (commit ? !set_add(&w->seen, e - GL_HDR) :
+			    set_has(&w->seen, e - GL_HDR))
+				why = "is on a list twice (a loop)";
+			if (why != NULL)
+				break;
+			if (commit) {
+				struct glibc_arena *a = &w->gm->arenas[r->arena];
+
+				a->tcache_chunks++;
+				a->tcache_bytes += 32 + 16 * i;
+			}
+			n++;
+			e = gl_reveal(e, get64(b + 16));
+		}
+		if (why == NULL && k != count)
+			why = "has fewer entries than its count";
+		if (why != NULL && !commit)
+			return -1;
+		if (why != NULL) {
+			gl_invalid(ta, "tcache 0x%" PRIx64 " bin %u: entry 0x%"
+			    PRIx64 " %s", t, i, e, why);
+			w->gm->tcache_invalid++;
+			why = NULL;
+		}
+	}
+	return commit || n > 0 ? 0 : -1;
+}
+
+static void
+walk_tcaches(struct gl_walk *w)
+{
+	size_t i;
+
+	/* The first chunk of the main heap and of each thread arena's first
+	 * heap: where a thread's first malloc put its tcache. */
+	for (i = 0; i < w->nregions; i++) {
+		struct gl_region *r = &w->regions[i];
+		const struct glibc_arena *a = &w->gm->arenas[r->arena];
+		uint64_t first = a->is_main ? r->start :
+		    first_chunk_after(a->addr + GL_MS_SIZE);
+
+		if (r->start == first && walk_tcache(w, r->start, 1) == 0)
+			w->gm->ntcaches++;
+	}
+	/* A thread that shares an arena has its tcache further in: taken
+	 * only when every entry checks out and there is one. */
+	for (i = 0; i < w->ncands; i++)
+		if (walk_tcache(w, w->tcache_cands[i], 0) == 0 &&
+		    walk_tcache(w, w->tcache_cands[i], 1) == 0)
+			w->gm->ntcaches++;
+}
+
+static void
+arena_figures(struct gl_walk *w, size_t ai)
+{
+	struct glibc_arena *a = &w->gm->arenas[ai];
+	const struct gl_sums *s = sums_of(w, ai);
+	uint64_t cached = a->fast_chunks + a->tcache_chunks;
+
+	a->used_chunks = s->used_chunks > cached ? s->used_chunks - cached : 0;
+	a->used_bytes = s->used_bytes > a->fast_bytes + a->tcache_bytes ?
+	    s->used_bytes - a->fast_bytes - a->tcache_bytes : 0;
+	if (s->free_chunks != a->bin_chunks || s->free_bytes != a->bin_bytes)
+		gl_invalid(a, "the walk found %" PRIu64 " free chunks (%" PRIu64
+		    " bytes), the bins %" PRIu64 " (%" PRIu64 " bytes)",
+		    s->free_chunks, s->free_bytes, a->bin_chunks, a->bin_bytes);
+	if (a->is_main && a->top_bytes > GL_MINSIZE + 1)
+		a->trimmable_bytes += (a->top_bytes - GL_MINSIZE - 1) &
+		    ~(uint64_t)(GL_PAGE - 1);
+}
+
+static void
+add_total(struct glibc_arena *t, const struct glibc_arena *a)
+{
+	t->nheaps += a->nheaps;
+	t->system_mem += a->system_mem;
+	t->top_bytes += a->top_bytes;
+	t->used_chunks += a->used_chunks;
+	t->used_bytes += a->used_bytes;
+	t->bin_chunks += a->bin_chunks;
+	t->bin_bytes += a->bin_bytes;
+	t->fast_chunks += a->fast_chunks;
+	t->fast_bytes += a->fast_bytes;
+	t->tcache_chunks += a->tcache_chunks;
+	t->tcache_bytes += a->tcache_bytes;
+	t->overhead_bytes += a->overhead_bytes;
+	t->trimmable_bytes += a->trimmable_bytes;
+	t->invalid_bytes += a->invalid_bytes;
+	t->invalid += a->invalid;
+}
+
+/* int_mallinfo() over every arena, then __libc_mallinfo2's main-arena-only
+ * fields (hblks, hblkhd from the mmapped chunks, keepcost). */
+void
+gl_mallinfo(struct glibc_malloc *gm)
+{
+	struct glibc_mallinfo *m = &gm->mi;
+	size_t i;
+
+	memset(m, 0, sizeof *m);
+	for (i = 0; i < gm->narenas; i++) {
+		const struct glibc_arena *a = &gm->arenas[i];
+		uint64_t avail = a->top_bytes + a->fast_bytes + a->bin_bytes;
+
+		m->ordblks += 1 + a->bin_chunks;
+		m->smblks += a->fast_chunks;
+		m->fsmblks += a->fast_bytes;
+		m->fordblks += avail;
+		m->uordblks += a->system_mem - avail;
+		m->arena += a->system_mem;
+		if (a->is_main)
+			m->keepcost = a->top_bytes;
+	}
+	m->hblks = gm->mmapped_chunks;
+	m->hblkhd = gm->mmapped_bytes;
+}
+
+void
+gl_walk_lists(struct gl_walk *w, const uint8_t *const *ms)
+{
+	struct glibc_malloc *gm = w->gm;
+	size_t i;
+	unsigned b;
+
+	qsort(w->regions, w->nregions, sizeof *w->regions, cmp_region);
+	for (i = 0; i < gm->narenas; i++) {
+		for (b = 1; b < GL_NBINS; b++)
+			walk_bin(w, i, ms[i], b);
+		for (b = 0; b < GL_NFASTBINS; b++)
+			walk_fastbin(w, i, ms[i], b);
+	}
+	walk_tcaches(w);
+	memset(&gm->total, 0, sizeof gm->total);
+	for (i = 0; i < gm->narenas; i++) {
+		arena_figures(w, i);
+		add_total(&gm->total, &gm->arenas[i]);
+	}
+	gl_mallinfo(gm);
+}
+
+void
+gl_walk_free(struct gl_walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nregions; i++) {
+		free(w->regions[i].starts);
+		free(w->regions[i].free);
+	}
+	free(w->regions);
+	free(w->seen.slot);
+	free(w->tcache_cands);
+	free(w->sums);
+	memset(w, 0, sizeof *w);
+}
