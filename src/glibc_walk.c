@@ -22,9 +22,15 @@
 
 #define WIN	8192u
 
+#define WIN_SPARSE	256u
+
+/* A window on the heap being walked: WIN bytes where chunks are dense,
+ * WIN_SPARSE where each read served fewer than 4 headers (big chunks:
+ * copying 8 KiB for each 16-byte header is what would cost). */
 struct win {
 	uint64_t	base;
 	size_t		got;
+	unsigned	served;
 	uint8_t		buf[WIN];
 };
 
@@ -43,10 +49,14 @@ win_get(struct source *src, struct win *w, uint64_t addr, size_t len,
     uint64_t limit)
 {
 	struct source_read r;
-	size_t want = WIN;
+	size_t want;
 
-	if (w->got >= len && addr >= w->base && addr - w->base <= w->got - len)
+	if (w->got >= len && addr >= w->base && addr - w->base <= w->got - len) {
+		w->served++;
 		return w->buf + (addr - w->base);
+	}
+	want = w->served >= 4 ? WIN : WIN_SPARSE;
+	w->served = 1;
 	if (limit > addr && limit - addr < want)
 		want = (size_t)(limit - addr);
 	if (want < len)
@@ -212,6 +222,7 @@ walk_region(struct gl_walk *w, struct gl_region *r, uint64_t top)
 	const char *why = NULL;
 
 	win->got = 0;
+	win->served = 4;
 	for (;;) {
 		uint64_t field, sz;
 
@@ -342,6 +353,17 @@ read_heap_info(struct gl_walk *w, uint64_t h, uint64_t *ar, uint64_t *prev,
 	return 0;
 }
 
+static int
+heap_seen(const struct gl_walk *w, uint64_t h)
+{
+	size_t i;
+
+	for (i = 0; i < w->nregions; i++)
+		if (w->regions[i].start - h < GL_HEAP_MAX)
+			return 1;
+	return 0;
+}
+
 /* A thread arena: its heaps from the one holding top back along prev to
  * the first, which holds the arena right after its heap_info. */
 static void
@@ -361,9 +383,12 @@ walk_thread(struct gl_walk *w, size_t ai, uint64_t top, uint64_t top_end)
 	for (n = 0; n < GL_MAX_HEAPS; n++) {
 		uint64_t ar, prev, size, start;
 
+		/* Each heap once, and no more bytes than the arena says it
+		 * holds: a prev chain that loops or runs on is not followed. */
 		if (read_heap_info(w, h, &ar, &prev, &size) != 0 || ar != a->addr ||
 		    size > GL_HEAP_MAX || size < hinfo + GL_MS_SIZE ||
-		    (n == 0 && top_end > h + size)) {
+		    (n == 0 && top_end > h + size) || size > a->system_mem - held ||
+		    heap_seen(w, h)) {
 			gl_invalid(a, "heap_info at 0x%" PRIx64 " is not this arena's",
 			    h);
 			a->invalid_bytes += a->system_mem > held ?
@@ -725,7 +750,8 @@ gl_walk_lists(struct gl_walk *w, const uint8_t *const *ms)
 	size_t i;
 	unsigned b;
 
-	qsort(w->regions, w->nregions, sizeof *w->regions, cmp_region);
+	if (w->nregions > 1)
+		qsort(w->regions, w->nregions, sizeof *w->regions, cmp_region);
 	for (i = 0; i < gm->narenas; i++) {
 		for (b = 1; b < GL_NBINS; b++)
 			walk_bin(w, i, ms[i], b);
