@@ -283,7 +283,7 @@ walk_region(struct gl_walk *w, struct gl_region *r, uint64_t top)
 			break;
 		}
 		bit_set(r->starts, (p - r->start) / GL_ALIGN);
-		if (sz == GL_TCACHE_STRUCT && p != r->start) {
+		if (sz == GL_TCACHE_STRUCT) {
 			w->tcache_cands = xreallocarray(w->tcache_cands,
 			    w->ncands + 1, sizeof *w->tcache_cands);
 			w->tcache_cands[w->ncands++] = p;
@@ -654,28 +654,37 @@ walk_tcache(struct gl_walk *w, uint64_t t, int commit)
 	return commit || n > 0 ? 0 : -1;
 }
 
+/* The first chunk of the main heap or of a thread arena's first heap:
+ * where a thread's first malloc put its tcache. */
+static int
+first_of_arena(const struct gl_walk *w, const struct gl_region *r)
+{
+	const struct glibc_arena *a = &w->gm->arenas[r->arena];
+
+	return r->start == (a->is_main ? r->start :
+	    first_chunk_after(a->addr + GL_MS_SIZE));
+}
+
 static void
 walk_tcaches(struct gl_walk *w)
 {
 	size_t i;
 
-	/* The first chunk of the main heap and of each thread arena's first
-	 * heap: where a thread's first malloc put its tcache. */
-	for (i = 0; i < w->nregions; i++) {
-		struct gl_region *r = &w->regions[i];
-		const struct glibc_arena *a = &w->gm->arenas[r->arena];
-		uint64_t first = a->is_main ? r->start :
-		    first_chunk_after(a->addr + GL_MS_SIZE);
-
-		if (r->start == first && walk_tcache(w, r->start, 1) == 0)
+	for (i = 0; i < w->nregions; i++)
+		if (first_of_arena(w, &w->regions[i]) &&
+		    walk_tcache(w, w->regions[i].start, 1) == 0)
 			w->gm->ntcaches++;
-	}
 	/* A thread that shares an arena has its tcache further in: taken
 	 * only when every entry checks out and there is one. */
-	for (i = 0; i < w->ncands; i++)
-		if (walk_tcache(w, w->tcache_cands[i], 0) == 0 &&
-		    walk_tcache(w, w->tcache_cands[i], 1) == 0)
+	for (i = 0; i < w->ncands; i++) {
+		uint64_t c = w->tcache_cands[i];
+		const struct gl_region *r = region_of(w, c);
+
+		if (r != NULL && c == r->start && first_of_arena(w, r))
+			continue;
+		if (walk_tcache(w, c, 0) == 0 && walk_tcache(w, c, 1) == 0)
 			w->gm->ntcaches++;
+	}
 }
 
 static void

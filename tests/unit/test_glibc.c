@@ -356,6 +356,93 @@ test_corrupt(void)
 	}
 }
 
+#define TH2_ADDR	(TH_ADDR + GL_HEAP_MAX)
+#define TH2_LEN		0x2000u
+#define TH_FREE		0xba0u		/* the first heap's old top, freed */
+#define TH_FREE_SIZE	(TH_LEN - TH_FREE - 0x20)
+
+/*
+ * The thread arena grown into a second heap: the first heap ends with its
+ * old top freed (in the unsorted bin) and sysmalloc's two fenceposts; the
+ * second holds the top, and a tcache_perthread_struct of a thread that
+ * shares the arena, with one entry.
+ */
+static void
+test_two_heaps(void)
+{
+	struct fake *f = malloc(sizeof *f);
+	uint8_t *h2 = calloc(1, TH2_LEN), *t, *ms;
+	uint64_t a = GL_NON_MAIN_ARENA | GL_PREV_INUSE, b, e;
+	const struct glibc_arena *ta;
+	struct glibc_malloc *gm = NULL;
+	struct source *s;
+	char *cause = NULL;
+
+	build(f);
+	t = f->th;
+	ms = t + GL_HEAP_INFO_NEW;
+	chunk(t, TH_FREE, 0, TH_FREE_SIZE | GL_PREV_INUSE);
+	chunk(t, TH_LEN - 0x20, TH_FREE_SIZE, 0x10);
+	chunk(t, TH_LEN - 0x10, 0x10, 0 | GL_PREV_INUSE);
+	b = gl_bin_at(TH_ARENA, 1);
+	put64(ms + GL_MS_BINS, TH_ADDR + TH_FREE);
+	put64(ms + GL_MS_BINS + 8, TH_ADDR + TH_FREE);
+	put64(t + TH_FREE + 16, b);
+	put64(t + TH_FREE + 24, b);
+	put64(ms + GL_MS_TOP, TH2_ADDR + 0x330);
+	put64(ms + GL_MS_SYSTEM_MEM, TH_LEN + TH2_LEN);
+
+	put64(h2, TH_ARENA);
+	put64(h2 + 8, TH_ADDR);
+	put64(h2 + 16, TH2_LEN);
+	chunk(h2, 0x30, 0, 0x290 | a);
+	chunk(h2, 0x2c0, 0, 0x20 | a);
+	chunk(h2, 0x2e0, 0, 0x50 | a);
+	chunk(h2, 0x330, 0, (TH2_LEN - 0x330) | GL_PREV_INUSE);
+	e = TH2_ADDR + 0x2c0 + 16;
+	h2[0x40] = 1;				/* counts[0] */
+	put64(h2 + 0x40 + 128, e);		/* entries[0] */
+	put64(h2 + 0x2d0, 0 ^ (e >> 12));
+	put64(h2 + 0x2d8, TCACHE_KEY);
+
+	s = source_of(f, LIBC);
+	source_buffers_add(s, TH2_ADDR, h2, TH2_LEN, SOURCE_R | SOURCE_W |
+	    SOURCE_P, "");
+	CHECK(glibc_malloc_read(s, &gm, &cause) == 0);
+	CHECK_EQ_U(gm->status, GLIBC_OK);
+	ta = &gm->arenas[1];
+	if (ta->invalid_why != NULL)
+		fprintf(stderr, "two heaps: %s\n", ta->invalid_why);
+	CHECK_EQ_U(ta->invalid, 0);
+	CHECK_EQ_U(ta->nheaps, 2);
+	CHECK_EQ_U(ta->bin_chunks, 1);
+	CHECK_EQ_U(ta->bin_bytes, TH_FREE_SIZE);
+	CHECK_EQ_U(ta->tcache_chunks, 1);
+	CHECK_EQ_U(ta->tcache_bytes, 0x20);
+	CHECK_EQ_U(ta->used_chunks, 4);	/* two tcache structs, 0x40, 0x50 */
+	CHECK_EQ_U(ta->overhead_bytes, 0x8d0 + 0x20 + GL_HEAP_INFO_NEW);
+	CHECK_EQ_U(ta->used_bytes + ta->bin_bytes + ta->tcache_bytes +
+	    ta->top_bytes + ta->overhead_bytes, ta->system_mem);
+	CHECK_EQ_U(gm->ntcaches, 3);
+	glibc_malloc_free(gm);
+
+	/* the same tcache with its count cleared is not one: an in-use
+	 * 0x290 chunk without entries is just a chunk */
+	h2[0x40] = 0;
+	put64(h2 + 0x40 + 128, 0);
+	source_close(s);
+	s = source_of(f, LIBC);
+	source_buffers_add(s, TH2_ADDR, h2, TH2_LEN, SOURCE_R | SOURCE_W |
+	    SOURCE_P, "");
+	CHECK(glibc_malloc_read(s, &gm, &cause) == 0);
+	CHECK_EQ_U(gm->ntcaches, 2);
+	CHECK_EQ_U(gm->arenas[1].invalid, 0);
+	glibc_malloc_free(gm);
+	source_close(s);
+	free(h2);
+	free(f);
+}
+
 static void
 test_not_glibc(void)
 {
@@ -431,6 +518,7 @@ main(void)
 {
 	test_clean();
 	test_corrupt();
+	test_two_heaps();
 	test_not_glibc();
 	test_scribble();
 	return check_done();
