@@ -203,107 +203,132 @@ sums_of(struct gl_walk *w, size_t ai)
 	return &w->sums[ai];
 }
 
+/* Where a region's walk stands: the chunk at p, and the one before it
+ * whose state p's PREV_INUSE bit tells. */
+struct cursor {
+	uint64_t	p;
+	uint64_t	prev;		/* 0 at a heap's first chunk */
+	uint64_t	psz;
+	uint64_t	pfield;
+};
+
+/* Settles the previous chunk from the header h of the chunk at c->p:
+ * in use or free (then h's prev_size must be its size).  NULL, or why the
+ * headers disagree. */
+static const char *
+settle_prev(struct gl_walk *w, struct gl_region *r, const struct cursor *c,
+    const uint8_t *h, uint64_t want_nm)
+{
+	struct gl_sums *s = sums_of(w, r->arena);
+	uint64_t field = get64(h + 8);
+
+	if (c->prev == 0)
+		return field & GL_PREV_INUSE ? NULL :
+		    "is a heap's first chunk without PREV_INUSE";
+	if (field & GL_PREV_INUSE) {
+		/* _int_malloc marks what it hands out in a thread arena;
+		 * free chunks and top go without the bit. */
+		if ((c->pfield & GL_NON_MAIN_ARENA) != want_nm)
+			return "follows a chunk in use with NON_MAIN_ARENA wrong";
+		s->used_chunks++;
+		s->used_bytes += c->psz;
+		return NULL;
+	}
+	if (get64(h) != c->psz)
+		return "has a prev_size that is not its free predecessor's size";
+	bit_set(r->free, (c->prev - r->start) / GL_ALIGN);
+	s->free_chunks++;
+	s->free_bytes += c->psz;
+	return NULL;
+}
+
+/* NULL if a chunk with this size field fits at p, below stop. */
+static const char *
+chunk_fits(uint64_t field, uint64_t p, uint64_t stop, uint64_t want_nm)
+{
+	uint64_t sz = field & ~(uint64_t)GL_FLAGS;
+
+	if (sz < GL_MINSIZE || sz % GL_ALIGN != 0 || sz > stop - p)
+		return "has a size that does not fit the heap";
+	if ((field & GL_IS_MMAPPED) || (field & GL_NON_MAIN_ARENA) > want_nm)
+		return "has IS_MMAPPED or NON_MAIN_ARENA wrong";
+	return NULL;
+}
+
+/* sysmalloc's fencepost closing a heap a later one followed: a 16-byte
+ * chunk (then a 0-sized header) within two MINSIZE of the end. */
+static int
+is_fencepost(const struct gl_region *r, uint64_t p, uint64_t field)
+{
+	return (field & ~(uint64_t)GL_PREV_INUSE) == GL_HDR &&
+	    r->end - p < 2 * GL_MINSIZE;
+}
+
+static void
+note_tcache_candidate(struct gl_walk *w, uint64_t p)
+{
+	w->tcache_cands = xreallocarray(w->tcache_cands, w->ncands + 1,
+	    sizeof *w->tcache_cands);
+	w->tcache_cands[w->ncands++] = p;
+}
+
 /*
  * Walks the chunks of [r->start, stop): stop is the top chunk in the heap
- * that holds it, else the region's end, where a fencepost (a 16-byte chunk
- * and a 0-sized header) closes a heap that a later one followed.
+ * that holds it, else the region's end, where a fencepost closes a heap
+ * that a later one followed.  On a failed check, the chunk before the bad
+ * header is unknown too (its state was in that header): the walk ends at
+ * it and the rest up to stop is INVALID bytes.
  */
 static void
 walk_region(struct gl_walk *w, struct gl_region *r, uint64_t top)
 {
 	struct glibc_arena *a = &w->gm->arenas[r->arena];
-	struct gl_sums *s = sums_of(w, r->arena);
 	int has_top = top >= r->start && top < r->end;
-	uint64_t stop = has_top ? top : r->end, p = r->start, prev = 0, psz = 0;
-	uint64_t pfield = 0;
+	uint64_t stop = has_top ? top : r->end;
 	uint64_t want_nm = a->is_main ? 0 : GL_NON_MAIN_ARENA;
+	struct cursor c = { .p = r->start };
 	struct win *win = xmalloc(sizeof *win);
-	const uint8_t *h;
 	const char *why = NULL;
 
 	win->got = 0;
 	win->served = 4;
 	for (;;) {
-		uint64_t field, sz;
+		const uint8_t *h = NULL;
+		uint64_t field;
 
-		if (p == stop && has_top)
-			h = win_get(w->src, win, p, GL_HDR, r->end);
-		else if (p + GL_HDR > r->end) {
+		if (c.p + GL_HDR > r->end)
 			why = "runs past the heap's end";
-			break;
-		} else
-			h = win_get(w->src, win, p, GL_HDR, r->end);
-		if (h == NULL) {
+		else if ((h = win_get(w->src, win, c.p, GL_HDR, r->end)) == NULL)
 			why = "cannot be read";
+		else
+			why = settle_prev(w, r, &c, h, want_nm);
+		if (why != NULL)
 			break;
-		}
 		field = get64(h + 8);
-		sz = field & ~(uint64_t)GL_FLAGS;
-		if (prev != 0 && (field & GL_PREV_INUSE)) {
-			/* _int_malloc marks what it hands out in a thread
-			 * arena; free chunks and top go without the bit. */
-			if ((pfield & GL_NON_MAIN_ARENA) != want_nm) {
-				why = "is in use with NON_MAIN_ARENA wrong";
-				p = prev;
-				prev = 0;
-				break;
-			}
-			s->used_chunks++;
-			s->used_bytes += psz;
-		} else if (prev != 0) {
-			if (get64(h) != psz) {
-				why = "has a prev_size that is not its free predecessor's size";
-				break;
-			}
-			bit_set(r->free, (prev - r->start) / GL_ALIGN);
-			s->free_chunks++;
-			s->free_bytes += psz;
-		} else if (!(field & GL_PREV_INUSE)) {
-			why = "is a heap's first chunk without PREV_INUSE";
-			break;
-		}
-		if (p == stop && has_top) {
+		if (c.p == stop && has_top) {
 			if (!(field & GL_PREV_INUSE))
 				why = "is the top chunk after a free chunk";
-			r->walked_to = p;
 			break;
 		}
-		if (!has_top && sz == GL_HDR && (field & (GL_IS_MMAPPED |
-		    GL_NON_MAIN_ARENA)) == 0 && r->end - p < 2 * GL_MINSIZE) {
-			a->overhead_bytes += r->end - p;
-			r->walked_to = p;
+		if (!has_top && is_fencepost(r, c.p, field)) {
+			a->overhead_bytes += r->end - c.p;
 			break;
 		}
-		if (sz < GL_MINSIZE || sz % GL_ALIGN != 0 || sz > stop - p) {
-			why = "has a size that does not fit the heap";
+		if ((why = chunk_fits(field, c.p, stop, want_nm)) != NULL)
 			break;
-		}
-		if ((field & GL_IS_MMAPPED) || (field & GL_NON_MAIN_ARENA) > want_nm) {
-			why = "has IS_MMAPPED or NON_MAIN_ARENA wrong";
-			break;
-		}
-		bit_set(r->starts, (p - r->start) / GL_ALIGN);
-		if (sz == GL_TCACHE_STRUCT) {
-			w->tcache_cands = xreallocarray(w->tcache_cands,
-			    w->ncands + 1, sizeof *w->tcache_cands);
-			w->tcache_cands[w->ncands++] = p;
-		}
-		prev = p;
-		psz = sz;
-		pfield = field;
-		p += sz;
+		bit_set(r->starts, (c.p - r->start) / GL_ALIGN);
+		if ((field & ~(uint64_t)GL_FLAGS) == GL_TCACHE_STRUCT)
+			note_tcache_candidate(w, c.p);
+		c.prev = c.p;
+		c.psz = field & ~(uint64_t)GL_FLAGS;
+		c.pfield = field;
+		c.p += c.psz;
 	}
+	r->walked_to = c.p;
 	if (why != NULL) {
-		uint64_t from = prev != 0 ? prev : p;
-
-		/* The chunk before the bad one is unknown too: its state was
-		 * in the bad header. */
-		if (prev != 0)
-			r->starts[(prev - r->start) / GL_ALIGN / 8] &=
-			    (uint8_t)~(1u << ((prev - r->start) / GL_ALIGN & 7));
-		r->walked_to = from;
-		a->invalid_bytes += stop - from;
-		gl_invalid(a, "chunk at 0x%" PRIx64 " %s", p, why);
+		r->walked_to = c.prev != 0 ? c.prev : c.p;
+		a->invalid_bytes += stop - r->walked_to;
+		gl_invalid(a, "chunk at 0x%" PRIx64 " %s", c.p, why);
 	}
 	free(win);
 }

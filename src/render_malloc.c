@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 static const char *
 num(char *buf, size_t len, uint64_t v)
@@ -122,8 +123,8 @@ render_stats_malloc(FILE *out, const struct glibc_malloc *gm)
 	}
 	fprintf(out, "glibc's (%s), main_arena at 0x%" PRIx64 " found by %s\n",
 	    gm->libc, gm->main_arena, gm->found_by != NULL &&
-	    gm->found_by[0] == 's' && gm->found_by[1] == 'y' ?
-	    "its symbol" : "a scan of libc's data");
+	    strcmp(gm->found_by, "symbol") == 0 ? "its symbol" :
+	    "a scan of libc's data");
 	if (gm->note != NULL)
 		fprintf(out, "%s\n", gm->note);
 	print_arenas(out, gm);
