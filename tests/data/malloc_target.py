@@ -31,7 +31,6 @@ bufs = [bytearray(rnd.randint(1024, 64 * 1024)) for _ in range(3000)]
 big = [bytearray((2 + i) << 20) for i in range(4)]
 held = []
 started = threading.Event()
-stop = threading.Event()
 
 
 def worker():
@@ -40,13 +39,17 @@ def worker():
     del mine[::3]
     held.append(mine)
     started.set()
-    stop.wait()
+    # Idle without allocating: Event.wait() would allocate a lock (malloc
+    # in 2.7) whenever this thread got there, maybe after mallinfo2.
+    while True:
+        time.sleep(3600)
 
 
 t = threading.Thread(target=worker)
 t.daemon = True
 t.start()
 started.wait()
+time.sleep(0.2)     # let it reach its sleep: set() returns before that
 
 order = list(range(len(bufs)))
 rnd.shuffle(order)
@@ -69,6 +72,7 @@ for attempt in range(50):
     line = ("mallinfo2 " + " ".join("%s=%d" % kv for kv in zip(FIELDS, vals))
             + "\n").encode("ascii")
     os.write(2, line)
+    time.sleep(0.05)    # a moment for the other thread to move, if it does
     m2 = libc.mallinfo2()
     if tuple(getattr(m2, f) for f in FIELDS) == vals:
         break
