@@ -213,8 +213,8 @@ run_stats(const struct app_options *o, struct app_live *lv)
 	fputc('\n', stdout);
 	render_stats_extra(stdout, h);
 	render_stats_resident(stdout, h);
-	render_stats_types(stdout, h);
 	stats_malloc(stdout, lv);
+	render_stats_types(stdout, h);
 	if (o->types)
 		app_why_pinned(stdout, lv, h);
 	if (diff != NULL)
