@@ -60,6 +60,36 @@ struct glibc_mallinfo {
 	uint64_t	fsmblks, uordblks, fordblks, keepcost;
 };
 
+/* What a chunk is, for the map (glibc_malloc_read with GLIBC_READ_MAP). */
+enum glibc_kind {
+	GLIBC_USED,		/* handed to the program (tcache structs too) */
+	GLIBC_BIN,		/* free in a bin */
+	GLIBC_FAST,		/* free in a fastbin */
+	GLIBC_TCACHE,		/* free in a thread's tcache */
+	GLIBC_TOP,
+	GLIBC_OVERHEAD,		/* a fencepost */
+	GLIBC_INVALID,		/* not walked: a check failed */
+};
+
+struct glibc_chunk {
+	uint64_t	 addr;
+	uint64_t	 size;
+	enum glibc_kind	 kind;
+};
+
+/* One heap's chunks in address order, chunks[first, first + n) of the
+ * map: the main heap, or one heap of a thread arena. */
+struct glibc_heap {
+	uint64_t	 start;		/* first chunk */
+	uint64_t	 end;		/* end of the last */
+	size_t		 arena;		/* index in arenas */
+	size_t		 first;
+	size_t		 n;
+};
+
+#define GLIBC_READ_MAP		0x1u	/* keep every chunk (the TUI's map) */
+#define GLIBC_MAP_MAX_CHUNKS	(4u << 20)	/* bound on chunks kept */
+
 struct glibc_malloc {
 	enum glibc_status	 status;
 	char			*note;		/* why not OK, or what else is mapped */
@@ -75,11 +105,24 @@ struct glibc_malloc {
 	int			 mmapped_exact;	/* from mp_ (symbols) */
 	struct glibc_mallinfo	 mi;
 	struct glibc_arena	 total;		/* sums over the arenas */
+	/* GLIBC_READ_MAP: the heaps in address order and their chunks;
+	 * map_cut when there were more than GLIBC_MAP_MAX_CHUNKS */
+	struct glibc_heap	*heaps;
+	size_t			 nheaps;
+	struct glibc_chunk	*chunks;
+	size_t			 nchunks;
+	int			 map_cut;
 };
 
 /* 0 with *out set (whatever its status), or -1 with *cause when the
  * source cannot be read at all (the process is gone). */
 int	glibc_malloc_read(struct source *, struct glibc_malloc **, char **);
+/* The same, with flags (GLIBC_READ_MAP). */
+int	glibc_malloc_read_flags(struct source *, unsigned,
+	    struct glibc_malloc **, char **);
+/* The chunk of the map holding addr, or NULL. */
+const struct glibc_chunk *glibc_chunk_at(const struct glibc_malloc *,
+	    uint64_t);
 void	glibc_malloc_free(struct glibc_malloc *);
 
 #endif

@@ -345,9 +345,10 @@ not_found(struct glibc_malloc *gm, const struct found *f, const char *other)
 static void
 walk_all(struct source *src, struct glibc_malloc *gm, struct found *f,
     const struct source_region *regs, size_t n,
-    const struct source_region *heap)
+    const struct source_region *heap, unsigned flags)
 {
-	struct gl_walk w = { .src = src, .gm = gm };
+	struct gl_walk w = { .src = src, .gm = gm,
+	    .want_map = (flags & GLIBC_READ_MAP) != 0 };
 	size_t i;
 	int exact = gm->mmapped_exact;
 
@@ -360,11 +361,20 @@ walk_all(struct source *src, struct glibc_malloc *gm, struct found *f,
 	if (!exact)
 		gl_count_mmapped(&w, regs, n);
 	gl_mallinfo(gm);
+	if (w.want_map)
+		gl_walk_map(&w);
 	gl_walk_free(&w);
 }
 
 int
 glibc_malloc_read(struct source *src, struct glibc_malloc **out, char **cause)
+{
+	return glibc_malloc_read_flags(src, 0, out, cause);
+}
+
+int
+glibc_malloc_read_flags(struct source *src, unsigned flags,
+    struct glibc_malloc **out, char **cause)
 {
 	struct glibc_malloc *gm;
 	struct source_region *regs;
@@ -399,7 +409,7 @@ glibc_malloc_read(struct source *src, struct glibc_malloc **out, char **cause)
 	if (f.n == 0 || (f.candidates & 0x80000000u))
 		not_found(gm, &f, other);
 	else {
-		walk_all(src, gm, &f, regs, n, heap);
+		walk_all(src, gm, &f, regs, n, heap, flags);
 		if (other != NULL)
 			util_cause(&gm->note, "%s is mapped too: what it "
 			    "allocates is not counted here", base_name(other));
@@ -421,6 +431,8 @@ glibc_malloc_free(struct glibc_malloc *gm)
 	for (i = 0; i < gm->narenas; i++)
 		free(gm->arenas[i].invalid_why);
 	free(gm->arenas);
+	free(gm->heaps);
+	free(gm->chunks);
 	free(gm->note);
 	free(gm->libc);
 	free(gm);

@@ -73,6 +73,11 @@ struct gl_region {
 	size_t		 arena;		/* index in glibc_malloc.arenas */
 	uint8_t		*starts;
 	uint8_t		*free;
+	uint8_t		*fast;		/* GLIBC_READ_MAP: on a fastbin */
+	uint8_t		*tcache;	/* ... in a tcache */
+	uint64_t	 top;		/* the top chunk after end's walk, or 0 */
+	uint64_t	 stop;		/* where chunks give way to top or end */
+	int		 fenced;	/* the walk ended at a fencepost */
 };
 
 /* A set of addresses (open addressing): the chunks already met on a list. */
@@ -100,6 +105,7 @@ struct gl_walk {
 	uint64_t		 tcache_key;	/* 0 until the first entry */
 	struct gl_sums		*sums;		/* parallel to gm->arenas */
 	size_t			 nsums;
+	int			 want_map;	/* GLIBC_READ_MAP */
 };
 
 /* Adds an arena whose malloc_state bytes (GL_MS_SIZE) were read at addr;
@@ -111,6 +117,8 @@ void	gl_walk_arena(struct gl_walk *, uint64_t addr, const uint8_t *ms,
  * tcaches, then the per-arena figures, the totals and mallinfo2. */
 void	gl_walk_lists(struct gl_walk *, const uint8_t *const *ms);
 void	gl_walk_free(struct gl_walk *);
+/* GLIBC_READ_MAP: the chunks of every region into gm's map. */
+void	gl_walk_map(struct gl_walk *);
 /* mallinfo2's figures from the arenas and the mmapped chunks. */
 void	gl_mallinfo(struct glibc_malloc *);
 /* Counts glibc's mmapped chunks in anonymous mappings outside the heaps. */

@@ -187,6 +187,10 @@ region_add(struct gl_walk *w, size_t arena, uint64_t start, uint64_t end)
 	r->arena = arena;
 	r->starts = xcalloc((size_t)(bits / 8 + 1), 1);
 	r->free = xcalloc((size_t)(bits / 8 + 1), 1);
+	if (w->want_map) {
+		r->fast = xcalloc((size_t)(bits / 8 + 1), 1);
+		r->tcache = xcalloc((size_t)(bits / 8 + 1), 1);
+	}
 	return r;
 }
 
@@ -312,6 +316,7 @@ walk_region(struct gl_walk *w, struct gl_region *r, uint64_t top)
 		}
 		if (!has_top && is_fencepost(r, c.p, field)) {
 			a->overhead_bytes += r->end - c.p;
+			r->fenced = 1;
 			break;
 		}
 		if ((why = chunk_fits(field, c.p, stop, want_nm)) != NULL)
@@ -325,6 +330,8 @@ walk_region(struct gl_walk *w, struct gl_region *r, uint64_t top)
 		c.p += c.psz;
 	}
 	r->walked_to = c.p;
+	r->stop = stop;
+	r->top = has_top ? top : 0;
 	if (why != NULL) {
 		r->walked_to = c.prev != 0 ? c.prev : c.p;
 		a->invalid_bytes += stop - r->walked_to;
@@ -606,6 +613,8 @@ walk_fastbin(struct gl_walk *w, size_t ai, const uint8_t *ms, unsigned i)
 		}
 		a->fast_chunks++;
 		a->fast_bytes += 32 + 16 * i;
+		if (r->fast != NULL)
+			bit_set(r->fast, (p - r->start) / GL_ALIGN);
 		p = gl_reveal(p + 16, get64(b + 16));
 	}
 }
@@ -661,6 +670,9 @@ walk_tcache(struct gl_walk *w, uint64_t t, int commit)
 
 				a->tcache_chunks++;
 				a->tcache_bytes += 32 + 16 * i;
+				if (r->tcache != NULL)
+					bit_set(r->tcache, (e - GL_HDR -
+					    r->start) / GL_ALIGN);
 			}
 			n++;
 			e = gl_reveal(e, get64(b + 16));
@@ -809,10 +821,111 @@ gl_walk_free(struct gl_walk *w)
 	for (i = 0; i < w->nregions; i++) {
 		free(w->regions[i].starts);
 		free(w->regions[i].free);
+		free(w->regions[i].fast);
+		free(w->regions[i].tcache);
 	}
 	free(w->regions);
 	free(w->seen.slot);
 	free(w->tcache_cands);
 	free(w->sums);
 	memset(w, 0, sizeof *w);
+}
+
+/* ---- the map (GLIBC_READ_MAP) ------------------------------------------- */
+
+static void
+map_add(struct glibc_malloc *gm, size_t *cap, uint64_t addr, uint64_t size,
+    enum glibc_kind kind)
+{
+	if (size == 0)
+		return;
+	if (gm->nchunks == GLIBC_MAP_MAX_CHUNKS) {
+		gm->map_cut = 1;
+		return;
+	}
+	if (gm->nchunks == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		gm->chunks = xreallocarray(gm->chunks, *cap, sizeof *gm->chunks);
+	}
+	gm->chunks[gm->nchunks++] = (struct glibc_chunk){ .addr = addr,
+	    .size = size, .kind = kind };
+}
+
+static enum glibc_kind
+chunk_kind(const struct gl_region *r, uint64_t b)
+{
+	if (bit_get(r->free, b))
+		return GLIBC_BIN;
+	if (bit_get(r->fast, b))
+		return GLIBC_FAST;
+	if (bit_get(r->tcache, b))
+		return GLIBC_TCACHE;
+	return GLIBC_USED;
+}
+
+/* The chunks of r: each start bit to the next, then what follows the
+ * walk (INVALID bytes, a fencepost, top). */
+static void
+map_region(struct gl_walk *w, const struct gl_region *r, size_t *cap)
+{
+	struct glibc_malloc *gm = w->gm;
+	uint64_t nb = (r->walked_to - r->start) / GL_ALIGN, b, last = nb;
+	struct glibc_heap *h;
+
+	gm->heaps = xreallocarray(gm->heaps, gm->nheaps + 1, sizeof *gm->heaps);
+	h = &gm->heaps[gm->nheaps++];
+	*h = (struct glibc_heap){ .start = r->start, .end = r->end,
+	    .arena = r->arena, .first = gm->nchunks };
+	for (b = 0; b < nb; b++) {
+		if ((r->starts[b >> 3] >> (b & 7) & 1) == 0) {
+			if ((b & 7) == 0 && r->starts[b >> 3] == 0)
+				b += 7;
+			continue;
+		}
+		if (last != nb)
+			map_add(gm, cap, r->start + last * GL_ALIGN,
+			    (b - last) * GL_ALIGN, chunk_kind(r, last));
+		last = b;
+	}
+	if (last != nb)
+		map_add(gm, cap, r->start + last * GL_ALIGN,
+		    r->walked_to - (r->start + last * GL_ALIGN),
+		    chunk_kind(r, last));
+	if (r->fenced)
+		map_add(gm, cap, r->walked_to, r->end - r->walked_to,
+		    GLIBC_OVERHEAD);
+	else
+		map_add(gm, cap, r->walked_to, r->stop - r->walked_to,
+		    GLIBC_INVALID);
+	if (r->top != 0)
+		map_add(gm, cap, r->top, r->end - r->top, GLIBC_TOP);
+	h->n = gm->nchunks - h->first;
+}
+
+void
+gl_walk_map(struct gl_walk *w)
+{
+	size_t i, cap = 0;
+
+	for (i = 0; i < w->nregions; i++)
+		map_region(w, &w->regions[i], &cap);
+}
+
+const struct glibc_chunk *
+glibc_chunk_at(const struct glibc_malloc *gm, uint64_t addr)
+{
+	size_t lo = 0, hi = gm->nchunks;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct glibc_chunk *c = &gm->chunks[mid];
+
+		if (c->addr > addr)
+			hi = mid;
+		else if (addr - c->addr >= c->size)
+			lo = mid + 1;
+		else
+			return c;
+	}
+	return NULL;
 }

@@ -8,7 +8,8 @@
  * chunks), then found and walked again through glibc_malloc_read() with
  * the state placed in libc's data.  Besides never crashing or looping: an
  * arena without a failed check must add up to its system bytes, and the
- * mallinfo2 figures must too.
+ * mallinfo2 figures must too; the map of chunks (GLIBC_READ_MAP) must be in
+ * address order, inside its heaps, without overlaps.
  *
  * Seeds (tests/fuzz/corpus/glibc/) are small main heaps as glibc leaves
  * them: chunks in use, in bins, in a fastbin and in the tcache.
@@ -66,6 +67,27 @@ check_sums(const struct glibc_malloc *gm)
 		abort();
 }
 
+/* The map: chunks in address order, inside their heaps, not overlapping. */
+static void
+check_map(const struct glibc_malloc *gm)
+{
+	size_t i, k;
+
+	for (i = 0; i < gm->nheaps; i++) {
+		const struct glibc_heap *h = &gm->heaps[i];
+
+		for (k = h->first; k < h->first + h->n; k++) {
+			const struct glibc_chunk *c = &gm->chunks[k];
+
+			if (c->size == 0 || c->addr < h->start ||
+			    c->addr + c->size > h->end ||
+			    (k > 0 && c->addr < gm->chunks[k - 1].addr +
+			    gm->chunks[k - 1].size))
+				abort();
+		}
+	}
+}
+
 static void
 walk_direct(struct source *src, const uint8_t *ms, size_t heap_len)
 {
@@ -110,8 +132,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	source_buffers_add(src, LIBC_ADDR, libc, LIBC_LEN, rw,
 	    "/usr/lib/x86_64-linux-gnu/libc.so.6");
 	walk_direct(src, ms, heap_len);
-	if (glibc_malloc_read(src, &gm, NULL) == 0 && gm->status == GLIBC_OK)
+	if (glibc_malloc_read_flags(src, GLIBC_READ_MAP, &gm, NULL) == 0 &&
+	    gm->status == GLIBC_OK) {
 		check_sums(gm);
+		check_map(gm);
+	}
 	glibc_malloc_free(gm);
 	source_close(src);
 	free(libc);

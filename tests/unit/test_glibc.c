@@ -12,6 +12,7 @@
 #include "check.h"
 #include "glibc_internal.h"
 #include "source.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -443,6 +444,62 @@ test_two_heaps(void)
 	free(f);
 }
 
+/* GLIBC_READ_MAP: every chunk of both heaps, of the right kind, and
+ * nothing between them. */
+static void
+test_map(void)
+{
+	static const struct { uint64_t off, size; enum glibc_kind kind; } want[] = {
+		{ C_TCACHE, 0x290, GLIBC_USED }, { C_USED1, 0x40, GLIBC_USED },
+		{ C_UNSORTED, 0x100, GLIBC_BIN }, { C_USED2, 0x30, GLIBC_USED },
+		{ C_FAST, 0x20, GLIBC_FAST }, { C_TC1, 0x30, GLIBC_TCACHE },
+		{ C_TC2, 0x30, GLIBC_TCACHE }, { C_SMALL, 0x50, GLIBC_BIN },
+		{ C_USED3, 0x20, GLIBC_USED }, { C_LARGE, 0x2000, GLIBC_BIN },
+		{ C_USED4, 0x30, GLIBC_USED },
+		{ C_TOP, HEAP_LEN - C_TOP, GLIBC_TOP },
+	};
+	struct fake *f = malloc(sizeof *f);
+	struct source *s;
+	struct glibc_malloc *gm = NULL;
+	const struct glibc_chunk *c;
+	size_t i;
+
+	build(f);
+	s = source_of(f, LIBC);
+	CHECK(glibc_malloc_read_flags(s, GLIBC_READ_MAP, &gm, NULL) == 0);
+	CHECK_EQ_U(gm->nheaps, 2);
+	CHECK_EQ_U(gm->heaps[0].start, HEAP_ADDR);
+	CHECK_EQ_U(gm->heaps[0].n, HV_ARRAY_LEN(want));
+	for (i = 0; i < HV_ARRAY_LEN(want); i++) {
+		c = glibc_chunk_at(gm, HEAP_ADDR + want[i].off + 5);
+		CHECK(c != NULL);
+		if (c == NULL)
+			continue;
+		CHECK_EQ_U(c->addr, HEAP_ADDR + want[i].off);
+		CHECK_EQ_U(c->size, want[i].size);
+		CHECK_EQ_U(c->kind, want[i].kind);
+	}
+	CHECK_EQ_U(gm->heaps[1].start, TH_FIRST);
+	CHECK_EQ_U(gm->heaps[1].n, 3);
+	c = glibc_chunk_at(gm, TH_ADDR + TH_LEN - 1);
+	CHECK(c != NULL && c->kind == GLIBC_TOP);
+	CHECK(glibc_chunk_at(gm, HEAP_ADDR + HEAP_LEN) == NULL);
+	glibc_malloc_free(gm);
+	source_close(s);
+
+	/* a bad size: the rest of the heap up to top is one INVALID span */
+	put64(f->heap + C_USED2 + 8, 0x7fff0);
+	s = source_of(f, LIBC);
+	CHECK(glibc_malloc_read_flags(s, GLIBC_READ_MAP, &gm, NULL) == 0);
+	c = glibc_chunk_at(gm, HEAP_ADDR + C_LARGE);
+	CHECK(c != NULL && c->kind == GLIBC_INVALID &&
+	    c->addr == HEAP_ADDR + C_UNSORTED &&
+	    c->size == C_TOP - C_UNSORTED);
+	glibc_malloc_free(gm);
+	source_close(s);
+	free(f);
+}
+
 static void
 test_not_glibc(void)
 {
@@ -519,6 +576,7 @@ main(void)
 	test_clean();
 	test_corrupt();
 	test_two_heaps();
+	test_map();
 	test_not_glibc();
 	test_scribble();
 	return check_done();
