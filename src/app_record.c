@@ -8,6 +8,7 @@
 #include "app_child.h"
 #include "app_live.h"
 #include "app_recorder.h"
+#include "glibc.h"
 #include "snapshot.h"
 #include "tui.h"
 #include "util.h"
@@ -380,6 +381,22 @@ feed_output(void *octx, char *text, unsigned char *is_err, size_t size,
 	return n;
 }
 
+/* The malloc view's heaps, read with the target frozen if asked. */
+static struct glibc_malloc *
+feed_malloc(void *ctx, char **cause)
+{
+	struct live_feed *f = ctx;
+	struct glibc_malloc *gm = NULL;
+	int rc;
+
+	if (f->lv->freeze && source_freeze(f->lv->pid, cause) != 0)
+		return NULL;
+	rc = glibc_malloc_read_flags(f->lv->src, GLIBC_READ_MAP, &gm, cause);
+	if (f->lv->freeze)
+		source_thaw();
+	return rc == 0 ? gm : NULL;
+}
+
 int
 app_live_watch(const struct app_options *o, struct app_live *lv)
 {
@@ -403,6 +420,7 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	if (f.path != NULL)
 		feed.recorded = &f.frames;
 	feed.set_freeze = feed_set_freeze;
+	feed.malloc_map = feed_malloc;
 	if (o->types)
 		feed.value = feed_value;
 	feed.freeze = lv->freeze;

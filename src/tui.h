@@ -36,6 +36,7 @@
 #include "heap.h"
 
 struct snapshot_file;
+struct glibc_malloc;
 
 enum tui_theme {
 	TUI_THEME_COLOR,
@@ -95,6 +96,11 @@ struct tui_feed {
 	int		(*value)(void *ctx, uint64_t addr, uint32_t size,
 			    const char *type, int heaptype, char *text,
 			    size_t len, char **cause);
+	/* live, optional (NULL: not offered): glibc's malloc heaps read now
+	 * with every chunk (glibc.h, GLIBC_READ_MAP), a value the TUI frees
+	 * with glibc_malloc_free, or NULL with a malloc'd *cause.  The malloc
+	 * view asks for it when it opens and when its key is pressed again. */
+	struct glibc_malloc *(*malloc_map)(void *ctx, char **cause);
 	/* replay */
 	struct snapshot_file *file;
 };

@@ -403,6 +403,17 @@ act_arena(struct tui *t, int key)
 }
 
 unsigned
+act_malloc(struct tui *t, int key)
+{
+	(void)key;
+	if (t->help)
+		return 0;
+	tui_malloc_read(t);
+	return tui_set_view(t, VIEW_MALLOC, t->view == VIEW_MALLOC ?
+	    t->back : t->view);
+}
+
+unsigned
 act_mark(struct tui *t, int key)
 {
 	(void)key;

@@ -214,6 +214,7 @@ unsigned act_output(struct tui *, int);
 unsigned act_freeze(struct tui *, int);
 unsigned act_mark(struct tui *, int);
 unsigned act_unmark(struct tui *, int);
+unsigned act_malloc(struct tui *, int);
 
 /* ---- frames ---------------------------------------------------------- */
 /* Pool fill is kept in 1/TUI_FILL_ONE units. */
@@ -372,8 +373,9 @@ enum tui_view {
 	VIEW_STRIP,
 	VIEW_TYPES,	/* in the Tab cycle when the heap has types */
 	VIEW_ARENA,	/* arena detail: a key away, not in the cycle */
+	VIEW_MALLOC,	/* glibc's heaps: a key away, live only */
 };
-#define TUI_NVIEWS (VIEW_ARENA + 1)
+#define TUI_NVIEWS (VIEW_MALLOC + 1)
 
 enum tui_move {
 	MOVE_UP,
@@ -458,6 +460,17 @@ struct tui {
 		struct heap_pool header;	/* as the frame had it then */
 		struct heap_pool pool;		/* as the block capture saw it */
 	}			 blocks;
+
+	/* the malloc view: glibc's heaps read on demand (feed->malloc_map)
+	 * and the prefix sums its cells are drawn from (view_malloc.c) */
+	struct {
+		struct glibc_malloc *gm;	/* NULL: not read, why says */
+		char		*why;
+		uint64_t	*hoff;		/* [nheaps + 1]: bytes before */
+		uint64_t	*used;		/* [nchunks + 1]: used before */
+		uint64_t	*bad;		/* [nchunks + 1]: INVALID before */
+		uint64_t	 cursor;	/* heap bytes before the cell */
+	}			 malloc;
 
 	/* live, --types: the value of the pool view's block read on demand
 	 * (feed->value), kept for one block of one frame (tui_values.c) */
@@ -555,6 +568,10 @@ extern const struct tui_view_ops view_classes_ops;
 extern const struct tui_view_ops view_strip_ops;
 extern const struct tui_view_ops view_types_ops;
 extern const struct tui_view_ops view_arena_ops;
+extern const struct tui_view_ops view_malloc_ops;
+/* view_malloc.c: (re)reads glibc's heaps through the feed; frees them. */
+void	tui_malloc_read(struct tui *);
+void	tui_malloc_free(struct tui *);
 const struct tui_view_ops *tui_view_ops(enum tui_view);
 
 /* Helpers the views share (tui_panels.c). */

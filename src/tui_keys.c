@@ -88,6 +88,9 @@ const struct tui_key tui_keys[] = {
 	    TUI_KEY_BOTH, act_mark },
 	{ { 'M', 'u', 'U' }, "M, u", "Clear the mark.", NULL,
 	    TUI_KEY_BOTH, act_unmark },
+	{ { 'H' }, "H", "Live: glibc's malloc heaps; H again reads them "
+	    "again.", "malloc",
+	    TUI_KEY_LIVE, act_malloc },
 	{ { CTRL('l') }, "Ctrl-L", "Redraw the screen.", NULL,
 	    TUI_KEY_BOTH, act_redraw },
 	{ { KEY_MOUSE }, "click", "Select the pool, cell, class or block under "

@@ -37,6 +37,7 @@ static const struct tui_view_ops *const views[TUI_NVIEWS] = {
 	[VIEW_STRIP] = &view_strip_ops,
 	[VIEW_TYPES] = &view_types_ops,
 	[VIEW_ARENA] = &view_arena_ops,
+	[VIEW_MALLOC] = &view_malloc_ops,
 };
 
 const struct tui_view_ops *
@@ -602,6 +603,7 @@ tui_free(struct tui *t)
 		free(t->color_name[i]);
 	heap_census_free(&t->acensus.census);
 	tui_values_free(t);
+	tui_malloc_free(t);
 }
 
 static void

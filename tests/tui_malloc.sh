@@ -1,0 +1,46 @@
+#!/bin/sh
+# H: glibc's malloc heaps of a live target as a strip.  The target
+# (tests/data/malloc_target.py, stopped) has a main heap and a thread
+# arena: the view names both, the first cell is the main thread's tcache
+# (the first chunk of [heap], 0x290 bytes, in use), End goes to the thread
+# arena's heap; H again reads again, Esc goes back.  A recording has no
+# malloc heap: the view says so.
+. "${HV_SRCDIR:-.}/tests/tui_lib.sh"
+
+py=$(hv_interpreters | awk '$1 == "debian-3.11" { print $2; exit }')
+[ -n "$py" ] || py=$(hv_interpreters | awk 'NR == 1 { print $2 }')
+[ -n "$py" ] || skip "no CPython on this machine"
+
+hv_start_script "$py" malloc_target.py
+kill -STOP "$TARGET_PID"
+# a stopped target would not see the SIGTERM of the cleanup
+trap 'kill -CONT "$TARGET_PID" 2>/dev/null; tui_cleanup' EXIT
+heap=$(awk '$NF == "[heap]" { split($1, a, "-"); print a[1]; exit }' \
+    /proc/"$TARGET_PID"/maps | sed 's/^0*//')
+
+tui_start 120 30 -- --pid "$TARGET_PID"
+tui_expect "^ arenas [0-9]* (" "the map"
+tui_keys H
+tui_expect "glibc malloc  2 arenas, 2 heaps, " "the malloc view's title"
+tui_expect "^0x0*$heap [^ ]" "the first row at [heap]"
+tui_expect "chunk 0x$heap, 656 B, in use  main arena" "the tcache struct"
+tui_keys End
+tui_expect "^ chunk 0x[0-9a-f]*, .*  arena 0x[0-9a-f]*30 *$" \
+    "the last cell, in the thread arena"
+tui_keys Home Right
+tui_expect "chunk 0x[0-9a-f]*, .*main arena" "the second cell"
+tui_keys H
+tui_expect "glibc malloc  2 arenas" "read again"
+tui_keys Escape
+tui_expect "arena map" "back to the map"
+tui_expect_not "glibc malloc" "the map"
+tui_keys q
+tui_exited 0
+
+tui_start 100 30 -- "$TUI_DATA/small.jsonl"
+tui_expect "arena map" "replay"
+tui_keys H
+tui_expect "glibc malloc: a live process only" "replay"
+tui_keys q
+tui_exited 0
+finish
