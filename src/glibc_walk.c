@@ -619,18 +619,68 @@ walk_fastbin(struct gl_walk *w, size_t ai, const uint8_t *ms, unsigned i)
 	}
 }
 
+/* Counts entry e (the user pointer of a chunk of r) of tcache bin i. */
+static void
+tcache_count(struct gl_walk *w, const struct gl_region *r, uint64_t e,
+    unsigned i)
+{
+	struct glibc_arena *a = &w->gm->arenas[r->arena];
+
+	a->tcache_chunks++;
+	a->tcache_bytes += 32 + 16 * i;
+	if (r->tcache != NULL)
+		bit_set(r->tcache, (e - GL_HDR - r->start) / GL_ALIGN);
+}
+
 /*
- * One thread's tcache at chunk t: counts[64] then entries[64], each entry
- * the user pointer of a chunk whose next link is safe-linked and whose key
- * is tcache_key (2.34+, one value for all threads) or the tcache itself.
- * commit 0 only checks (every entry sound, at least one); commit 1 counts
- * the entries, and a failure cuts that bin as INVALID.  Returns 0 or -1.
+ * Bin i of the tcache at chunk t, count entries from *e on: each the user
+ * pointer of a chunk of the bin's size, its next link safe-linked, its key
+ * tcache_key (2.34+: one value for all threads) or the tcache itself
+ * (older).  NULL, or why not, with *e the entry that failed; *n counts the
+ * entries met.  commit 0 only checks; 1 also counts the entries.
+ */
+static const char *
+tcache_bin(struct gl_walk *w, uint64_t t, unsigned i, unsigned count,
+    uint64_t *e, int commit, unsigned *n)
+{
+	unsigned k;
+	uint8_t b[32];
+
+	for (k = 0; *e != 0; k++) {
+		const char *why = NULL;
+		struct gl_region *r;
+		uint64_t key;
+
+		if (k == count)
+			return "has more entries than its count";
+		if ((r = entry_check(w, *e - GL_HDR, 0, 32 + 16 * i, b, &why)) ==
+		    NULL)
+			return why;
+		key = get64(b + 24);
+		if (key != t + GL_HDR && w->tcache_key == 0 && commit)
+			w->tcache_key = key;
+		if (key != t + GL_HDR && key != w->tcache_key)
+			return "has a key that is not tcache_key";
+		if (commit ? !set_add(&w->seen, *e - GL_HDR) :
+		    set_has(&w->seen, *e - GL_HDR))
+			return "is on a list twice (a loop)";
+		if (commit)
+			tcache_count(w, r, *e, i);
+		(*n)++;
+		*e = gl_reveal(*e, get64(b + 16));
+	}
+	return k == count ? NULL : "has fewer entries than its count";
+}
+
+/*
+ * One thread's tcache at chunk t: counts[64] then entries[64].  commit 0
+ * only checks (every entry sound, at least one); commit 1 counts the
+ * entries, and a failure cuts that bin as INVALID.  Returns 0 or -1.
  */
 static int
 walk_tcache(struct gl_walk *w, uint64_t t, int commit)
 {
 	uint8_t tc[GL_HDR + GL_TCACHE_ENTRIES + 8 * GL_TCACHE_BINS], b[32];
-	struct glibc_arena *ta;
 	struct gl_region *tr;
 	const char *why = NULL;
 	unsigned i, n = 0;
@@ -638,55 +688,17 @@ walk_tcache(struct gl_walk *w, uint64_t t, int commit)
 	tr = entry_check(w, t, 0, GL_TCACHE_STRUCT, b, &why);
 	if (tr == NULL || source_read_exact(w->src, t, tc, sizeof tc, NULL) != 0)
 		return -1;
-	ta = &w->gm->arenas[tr->arena];
 	for (i = 0; i < GL_TCACHE_BINS; i++) {
 		uint64_t e = get64(tc + GL_HDR + GL_TCACHE_ENTRIES + 8 * i);
 		unsigned count = tc[GL_HDR + 2 * i] | tc[GL_HDR + 2 * i + 1] << 8;
-		unsigned k = 0;
 
-		for (; e != 0 && why == NULL; k++) {
-			struct gl_region *r;
-			uint64_t key;
-
-			if (k == count) {
-				why = "has more entries than its count";
-				break;
-			}
-			r = entry_check(w, e - GL_HDR, 0, 32 + 16 * i, b, &why);
-			if (r == NULL)
-				break;
-			key = get64(b + 24);
-			if (key != t + GL_HDR && w->tcache_key == 0 && commit)
-				w->tcache_key = key;
-			if (key != t + GL_HDR && key != w->tcache_key)
-				why = "has a key that is not tcache_key";
-			else if (commit ? !set_add(&w->seen, e - GL_HDR) :
-			    set_has(&w->seen, e - GL_HDR))
-				why = "is on a list twice (a loop)";
-			if (why != NULL)
-				break;
-			if (commit) {
-				struct glibc_arena *a = &w->gm->arenas[r->arena];
-
-				a->tcache_chunks++;
-				a->tcache_bytes += 32 + 16 * i;
-				if (r->tcache != NULL)
-					bit_set(r->tcache, (e - GL_HDR -
-					    r->start) / GL_ALIGN);
-			}
-			n++;
-			e = gl_reveal(e, get64(b + 16));
-		}
-		if (why == NULL && k != count)
-			why = "has fewer entries than its count";
-		if (why != NULL && !commit)
+		if ((why = tcache_bin(w, t, i, count, &e, commit, &n)) == NULL)
+			continue;
+		if (!commit)
 			return -1;
-		if (why != NULL) {
-			gl_invalid(ta, "tcache 0x%" PRIx64 " bin %u: entry 0x%"
-			    PRIx64 " %s", t, i, e, why);
-			w->gm->tcache_invalid++;
-			why = NULL;
-		}
+		gl_invalid(&w->gm->arenas[tr->arena], "tcache 0x%" PRIx64
+		    " bin %u: entry 0x%" PRIx64 " %s", t, i, e, why);
+		w->gm->tcache_invalid++;
 	}
 	return commit || n > 0 ? 0 : -1;
 }
