@@ -77,15 +77,23 @@ struct glibc_chunk {
 	enum glibc_kind	 kind;
 };
 
-/* One heap's chunks in address order, chunks[first, first + n) of the
- * map: the main heap, or one heap of a thread arena. */
+/* One heap, the main one or one of a thread arena, and (GLIBC_READ_MAP)
+ * its chunks in address order, chunks[first, first + n) of the map. */
 struct glibc_heap {
+	uint64_t	 base;		/* [heap]'s start, or the heap_info */
 	uint64_t	 start;		/* first chunk */
 	uint64_t	 end;		/* end of the last */
 	size_t		 arena;		/* index in arenas */
 	size_t		 first;
 	size_t		 n;
 };
+
+/* An mmapped chunk: the mapping's bytes malloc holds. */
+struct glibc_span {
+	uint64_t	 addr;
+	uint64_t	 size;
+};
+#define GLIBC_MAX_SPANS		(1u << 20)	/* bound on mmapped kept */
 
 #define GLIBC_READ_MAP		0x1u	/* keep every chunk (the TUI's map) */
 #define GLIBC_MAP_MAX_CHUNKS	(4u << 20)	/* bound on chunks kept */
@@ -105,10 +113,13 @@ struct glibc_malloc {
 	int			 mmapped_exact;	/* from mp_ (symbols) */
 	struct glibc_mallinfo	 mi;
 	struct glibc_arena	 total;		/* sums over the arenas */
-	/* GLIBC_READ_MAP: the heaps in address order and their chunks;
+	/* the heaps in address order; with GLIBC_READ_MAP their chunks too,
 	 * map_cut when there were more than GLIBC_MAP_MAX_CHUNKS */
 	struct glibc_heap	*heaps;
 	size_t			 nheaps;
+	/* the mmapped chunks counted from the maps (not with mp_) */
+	struct glibc_span	*mmaps;
+	size_t			 nmmaps;
 	struct glibc_chunk	*chunks;
 	size_t			 nchunks;
 	int			 map_cut;

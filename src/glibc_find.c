@@ -361,8 +361,7 @@ walk_all(struct source *src, struct glibc_malloc *gm, struct found *f,
 	if (!exact)
 		gl_count_mmapped(&w, regs, n);
 	gl_mallinfo(gm);
-	if (w.want_map)
-		gl_walk_map(&w);
+	gl_walk_map(&w);
 	gl_walk_free(&w);
 }
 
@@ -432,6 +431,7 @@ glibc_malloc_free(struct glibc_malloc *gm)
 		free(gm->arenas[i].invalid_why);
 	free(gm->arenas);
 	free(gm->heaps);
+	free(gm->mmaps);
 	free(gm->chunks);
 	free(gm->note);
 	free(gm->libc);

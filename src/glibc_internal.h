@@ -67,6 +67,7 @@ unsigned	gl_bin_index(uint64_t size);
  * with what the walk saw: a bit per 16 bytes for each chunk start, and one
  * for chunks whose successor says they are free. */
 struct gl_region {
+	uint64_t	 base;		/* the heap's mapping: [heap] or heap_info */
 	uint64_t	 start;		/* first chunk */
 	uint64_t	 end;		/* where chunks stop (top's end or fencepost) */
 	uint64_t	 walked_to;	/* the walk checked chunks up to here */
@@ -117,7 +118,7 @@ void	gl_walk_arena(struct gl_walk *, uint64_t addr, const uint8_t *ms,
  * tcaches, then the per-arena figures, the totals and mallinfo2. */
 void	gl_walk_lists(struct gl_walk *, const uint8_t *const *ms);
 void	gl_walk_free(struct gl_walk *);
-/* GLIBC_READ_MAP: the chunks of every region into gm's map. */
+/* The heaps into gm, and with GLIBC_READ_MAP their chunks. */
 void	gl_walk_map(struct gl_walk *);
 /* mallinfo2's figures from the arenas and the mmapped chunks. */
 void	gl_mallinfo(struct glibc_malloc *);

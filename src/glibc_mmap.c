@@ -59,6 +59,15 @@ page_header(struct scan *s, uint64_t p, uint64_t end)
 	return s->req[i].got == 16 ? s->buf[i] : NULL;
 }
 
+static void
+span_add(struct glibc_malloc *gm, uint64_t addr, uint64_t size)
+{
+	if (gm->nmmaps == GLIBC_MAX_SPANS)
+		return;
+	gm->mmaps = xreallocarray(gm->mmaps, gm->nmmaps + 1, sizeof *gm->mmaps);
+	gm->mmaps[gm->nmmaps++] = (struct glibc_span){ addr, size };
+}
+
 /* Where the heap reservation holding p ends, or 0 if none does. */
 static uint64_t
 in_heap(const struct gl_walk *w, uint64_t p)
@@ -98,6 +107,7 @@ scan_mapping(struct gl_walk *w, struct scan *s, uint64_t p, uint64_t end)
 		    sz >= GL_PAGE && sz % GL_PAGE == 0 && sz <= end - p) {
 			w->gm->mmapped_chunks++;
 			w->gm->mmapped_bytes += sz;
+			span_add(w->gm, p, sz);
 			p += sz;
 		} else
 			p += GL_PAGE;

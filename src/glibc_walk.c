@@ -355,6 +355,7 @@ walk_main(struct gl_walk *w, size_t ai, uint64_t top, uint64_t top_end,
     uint64_t heap, uint64_t heap_end)
 {
 	struct glibc_arena *a = &w->gm->arenas[ai];
+	struct gl_region *r;
 
 	if (heap == 0 || top < heap || top >= heap_end || top_end > heap_end) {
 		gl_invalid(a, "top 0x%" PRIx64 " is not in [heap]: a main arena "
@@ -368,7 +369,9 @@ walk_main(struct gl_walk *w, size_t ai, uint64_t top, uint64_t top_end,
 		gl_invalid(a, "system_mem %" PRIu64 " is not the %" PRIu64
 		    " bytes from [heap] to the end of top", a->system_mem,
 		    top_end - heap);
-	walk_region(w, region_add(w, ai, heap, top_end), top);
+	r = region_add(w, ai, heap, top_end);
+	r->base = heap;
+	walk_region(w, r, top);
 }
 
 static int
@@ -414,6 +417,7 @@ walk_thread(struct gl_walk *w, size_t ai, uint64_t top, uint64_t top_end)
 	}
 	for (n = 0; n < GL_MAX_HEAPS; n++) {
 		uint64_t ar, prev, size, start;
+		struct gl_region *r;
 
 		/* Each heap once, and no more bytes than the arena says it
 		 * holds: a prev chain that loops or runs on is not followed. */
@@ -435,8 +439,9 @@ walk_thread(struct gl_walk *w, size_t ai, uint64_t top, uint64_t top_end)
 		if (n == 0 && top_end != h + size)
 			gl_invalid(a, "top does not end its heap at 0x%" PRIx64,
 			    h + size);
-		walk_region(w, region_add(w, ai, start, n == 0 ? top_end :
-		    h + size), top);
+		r = region_add(w, ai, start, n == 0 ? top_end : h + size);
+		r->base = h;
+		walk_region(w, r, top);
 		if (h == first)
 			break;
 		if (prev == 0 || (prev & (GL_HEAP_MAX - 1)) != 0) {
@@ -886,8 +891,10 @@ map_region(struct gl_walk *w, const struct gl_region *r, size_t *cap)
 
 	gm->heaps = xreallocarray(gm->heaps, gm->nheaps + 1, sizeof *gm->heaps);
 	h = &gm->heaps[gm->nheaps++];
-	*h = (struct glibc_heap){ .start = r->start, .end = r->end,
-	    .arena = r->arena, .first = gm->nchunks };
+	*h = (struct glibc_heap){ .base = r->base, .start = r->start,
+	    .end = r->end, .arena = r->arena, .first = gm->nchunks };
+	if (!w->want_map)
+		return;
 	for (b = 0; b < nb; b++) {
 		if ((r->starts[b >> 3] >> (b & 7) & 1) == 0) {
 			if ((b & 7) == 0 && r->starts[b >> 3] == 0)

@@ -240,6 +240,17 @@ test_clean(void)
 	CHECK_EQ_U(gm->ntcaches, 2);
 	CHECK_EQ_U(gm->mmapped_chunks, 2);
 	CHECK_EQ_U(gm->mmapped_bytes, 0x5000);
+	/* the heaps and the mmapped chunks, for whoever maps them */
+	CHECK_EQ_U(gm->nheaps, 2);
+	CHECK_EQ_U(gm->heaps[0].base, HEAP_ADDR);
+	CHECK_EQ_U(gm->heaps[0].end, HEAP_ADDR + HEAP_LEN);
+	CHECK_EQ_U(gm->heaps[0].n, 0);
+	CHECK_EQ_U(gm->heaps[1].base, TH_ADDR);
+	CHECK_EQ_U(gm->heaps[1].start, TH_FIRST);
+	CHECK_EQ_U(gm->nmmaps, 2);
+	CHECK_EQ_U(gm->mmaps[1].addr, MM_ADDR + 0x3000);
+	CHECK_EQ_U(gm->mmaps[1].size, 0x2000);
+	CHECK_EQ_U(gm->nchunks, 0);
 	CHECK_EQ_U(gm->mi.arena, HEAP_LEN + TH_LEN);
 	CHECK_EQ_U(gm->mi.fordblks, m->top_bytes + t->top_bytes + 0x20 +
 	    0x100 + 0x50 + 0x2000);
