@@ -132,6 +132,7 @@ app_live_capture(struct app_live *lv, enum heap_level level, struct heap **out,
 
 	*out = NULL;
 	pymalloc_set_reread_hook(lv->pm, live_let_run, lv);
+	pymalloc_set_progress_hook(lv->pm, lv->progress, lv->progress_ctx);
 	if (lv->freeze && source_freeze(lv->pid, cause) != 0)
 		return -1;
 	rc = pymalloc_capture(lv->pm, level, out, cause);

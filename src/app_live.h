@@ -30,6 +30,9 @@ struct app_live {
 	double		 started;
 	/* captures come without the resident breakdown (timings, --why) */
 	int		 no_resident;
+	/* told how far each capture got, and may stop it (pymalloc.h) */
+	int		(*progress)(void *, uint64_t, uint64_t);
+	void		*progress_ctx;
 };
 
 /* Prints the error itself (unless quiet) and returns -1 on failure. */

@@ -44,6 +44,12 @@ void		 pymalloc_set_types(struct pymalloc *, int);
  * hook (NULL) the re-reads follow at once. */
 void		 pymalloc_set_reread_hook(struct pymalloc *,
 		    int (*fn)(void *, unsigned), void *ctx);
+/* fn(ctx, done, total) runs as a capture goes, between batches of arenas
+ * (done of total arenas read; total 0: not counted, a pool-level capture);
+ * non-zero stops the capture, which fails at once ("capture cancelled")
+ * without retrying.  NULL: no hook. */
+void		 pymalloc_set_progress_hook(struct pymalloc *,
+		    int (*fn)(void *, uint64_t, uint64_t), void *ctx);
 /* With values on, block-level captures with types also give the values
  * of the objects in the pinned arenas (heap.values; pyobj_value.h), at
  * most max_per_arena per arena (0: all), from the bytes the capture read. */

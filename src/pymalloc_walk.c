@@ -47,6 +47,10 @@ struct pymalloc {
 	int			(*reread_hook)(void *, unsigned);
 	void			*reread_ctx;
 	unsigned		 hook_calls;	/* in this capture */
+	/* Told how far a capture got; non-zero stops it (pymalloc.h). */
+	int			(*progress_hook)(void *, uint64_t, uint64_t);
+	void			*progress_ctx;
+	int			 cancelled;	/* the hook stopped the capture */
 	struct pymalloc_heal	 heal;	/* the last capture's */
 };
 
@@ -97,6 +101,17 @@ before_reread(struct pymalloc *pm, unsigned round)
 		return 0;
 	pm->hook_calls++;
 	return pm->reread_hook(pm->reread_ctx, round);
+}
+
+/* Between arenas: -1 when the progress hook asks the capture to stop. */
+static int
+walk_go_on(struct pymalloc *pm, uint64_t done, uint64_t total, char **cause)
+{
+	if (pm->progress_hook == NULL ||
+	    pm->progress_hook(pm->progress_ctx, done, total) == 0)
+		return 0;
+	pm->cancelled = 1;
+	return util_cause(cause, "capture cancelled");
 }
 
 static int
@@ -524,6 +539,8 @@ walk_headers(struct pymalloc *pm, struct heap *h, char **cause)
 	uint32_t p;
 	int rc;
 
+	if (walk_go_on(pm, 0, 0, cause) != 0)
+		return -1;
 	for (i = 0; i < h->narenas; i++)
 		total += carved_pools(h, &h->arenas[i]);
 	rd = xcalloc(total, sizeof *rd);
@@ -827,6 +844,16 @@ reader_run(void *arg)
 	size_t b, first;
 
 	for (;;) {
+		/* the calling thread tells the progress hook how far the
+		 * readers got, and stops them all when it asks */
+		if (r == &w->readers[0] && walk_go_on(w->pm, HV_MIN(
+		    __atomic_load_n(&w->next, __ATOMIC_RELAXED) * w->batch,
+		    w->h->narenas), w->h->narenas, &r->cause) != 0) {
+			r->rc = -1;
+			r->failed_at = 0;
+			atomic_lower(&w->stop, 0);
+			break;
+		}
 		b = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
 		if (b >= w->nbatches || b >= __atomic_load_n(&w->stop,
 		    __ATOMIC_RELAXED))
@@ -1286,8 +1313,11 @@ pymalloc_capture(struct pymalloc *pm, enum heap_level level, struct heap **out,
     char **cause)
 {
 	*out = NULL;
+	pm->cancelled = 0;
 	if (capture_once(pm, level, out, NULL) == 0)
 		return 0;
+	if (pm->cancelled)
+		return util_cause(cause, "capture cancelled");
 	/* The table moved or the state was torn: find it again, once. */
 	util_log("capture failed validation; rediscovering");
 	if (discover(pm, cause) != 0)
@@ -1370,6 +1400,14 @@ void
 py_set_threads(struct pymalloc *pm, unsigned n)
 {
 	pm->opts.threads = n;
+}
+
+void
+pymalloc_set_progress_hook(struct pymalloc *pm,
+    int (*fn)(void *, uint64_t, uint64_t), void *ctx)
+{
+	pm->progress_hook = fn;
+	pm->progress_ctx = ctx;
 }
 
 void
