@@ -186,6 +186,17 @@ feed_set_freeze(void *ctx, int on, char **cause)
 	return 0;
 }
 
+/* The TUI's captures run in a thread of their own and report to fn. */
+static void
+feed_set_progress(void *ctx, int (*fn)(void *, uint64_t, uint64_t),
+    void *fctx)
+{
+	struct live_feed *f = ctx;
+
+	f->lv->progress = fn;
+	f->lv->progress_ctx = fctx;
+}
+
 static int
 feed_close(struct live_feed *f)
 {
@@ -421,6 +432,7 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 		feed.recorded = &f.frames;
 	feed.set_freeze = feed_set_freeze;
 	feed.malloc_map = feed_malloc;
+	feed.set_progress = feed_set_progress;
 	if (o->types)
 		feed.value = feed_value;
 	feed.freeze = lv->freeze;

@@ -43,7 +43,9 @@ count_pool(const struct heap *h, const struct heap_pool *p,
 	}
 }
 
-static const struct heap *sort_heap;
+/* qsort's comparator reads it: one per thread, as the TUI's capture
+ * thread makes censuses while its loop does. */
+static __thread const struct heap *sort_heap;
 
 static const char *
 type_name(const struct heap *h, uint32_t t)

@@ -17,6 +17,13 @@
  *           gone: the TUI stops capturing, keeps the last frame and says so.
  *           Any other failure is shown and capturing goes on.  The callback
  *           may do more than capture (append the frame to a recording).
+ *           Captures run in a thread of the TUI's own, one at a time, so
+ *           that the screen keeps answering keys meanwhile: capture,
+ *           set_freeze, value and set_progress's fn are called from that
+ *           thread only (after tui_run has called set_progress, before it
+ *           returns), never two at once; everything else, output included,
+ *           from the thread that called tui_run.  The first frame is
+ *           captured before the thread starts, from the caller's thread.
  *
  * tui_run() returns 0 when the user quits, or -1 with *cause when the
  * terminal could not be used (no tty, unknown TERM) or no frame could be
@@ -79,7 +86,8 @@ struct tui_feed {
 	 * ended the TUI and restored the terminal, just before heapview dies
 	 * of it: a launched program is ended and its output written. */
 	void		(*on_signal)(void *ctx);
-	/* live, --record: the frames written so far (NULL: not recording) */
+	/* live, --record: the frames written so far (NULL: not recording);
+	 * read from the capture thread, after each capture */
 	const unsigned long *recorded;
 	/* live, optional (NULL: not offered): makes the captures from now on
 	 * stop the target while they read it (on) or not; 0, or -1 with a
@@ -101,6 +109,12 @@ struct tui_feed {
 	 * with glibc_malloc_free, or NULL with a malloc'd *cause.  The malloc
 	 * view asks for it when it opens and when its key is pressed again. */
 	struct glibc_malloc *(*malloc_map)(void *ctx, char **cause);
+	/* live, optional: called once by tui_run before the capture thread
+	 * starts; from then on every capture calls fn(fctx, done, total)
+	 * between batches of arenas (done of total read; total 0: not
+	 * counted) and stops at once, failing, when it returns non-zero. */
+	void		(*set_progress)(void *ctx,
+			    int (*fn)(void *, uint64_t, uint64_t), void *fctx);
 	/* replay */
 	struct snapshot_file *file;
 };

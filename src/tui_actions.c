@@ -266,7 +266,7 @@ unsigned
 act_freeze(struct tui *t, int key)
 {
 	struct tui_feed *f = t->feed;
-	char *cause = NULL;
+	int on;
 
 	(void)key;
 	if (!f->live || f->set_freeze == NULL) {
@@ -275,16 +275,11 @@ act_freeze(struct tui *t, int key)
 	}
 	if (t->exited)
 		return 0;
-	if (f->set_freeze(f->ctx, !f->freeze, &cause) != 0) {
-		tui_status(t, "cannot freeze: %s", cause != NULL ? cause : "?");
-		free(cause);
-		return TUI_DIRTY_FOOTER;
-	}
-	f->freeze = !f->freeze;
-	tui_status(t, f->freeze ? "freeze on: the target is stopped while "
-	    "each capture reads it" : "freeze off: captures read the running "
-	    "target");
-	return TUI_DIRTY_HEADER | TUI_DIRTY_FOOTER;
+	/* the capture thread switches it between two captures (tui_live.c);
+	 * pressed again before that, the key takes its wish back */
+	on = t->want_freeze >= 0 ? !t->want_freeze : !f->freeze;
+	t->want_freeze = on == f->freeze ? -1 : on;
+	return 0;
 }
 
 unsigned

@@ -65,11 +65,12 @@ frame_index(struct tui_frame *f)
 struct tui_frame *
 tui_frame_new(struct heap *h, double t, const char *label)
 {
-	static uint64_t serial;
+	/* frames are made by the loop (replay) and the capture thread */
+	static _Atomic uint64_t serial;
 	struct tui_frame *f = xcalloc(1, sizeof *f);
 
 	f->refs = 1;
-	f->serial = ++serial;
+	f->serial = atomic_fetch_add(&serial, 1) + 1;
 	f->heap = h;
 	f->t = t;
 	f->label = label != NULL ? xstrdup(label) : NULL;

@@ -11,6 +11,10 @@
  *   tui_timeline.c the frames over time: a recording read on demand, or the
  *                 history of live captures; utilisation for the sparkline.
  *   tui_loop.c    tui_run, the one loop, and one function per action.
+ *   tui_worker.c  the thread that runs captures (and other reads of a live
+ *                 target) so that the loop never waits for them.
+ *   tui_live.c    which job the worker gets next, and what the loop does
+ *                 with the answers.
  *   tui_panels.c  header, totals, timeline, footer, help, "too small".
  *   tui_types.c   a frame's block types (--types): census, per-pool type
  *                 prefix sums, arenas per type; the colors of the top types.
@@ -24,6 +28,8 @@
 #define HV_TUI_INT_H
 
 #include <curses.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -327,6 +333,8 @@ struct tui_frame *tui_timeline_get(struct tui_timeline *, size_t, char **);
 /* Live: adds a captured heap at the end (takes ownership); returns how
  * many old frames were dropped from the front to stay within budget. */
 size_t	tui_timeline_append(struct tui_timeline *, struct heap *);
+/* The same with a frame made of it (its time counted from tl->t0). */
+size_t	tui_timeline_append_frame(struct tui_timeline *, struct tui_frame *);
 /* Replay: scans one more frame's utilisation; 0 when all are known. */
 int	tui_timeline_scan(struct tui_timeline *);
 
@@ -364,6 +372,65 @@ const struct tui_mark_row *tui_mark_row(const struct tui *, uint32_t);
 const struct heap_diff_pinned *tui_mark_pinned(const struct tui *, uint64_t);
 /* "◆ N new blocks since the mark" (what: "block"), or why no diff. */
 void	tui_mark_legend(const struct tui *, WINDOW *, size_t, const char *);
+
+/* ---- the capture thread (tui_worker.c) -------------------------------- */
+enum tui_job_kind {
+	JOB_CAPTURE,	/* the periodic capture, into a frame */
+	JOB_BLOCKS,	/* a block-level capture for the pool view */
+	JOB_VALUE,	/* the value of one object */
+	JOB_FREEZE,	/* --freeze on or off */
+};
+
+/* A question for the worker and, once it is handed back, its answer. */
+struct tui_job {
+	enum tui_job_kind kind;
+	/* asked */
+	double		 t0;		/* CAPTURE: the timeline's first capture */
+	uint64_t	 arena;		/* BLOCKS: the pool's arena and slot */
+	uint32_t	 slot;
+	uint64_t	 addr;		/* BLOCKS: the pool's; VALUE: the block's */
+	struct heap_pool header;	/* BLOCKS: the pool as the frame had it */
+	uint64_t	 serial;	/* VALUE: the frame asked about, */
+	uint32_t	 size;		/* the block's size and type */
+	char		*type;
+	int		 heaptype;
+	int		 on;		/* FREEZE */
+	/* answered */
+	int		 rc;
+	struct tui_frame *frame;	/* CAPTURE, or NULL and cause */
+	struct heap	*heap;		/* BLOCKS, or NULL and cause */
+	char		*text;		/* VALUE */
+	char		*cause;
+	unsigned long	 recorded;	/* CAPTURE: frames recorded so far */
+};
+
+struct tui_worker {
+	struct tui_feed	*feed;
+	int		 running;
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct tui_job	*todo;		/* mu: posted, not taken by the worker */
+	struct tui_job	*done;		/* mu: answered, not taken by the loop */
+	int		 stop;		/* mu */
+	int		 wake[2];	/* a byte when a job is answered */
+	atomic_int	 cancel;	/* quit: the capture stops at once */
+	_Atomic uint64_t done_n, total_n;	/* the capture's progress */
+	/* the loop's side */
+	struct tui_job	*busy;		/* posted, answer not taken yet */
+	double		 since;		/* when it was posted */
+};
+
+int	tui_worker_start(struct tui_worker *, struct tui_feed *, char **);
+/* Cancels the job under way, joins the thread, frees what is left. */
+void	tui_worker_stop(struct tui_worker *);
+/* Only while idle (busy is NULL); the worker owns j until it is taken. */
+void	tui_worker_post(struct tui_worker *, struct tui_job *);
+/* The answered job (the caller frees it), or NULL. */
+struct tui_job *tui_worker_take(struct tui_worker *);
+/* The capture's progress, 0..100, or -1 when it is not counted. */
+int	tui_worker_percent(const struct tui_worker *);
+void	tui_job_free(struct tui_job *);
 
 /* ---- the state ------------------------------------------------------- */
 enum tui_view {
@@ -449,6 +516,12 @@ struct tui {
 	int			 capture_errors;
 	char			*last_error;
 
+	/* live: the capture thread and what is wanted of it (tui_live.c) */
+	struct tui_worker	 worker;
+	int			 want_freeze;	/* -1, or the state asked for */
+	int			 spin_drawn;	/* the spinner's step drawn */
+	unsigned long		 recorded;	/* --record: frames written */
+
 	/* the output panel of a program started with -- CMD (tui_output.c) */
 	int			 output;	/* shown */
 	uint64_t		 output_seen;	/* its total when last drawn */
@@ -479,6 +552,10 @@ struct tui {
 		uint64_t	 addr;
 		char		*text;		/* the value, or NULL */
 		char		*why;		/* ... or why there is none */
+		int		 asked;		/* neither yet: the worker reads it */
+		uint32_t	 size;		/* the block's size and type */
+		char		*type;
+		int		 heaptype;
 	}			 bvalue;
 };
 
@@ -491,9 +568,6 @@ void	tui_status(struct tui *, const char *, ...)
 void	tui_message(struct tui *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 unsigned tui_show(struct tui *, size_t);
-unsigned tui_capture(struct tui *);
-unsigned tui_pool_blocks(struct tui *);
-const struct heap_pool *tui_view_pool(const struct tui *);
 unsigned tui_set_view(struct tui *, enum tui_view, enum tui_view);
 double	tui_frame_gap(const struct tui *, size_t);
 void	tui_draw(struct tui *, unsigned);
@@ -502,6 +576,22 @@ const struct heap_arena *tui_cur_arena(const struct tui *);
 const struct heap_pool *tui_cur_pool(const struct tui *);
 /* The selected type's census row, or NULL (no types, no rows). */
 const struct heap_census_row *tui_cur_type(const struct tui *);
+
+/* tui_live.c: the worker's jobs.  tui_live_tick takes an answer and posts
+ * the next job; tui_live_post only posts (after drawing, which may ask for
+ * a value).  tui_live_fd: the descriptor to poll while a job runs, or -1;
+ * tui_live_deadline: when to look again without a key or answer (-1:
+ * never).  tui_live_activity: " ⠹ 40%" while a capture runs, for the
+ * header. */
+int	tui_live_start(struct tui *, char **);
+void	tui_live_stop(struct tui *);
+unsigned tui_live_tick(struct tui *);
+void	tui_live_post(struct tui *);
+int	tui_live_fd(const struct tui *);
+double	tui_live_deadline(const struct tui *, double);
+int	tui_live_busy(const struct tui *, double);
+void	tui_live_activity(const struct tui *, char *, size_t);
+const struct heap_pool *tui_view_pool(const struct tui *);
 
 /* tui_panels.c */
 void	tui_draw_header(struct tui *, WINDOW *);

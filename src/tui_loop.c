@@ -12,13 +12,16 @@
 #include "tui_int.h"
 #include "util.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HIGHLIGHT_SECS 1.0	/* how long changed cells stay highlighted */
 #define STATUS_SECS 3.0
@@ -197,175 +200,12 @@ tui_show(struct tui *t, size_t i)
 	return TUI_DIRTY_FRAME | TUI_DIRTY_FOOTER;
 }
 
-/* ---- live captures --------------------------------------------------- */
-static unsigned
-capture_failed(struct tui *t, char *cause)
-{
-	const char *why = cause != NULL ? cause : "capture failed";
-
-	if (strstr(why, "exited") != NULL) {
-		t->exited = 1;
-		t->playing = 0;
-		tui_message(t, "heapview: %s", why);
-		tui_status(t, "%s; showing the last capture", why);
-	} else {
-		t->capture_errors++;
-		tui_status(t, "capture failed: %s", why);
-		free(t->last_error);
-		t->last_error = xstrdup(why);
-	}
-	free(cause);
-	return TUI_DIRTY_HEADER | TUI_DIRTY_TIMELINE | TUI_DIRTY_FOOTER;
-}
-
-/* Pools still INVALID after the capture re-read them were most likely
- * caught in the middle of an update: a frozen target shows none of those. */
-static unsigned
-invalid_status(struct tui *t, const struct tui_frame *f)
-{
-	uint64_t n = f->stats.invalid_pools;
-
-	if (n == 0)
-		return 0;
-	if (t->feed->freeze)
-		tui_status(t, "%" PRIu64 " pool%s INVALID with the target frozen: "
-		    "their bytes are inconsistent", n, n == 1 ? "" : "s");
-	else
-		tui_status(t, "%" PRIu64 " pool%s INVALID (read mid-update): "
-		    "key f or --freeze gives exact captures", n,
-		    n == 1 ? "" : "s");
-	return TUI_DIRTY_FOOTER;
-}
-
-/* The periodic captures are at pool level (and so are what --record keeps);
- * block states come on demand, see tui_pool_blocks. */
-unsigned
-tui_capture(struct tui *t)
-{
-	struct heap *h;
-	char *cause = NULL;
-	size_t dropped;
-	unsigned dirty;
-
-	if (!t->feed->live || t->exited)
-		return 0;
-	h = t->feed->capture(t->feed->ctx, HEAP_LEVEL_POOLS, &cause);
-	if (h == NULL)
-		return capture_failed(t, cause);
-	dropped = tui_timeline_append(&t->tl, h);
-	t->pos = t->pos >= dropped ? t->pos - dropped : 0;
-	dirty = invalid_status(t, t->tl.hist[t->tl.count - 1]);
-	if (t->follow)
-		return dirty | tui_show(t, t->tl.count - 1);
-	return dirty | TUI_DIRTY_TIMELINE;
-}
-
-static int
-same_header(const struct heap_pool *a, const struct heap_pool *b)
-{
-	return a->state == b->state && a->count == b->count &&
-	    a->szidx == b->szidx && a->nextoffset == b->nextoffset;
-}
-
-/* The pool at addr in a heap just captured, or NULL. */
-static const struct heap_pool *
-find_pool(const struct heap *h, uint64_t arena, uint32_t slot)
-{
-	size_t lo = 0, hi = h->narenas, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (h->arenas[mid].address == arena)
-			return slot < h->arenas[mid].npools ?
-			    &h->arenas[mid].pools[slot] : NULL;
-		if (h->arenas[mid].address < arena)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static void
-blocks_keep(struct tui *t, const struct heap *h, const struct heap_pool *p,
-    uint64_t addr)
-{
-	uint32_t n = heap_blocks_per_pool(&h->layout, p->szidx);
-
-	free(t->blocks.pool.blocks);
-	t->blocks.pool = *p;
-	t->blocks.pool.blocks = NULL;
-	/* types index their own heap's table, which is not the frame's */
-	t->blocks.pool.types = NULL;
-	if (p->blocks != NULL && p->szidx < h->layout.nclasses) {
-		t->blocks.pool.blocks = heap_blocks_new(n);
-		memcpy(t->blocks.pool.blocks, p->blocks, (n + 3) / 4);
-	}
-	t->blocks.addr = addr;
-	t->blocks.header = *tui_cur_pool(t);
-	t->blocks.header.blocks = NULL;
-	t->blocks.header.types = NULL;
-	t->blocks.valid = 1;
-}
-
-/*
- * Live, pool view: the watched pool's block states, from a block-level
- * capture made when the view opens on a pool and again whenever the pool's
- * header in the newest frame differs from what that capture saw.  Only the
- * pool's states are kept; the frame shown stays the periodic one.
- */
-unsigned
-tui_pool_blocks(struct tui *t)
-{
-	const struct heap_arena *a = tui_cur_arena(t);
-	const struct heap_pool *p = tui_cur_pool(t), *bp;
-	struct heap *h;
-	char *cause = NULL;
-	uint64_t addr;
-
-	if (!t->feed->live || t->exited || !t->follow || t->view != VIEW_POOL ||
-	    p == NULL || p->state != POOL_USED || p->blocks != NULL)
-		return 0;
-	addr = heap_pool_address(t->frame->heap, a, t->pool);
-	if (t->blocks.valid && t->blocks.addr == addr &&
-	    same_header(&t->blocks.header, p))
-		return 0;
-	h = t->feed->capture(t->feed->ctx, HEAP_LEVEL_BLOCKS, &cause);
-	if (h == NULL) {
-		/* not again until the pool changes */
-		blocks_keep(t, t->frame->heap, p, addr);
-		return capture_failed(t, cause);
-	}
-	bp = find_pool(h, a->address, t->pool);
-	blocks_keep(t, h, bp != NULL ? bp : p, addr);
-	heap_free(h);
-	return TUI_DIRTY_VIEW;
-}
-
-/* The selected pool as the pool view shows it: with the block states of the
- * last block-level capture when they belong to it. */
-const struct heap_pool *
-tui_view_pool(const struct tui *t)
-{
-	const struct heap_arena *a = tui_cur_arena(t);
-	const struct heap_pool *p = tui_cur_pool(t);
-
-	if (p == NULL || !t->feed->live || !t->blocks.valid ||
-	    p->blocks != NULL || p->state != POOL_USED)
-		return p;
-	if (t->blocks.addr != heap_pool_address(t->frame->heap, a, t->pool) ||
-	    !same_header(&t->blocks.header, p))
-		return p;
-	return &t->blocks.pool;
-}
-
 unsigned
 tui_set_view(struct tui *t, enum tui_view v, enum tui_view back)
 {
 	t->back = back;
 	t->view = v;
-	return TUI_DIRTY_VIEW | TUI_DIRTY_HEADER | TUI_DIRTY_FOOTER |
-	    tui_pool_blocks(t);
+	return TUI_DIRTY_VIEW | TUI_DIRTY_HEADER | TUI_DIRTY_FOOTER;
 }
 
 /* ---- time ------------------------------------------------------------ */
@@ -415,20 +255,17 @@ tick(struct tui *t)
 		t->status = NULL;
 		dirty |= TUI_DIRTY_FOOTER;
 	}
-	if (t->playing && now >= t->next_tick) {
-		if (t->feed->live) {
-			dirty |= tui_capture(t);
-			t->next_tick = HV_MAX(t->next_tick + t->interval, now);
-		} else
-			dirty |= tick_play(t, now);
-	}
+	if (t->feed->live)
+		dirty |= tui_live_tick(t);
+	else if (t->playing && now >= t->next_tick)
+		dirty |= tick_play(t, now);
 	/* a frame at least, then as many as fit in a short slice */
 	while (tui_timeline_scan(&t->tl)) {
 		dirty |= TUI_DIRTY_TIMELINE;
 		if (util_monotonic() - now >= SCAN_SECS)
 			break;
 	}
-	return dirty | tui_pool_blocks(t) | tui_output_tick(t);
+	return dirty | tui_output_tick(t);
 }
 
 static int
@@ -438,7 +275,12 @@ wait_ms(const struct tui *t)
 
 	if (!t->tl.live && t->tl.scan_next < t->tl.count)
 		return 0;
-	if (t->playing)
+	if (t->feed->live) {
+		double live = tui_live_deadline(t, now);
+
+		if (live >= 0)
+			deadline = live;
+	} else if (t->playing)
 		deadline = t->next_tick;
 	if (t->changed_until > 0)
 		deadline = HV_MIN(deadline, t->changed_until);
@@ -523,6 +365,32 @@ handle_key(struct tui *t, int ch)
 	return k->action(t, ch);
 }
 
+/*
+ * The next key, or ERR when none came before the timeout or the worker
+ * answered first.  A key that curses holds already is taken at once; else
+ * poll waits on the terminal and the worker's pipe together, and a signal
+ * (SIGWINCH: KEY_RESIZE, SIGINT) cuts it short too.
+ */
+static int
+next_key(struct tui *t)
+{
+	struct pollfd pfd[2];
+	nfds_t n = 1;
+	int ch;
+
+	timeout(0);
+	if ((ch = getch()) != ERR || tui_screen_signal() != 0)
+		return ch;
+	pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	if (tui_live_fd(t) >= 0)
+		pfd[n++] = (struct pollfd){ .fd = tui_live_fd(t),
+		    .events = POLLIN };
+	ch = poll(pfd, n, wait_ms(t));
+	if (ch == 0 || (ch < 0 && errno != EINTR))
+		return ERR;
+	return getch();
+}
+
 static int
 loop(struct tui *t)
 {
@@ -542,8 +410,9 @@ loop(struct tui *t)
 		if (dirty != 0)
 			tui_draw(t, dirty);
 		dirty = 0;
-		timeout(wait_ms(t));
-		ch = getch();
+		/* drawing may have asked for a value */
+		tui_live_post(t);
+		ch = next_key(t);
 		if (tui_screen_signal() != 0)
 			return tui_screen_signal();
 		if (ch == KEY_RESIZE)
@@ -591,6 +460,7 @@ tui_free(struct tui *t)
 {
 	int i;
 
+	tui_live_stop(t);
 	tui_mark_clear(t);
 	tui_frame_unref(t->frame);
 	tui_timeline_free(&t->tl);
@@ -629,9 +499,14 @@ tui_run(const struct tui_options *o, struct tui_feed *feed, char **cause)
 	t.speed = SPEED_1X;
 	t.follow = 1;
 	t.view = t.back = VIEW_ARENAS;
+	t.worker.wake[0] = t.worker.wake[1] = -1;
+	t.want_freeze = -1;
+	t.spin_drawn = -1;
 	tui_timeline_init(&t.tl, feed);
 	if (first_frame(&t, cause) != 0 ||
-	    tui_screen_open(&t.scr, o, cause) != 0) {
+	    tui_screen_open(&t.scr, o, cause) != 0 ||
+	    tui_live_start(&t, cause) != 0) {
+		tui_screen_close();
 		tui_free(&t);
 		return -1;
 	}
@@ -640,6 +515,8 @@ tui_run(const struct tui_options *o, struct tui_feed *feed, char **cause)
 	t.playing = feed->live;
 	t.next_tick = util_monotonic() + t.interval;
 	sig = loop(&t);
+	/* a capture under way stops between two batches of arenas */
+	tui_live_stop(&t);
 	tui_screen_layout_free(&t.scr);
 	tui_screen_close();
 	report(&t);

@@ -309,7 +309,7 @@ static const int header_steps[] = {
 #define HDR_HELP "? help"
 
 struct header_text {
-	char	py[2][48], mode[3][96], rec[2][48], mark[3][48];
+	char	py[2][48], mode[3][128], rec[2][48], mark[3][48];
 	char	title_min[3][HDR_TITLE_MIN + 1];
 };
 
@@ -318,8 +318,12 @@ header_text(const struct tui *t, struct header_text *x)
 {
 	const struct heap_process *p = &t->frame->heap->process;
 	const char *v = p->python != NULL ? p->python : "?";
-	const char *st = play_state(t);
+	char st[64], busy[32];
 
+	/* " ⠹ 40%" while a capture is under way */
+	tui_live_activity(t, busy, sizeof busy);
+	snprintf(st, sizeof st, "%s%s%s", play_state(t),
+	    *busy != '\0' && !t->playing ? ", capturing" : "", busy);
 	snprintf(x->py[0], sizeof x->py[0], "Python %s", v);
 	snprintf(x->py[1], sizeof x->py[1], "%s", v);
 	if (t->feed->live) {
@@ -338,9 +342,8 @@ header_text(const struct tui *t, struct header_text *x)
 	snprintf(x->mode[2], sizeof x->mode[2], "%s", st);
 	if (t->feed->recorded != NULL) {
 		snprintf(x->rec[0], sizeof x->rec[0], "REC %lu frame%s",
-		    *t->feed->recorded, tui_plural(*t->feed->recorded));
-		snprintf(x->rec[1], sizeof x->rec[1], "REC %lu",
-		    *t->feed->recorded);
+		    t->recorded, tui_plural(t->recorded));
+		snprintf(x->rec[1], sizeof x->rec[1], "REC %lu", t->recorded);
 	}
 	if (t->mark.frame != NULL) {
 		snprintf(x->mark[0], sizeof x->mark[0], "mark: frame %zu, t+%.1fs",

@@ -109,13 +109,19 @@ history_drop(struct tui_timeline *tl)
 size_t
 tui_timeline_append(struct tui_timeline *tl, struct heap *h)
 {
-	struct tui_frame *f;
-	size_t before = tl->dropped;
 	double at = h->captured_at > 0 ? h->captured_at : util_wallclock();
 
 	if (tl->count == 0 && tl->dropped == 0)
 		tl->t0 = at;
-	f = tui_frame_new(h, at - tl->t0, NULL);
+	return tui_timeline_append_frame(tl, tui_frame_new(h, at - tl->t0,
+	    NULL));
+}
+
+size_t
+tui_timeline_append_frame(struct tui_timeline *tl, struct tui_frame *f)
+{
+	size_t before = tl->dropped;
+
 	if (tl->count == tl->hist_cap) {
 		tl->hist_cap = tl->hist_cap ? tl->hist_cap * 2 : 64;
 		tl->hist = xreallocarray(tl->hist, tl->hist_cap, sizeof *tl->hist);

@@ -4,8 +4,9 @@
  * pinned arenas' objects, decoded during the capture) do not have it.
  *
  * Cost: at most two small reads of the target (the block, and what its
- * object points to) per block and frame -- the answer is kept until the
- * cursor or the frame changes, so redraws read nothing.  Only the newest
+ * object points to) per block and frame, made by the capture thread -- the
+ * answer is kept until the cursor or the frame changes, so redraws read
+ * nothing.  Only the newest
  * frame is asked about: an older one's block may hold something else now.
  */
 #include "config.h"
@@ -20,8 +21,10 @@ tui_values_free(struct tui *t)
 {
 	free(t->bvalue.text);
 	free(t->bvalue.why);
-	t->bvalue.text = t->bvalue.why = NULL;
+	free(t->bvalue.type);
+	t->bvalue.text = t->bvalue.why = t->bvalue.type = NULL;
 	t->bvalue.serial = 0;
+	t->bvalue.asked = 0;
 }
 
 /* Whether the target can be asked about the shown frame. */
@@ -35,12 +38,13 @@ can_ask(const struct tui *t, uint32_t type)
 	    type != HEAP_TYPE_RAW && type < h->ntypes;
 }
 
+/* The question is asked here and answered by the capture thread
+ * (tui_live.c): until then, neither a value nor a reason. */
 const char *
 tui_value_now(struct tui *t, uint64_t addr, uint32_t size, uint32_t type,
     const char **why)
 {
 	const struct heap_type *ht;
-	char text[HEAP_VALUE_MAX], *cause = NULL;
 
 	*why = NULL;
 	if (!can_ask(t, type))
@@ -48,15 +52,12 @@ tui_value_now(struct tui *t, uint64_t addr, uint32_t size, uint32_t type,
 	if (t->bvalue.serial != t->frame->serial || t->bvalue.addr != addr) {
 		tui_values_free(t);
 		ht = &t->frame->heap->types[type];
-		if (t->feed->value(t->feed->ctx, addr, size, ht->name,
-		    (ht->flags & HEAP_TYPE_HEAPTYPE) != 0, text, sizeof text,
-		    &cause) == 0)
-			t->bvalue.text = xstrdup(text);
-		else
-			t->bvalue.why = cause != NULL ? cause :
-			    xstrdup("cannot be read");
 		t->bvalue.serial = t->frame->serial;
 		t->bvalue.addr = addr;
+		t->bvalue.size = size;
+		t->bvalue.type = xstrdup(ht->name);
+		t->bvalue.heaptype = (ht->flags & HEAP_TYPE_HEAPTYPE) != 0;
+		t->bvalue.asked = 1;
 	}
 	*why = t->bvalue.why;
 	return t->bvalue.text;

@@ -1,0 +1,251 @@
+/*
+ * tui_worker: the thread that talks to a live target, so that the loop
+ * never waits for it.
+ *
+ * One job at a time: the loop posts a job when the worker is idle, the
+ * worker runs it (a capture, a block read, a freeze switch) through the
+ * feed's callbacks and hands it back, answered, through one mutex-guarded
+ * slot, then writes a byte to a pipe that the loop polls with the keyboard.
+ * A capture's answer is a finished frame (tui_frame_new runs here): the
+ * loop only files it.  Nothing here touches curses or the loop's state.
+ *
+ * Cancelling (quit) is a flag that the capture's progress hook returns
+ * between batches of arenas: the capture stops, a frozen target is thawed
+ * by the capture's own exit path in this thread (the thread that stopped
+ * it, as ptrace wants), and the thread is joined.
+ */
+#include "config.h"
+
+#include "tui_int.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+tui_job_free(struct tui_job *j)
+{
+	if (j == NULL)
+		return;
+	tui_frame_unref(j->frame);
+	heap_free(j->heap);
+	free(j->type);
+	free(j->text);
+	free(j->cause);
+	free(j);
+}
+
+/* The progress hook of every capture (tui.h, set_progress). */
+static int
+progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct tui_worker *w = ctx;
+
+	atomic_store(&w->done_n, done);
+	atomic_store(&w->total_n, total);
+	return atomic_load(&w->cancel);
+}
+
+static void
+run_capture(struct tui_worker *w, struct tui_job *j)
+{
+	struct tui_feed *f = w->feed;
+	struct heap *h;
+	double at;
+
+	h = f->capture(f->ctx, HEAP_LEVEL_POOLS, &j->cause);
+	if (f->recorded != NULL)
+		j->recorded = *f->recorded;
+	if (h == NULL)
+		return;
+	at = h->captured_at > 0 ? h->captured_at : util_wallclock();
+	j->frame = tui_frame_new(h, at - j->t0, NULL);
+}
+
+static void
+run_value(struct tui_worker *w, struct tui_job *j)
+{
+	struct tui_feed *f = w->feed;
+	char text[HEAP_VALUE_MAX];
+
+	j->rc = f->value(f->ctx, j->addr, j->size, j->type, j->heaptype, text,
+	    sizeof text, &j->cause);
+	if (j->rc == 0)
+		j->text = xstrdup(text);
+}
+
+static void
+run(struct tui_worker *w, struct tui_job *j)
+{
+	struct tui_feed *f = w->feed;
+
+	atomic_store(&w->done_n, 0);
+	atomic_store(&w->total_n, 0);
+	switch (j->kind) {
+	case JOB_CAPTURE:
+		run_capture(w, j);
+		break;
+	case JOB_BLOCKS:
+		j->heap = f->capture(f->ctx, HEAP_LEVEL_BLOCKS, &j->cause);
+		break;
+	case JOB_VALUE:
+		run_value(w, j);
+		break;
+	case JOB_FREEZE:
+		j->rc = f->set_freeze(f->ctx, j->on, &j->cause);
+		break;
+	}
+}
+
+static void
+wake_loop(struct tui_worker *w)
+{
+	char c = 1;
+
+	/* the pipe holds a byte already when full: enough to wake it */
+	while (write(w->wake[1], &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+static void *
+worker(void *arg)
+{
+	struct tui_worker *w = arg;
+	struct tui_job *j;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->stop && w->todo == NULL)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->stop)
+			break;
+		j = w->todo;
+		w->todo = NULL;
+		pthread_mutex_unlock(&w->mu);
+		run(w, j);
+		pthread_mutex_lock(&w->mu);
+		w->done = j;
+		wake_loop(w);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int
+pipe_open(int fd[2], char **cause)
+{
+	int i;
+
+	if (pipe(fd) != 0)
+		return util_cause(cause, "pipe: %s", strerror(errno));
+	for (i = 0; i < 2; i++) {
+		fcntl(fd[i], F_SETFD, FD_CLOEXEC);
+		fcntl(fd[i], F_SETFL, fcntl(fd[i], F_GETFL) | O_NONBLOCK);
+	}
+	return 0;
+}
+
+int
+tui_worker_start(struct tui_worker *w, struct tui_feed *feed, char **cause)
+{
+	sigset_t all, old;
+	int rc;
+
+	memset(w, 0, sizeof *w);
+	w->feed = feed;
+	w->wake[0] = w->wake[1] = -1;
+	if (pipe_open(w->wake, cause) != 0)
+		return -1;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	atomic_init(&w->cancel, 0);
+	atomic_init(&w->done_n, 0);
+	atomic_init(&w->total_n, 0);
+	if (feed->set_progress != NULL)
+		feed->set_progress(feed->ctx, progress, w);
+	/* Signals (SIGINT, SIGWINCH, ...) go to the loop's thread, whose
+	 * poll they interrupt. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, worker, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		tui_worker_stop(w);
+		return util_cause(cause, "cannot start the capture thread: %s",
+		    strerror(rc));
+	}
+	w->running = 1;
+	return 0;
+}
+
+void
+tui_worker_stop(struct tui_worker *w)
+{
+	if (w->wake[0] < 0)
+		return;
+	if (w->running) {
+		atomic_store(&w->cancel, 1);
+		pthread_mutex_lock(&w->mu);
+		w->stop = 1;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+		w->running = 0;
+	}
+	/* a job posted and never taken is in todo; one answered, in done */
+	tui_job_free(w->todo);
+	if (w->done != w->todo)
+		tui_job_free(w->done);
+	w->todo = w->done = w->busy = NULL;
+	if (w->feed->set_progress != NULL)
+		w->feed->set_progress(w->feed->ctx, NULL, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	close(w->wake[0]);
+	close(w->wake[1]);
+	w->wake[0] = w->wake[1] = -1;
+}
+
+void
+tui_worker_post(struct tui_worker *w, struct tui_job *j)
+{
+	w->busy = j;
+	w->since = util_monotonic();
+	pthread_mutex_lock(&w->mu);
+	w->todo = j;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+struct tui_job *
+tui_worker_take(struct tui_worker *w)
+{
+	struct tui_job *j;
+	char buf[64];
+
+	if (w->busy == NULL)
+		return NULL;
+	while (read(w->wake[0], buf, sizeof buf) > 0)
+		;
+	pthread_mutex_lock(&w->mu);
+	j = w->done;
+	w->done = NULL;
+	pthread_mutex_unlock(&w->mu);
+	if (j != NULL)
+		w->busy = NULL;
+	return j;
+}
+
+int
+tui_worker_percent(const struct tui_worker *w)
+{
+	uint64_t done = atomic_load(&w->done_n), total = atomic_load(&w->total_n);
+
+	if (total == 0 || done > total)
+		return -1;
+	return (int)(done * 100 / total);
+}
