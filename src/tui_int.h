@@ -520,6 +520,8 @@ struct tui {
 	struct tui_worker	 worker;
 	int			 want_freeze;	/* -1, or the state asked for */
 	int			 spin_drawn;	/* the spinner's step drawn */
+	int			 slow_captures;	/* one took over 0.1 s: the
+						   header keeps room for it */
 	unsigned long		 recorded;	/* --record: frames written */
 
 	/* the output panel of a program started with -- CMD (tui_output.c) */
@@ -590,7 +592,7 @@ void	tui_live_post(struct tui *);
 int	tui_live_fd(const struct tui *);
 double	tui_live_deadline(const struct tui *, double);
 int	tui_live_busy(const struct tui *, double);
-void	tui_live_activity(const struct tui *, char *, size_t);
+int	tui_live_activity(const struct tui *, char *, size_t);
 const struct heap_pool *tui_view_pool(const struct tui *);
 
 /* tui_panels.c */
@@ -709,5 +711,7 @@ void	tui_draw_type_legend(struct tui *, WINDOW *);
 const char *tui_value_now(struct tui *, uint64_t addr, uint32_t size,
 	    uint32_t type, const char **why);
 void	tui_values_free(struct tui *);
+/* The value at addr is being read (the capture thread has the question). */
+int	tui_value_pending(const struct tui *, uint64_t addr);
 
 #endif

@@ -23,6 +23,7 @@
 
 #define SPIN_AFTER_SECS	0.1	/* a capture shorter than this is not shown */
 #define SPIN_STEP_SECS	0.1	/* the spinner's pace */
+#define ACTIVITY_COLS	7	/* " ⠹  40%" */
 
 /* ---- answers ----------------------------------------------------------- */
 static unsigned
@@ -310,6 +311,8 @@ tui_live_tick(struct tui *t)
 	/* the header's spinner and percentage */
 	spin = tui_live_busy(t, now) ? (int)((now - t->worker.since) /
 	    SPIN_STEP_SECS) : -1;
+	if (spin >= 0)
+		t->slow_captures = 1;
 	if (spin != t->spin_drawn) {
 		t->spin_drawn = spin;
 		dirty |= TUI_DIRTY_HEADER;
@@ -346,8 +349,10 @@ tui_live_deadline(const struct tui *t, double now)
 	    fmod(now - since - SPIN_AFTER_SECS, SPIN_STEP_SECS);
 }
 
-/* " ⠹ 40%" while a capture has been running a while, else "". */
-void
+/* " ⠹  40%" while a capture has been running a while (returns 1), else
+ * "" -- or, once a capture has been that slow, as many blanks: the header
+ * keeps its layout from one capture to the next. */
+int
 tui_live_activity(const struct tui *t, char *buf, size_t len)
 {
 	static const char *const spin_utf8[] = {
@@ -358,17 +363,22 @@ tui_live_activity(const struct tui *t, char *buf, size_t len)
 	double now = util_monotonic();
 	int k, pct;
 
+	char pcts[16] = "";
+
 	*buf = '\0';
-	if (!t->feed->live || !tui_live_busy(t, now))
-		return;
+	if (!t->feed->live || !t->slow_captures)
+		return 0;
+	if (!tui_live_busy(t, now)) {
+		snprintf(buf, len, "%*s", ACTIVITY_COLS, "");
+		return 0;
+	}
 	k = (int)((now - t->worker.since) / SPIN_STEP_SECS);
 	pct = tui_worker_percent(&t->worker);
-	if (t->scr.ascii)
-		snprintf(buf, len, " %s", spin_ascii[k % 4]);
-	else
-		snprintf(buf, len, " %s", spin_utf8[k % 10]);
 	if (pct >= 0)
-		snprintf(buf + strlen(buf), len - strlen(buf), " %d%%", pct);
+		snprintf(pcts, sizeof pcts, "%3d%%", pct);
+	snprintf(buf, len, " %s %-4s", t->scr.ascii ? spin_ascii[k % 4] :
+	    spin_utf8[k % 10], pcts);
+	return 1;
 }
 
 /* The selected pool as the pool view shows it: with the block states of the

@@ -321,9 +321,10 @@ header_text(const struct tui *t, struct header_text *x)
 	char st[64], busy[32];
 
 	/* " ⠹ 40%" while a capture is under way */
-	tui_live_activity(t, busy, sizeof busy);
-	snprintf(st, sizeof st, "%s%s%s", play_state(t),
-	    *busy != '\0' && !t->playing ? ", capturing" : "", busy);
+	snprintf(st, sizeof st, "%s%s", play_state(t),
+	    tui_live_activity(t, busy, sizeof busy) && !t->playing ?
+	    ", capturing" : "");
+	snprintf(st + strlen(st), sizeof st - strlen(st), "%s", busy);
 	snprintf(x->py[0], sizeof x->py[0], "Python %s", v);
 	snprintf(x->py[1], sizeof x->py[1], "%s", v);
 	if (t->feed->live) {

@@ -62,3 +62,12 @@ tui_value_now(struct tui *t, uint64_t addr, uint32_t size, uint32_t type,
 	*why = t->bvalue.why;
 	return t->bvalue.text;
 }
+
+/* The value at addr is asked and not answered yet: the capture thread
+ * reads it after the capture under way. */
+int
+tui_value_pending(const struct tui *t, uint64_t addr)
+{
+	return t->bvalue.asked && t->bvalue.addr == addr &&
+	    t->bvalue.serial == t->frame->serial;
+}

@@ -271,6 +271,10 @@ draw_block_value(struct tui *t, WINDOW *w, const struct heap_pool *p,
 		tui_role(w, ROLE_DIM);
 		tui_printf(w, "  (no value: %s)", why);
 		tui_role(w, ROLE_NORMAL);
+	} else if (tui_value_pending(t, addr)) {
+		tui_role(w, ROLE_DIM);
+		tui_puts(w, "  (reading its value...)");
+		tui_role(w, ROLE_NORMAL);
 	} else if (!h->has_values && !t->feed->live && h->ntypes > 0 &&
 	    p->types != NULL) {
 		tui_role(w, ROLE_DIM);

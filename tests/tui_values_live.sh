@@ -77,12 +77,24 @@ typed="^ block [0-9]* at 0x[0-9a-f]* (offset 0x[0-9a-f]*): allocated, [A-Za-z_.]
 # One block a key, each step seen on screen before the next: keys sent
 # faster than a slow build draws would run past a pool's only object.
 # (b, not n: tui_wait counts in n)
+# The capture thread reads a value after the capture under way: until
+# then the line says it is being read.
+value_read() {
+	w=0
+	while tui_screen && grep -q "(reading its value...)" "$HV_TMP/screen" &&
+	    [ $w -lt "$TUI_WAIT_STEPS" ]; do
+		sleep 0.1
+		w=$((w + 1))
+	done
+}
 b=0
+value_read
 while ! tui_screen || ! grep -q "$typed" "$HV_TMP/screen"; do
 	[ $b -lt 255 ] || break
 	tui_keys Right
 	b=$((b + 1))
 	tui_wait "^ block $b at 0x" || break
+	value_read
 done
 tui_expect "$typed" "a block outside the pinned arenas with its type and value"
 tui_keys q
