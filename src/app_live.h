@@ -59,6 +59,12 @@ int	app_why(const struct app_options *, struct app_live *);
 /* --stats --types, live: the roots of the pinned arenas' survivors, after
  * the Types section; a line saying why when they cannot be found. */
 void	app_why_pinned(FILE *, struct app_live *, const struct heap *);
+/* The TUI's key w: what keeps the object at addr alive (block: addr is in
+ * a block; the object in it), from a block-level capture with types made
+ * now (types: what the other captures attribute) -- the lines --why
+ * prints, in a malloc'd *text; or -1 with *cause (app_why_block.c). */
+int	app_why_block(struct app_live *, int types, uint64_t addr, int block,
+	    char **text, char **cause);
 /* The TUI over the live target (recording too with --record). */
 int	app_live_watch(const struct app_options *, struct app_live *);
 /* --record --no-tui until interrupted or the target exits. */

@@ -186,6 +186,15 @@ feed_set_freeze(void *ctx, int on, char **cause)
 	return 0;
 }
 
+/* Key w of the TUI (app_why_block.c). */
+static int
+feed_why(void *ctx, uint64_t addr, int block, char **text, char **cause)
+{
+	struct live_feed *f = ctx;
+
+	return app_why_block(f->lv, f->types, addr, block, text, cause);
+}
+
 /* The TUI's captures run in a thread of their own and report to fn. */
 static void
 feed_set_progress(void *ctx, int (*fn)(void *, uint64_t, uint64_t),
@@ -433,6 +442,7 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	feed.set_freeze = feed_set_freeze;
 	feed.malloc_map = feed_malloc;
 	feed.set_progress = feed_set_progress;
+	feed.why = feed_why;
 	if (o->types)
 		feed.value = feed_value;
 	feed.freeze = lv->freeze;

@@ -19,7 +19,7 @@
  *           may do more than capture (append the frame to a recording).
  *           Captures run in a thread of the TUI's own, one at a time, so
  *           that the screen keeps answering keys meanwhile: capture,
- *           set_freeze, value and set_progress's fn are called from that
+ *           set_freeze, value, why and set_progress's fn are called from that
  *           thread only (after tui_run has called set_progress, before it
  *           returns), never two at once; everything else, output included,
  *           from the thread that called tui_run.  The first frame is
@@ -109,6 +109,13 @@ struct tui_feed {
 	 * with glibc_malloc_free, or NULL with a malloc'd *cause.  The malloc
 	 * view asks for it when it opens and when its key is pressed again. */
 	struct glibc_malloc *(*malloc_map)(void *ctx, char **cause);
+	/* live, optional (NULL: not offered): what keeps the object at addr
+	 * alive (block: addr lies in a block, the object in it is meant),
+	 * from a capture made now: 0 with the lines to show, each ending in
+	 * a newline, in a malloc'd *text; or -1 with a malloc'd *cause.  Key
+	 * w asks it; it may take seconds. */
+	int		(*why)(void *ctx, uint64_t addr, int block, char **text,
+			    char **cause);
 	/* live, optional: called once by tui_run before the capture thread
 	 * starts; from then on every capture calls fn(fctx, done, total)
 	 * between batches of arenas (done of total read; total 0: not

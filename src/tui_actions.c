@@ -91,6 +91,8 @@ act_back(struct tui *t, int key)
 {
 	if (t->help)
 		return act_help(t, key);
+	if (t->why.shown)
+		return tui_why_close(t);
 	if (t->view == t->back)
 		return 0;
 	return tui_set_view(t, t->back, VIEW_ARENAS);

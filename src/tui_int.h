@@ -221,6 +221,7 @@ unsigned act_freeze(struct tui *, int);
 unsigned act_mark(struct tui *, int);
 unsigned act_unmark(struct tui *, int);
 unsigned act_malloc(struct tui *, int);
+unsigned act_why(struct tui *, int);
 
 /* ---- frames ---------------------------------------------------------- */
 /* Pool fill is kept in 1/TUI_FILL_ONE units. */
@@ -379,6 +380,7 @@ enum tui_job_kind {
 	JOB_BLOCKS,	/* a block-level capture for the pool view */
 	JOB_VALUE,	/* the value of one object */
 	JOB_FREEZE,	/* --freeze on or off */
+	JOB_WHY,	/* what keeps an object alive (key w) */
 };
 
 /* A question for the worker and, once it is handed back, its answer. */
@@ -388,18 +390,20 @@ struct tui_job {
 	double		 t0;		/* CAPTURE: the timeline's first capture */
 	uint64_t	 arena;		/* BLOCKS: the pool's arena and slot */
 	uint32_t	 slot;
-	uint64_t	 addr;		/* BLOCKS: the pool's; VALUE: the block's */
+	uint64_t	 addr;		/* BLOCKS: the pool's; VALUE: the block's;
+					 * WHY: the block or object */
 	struct heap_pool header;	/* BLOCKS: the pool as the frame had it */
-	uint64_t	 serial;	/* VALUE: the frame asked about, */
+	uint64_t	 serial;	/* VALUE: the frame asked about; WHY:
+					 * the question */
 	uint32_t	 size;		/* the block's size and type */
 	char		*type;
 	int		 heaptype;
-	int		 on;		/* FREEZE */
+	int		 on;		/* FREEZE; WHY: addr is a block */
 	/* answered */
 	int		 rc;
 	struct tui_frame *frame;	/* CAPTURE, or NULL and cause */
 	struct heap	*heap;		/* BLOCKS, or NULL and cause */
-	char		*text;		/* VALUE */
+	char		*text;		/* VALUE, WHY */
 	char		*cause;
 	unsigned long	 recorded;	/* CAPTURE: frames recorded so far */
 };
@@ -516,6 +520,20 @@ struct tui {
 	int			 capture_errors;
 	char			*last_error;
 
+	/* live: key w, what keeps an object alive (tui_why.c) */
+	struct {
+		int		 shown;		/* the panel is open */
+		int		 asked;		/* the question waits for the
+						   capture thread */
+		uint64_t	 serial;	/* the question's number */
+		uint64_t	 addr;
+		int		 block;		/* addr lies in a block */
+		char		 what[128];	/* how the panel names it */
+		double		 since;
+		char		*text;		/* the answer, or */
+		char		*cause;		/* why there is none */
+	}			 why;
+
 	/* live: the capture thread and what is wanted of it (tui_live.c) */
 	struct tui_worker	 worker;
 	int			 want_freeze;	/* -1, or the state asked for */
@@ -594,6 +612,14 @@ double	tui_live_deadline(const struct tui *, double);
 int	tui_live_busy(const struct tui *, double);
 int	tui_live_activity(const struct tui *, char *, size_t);
 const struct heap_pool *tui_view_pool(const struct tui *);
+
+/* tui_why.c: the why panel (key w).  tui_why_job: the question for the
+ * capture thread, once asked; tui_why_done: its answer. */
+unsigned tui_why_close(struct tui *);
+struct tui_job *tui_why_job(struct tui *);
+unsigned tui_why_done(struct tui *, struct tui_job *);
+void	tui_draw_why(struct tui *, WINDOW *);
+void	tui_why_free(struct tui *);
 
 /* tui_panels.c */
 void	tui_draw_header(struct tui *, WINDOW *);

@@ -198,6 +198,7 @@ job_done(struct tui *t, struct tui_job *j)
 	case JOB_BLOCKS: dirty |= blocks_done(t, j); break;
 	case JOB_VALUE: dirty |= value_done(t, j); break;
 	case JOB_FREEZE: dirty |= freeze_done(t, j); break;
+	case JOB_WHY: dirty |= tui_why_done(t, j); break;
 	}
 	tui_job_free(j);
 	return dirty;
@@ -271,7 +272,8 @@ next_job(struct tui *t, double now)
 		t->want_freeze = -1;
 		return j;
 	}
-	if ((j = value_job(t)) != NULL || (j = blocks_job(t)) != NULL)
+	if ((j = tui_why_job(t)) != NULL || (j = value_job(t)) != NULL ||
+	    (j = blocks_job(t)) != NULL)
 		return j;
 	if (!t->playing || now < t->next_tick)
 		return NULL;
@@ -316,6 +318,9 @@ tui_live_tick(struct tui *t)
 	if (spin != t->spin_drawn) {
 		t->spin_drawn = spin;
 		dirty |= TUI_DIRTY_HEADER;
+		/* the why panel counts the seconds */
+		if (t->why.shown && t->why.text == NULL && t->why.cause == NULL)
+			dirty |= TUI_DIRTY_VIEW;
 	}
 	return dirty;
 }
@@ -326,8 +331,8 @@ tui_live_busy(const struct tui *t, double now)
 {
 	const struct tui_job *j = t->worker.busy;
 
-	return j != NULL && (j->kind == JOB_CAPTURE || j->kind == JOB_BLOCKS) &&
-	    now - t->worker.since >= SPIN_AFTER_SECS;
+	return j != NULL && (j->kind == JOB_CAPTURE || j->kind == JOB_BLOCKS ||
+	    j->kind == JOB_WHY) && now - t->worker.since >= SPIN_AFTER_SECS;
 }
 
 /* When the loop must look again even without a key or an answer. */
@@ -341,7 +346,8 @@ tui_live_deadline(const struct tui *t, double now)
 	if (t->worker.busy == NULL)
 		return t->playing ? t->next_tick : -1;
 	if (t->worker.busy->kind != JOB_CAPTURE &&
-	    t->worker.busy->kind != JOB_BLOCKS)
+	    t->worker.busy->kind != JOB_BLOCKS &&
+	    t->worker.busy->kind != JOB_WHY)
 		return -1;
 	if (now - since < SPIN_AFTER_SECS)
 		return since + SPIN_AFTER_SECS;

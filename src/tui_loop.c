@@ -316,6 +316,7 @@ draw_view(struct tui *t, WINDOW *w)
 		wnoutrefresh(t->scr.banner);
 	}
 	views[t->view]->draw(t, w);
+	tui_draw_why(t, w);
 }
 
 /* Draws what dirty names, each window with wnoutrefresh, then one doupdate.
@@ -461,6 +462,7 @@ tui_free(struct tui *t)
 	int i;
 
 	tui_live_stop(t);
+	tui_why_free(t);
 	tui_mark_clear(t);
 	tui_frame_unref(t->frame);
 	tui_timeline_free(&t->tl);

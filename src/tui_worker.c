@@ -98,6 +98,9 @@ run(struct tui_worker *w, struct tui_job *j)
 	case JOB_FREEZE:
 		j->rc = f->set_freeze(f->ctx, j->on, &j->cause);
 		break;
+	case JOB_WHY:
+		j->rc = f->why(f->ctx, j->addr, j->on, &j->text, &j->cause);
+		break;
 	}
 }
 
