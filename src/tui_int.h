@@ -528,6 +528,8 @@ struct tui {
 		uint64_t	 serial;	/* the question's number */
 		uint64_t	 addr;
 		int		 block;		/* addr lies in a block */
+		uint64_t	 arena;		/* asked from this arena's panel, */
+		size_t		 index;		/* of its objects by value */
 		char		 what[128];	/* how the panel names it */
 		double		 since;
 		char		*text;		/* the answer, or */

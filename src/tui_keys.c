@@ -91,8 +91,8 @@ const struct tui_key tui_keys[] = {
 	{ { 'H' }, "H", "Live: glibc's malloc heaps; H again reads them "
 	    "again.", "malloc",
 	    TUI_KEY_LIVE, act_malloc },
-	{ { 'w', 'W' }, "w", "Live: why the object under the cursor is "
-	    "alive; Esc closes.", NULL, TUI_KEY_BOTH, act_why },
+	{ { 'w', 'W' }, "w", "Live: why is it alive (pool view's block, "
+	    "arena's objects).", NULL, TUI_KEY_BOTH, act_why },
 	{ { CTRL('l') }, "Ctrl-L", "Redraw the screen.", NULL,
 	    TUI_KEY_BOTH, act_redraw },
 	{ { KEY_MOUSE }, "click", "Select the pool, cell, class or block under "

@@ -1,8 +1,8 @@
 /*
  * tui_why: key w, "why is it alive" -- the paths from module globals,
  * class attributes or frames to the object under the cursor (the pool
- * view's block, or the arena panel's first object listed by value), in a
- * panel over the bottom of the view.
+ * view's block, or the arena panel's objects listed by value, one after
+ * the other), in a panel over the bottom of the view.
  *
  * The question goes to the capture thread (feed->why: a block-level
  * capture with types, then the climb; seconds on a big heap), so the
@@ -49,6 +49,7 @@ ask(struct tui *t, uint64_t addr, int block, const char *what)
 	t->why.addr = addr;
 	t->why.block = block;
 	t->why.since = util_monotonic();
+	t->why.arena = 0;
 	snprintf(t->why.what, sizeof t->why.what, "%s", what);
 	return TUI_DIRTY_VIEW;
 }
@@ -84,26 +85,33 @@ ask_block(struct tui *t)
 	return ask(t, addr, 1, what);
 }
 
-/* Arena panel: the first of its objects listed by value. */
+/* Arena panel: the first of its objects listed by value; w again while
+ * the panel shows one of them, the next. */
 static unsigned
 ask_arena_object(struct tui *t)
 {
 	const struct heap *h = t->frame->heap;
 	const struct heap_arena *a = tui_cur_arena(t);
 	const struct heap_value *v;
-	size_t first;
-	char what[96];
+	size_t first, n, i = 0;
+	char what[128];
 
-	if (a == NULL || heap_values_range(h, a->address, a->address +
-	    h->layout.arena_size, &first) == 0) {
+	if (a == NULL || (n = heap_values_range(h, a->address, a->address +
+	    h->layout.arena_size, &first)) == 0) {
 		tui_status(t, "w: this arena lists no object by value; Enter "
 		    "a pool and pick a block");
 		return TUI_DIRTY_FOOTER;
 	}
-	v = &h->values[first];
-	snprintf(what, sizeof what, "%s at 0x%" PRIx64,
-	    tui_type_name(h, v->type), v->address);
-	return ask(t, v->address, 0, what);
+	if (t->why.shown && t->why.arena == a->address)
+		i = (t->why.index + 1) % n;
+	v = &h->values[first + i];
+	snprintf(what, sizeof what, "%s at 0x%" PRIx64 " (%zu of %zu%s)",
+	    tui_type_name(h, v->type), v->address, i + 1, n,
+	    n > 1 ? ", w: next" : "");
+	ask(t, v->address, 0, what);
+	t->why.arena = a->address;
+	t->why.index = i;
+	return TUI_DIRTY_VIEW;
 }
 
 unsigned
