@@ -50,16 +50,27 @@ $(cat "$HV_TMP/screen")"
 tui_start 120 40 -- --pid "$target" --types --interval=0.2
 tui_expect "  pinned [1-9][0-9]* arenas" "pinned arenas"
 tui_keys a
-# Each pinned arena in turn: its Node by value, then w.
-seen=0 last=
+tui_expect "^ arena [0-9]* at 0x" "the arena detail"
+# arena_shown: the number of the arena the detail shows
+arena_shown() {
+	sed -n 's/^ arena \([0-9]*\) at .*/\1/p' "$HV_TMP/screen"
+}
+# Each pinned arena in turn (PgDn): its Node by value, then w.
+seen=0
 n=0
 while [ $n -lt 12 ]; do
 	n=$((n + 1))
+	tui_screen
+	last=$(arena_shown)
 	tui_keys PgDn
-	tui_wait "^   Node at 0x[0-9a-f]*: " || continue
-	arena=$(sed -n 's/^ arena \([0-9]*\) at .*/\1/p' "$HV_TMP/screen")
-	[ "$arena" != "$last" ] || break
-	last=$arena
+	i=0
+	while tui_screen && [ "$(arena_shown)" = "$last" ] &&
+	    ! grep -q "no pinned arena after this one" "$HV_TMP/screen" &&
+	    [ $i -lt "$TUI_WAIT_STEPS" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(arena_shown)" != "$last" ] || break
 	# the first Node listed that is a survivor (others pad the lists)
 	addr=
 	for a in $(sed -n 's/^   Node at \(0x[0-9a-f]*\): .*/\1/p' "$HV_TMP/screen"); do
