@@ -90,11 +90,31 @@ tui_frame_ref(struct tui_frame *f)
 	return f;
 }
 
+/* Who frees the frames nobody holds any more (NULL: unref itself). */
+static void (*reaper)(void *, struct tui_frame *);
+static void *reaper_ctx;
+
+void
+tui_frame_set_reaper(void (*fn)(void *, struct tui_frame *), void *ctx)
+{
+	reaper = fn;
+	reaper_ctx = ctx;
+}
+
 void
 tui_frame_unref(struct tui_frame *f)
 {
 	if (f == NULL || --f->refs > 0)
 		return;
+	if (reaper != NULL)
+		reaper(reaper_ctx, f);
+	else
+		tui_frame_free(f);
+}
+
+void
+tui_frame_free(struct tui_frame *f)
+{
 	heap_free(f->heap);
 	free(f->label);
 	free(f->arena_first);

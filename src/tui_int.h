@@ -282,12 +282,19 @@ struct tui_frame {
 	uint32_t	*changed_prefix;	/* [npools + 1] */
 	size_t		 nchanged;
 	struct tui_types *types;	/* NULL when the heap has none */
+	struct tui_frame *next_dead;	/* tui_worker.c: frames to free */
 };
 
 /* Takes ownership of heap. */
 struct tui_frame *tui_frame_new(struct heap *, double, const char *);
 struct tui_frame *tui_frame_ref(struct tui_frame *);
+/* References are taken and dropped by the loop's thread only. */
 void	tui_frame_unref(struct tui_frame *);
+/* Freeing a big frame takes tens of milliseconds: while fn is set, the
+ * last unref hands the frame to fn(ctx, f) (the capture thread frees it,
+ * tui_worker.c) instead of tui_frame_free. */
+void	tui_frame_set_reaper(void (*fn)(void *, struct tui_frame *), void *);
+void	tui_frame_free(struct tui_frame *);
 /* Marks the pools of f that differ from prev (NULL: forget). */
 void	tui_frame_diff(struct tui_frame *, const struct tui_frame *);
 uint32_t tui_pool_fill(const struct heap *, const struct heap_pool *);
@@ -417,6 +424,7 @@ struct tui_worker {
 	struct tui_job	*todo;		/* mu: posted, not taken by the worker */
 	struct tui_job	*done;		/* mu: answered, not taken by the loop */
 	int		 stop;		/* mu */
+	struct tui_frame *dead;		/* mu: frames for the worker to free */
 	int		 wake[2];	/* a byte when a job is answered */
 	atomic_int	 cancel;	/* quit: the capture stops at once */
 	_Atomic uint64_t done_n, total_n;	/* the capture's progress */

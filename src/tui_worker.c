@@ -9,6 +9,9 @@
  * A capture's answer is a finished frame (tui_frame_new runs here): the
  * loop only files it.  Nothing here touches curses or the loop's state.
  *
+ * Frames the loop is done with are freed here too, between jobs: freeing a
+ * big one takes tens of milliseconds.
+ *
  * Cancelling (quit) is a flag that the capture's progress hook returns
  * between batches of arenas: the capture stops, a frozen target is thawed
  * by the capture's own exit path in this thread (the thread that stopped
@@ -114,18 +117,51 @@ wake_loop(struct tui_worker *w)
 		;
 }
 
+/* The loop is done with f: it is freed here, off the loop's thread. */
+static void
+bury(void *ctx, struct tui_frame *f)
+{
+	struct tui_worker *w = ctx;
+
+	pthread_mutex_lock(&w->mu);
+	f->next_dead = w->dead;
+	w->dead = f;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+free_dead(struct tui_frame *f)
+{
+	struct tui_frame *next;
+
+	for (; f != NULL; f = next) {
+		next = f->next_dead;
+		tui_frame_free(f);
+	}
+}
+
 static void *
 worker(void *arg)
 {
 	struct tui_worker *w = arg;
+	struct tui_frame *dead;
 	struct tui_job *j;
 
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		while (!w->stop && w->todo == NULL)
+		while (!w->stop && w->todo == NULL && w->dead == NULL)
 			pthread_cond_wait(&w->cv, &w->mu);
 		if (w->stop)
 			break;
+		if (w->dead != NULL) {
+			dead = w->dead;
+			w->dead = NULL;
+			pthread_mutex_unlock(&w->mu);
+			free_dead(dead);
+			pthread_mutex_lock(&w->mu);
+			continue;
+		}
 		j = w->todo;
 		w->todo = NULL;
 		pthread_mutex_unlock(&w->mu);
@@ -182,6 +218,7 @@ tui_worker_start(struct tui_worker *w, struct tui_feed *feed, char **cause)
 		    strerror(rc));
 	}
 	w->running = 1;
+	tui_frame_set_reaper(bury, w);
 	return 0;
 }
 
@@ -190,6 +227,7 @@ tui_worker_stop(struct tui_worker *w)
 {
 	if (w->wake[0] < 0)
 		return;
+	tui_frame_set_reaper(NULL, NULL);
 	if (w->running) {
 		atomic_store(&w->cancel, 1);
 		pthread_mutex_lock(&w->mu);
@@ -204,6 +242,8 @@ tui_worker_stop(struct tui_worker *w)
 	if (w->done != w->todo)
 		tui_job_free(w->done);
 	w->todo = w->done = w->busy = NULL;
+	free_dead(w->dead);
+	w->dead = NULL;
 	if (w->feed->set_progress != NULL)
 		w->feed->set_progress(w->feed->ctx, NULL, NULL);
 	pthread_cond_destroy(&w->cv);
