@@ -11,8 +11,9 @@
 # with --types and --interval=0.05 (each capture starts when the last
 # ends), then KEYS times (default 40), at random moments: Tab is sent
 # (tmux send-keys) and the screen read (tmux capture-pane) until the view's
-# title line changes.  Median and worst of those times, with --types and
-# without; the same for $HEAPVIEW_BEFORE when it is set (a build of an
+# title line changes.  Median and worst of those times, with --types (and
+# with a mark set, whose diff each new frame gets) and without; the same
+# for $HEAPVIEW_BEFORE when it is set (a build of an
 # earlier heapview, for the before/after figures).  The times include
 # tmux's own work (one send-keys, a capture-pane every few ms).
 # Environment: HEAPVIEW, HEAPVIEW_BEFORE, PYTHON, KEYS; needs tmux.
@@ -45,10 +46,10 @@ latency() {
 	stop_tmux
 	tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 40 \
 	    "env LANG=C.UTF-8 TERM=screen '$bin' --pid $pid --interval=0.05 $*; sleep 600"
-	"$helper_py" - "$sock" "$KEYS" <<'PY'
+	"$helper_py" - "$sock" "$KEYS" "${MARK:-}" <<'PY'
 import random, subprocess, sys, time
 
-sock, keys = sys.argv[1], int(sys.argv[2])
+sock, keys, mark = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 
 def screen():
     return subprocess.run(["tmux", "-L", sock, "capture-pane", "-p"],
@@ -69,6 +70,9 @@ while "arena map" not in title(screen()):
         sys.exit("bench_tui_latency: the TUI did not start")
     time.sleep(0.1)
 time.sleep(1.0)
+if mark:
+    subprocess.run(["tmux", "-L", sock, "send-keys", "m"], check=True)
+    time.sleep(1.0)
 c0 = captures(screen())
 random.seed(1)
 times = []
@@ -101,5 +105,8 @@ echo "key (Tab) to screen, captures back to back (--interval=0.05):"
 for b in "$HEAPVIEW" ${HEAPVIEW_BEFORE:-}; do
 	echo "$b:"
 	report "--types" "$b" --types
+	MARK=1
+	report "--types, a mark set (m)" "$b" --types
+	MARK=
 	report "pool level (no --types)" "$b"
 done

@@ -370,6 +370,14 @@ void	tui_mark_set(struct tui *);
 void	tui_mark_clear(struct tui *);
 /* Diffs the shown frame against the mark unless that pair is done. */
 void	tui_mark_update(struct tui *);
+/* The diff of a frame against a baseline into a struct tui_mark of its
+ * own (any thread), and its adoption by the mark when base still is it. */
+void	tui_mark_compute(struct tui_mark *, const struct tui_frame *base,
+	    const struct tui_frame *);
+void	tui_mark_adopt(struct tui *, const struct tui_frame *base,
+	    struct tui_mark *);
+/* Frees a diff (not the baseline). */
+void	tui_mark_forget(struct tui_mark *);
 /* The diff of the shown frame, or NULL: no mark, or it failed. */
 const struct heap_diff *tui_mark_diff(const struct tui *);
 /* New blocks in the shown frame's pools [s, e). */
@@ -413,6 +421,10 @@ struct tui_job {
 	char		*text;		/* VALUE, WHY */
 	char		*cause;
 	unsigned long	 recorded;	/* CAPTURE: frames recorded so far */
+	/* CAPTURE, a mark set: the baseline (a reference), and the frame's
+	 * diff against it */
+	struct tui_frame *mark;
+	struct tui_mark	*diff;
 };
 
 struct tui_worker {

@@ -79,6 +79,9 @@ capture_done(struct tui *t, struct tui_job *j)
 		j->cause = NULL;
 		return dirty;
 	}
+	/* the frame's diff against the mark, made with it */
+	if (j->diff != NULL && t->follow)
+		tui_mark_adopt(t, j->mark, j->diff);
 	dropped = tui_timeline_append_frame(&t->tl, j->frame);
 	j->frame = NULL;
 	t->pos = t->pos >= dropped ? t->pos - dropped : 0;
@@ -280,6 +283,8 @@ next_job(struct tui *t, double now)
 	t->next_tick = HV_MAX(t->next_tick + t->interval, now);
 	j = job_new(JOB_CAPTURE);
 	j->t0 = t->tl.t0;
+	if (t->mark.frame != NULL && t->follow)
+		j->mark = tui_frame_ref(t->mark.frame);
 	return j;
 }
 

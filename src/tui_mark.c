@@ -3,7 +3,8 @@
  * against it, heap_diff's: the objects new since the mark and those gone.
  *
  * Frames never change once made, so the diff is made once per pair of mark
- * and shown frame, when that pair is first drawn, and kept with what the
+ * and shown frame -- live, by the capture thread for each new capture,
+ * otherwise when that pair is first drawn -- and kept with what the
  * views ask of it in O(1): the new blocks of pools s..e (a prefix sum over
  * the shown frame's pools), a block's bit, a census row's new and gone.
  * The mark holds a reference on its frame: one heap kept alive, released
@@ -18,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-forget_diff(struct tui_mark *m)
+void
+tui_mark_forget(struct tui_mark *m)
 {
 	heap_diff_free(&m->d);
 	free(m->cause);
@@ -44,7 +45,7 @@ tui_mark_set(struct tui *t)
 void
 tui_mark_clear(struct tui *t)
 {
-	forget_diff(&t->mark);
+	tui_mark_forget(&t->mark);
 	tui_frame_unref(t->mark.frame);
 	t->mark.frame = NULL;
 	t->mark.number = 0;
@@ -123,6 +124,45 @@ make_rows(struct tui_mark *m, const struct tui_frame *f)
 		}
 }
 
+/* The diff of f against the baseline base into m (whose frame is left
+ * alone): a function of the two frames only, so that the capture thread can
+ * make it for a frame it has just made (tui_live.c). */
+void
+tui_mark_compute(struct tui_mark *m, const struct tui_frame *base,
+    const struct tui_frame *f)
+{
+	tui_mark_forget(m);
+	m->serial = f->serial;
+	if (heap_diff_compute(base->heap, f->heap, HEAP_DIFF_WHERE, &m->d,
+	    &m->cause) != 0)
+		return;
+	m->ok = 1;
+	make_prefix(m, f);
+	make_rows(m, f);
+}
+
+/* A diff made by tui_mark_compute for the baseline base: kept when base is
+ * still the mark, else freed. */
+void
+tui_mark_adopt(struct tui *t, const struct tui_frame *base,
+    struct tui_mark *made)
+{
+	struct tui_mark *m = &t->mark;
+
+	if (m->frame != NULL && m->frame == base) {
+		tui_mark_forget(m);
+		m->serial = made->serial;
+		m->ok = made->ok;
+		m->cause = made->cause;
+		m->d = made->d;
+		m->new_prefix = made->new_prefix;
+		m->nrows = made->nrows;
+		m->rows = made->rows;
+		memset(made, 0, sizeof *made);
+	} else
+		tui_mark_forget(made);
+}
+
 void
 tui_mark_update(struct tui *t)
 {
@@ -130,14 +170,7 @@ tui_mark_update(struct tui *t)
 
 	if (m->frame == NULL || m->serial == t->frame->serial)
 		return;
-	forget_diff(m);
-	m->serial = t->frame->serial;
-	if (heap_diff_compute(m->frame->heap, t->frame->heap, HEAP_DIFF_WHERE,
-	    &m->d, &m->cause) != 0)
-		return;
-	m->ok = 1;
-	make_prefix(m, t->frame);
-	make_rows(m, t->frame);
+	tui_mark_compute(m, m->frame, t->frame);
 }
 
 const struct heap_diff *

@@ -35,6 +35,10 @@ tui_job_free(struct tui_job *j)
 	if (j == NULL)
 		return;
 	tui_frame_unref(j->frame);
+	tui_frame_unref(j->mark);
+	if (j->diff != NULL)
+		tui_mark_forget(j->diff);
+	free(j->diff);
 	heap_free(j->heap);
 	free(j->type);
 	free(j->text);
@@ -67,6 +71,11 @@ run_capture(struct tui_worker *w, struct tui_job *j)
 		return;
 	at = h->captured_at > 0 ? h->captured_at : util_wallclock();
 	j->frame = tui_frame_new(h, at - j->t0, NULL);
+	/* a diff against the mark costs tens of milliseconds a big heap */
+	if (j->mark != NULL) {
+		j->diff = xcalloc(1, sizeof *j->diff);
+		tui_mark_compute(j->diff, j->mark, j->frame);
+	}
 }
 
 static void
