@@ -34,6 +34,12 @@ capture_failed(struct tui *t, char *cause)
 	if (strstr(why, "exited") != NULL) {
 		t->exited = 1;
 		t->playing = 0;
+		/* a question not asked yet gets no answer any more */
+		if (t->why.shown && t->why.text == NULL &&
+		    t->why.cause == NULL && t->why.asked) {
+			t->why.asked = 0;
+			t->why.cause = xstrdup(why);
+		}
 		tui_message(t, "heapview: %s", why);
 		tui_status(t, "%s; showing the last capture", why);
 	} else {
