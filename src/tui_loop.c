@@ -2,10 +2,12 @@
  * tui_loop: tui_run and the one loop.
  *
  * Each turn: the timeout follows from the state (the next capture or frame
- * when playing, the end of a highlight or a status line, background scanning
- * of a recording; otherwise wait for a key), getch waits once, the key or the
- * tick says what changed, and only what changed is drawn, each window with
- * wnoutrefresh and the terminal with one doupdate.
+ * when playing, the capture indicator's next step, the end of a highlight or
+ * a status line, background scanning of a recording; otherwise wait for a
+ * key), one poll waits for the terminal and the capture thread's pipe
+ * (tui_live.c), the key, the answer or the tick says what changed, and only
+ * what changed is drawn, each window with wnoutrefresh and the terminal with
+ * one doupdate.  Live captures never run here.
  */
 #include "config.h"
 
