@@ -15,6 +15,7 @@
  *                 target) so that the loop never waits for them.
  *   tui_live.c    which job the worker gets next, and what the loop does
  *                 with the answers.
+ *   tui_why.c     key w: the question "why is it alive" and its panel.
  *   tui_panels.c  header, totals, timeline, footer, help, "too small".
  *   tui_types.c   a frame's block types (--types): census, per-pool type
  *                 prefix sums, arenas per type; the colors of the top types.
