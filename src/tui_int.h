@@ -418,7 +418,8 @@ struct tui_job {
 	/* answered */
 	int		 rc;
 	struct tui_frame *frame;	/* CAPTURE, or NULL and cause */
-	struct heap	*heap;		/* BLOCKS, or NULL and cause */
+	int		 captured;	/* BLOCKS: pool holds what was read, */
+	struct heap_pool pool;		/* else cause */
 	char		*text;		/* VALUE, WHY */
 	char		*cause;
 	unsigned long	 recorded;	/* CAPTURE: frames recorded so far */

@@ -105,42 +105,16 @@ same_header(const struct heap_pool *a, const struct heap_pool *b)
 	    a->szidx == b->szidx && a->nextoffset == b->nextoffset;
 }
 
-/* The pool at addr in a heap just captured, or NULL. */
-static const struct heap_pool *
-find_pool(const struct heap *h, uint64_t arena, uint32_t slot)
-{
-	size_t lo = 0, hi = h->narenas, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (h->arenas[mid].address == arena)
-			return slot < h->arenas[mid].npools ?
-			    &h->arenas[mid].pools[slot] : NULL;
-		if (h->arenas[mid].address < arena)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* Keeps p's block states (from h) as those of the pool at addr whose header
- * in the frame was header. */
+/* Keeps the block states of pool p, read by the capture thread (p's
+ * blocks are taken over), as those of the pool at addr whose header in the
+ * frame was header. */
 static void
-blocks_keep(struct tui *t, const struct heap *h, const struct heap_pool *p,
-    uint64_t addr, const struct heap_pool *header)
+blocks_keep(struct tui *t, struct heap_pool *p, uint64_t addr,
+    const struct heap_pool *header)
 {
-	uint32_t n = heap_blocks_per_pool(&h->layout, p->szidx);
-
 	free(t->blocks.pool.blocks);
 	t->blocks.pool = *p;
-	t->blocks.pool.blocks = NULL;
-	/* types index their own heap's table, which is not the frame's */
-	t->blocks.pool.types = NULL;
-	if (p->blocks != NULL && p->szidx < h->layout.nclasses) {
-		t->blocks.pool.blocks = heap_blocks_new(n);
-		memcpy(t->blocks.pool.blocks, p->blocks, (n + 3) / 4);
-	}
+	p->blocks = NULL;
 	t->blocks.addr = addr;
 	t->blocks.header = *header;
 	t->blocks.header.blocks = NULL;
@@ -151,19 +125,17 @@ blocks_keep(struct tui *t, const struct heap *h, const struct heap_pool *p,
 static unsigned
 blocks_done(struct tui *t, struct tui_job *j)
 {
-	const struct heap_pool *bp;
 	unsigned dirty = TUI_DIRTY_VIEW;
 
-	if (j->heap == NULL) {
+	if (!j->captured) {
 		/* not again until the pool changes */
-		blocks_keep(t, t->frame->heap, &j->header, j->addr, &j->header);
+		j->pool = j->header;
+		blocks_keep(t, &j->pool, j->addr, &j->header);
 		dirty |= capture_failed(t, j->cause);
 		j->cause = NULL;
 		return dirty;
 	}
-	bp = find_pool(j->heap, j->arena, j->slot);
-	blocks_keep(t, j->heap, bp != NULL ? bp : &j->header, j->addr,
-	    &j->header);
+	blocks_keep(t, &j->pool, j->addr, &j->header);
 	return dirty;
 }
 

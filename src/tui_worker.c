@@ -35,11 +35,11 @@ tui_job_free(struct tui_job *j)
 	if (j == NULL)
 		return;
 	tui_frame_unref(j->frame);
+	free(j->pool.blocks);
 	tui_frame_unref(j->mark);
 	if (j->diff != NULL)
 		tui_mark_forget(j->diff);
 	free(j->diff);
-	heap_free(j->heap);
 	free(j->type);
 	free(j->text);
 	free(j->cause);
@@ -78,6 +78,53 @@ run_capture(struct tui_worker *w, struct tui_job *j)
 	}
 }
 
+/* The pool at arena's address and slot in a heap just captured, or NULL. */
+static const struct heap_pool *
+find_pool(const struct heap *h, uint64_t arena, uint32_t slot)
+{
+	size_t lo = 0, hi = h->narenas, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (h->arenas[mid].address == arena)
+			return slot < h->arenas[mid].npools ?
+			    &h->arenas[mid].pools[slot] : NULL;
+		if (h->arenas[mid].address < arena)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* A block-level capture of which one pool is kept (the heap is freed here,
+ * not by the loop): its states, or the header asked about when the pool
+ * is gone. */
+static void
+run_blocks(struct tui_worker *w, struct tui_job *j)
+{
+	struct tui_feed *f = w->feed;
+	const struct heap_pool *bp;
+	struct heap *h;
+	uint32_t n;
+
+	if ((h = f->capture(f->ctx, HEAP_LEVEL_BLOCKS, &j->cause)) == NULL)
+		return;
+	bp = find_pool(h, j->arena, j->slot);
+	j->pool = bp != NULL ? *bp : j->header;
+	/* types index their own heap's table, which is not the frame's */
+	j->pool.types = NULL;
+	j->pool.blocks = NULL;
+	if (bp != NULL && bp->blocks != NULL &&
+	    bp->szidx < h->layout.nclasses) {
+		n = heap_blocks_per_pool(&h->layout, bp->szidx);
+		j->pool.blocks = heap_blocks_new(n);
+		memcpy(j->pool.blocks, bp->blocks, (n + 3) / 4);
+	}
+	heap_free(h);
+	j->captured = 1;
+}
+
 static void
 run_value(struct tui_worker *w, struct tui_job *j)
 {
@@ -102,7 +149,7 @@ run(struct tui_worker *w, struct tui_job *j)
 		run_capture(w, j);
 		break;
 	case JOB_BLOCKS:
-		j->heap = f->capture(f->ctx, HEAP_LEVEL_BLOCKS, &j->cause);
+		run_blocks(w, j);
 		break;
 	case JOB_VALUE:
 		run_value(w, j);
