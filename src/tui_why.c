@@ -240,7 +240,7 @@ tui_draw_why(struct tui *t, WINDOW *w)
 	else
 		box(sw, 0, 0);
 	wmove(sw, 0, 2);
-	tui_printf(sw, " why is it alive: %.*s ", HV_MAX(getmaxx(sw) - 34, 0),
+	tui_printf(sw, " why is it alive: %.*s ", HV_MAX(getmaxx(sw) - 36, 0),
 	    t->why.what);
 	mvwaddstr(sw, 0, getmaxx(sw) - 14, " Esc closes ");
 	for (i = 0; i < n && i < h - 2; i++)
