@@ -3,24 +3,29 @@
 # header says so (a spinner and how far the walk got), keys are answered
 # at once, the terminal can be resized, and quitting -- q or Ctrl-C, with
 # --freeze too -- ends heapview without waiting for the capture and leaves
-# the target running.  The target's heap (about 300 MiB, --types) makes
+# the target running.  The target's heap (about 750 MiB, --types) makes
 # each capture long enough to be caught in the middle; captures follow each
-# other without a pause (--interval=0.05).
+# other without a pause (--interval=0.05).  One reader thread
+# (--threads=1) keeps the captures long on a machine with many cores.
 . "${HV_SRCDIR:-.}/tests/tui_lib.sh"
 
 py=$(hv_interpreters | awk '$1 == "pyenv-3.12" { print $2; exit }')
 [ -n "$py" ] || py=$(hv_interpreters | awk '$1 ~ /^pyenv-3/ { print $2; exit }')
 [ -n "$py" ] || skip "no pyenv CPython on this machine"
 
-hv_start_script "$py" busy_target.py
+# 10 million strings (about 750 MiB of arenas), read by one thread: a
+# types capture takes a few tenths of a second even on an idle machine
+hv_start_script "$py" busy_target.py 10000000
 target=$TARGET_PID
 BUSY="capturing [^ ]*  *[0-9]*%"
 
 captures() {
 	sed -n 's/^ capture \([0-9]*\)\/.*/\1/p' "$HV_TMP/screen"
 }
+# the view's first line: under the totals and the live resident line
 view_title() {
-	sed -n 3p "$HV_TMP/screen" | cut -c1-12
+	sed -n '3,4p' "$HV_TMP/screen" | grep -v '^ resident [0-9]' | head -n 1 |
+	    cut -c1-12
 }
 state() {
 	sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$target/status"
@@ -62,7 +67,7 @@ key_during_capture() {
 $(cat "$HV_TMP/screen")"
 }
 
-tui_start 120 30 -- --pid "$target" --types --interval=0.05
+tui_start 120 30 -- --pid "$target" --types --threads=1 --interval=0.05
 tui_expect "live, every 0.05s, $BUSY" "the spinner and the progress"
 key_during_capture Tab
 key_during_capture Tab
@@ -88,12 +93,12 @@ never_stopped "after q"
 
 # Frozen captures: the target is stopped while each one reads it, and
 # never left so by quitting in the middle of one, with q or Ctrl-C.
-tui_start 120 30 -- --pid "$target" --types --interval=0.05 --freeze
+tui_start 120 30 -- --pid "$target" --types --threads=1 --interval=0.05 --freeze
 tui_expect "freeze on, $BUSY" "a frozen capture under way"
 tui_keys q
 tui_exited 0
 never_stopped "after q with --freeze"
-tui_start 120 30 -- --pid "$target" --types --interval=0.05 --freeze
+tui_start 120 30 -- --pid "$target" --types --threads=1 --interval=0.05 --freeze
 tui_expect "freeze on, $BUSY" "a frozen capture under way before Ctrl-C"
 tui_keys C-c
 tui_wait "MODES" || fail "Ctrl-C did not end heapview: $(cat "$HV_TMP/screen")"

@@ -27,8 +27,14 @@ holder() {
 	tuple) echo "__main__.tup[1] -> <Node at $1>" ;;
 	set) echo "__main__.bag{...} -> <Node at $1>" ;;
 	big) echo "__main__.big[1500] -> <Node at $1>" ;;
+	subdict) echo "__main__.sub_d['k'] -> <Node at $1>" ;;
+	sublist) echo "__main__.sub_l[1] -> <Node at $1>" ;;
+	subset) echo "__main__.sub_s{...} -> <Node at $1>" ;;
+	gen) echo "__main__.g.gi_frame.f_locals['held'] -> <Node at $1>" ;;
+	two) echo "__main__.first[0] -> <Node at $1>" ;;
 	cycle) echo "unreachable garbage in a reference cycle" ;;
-	local) echo "held from outside the object heap" ;;
+	local) echo "idle(): local_node -> <Node at $1>" ;;
+	thread) echo "thread $(awk '$1 == "tid" { print $2 }' "$HV_TMP/own.txt"): worker(): item -> <Node at $1>" ;;
 	*) echo "(not a survivor of the target: $1)" ;;
 	esac
 }
