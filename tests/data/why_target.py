@@ -45,16 +45,24 @@ fillers = []
 
 def survivor(tag):
     """A Node made after 20,000 others that are freed later."""
+    return survivors([tag])[0]
+
+
+def survivors(tags):
+    """Nodes made one after another after 20,000 others that are freed
+    later: they share an arena."""
     fillers.extend(Node(None) for _ in range(20000))
-    return Node(tag)
+    return [Node(tag) for tag in tags]
 
 
 gc.disable()
 cache = {}
 cache['user:17'] = survivor('cache')
-for i in range(3):
-    Registry._items.append(Node('pad%d' % i))
-Registry._items.append(survivor('registry'))
+# The registry's Nodes are made together, after the fillers, so that its
+# arena holds more of its objects than of any other root's (the objects a
+# second thread makes later may land there too).  The survivor is item 3.
+Registry._items.extend(survivors(['pad0', 'pad1', 'pad2', 'registry'] +
+                                 ['pad%d' % i for i in range(3, 16)]))
 holder = Holder()
 holder.attr = survivor('attr')
 sl = Slotted()
