@@ -565,6 +565,28 @@ find_map_root(struct source *src, const struct py_layout *pl,
 	return 0;
 }
 
+/*
+ * Is candidate i shadowed by a later one holding the same table address?
+ * unused_arena_objects holds it too when slot 0 was the last released
+ * (obmalloc puts a freed slot at the head of that list), and it sits
+ * beside maxarenas as well; among 2.7 - 3.11's statics `arenas` is laid
+ * out after it (pyenv's builds and Debian's LTO build alike), so the later
+ * word wins.  A wrong pick is caught at a later capture all the same: the
+ * word moves while maxarenas does not (pymalloc_walk.c).
+ */
+static int
+shadowed(const struct wdata *w, const uint64_t *cand, size_t nc, size_t i)
+{
+	const uint8_t *p = wdata_at(w, cand[i], 8), *q;
+	size_t j;
+
+	for (j = i + 1; p != NULL && j < nc; j++)
+		if ((q = wdata_at(w, cand[j], 8)) != NULL &&
+		    py_load64(q) == py_load64(p))
+			return 1;
+	return 0;
+}
+
 static int
 find_by_scan(struct source *src, const struct py_interp *pi,
     const struct source_region *r, size_t n, struct py_state *st, char **cause)
@@ -590,7 +612,7 @@ find_by_scan(struct source *src, const struct py_interp *pi,
 				state_from_struct(st, cand[i] - PY_STATE_ARENAS);
 				found = 0;
 			}
-		} else {
+		} else if (!shadowed(&w, cand, nc, i)) {
 			memset(st, 0, sizeof *st);
 			found = find_statics(src, pi, &w, cand[i], st);
 		}

@@ -52,6 +52,9 @@ struct pymalloc {
 	void			*progress_ctx;
 	int			 cancelled;	/* the hook stopped the capture */
 	struct pymalloc_heal	 heal;	/* the last capture's */
+	/* The table and its size at the last capture (0: none yet). */
+	uint64_t		 table_seen;
+	uint32_t		 maxarenas_seen;
 };
 
 /*
@@ -1242,6 +1245,13 @@ capture_once(struct pymalloc *pm, enum heap_level level, struct heap **out,
 
 	if (read_state(pm, &v) != 0)
 		return util_cause(cause, "the allocator state no longer validates");
+	/* pymalloc moves its table only to grow it, and then doubles
+	 * maxarenas: a pointer that moved alone is not `arenas` (a scan can
+	 * take unused_arena_objects for it while both hold the table's
+	 * address) or was caught mid-growth. */
+	if (pm->table_seen != 0 && v.arenas != pm->table_seen &&
+	    v.maxarenas == pm->maxarenas_seen)
+		return util_cause(cause, "the arena table moved but did not grow");
 	len = (size_t)v.maxarenas * PY_ARENA_OBJECT_SIZE;
 	pm->bytes_read = len;
 	/* The table's end first: a torn maxarenas must not cost gigabytes. */
@@ -1286,6 +1296,8 @@ capture_once(struct pymalloc *pm, enum heap_level level, struct heap **out,
 	 * count: a zero count means they are off. */
 	if (v.serialno > 0 && v.serialno < ((int64_t)1 << 48))
 		h->counters.debug_malloc_calls = v.serialno;
+	pm->table_seen = v.arenas;
+	pm->maxarenas_seen = v.maxarenas;
 	fill_process(pm, h);
 	heap_finish(h);
 	h->capture_ms = (source_now(pm->src) - t0) * 1000.0;
@@ -1305,6 +1317,8 @@ discover(struct pymalloc *pm, char **cause)
 	rc = py_find_state(pm->src, &pm->interp, r, n, pm->opts.no_symbols,
 	    &pm->state, cause);
 	source_regions_free(r, n);
+	pm->table_seen = 0;
+	pm->maxarenas_seen = 0;
 	return rc;
 }
 

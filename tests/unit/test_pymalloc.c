@@ -2018,6 +2018,66 @@ test_find(int major, int minor)
 	fake_free(f);
 }
 
+/*
+ * obmalloc puts a released slot at the head of unused_arena_objects: with
+ * slot 0 released last, that static holds the table's address as `arenas`
+ * does, and sits beside maxarenas too.  The scan must take `arenas`; and a
+ * state that took the other word must not, once the target releases
+ * another arena (unused_arena_objects moves to its slot, `arenas` stays),
+ * read the table from that slot on.
+ */
+static void
+test_find_unused_head(int major, int minor)
+{
+	struct fake *f = find_heap(major, minor);
+	struct py_state want, got, wrong;
+	struct source_region *r;
+	struct py_interp pi;
+	struct source *src;
+	struct pymalloc *pm;
+	struct heap *h = NULL;
+	char *cause = NULL;
+	size_t n;
+
+	src = fake_source(f, &want);
+	put64(source_buffers_data(src, DATA_ADDR + D_UNUSED), TABLE_ADDR);
+	fake_interp(f, &pi, major, minor);
+	CHECK(source_regions(src, &r, &n, NULL) == 0);
+	CHECK(py_find_state(src, &pi, r, n, 1, &got, &cause) == 0);
+	CHECK_EQ_U(got.arenas_var, want.arenas_var);
+	CHECK_EQ_U(got.maxarenas_var, want.maxarenas_var);
+	source_regions_free(r, n);
+	free(cause);
+	cause = NULL;
+
+	wrong = want;
+	wrong.arenas_var = DATA_ADDR + D_UNUSED;
+	pm = py_open_state(src, f->pl, &wrong, f->version);
+	CHECK(pymalloc_capture(pm, HEAP_LEVEL_BLOCKS, &h, NULL) == 0);
+	CHECK(h != NULL && compare(f, h, NULL) == 0);
+	heap_free(h);
+	h = NULL;
+	/* Slot 3 released: its slot heads the unused list, linked to 0. */
+	arena_release(f, 3);
+	memset(source_buffers_data(src, TABLE_ADDR + 3 * PY_ARENA_OBJECT_SIZE),
+	    0, PY_ARENA_OBJECT_SIZE);
+	put64(source_buffers_data(src, TABLE_ADDR + 3 * PY_ARENA_OBJECT_SIZE +
+	    32), TABLE_ADDR);
+	put64(source_buffers_data(src, DATA_ADDR + D_UNUSED), TABLE_ADDR +
+	    3 * PY_ARENA_OBJECT_SIZE);
+	put64(source_buffers_data(src, DATA_ADDR + D_CURRENT), f->current);
+	/* No interpreter to rediscover with: a failure, never slots 3 on. */
+	if (pymalloc_capture(pm, HEAP_LEVEL_BLOCKS, &h, &cause) == 0) {
+		CHECK(h != NULL && h->narenas == 2);
+		CHECK(h != NULL && compare(f, h, NULL) == 0);
+	}
+	heap_free(h);
+	free(cause);
+	pymalloc_close(pm);
+	source_close(src);
+	fake_free(f);
+}
+
 /* The 2.7 layout of this alignment (8: 2.7.0 - 2.7.16, 16: 2.7.17+). */
 static const struct py_layout *
 layout27(unsigned alignment)
@@ -2309,6 +2369,8 @@ main(void)
 	test_find(3, 8);
 	test_find(3, 11);
 	test_find(3, 12);
+	test_find_unused_head(3, 8);
+	test_find_unused_head(3, 11);
 	test_layouts_27();
 	test_find_27(16, 16);
 	test_find_27(16, 8);
