@@ -82,9 +82,10 @@ for m in $mallocs; do
 	# holds them.
 	if expect_exit 0 "$HEAPVIEW" --pid "$TARGET_PID" --stats --types; then
 		expect_grep '^Why the pinned arenas stay: [0-9]* objects* in them' "$HV_TMP/out"
-		# Registry._items's arena holds its four Nodes (and their dicts
-		# and strs): that root always pins it.  Each other survivor's
-		# arena counts for the root that holds most of its objects.
+		# Registry._items's arena holds its sixteen Nodes (and their
+		# values and strs), made together: that root always pins it,
+		# whatever else lands there.  Each other survivor's arena
+		# counts for the root that holds most of its objects.
 		expect_grep "^  [0-9]* arenas* ([0-9.]* MiB) pinned by [0-9]* objects* reachable from __main__.Registry._items\$" "$HV_TMP/out"
 		n=$(grep -c '^  [0-9]* arenas* ([0-9.]* MiB) pinned by [0-9]* objects* reachable from __main__\.\(tup\|bag\|big\|sl\|holder\|cache\)$' "$HV_TMP/out")
 		[ "$n" -ge 3 ] || fail "$INTERP $m: fewer than 3 of the survivors' roots: $(sed -n '/^Why/,$p' "$HV_TMP/out")"
