@@ -14,6 +14,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,14 @@ struct live_feed {
 	int			 failed;	/* the recording could not be written */
 	unsigned long		 frames;	/* frames written (or queued) */
 	unsigned long		 slow;		/* captures longer than the interval */
+	/* Labels typed in the TUI (key L): the loop's thread gives one, the
+	 * next periodic capture takes it, writes it with its frame and
+	 * hands it back for that heap.  Captures run in the TUI's capture
+	 * thread. */
+	pthread_mutex_t		 label_mu;
+	char			*label;		/* for the next periodic capture */
+	const struct heap	*labelled;	/* the capture that took it */
+	char			*labelled_text;
 };
 
 static enum snapshot_keys
@@ -98,7 +107,8 @@ feed_keys(const struct live_feed *f)
 }
 
 static int
-feed_record(struct live_feed *f, const struct heap *h, char **cause)
+feed_record(struct live_feed *f, const struct heap *h, const char *label,
+    char **cause)
 {
 	if (f->path == NULL || f->failed)
 		return 0;
@@ -111,7 +121,7 @@ feed_record(struct live_feed *f, const struct heap *h, char **cause)
 		}
 		snapshot_writer_keys(f->writer, feed_keys(f));
 	}
-	if (snapshot_writer_frame(f->writer, h, util_monotonic() - f->t0, NULL,
+	if (snapshot_writer_frame(f->writer, h, util_monotonic() - f->t0, label,
 	    cause) != 0) {
 		f->failed = 1;
 		return -1;
@@ -142,19 +152,61 @@ feed_capture(void *ctx, enum heap_level level, char **cause)
 {
 	struct live_feed *f = ctx;
 	struct heap *h;
+	char *label = NULL;
 
 	if ((h = capture(f, level, cause)) == NULL)
 		return NULL;
-	/* Only the periodic (pool-level) frames are recorded. */
-	if (level == HEAP_LEVEL_POOLS && feed_record(f, h, cause) != 0) {
+	if (level != HEAP_LEVEL_POOLS)
+		return h;
+	/* Only the periodic (pool-level) frames are recorded and labelled. */
+	pthread_mutex_lock(&f->label_mu);
+	label = f->label;
+	f->label = NULL;
+	pthread_mutex_unlock(&f->label_mu);
+	if (feed_record(f, h, label, cause) != 0) {
 		char *msg = xasprintf("recording stopped: %s", *cause);
 
 		free(*cause);
 		*cause = msg;
+		free(label);
 		heap_free(h);
 		return NULL;
 	}
+	pthread_mutex_lock(&f->label_mu);
+	free(f->labelled_text);
+	f->labelled = label != NULL ? h : NULL;
+	f->labelled_text = label;
+	pthread_mutex_unlock(&f->label_mu);
 	return h;
+}
+
+/* Key L: the label of the next periodic capture (tui.h). */
+static void
+feed_set_label(void *ctx, const char *label)
+{
+	struct live_feed *f = ctx;
+
+	pthread_mutex_lock(&f->label_mu);
+	free(f->label);
+	f->label = xstrdup(label);
+	pthread_mutex_unlock(&f->label_mu);
+}
+
+/* The label the capture h took, once (tui.h). */
+static char *
+feed_frame_label(void *ctx, const struct heap *h)
+{
+	struct live_feed *f = ctx;
+	char *label = NULL;
+
+	pthread_mutex_lock(&f->label_mu);
+	if (h == f->labelled) {
+		label = f->labelled_text;
+		f->labelled_text = NULL;
+		f->labelled = NULL;
+	}
+	pthread_mutex_unlock(&f->label_mu);
+	return label;
 }
 
 /* The value of the pool view's block under the cursor that the capture did
@@ -340,7 +392,7 @@ int
 app_live_record(const struct app_options *o, struct app_live *lv)
 {
 	struct live_feed f = { .o = o, .lv = lv, .path = o->record_file,
-	    .types = o->types };
+	    .types = o->types, .label_mu = PTHREAD_MUTEX_INITIALIZER };
 
 	return record_loop(o, &f);
 }
@@ -421,7 +473,7 @@ int
 app_live_watch(const struct app_options *o, struct app_live *lv)
 {
 	struct live_feed f = { .o = o, .lv = lv, .path = o->record_file,
-	    .types = o->types };
+	    .types = o->types, .label_mu = PTHREAD_MUTEX_INITIALIZER };
 	struct tui_feed feed;
 	int rc;
 
@@ -443,11 +495,15 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	feed.malloc_map = feed_malloc;
 	feed.set_progress = feed_set_progress;
 	feed.why = feed_why;
+	feed.set_label = feed_set_label;
+	feed.frame_label = feed_frame_label;
 	if (o->types)
 		feed.value = feed_value;
 	feed.freeze = lv->freeze;
 	rc = app_tui_live(o, &feed);
 	free((char *)feed.title);
+	free(f.label);
+	free(f.labelled_text);
 	if (feed_close(&f) != 0)
 		rc = 1;
 	/* a launched program's output before the last line, as in

@@ -122,6 +122,13 @@ struct tui_feed {
 	 * counted) and stops at once, failing, when it returns non-zero. */
 	void		(*set_progress)(void *ctx,
 			    int (*fn)(void *, uint64_t, uint64_t), void *fctx);
+	/* live, optional (NULL: not offered): labels (key L).  set_label
+	 * gives the label to the next periodic capture, which --record writes
+	 * with it; frame_label returns it (allocated) for the heap that got it,
+	 * once, else NULL.  Captures may run in another thread than these
+	 * calls. */
+	void		(*set_label)(void *ctx, const char *label);
+	char		*(*frame_label)(void *ctx, const struct heap *);
 	/* replay */
 	struct snapshot_file *file;
 };

@@ -311,6 +311,65 @@ act_presenter(struct tui *t, int key)
 	return TUI_DIRTY_LAYOUT;
 }
 
+/* ---- labels ---------------------------------------------------------- */
+
+unsigned
+act_label(struct tui *t, int key)
+{
+	(void)key;
+	if (t->feed->set_label == NULL) {
+		tui_status(t, "labels are for live captures");
+		return TUI_DIRTY_FOOTER;
+	}
+	t->prompting = 1;
+	t->prompt_len = 0;
+	t->prompt[0] = '\0';
+	return TUI_DIRTY_FOOTER;
+}
+
+/* Backspace: the last character, all its UTF-8 bytes. */
+static void
+prompt_erase(struct tui *t)
+{
+	while (t->prompt_len > 0 &&
+	    ((unsigned char)t->prompt[--t->prompt_len] & 0xc0) == 0x80)
+		;
+	t->prompt[t->prompt_len] = '\0';
+}
+
+unsigned
+tui_prompt_key(struct tui *t, int key)
+{
+	switch (key) {
+	case 27:	/* Esc */
+		t->prompting = 0;
+		tui_status(t, "no label");
+		return TUI_DIRTY_FOOTER;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		t->prompting = 0;
+		if (t->prompt_len == 0)
+			return TUI_DIRTY_FOOTER;
+		t->feed->set_label(t->feed->ctx, t->prompt);
+		tui_status(t, "label \"%s\": on the next capture", t->prompt);
+		return TUI_DIRTY_FOOTER;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		prompt_erase(t);
+		return TUI_DIRTY_FOOTER;
+	default:
+		/* printable ASCII and the bytes of UTF-8 characters */
+		if (key < 0x20 || key == 0x7f || key > 0xff ||
+		    t->prompt_len == TUI_LABEL_MAX)
+			return 0;
+		t->prompt[t->prompt_len++] = (char)key;
+		t->prompt[t->prompt_len] = '\0';
+		return TUI_DIRTY_FOOTER;
+	}
+}
+
 unsigned
 act_redraw(struct tui *t, int key)
 {

@@ -213,6 +213,9 @@ unsigned act_last(struct tui *, int);
 unsigned act_interval(struct tui *, int);
 unsigned act_theme(struct tui *, int);
 unsigned act_presenter(struct tui *, int);
+unsigned act_label(struct tui *, int);
+/* A key while the label prompt is open (tui_actions.c). */
+unsigned tui_prompt_key(struct tui *, int);
 unsigned act_redraw(struct tui *, int);
 unsigned act_mouse(struct tui *, int);
 unsigned act_by_type(struct tui *, int);
@@ -481,6 +484,8 @@ enum tui_move {
 	MOVE_END,
 };
 
+#define TUI_LABEL_MAX	200	/* bytes of a label typed in the TUI */
+
 struct tui {
 	struct tui_options	 opt;
 	struct tui_feed		*feed;
@@ -496,6 +501,12 @@ struct tui {
 	enum tui_view		 back;		/* where Esc goes */
 	int			 help;
 	int			 help_top;
+
+	/* live: the label being typed (key L), shown in the footer; every
+	 * key goes to it while prompting */
+	int			 prompting;
+	size_t			 prompt_len;
+	char			 prompt[TUI_LABEL_MAX + 1];
 
 	/* cursors, kept as addresses so that they survive new frames */
 	uint64_t		 arena_addr;

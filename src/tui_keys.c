@@ -78,6 +78,9 @@ const struct tui_key tui_keys[] = {
 	{ { 'o', 'O' }, "o", "-- CMD: show or hide the program's latest output.",
 	    "output",
 	    TUI_KEY_LIVE | TUI_KEY_OUTPUT, act_output },
+	{ { 'L' }, "L", "Live: label the next capture (\"after del l\"): "
+	    "shown from it on, kept by --record.", NULL, TUI_KEY_LIVE,
+	    act_label },
 	{ { 'f', 'F' }, "f", "Live: stop the target while capturing, or not "
 	    "(--freeze).", NULL,
 	    TUI_KEY_LIVE, act_freeze },

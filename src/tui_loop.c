@@ -361,6 +361,8 @@ tui_draw(struct tui *t, unsigned dirty)
 static unsigned
 handle_key(struct tui *t, int ch)
 {
+	if (t->prompting)
+		return tui_prompt_key(t, ch);
 	const struct tui_key *k = tui_key_find(ch);
 
 	if (k == NULL)

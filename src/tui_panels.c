@@ -850,6 +850,22 @@ tui_draw_footer(struct tui *t, WINDOW *w)
 	size_t i;
 
 	fill_line(w, ROLE_BAR);
+	if (t->prompting) {
+		wmove(w, 0, 1);
+		tui_role(w, ROLE_KEY);
+		tui_puts(w, "label:");
+		tui_role(w, ROLE_BAR);
+		tui_printf(w, " %s_  ", t->prompt);
+		tui_role(w, ROLE_KEY);
+		tui_puts(w, "Enter");
+		tui_role(w, ROLE_BAR);
+		tui_puts(w, " on the next capture  ");
+		tui_role(w, ROLE_KEY);
+		tui_puts(w, "Esc");
+		tui_role(w, ROLE_BAR);
+		tui_puts(w, " cancel");
+		return;
+	}
 	if (t->status != NULL) {
 		tui_puts(w, " ");
 		tui_puts(w, t->status);

@@ -60,8 +60,10 @@ tui_timeline_time(const struct tui_timeline *tl, size_t i)
 const char *
 tui_timeline_label(const struct tui_timeline *tl, size_t i)
 {
-	if (i >= tl->count || tl->live)
+	if (i >= tl->count)
 		return NULL;
+	if (tl->live)
+		return tl->hist[i]->label;
 	return snapshot_frame_label(tl->feed->file, i);
 }
 

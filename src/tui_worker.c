@@ -62,6 +62,7 @@ run_capture(struct tui_worker *w, struct tui_job *j)
 {
 	struct tui_feed *f = w->feed;
 	struct heap *h;
+	char *label;
 	double at;
 
 	h = f->capture(f->ctx, HEAP_LEVEL_POOLS, &j->cause);
@@ -70,7 +71,10 @@ run_capture(struct tui_worker *w, struct tui_job *j)
 	if (h == NULL)
 		return;
 	at = h->captured_at > 0 ? h->captured_at : util_wallclock();
-	j->frame = tui_frame_new(h, at - j->t0, NULL);
+	/* the label typed for this capture (key L), the one --record wrote */
+	label = f->frame_label != NULL ? f->frame_label(f->ctx, h) : NULL;
+	j->frame = tui_frame_new(h, at - j->t0, label);
+	free(label);
 	/* a diff against the mark costs tens of milliseconds a big heap */
 	if (j->mark != NULL) {
 		j->diff = xcalloc(1, sizeof *j->diff);
