@@ -25,15 +25,6 @@
 
 #define DATA_MAX	(4u << 20)	/* bound on libc's writable data read */
 
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
 static const char *
 base_name(const char *path)
 {
@@ -94,13 +85,13 @@ ms_sound(uint64_t a, const uint8_t *ms)
 	memcpy(&fast, ms + 8, 4);
 	if ((flags & ~3u) != 0 || fast > 1)
 		return 0;
-	if (get64(ms + GL_MS_TOP) == 0 || get64(ms + GL_MS_TOP) % GL_ALIGN != 0 ||
-	    get64(ms + GL_MS_SYSTEM_MEM) == 0)
+	if (gl_get64(ms + GL_MS_TOP) == 0 || gl_get64(ms + GL_MS_TOP) % GL_ALIGN != 0 ||
+	    gl_get64(ms + GL_MS_SYSTEM_MEM) == 0)
 		return 0;
 	for (i = 1; i < GL_NBINS; i++) {
 		uint64_t b = gl_bin_at(a, i);
-		uint64_t fd = get64(ms + GL_MS_BINS + 16 * (i - 1));
-		uint64_t bk = get64(ms + GL_MS_BINS + 16 * (i - 1) + 8);
+		uint64_t fd = gl_get64(ms + GL_MS_BINS + 16 * (i - 1));
+		uint64_t bk = gl_get64(ms + GL_MS_BINS + 16 * (i - 1) + 8);
 
 		if ((fd == b) != (bk == b))
 			return 0;
@@ -127,7 +118,7 @@ arena_cycle(struct source *src, uint64_t main, const uint8_t *ms,
 {
 	uint8_t **v = xcalloc(GL_MAX_ARENAS, sizeof *v);
 	uint64_t *ad = xcalloc(GL_MAX_ARENAS, sizeof *ad);
-	uint64_t next = get64(ms + GL_MS_NEXT);
+	uint64_t next = gl_get64(ms + GL_MS_NEXT);
 	size_t n = 1, i;
 
 	v[0] = xmalloc(GL_MS_SIZE);
@@ -144,7 +135,7 @@ arena_cycle(struct source *src, uint64_t main, const uint8_t *ms,
 		if (source_read_exact(src, next, b, GL_MS_SIZE, NULL) != 0 ||
 		    !ms_sound(next, b))
 			goto fail;
-		next = get64(b + GL_MS_NEXT);
+		next = gl_get64(b + GL_MS_NEXT);
 	}
 	*out = v;
 	*addrs = ad;
@@ -195,7 +186,7 @@ static void
 try_candidate(struct source *src, uint64_t a, const uint8_t *ms,
     const struct source_region *heap, struct found *f)
 {
-	uint64_t next = get64(ms + GL_MS_NEXT), top;
+	uint64_t next = gl_get64(ms + GL_MS_NEXT), top;
 	uint8_t **v;
 	uint64_t *ad;
 	size_t n;
@@ -204,13 +195,13 @@ try_candidate(struct source *src, uint64_t a, const uint8_t *ms,
 	if (next != a && !thread_arena_addr(next))
 		return;
 	if (next == a && all_zero(ms + GL_MS_BINS, 2 * 8 * (GL_NBINS - 1)) &&
-	    get64(ms + GL_MS_TOP) == 0) {
+	    gl_get64(ms + GL_MS_TOP) == 0) {
 		f->unused++;
 		return;
 	}
 	if (!ms_sound(a, ms) || (n = arena_cycle(src, a, ms, &v, &ad)) == 0)
 		return;
-	top = get64(ms + GL_MS_TOP);
+	top = gl_get64(ms + GL_MS_TOP);
 	in_heap = heap != NULL && top >= heap->start && top < heap->end;
 	f->candidates++;
 	if (f->n != 0 && (f->in_heap || !in_heap)) {
@@ -305,7 +296,7 @@ from_symbols(struct source *src, struct glibc_malloc *gm,
 		memcpy(&nm, mp + (sz == 136 ? 60 : 44), 4);
 		gm->mmapped_exact = 1;
 		gm->mmapped_chunks = nm >= 0 ? (uint64_t)nm : 0;
-		gm->mmapped_bytes = get64(mp + (sz == 136 ? 80 : 64));
+		gm->mmapped_bytes = gl_get64(mp + (sz == 136 ? 80 : 64));
 	}
 	elf_close(img);
 }

@@ -14,6 +14,8 @@
 #include "glibc.h"
 #include "source.h"
 
+#include <string.h>
+
 #define GL_SIZE_SZ		8u
 #define GL_ALIGN		16u
 #define GL_MINSIZE		32u
@@ -51,6 +53,16 @@ static inline uint64_t
 gl_bin_at(uint64_t arena, unsigned i)
 {
 	return arena + GL_MS_BINS + 16ull * (i - 1) - 16;
+}
+
+/* The little-endian word at p, which need not be aligned. */
+static inline uint64_t
+gl_get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
 }
 
 /* PROTECT_PTR / REVEAL_PTR: the link at pos is stored xor (pos >> 12). */

@@ -28,15 +28,6 @@ struct scan {
 	size_t			 n;
 };
 
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
 /* The 16 bytes at page p (below end), or NULL if unreadable. */
 static const uint8_t *
 page_header(struct scan *s, uint64_t p, uint64_t end)
@@ -101,9 +92,9 @@ scan_mapping(struct gl_walk *w, struct scan *s, uint64_t p, uint64_t end)
 			p += GL_PAGE;
 			continue;
 		}
-		field = get64(h + 8);
+		field = gl_get64(h + 8);
 		sz = field & ~(uint64_t)GL_FLAGS;
-		if (get64(h) == 0 && (field & GL_FLAGS) == GL_IS_MMAPPED &&
+		if (gl_get64(h) == 0 && (field & GL_FLAGS) == GL_IS_MMAPPED &&
 		    sz >= GL_PAGE && sz % GL_PAGE == 0 && sz <= end - p) {
 			w->gm->mmapped_chunks++;
 			w->gm->mmapped_bytes += sz;

@@ -34,15 +34,6 @@ struct win {
 	uint8_t		buf[WIN];
 };
 
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
 /* len bytes at addr through a window of up to WIN bytes below limit. */
 static const uint8_t *
 win_get(struct source *src, struct win *w, uint64_t addr, size_t len,
@@ -224,7 +215,7 @@ settle_prev(struct gl_walk *w, struct gl_region *r, const struct cursor *c,
     const uint8_t *h, uint64_t want_nm)
 {
 	struct gl_sums *s = sums_of(w, r->arena);
-	uint64_t field = get64(h + 8);
+	uint64_t field = gl_get64(h + 8);
 
 	if (c->prev == 0)
 		return field & GL_PREV_INUSE ? NULL :
@@ -238,7 +229,7 @@ settle_prev(struct gl_walk *w, struct gl_region *r, const struct cursor *c,
 		s->used_bytes += c->psz;
 		return NULL;
 	}
-	if (get64(h) != c->psz)
+	if (gl_get64(h) != c->psz)
 		return "has a prev_size that is not its free predecessor's size";
 	bit_set(r->free, (c->prev - r->start) / GL_ALIGN);
 	s->free_chunks++;
@@ -308,7 +299,7 @@ walk_region(struct gl_walk *w, struct gl_region *r, uint64_t top)
 			why = settle_prev(w, r, &c, h, want_nm);
 		if (why != NULL)
 			break;
-		field = get64(h + 8);
+		field = gl_get64(h + 8);
 		if (c.p == stop && has_top) {
 			if (!(field & GL_PREV_INUSE))
 				why = "is the top chunk after a free chunk";
@@ -382,9 +373,9 @@ read_heap_info(struct gl_walk *w, uint64_t h, uint64_t *ar, uint64_t *prev,
 
 	if (source_read_exact(w->src, h, b, sizeof b, NULL) != 0)
 		return -1;
-	*ar = get64(b);
-	*prev = get64(b + 8);
-	*size = get64(b + 16);
+	*ar = gl_get64(b);
+	*prev = gl_get64(b + 8);
+	*size = gl_get64(b + 16);
 	return 0;
 }
 
@@ -461,13 +452,13 @@ gl_walk_arena(struct gl_walk *w, uint64_t addr, const uint8_t *ms,
 {
 	struct glibc_arena *a = gl_arena_add(w->gm);
 	size_t ai = w->gm->narenas - 1;
-	uint64_t top = get64(ms + GL_MS_TOP), tsz, top_end;
+	uint64_t top = gl_get64(ms + GL_MS_TOP), tsz, top_end;
 	uint8_t th[16];
 
 	sums_of(w, ai);
 	a->addr = addr;
 	a->is_main = is_main;
-	a->system_mem = get64(ms + GL_MS_SYSTEM_MEM);
+	a->system_mem = gl_get64(ms + GL_MS_SYSTEM_MEM);
 	a->top_addr = top;
 	if (top % GL_ALIGN != 0 ||
 	    source_read_exact(w->src, top, th, sizeof th, NULL) != 0) {
@@ -475,7 +466,7 @@ gl_walk_arena(struct gl_walk *w, uint64_t addr, const uint8_t *ms,
 		a->invalid_bytes = a->system_mem;
 		return;
 	}
-	tsz = get64(th + 8) & ~(uint64_t)GL_FLAGS;
+	tsz = gl_get64(th + 8) & ~(uint64_t)GL_FLAGS;
 	top_end = top + tsz;
 	if (tsz < GL_MINSIZE || tsz % GL_ALIGN != 0 || top_end < top ||
 	    tsz > a->system_mem) {
@@ -544,7 +535,7 @@ entry_check(struct gl_walk *w, uint64_t c, int want_free, uint64_t want_size,
 		*why = "cannot be read";
 		return NULL;
 	}
-	sz = get64(b + 8) & ~(uint64_t)GL_FLAGS;
+	sz = gl_get64(b + 8) & ~(uint64_t)GL_FLAGS;
 	if (want_size != 0 && sz != want_size) {
 		*why = "has the wrong size for its list";
 		return NULL;
@@ -568,17 +559,17 @@ walk_bin(struct gl_walk *w, size_t ai, const uint8_t *ms, unsigned i)
 {
 	struct glibc_arena *a = &w->gm->arenas[ai];
 	uint64_t bin = gl_bin_at(a->addr, i), prev = bin;
-	uint64_t p = get64(ms + GL_MS_BINS + 16 * (i - 1));
+	uint64_t p = gl_get64(ms + GL_MS_BINS + 16 * (i - 1));
 	const char *why = NULL;
 	uint8_t b[32];
 
 	while (p != bin) {
 		struct gl_region *r = entry_check(w, p, 1, 0, b, &why);
-		uint64_t sz = get64(b + 8) & ~(uint64_t)GL_FLAGS;
+		uint64_t sz = gl_get64(b + 8) & ~(uint64_t)GL_FLAGS;
 
 		if (r != NULL && r->arena != ai)
 			why = "is in another arena's heap";
-		else if (r != NULL && get64(b + 24) != prev)
+		else if (r != NULL && gl_get64(b + 24) != prev)
 			why = "has a bk that is not its predecessor";
 		else if (r != NULL && i > 1 && gl_bin_index(sz) != i)
 			why = "has a size of another bin";
@@ -592,7 +583,7 @@ walk_bin(struct gl_walk *w, size_t ai, const uint8_t *ms, unsigned i)
 		a->bin_bytes += sz;
 		a->trimmable_bytes += trimmable(p, sz);
 		prev = p;
-		p = get64(b + 16);
+		p = gl_get64(b + 16);
 	}
 }
 
@@ -600,7 +591,7 @@ static void
 walk_fastbin(struct gl_walk *w, size_t ai, const uint8_t *ms, unsigned i)
 {
 	struct glibc_arena *a = &w->gm->arenas[ai];
-	uint64_t p = get64(ms + GL_MS_FASTBINS + 8 * i);
+	uint64_t p = gl_get64(ms + GL_MS_FASTBINS + 8 * i);
 	const char *why = NULL;
 	uint8_t b[32];
 
@@ -620,7 +611,7 @@ walk_fastbin(struct gl_walk *w, size_t ai, const uint8_t *ms, unsigned i)
 		a->fast_bytes += 32 + 16 * i;
 		if (r->fast != NULL)
 			bit_set(r->fast, (p - r->start) / GL_ALIGN);
-		p = gl_reveal(p + 16, get64(b + 16));
+		p = gl_reveal(p + 16, gl_get64(b + 16));
 	}
 }
 
@@ -661,7 +652,7 @@ tcache_bin(struct gl_walk *w, uint64_t t, unsigned i, unsigned count,
 		if ((r = entry_check(w, *e - GL_HDR, 0, 32 + 16 * i, b, &why)) ==
 		    NULL)
 			return why;
-		key = get64(b + 24);
+		key = gl_get64(b + 24);
 		if (key != t + GL_HDR && w->tcache_key == 0 && commit)
 			w->tcache_key = key;
 		if (key != t + GL_HDR && key != w->tcache_key)
@@ -672,7 +663,7 @@ tcache_bin(struct gl_walk *w, uint64_t t, unsigned i, unsigned count,
 		if (commit)
 			tcache_count(w, r, *e, i);
 		(*n)++;
-		*e = gl_reveal(*e, get64(b + 16));
+		*e = gl_reveal(*e, gl_get64(b + 16));
 	}
 	return k == count ? NULL : "has fewer entries than its count";
 }
@@ -694,7 +685,7 @@ walk_tcache(struct gl_walk *w, uint64_t t, int commit)
 	if (tr == NULL || source_read_exact(w->src, t, tc, sizeof tc, NULL) != 0)
 		return -1;
 	for (i = 0; i < GL_TCACHE_BINS; i++) {
-		uint64_t e = get64(tc + GL_HDR + GL_TCACHE_ENTRIES + 8 * i);
+		uint64_t e = gl_get64(tc + GL_HDR + GL_TCACHE_ENTRIES + 8 * i);
 		unsigned count = tc[GL_HDR + 2 * i] | tc[GL_HDR + 2 * i + 1] << 8;
 
 		if ((why = tcache_bin(w, t, i, count, &e, commit, &n)) == NULL)

@@ -207,34 +207,6 @@ json_hex(struct json_out *o, const char *key, uint64_t v)
 	put(o, buf, (size_t)n);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_sequence(const unsigned char *s)
-{
-	uint32_t cp;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07u;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
-	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* One byte below 0x20, quote or backslash, escaped as cJSON does. */
 static void
 put_escape(struct json_out *o, unsigned char c)
@@ -274,7 +246,7 @@ json_string(struct json_out *o, const char *key, const char *s)
 		put(o, (const char *)run, (size_t)(p - run));
 		if (*p < 0x80) {
 			put_escape(o, *p++);
-		} else if ((n = utf8_sequence(p)) == 0) {
+		} else if ((n = util_utf8_len(p)) == 0) {
 			put(o, "\xef\xbf\xbd", 3);
 			p++;
 		} else {
