@@ -370,6 +370,15 @@ tui_malloc_read(struct tui *t)
 	uint64_t cursor = t->malloc.cursor;
 	char *cause = NULL;
 
+	/* The heaps are read on this thread: not while the capture thread
+	 * reads the target (with --freeze both would stop and thaw it). */
+	if (t->feed->live && t->worker.busy != NULL) {
+		tui_status(t, "a capture is under way: H again in a moment");
+		if (t->malloc.gm == NULL && t->malloc.why == NULL)
+			t->malloc.why = xstrdup("not read yet: a capture was "
+			    "under way (H reads the heaps)");
+		return;
+	}
 	tui_malloc_free(t);
 	if (!t->feed->live || t->feed->malloc_map == NULL) {
 		t->malloc.why = xstrdup("a live process only (snapshots and "
