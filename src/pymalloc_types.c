@@ -92,9 +92,11 @@ struct py_types {
 	 * a pool's candidates are mostly the same few hundred types. */
 	struct front		 front[FRONT_SIZE];
 	size_t			 npending;
-	/* Arenas sorted by address: a type object is never inside one. */
+	/* Arenas sorted by address: a type object is never inside one.  Their
+	 * size is kept here: a resolver kept for values outlives its heap. */
 	uint64_t		*arena_lo;
 	size_t			 narenas;
+	uint32_t		 arena_size;
 	/* Writable mappings: where type objects live (.data, the C heap). */
 	uint64_t		*rw_lo, *rw_hi;
 	size_t			 nrw;
@@ -177,8 +179,7 @@ plausible(const struct py_types *ty, uint64_t t)
 	if (!in_sorted(ty->rw_lo, ty->rw_hi, ty->nrw, 0, t) ||
 	    !in_sorted(ty->rw_lo, ty->rw_hi, ty->nrw, 0, t + TP_READ - 1))
 		return 0;
-	return !in_sorted(ty->arena_lo, NULL, ty->narenas,
-	    ty->heap->layout.arena_size, t);
+	return !in_sorted(ty->arena_lo, NULL, ty->narenas, ty->arena_size, t);
 }
 
 /* The cache entry for a candidate type address, added as pending when new;
@@ -233,6 +234,7 @@ types_alloc(struct source *src, const struct py_layout *layout,
 
 	ty->src = src;
 	ty->heap = h;
+	ty->arena_size = h->layout.arena_size;
 	ty->layout = layout;
 	ty->cap = 4096;
 	ty->tab = xcalloc(ty->cap, sizeof *ty->tab);
@@ -824,6 +826,7 @@ void
 py_types_rebind(struct py_types *ty, struct heap *h)
 {
 	ty->heap = h;
+	ty->arena_size = h->layout.arena_size;
 }
 
 uint64_t
@@ -881,6 +884,7 @@ py_types_renumber(struct py_types *ty, const uint32_t *map, size_t nmap,
 	ty->first_at = ty->first_flags = NULL;
 	ty->first_cap = 0;
 	ty->heap = h;
+	ty->arena_size = h->layout.arena_size;
 }
 
 void
