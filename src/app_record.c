@@ -147,6 +147,22 @@ capture(struct live_feed *f, enum heap_level level, char **cause)
 	return h;
 }
 
+/* A label whose capture failed waits for the next one, unless a newer
+ * label was typed meanwhile. */
+static void
+label_back(struct live_feed *f, char *label)
+{
+	if (label == NULL)
+		return;
+	pthread_mutex_lock(&f->label_mu);
+	if (f->label == NULL) {
+		f->label = label;
+		label = NULL;
+	}
+	pthread_mutex_unlock(&f->label_mu);
+	free(label);
+}
+
 static struct heap *
 feed_capture(void *ctx, enum heap_level level, char **cause)
 {
@@ -154,21 +170,24 @@ feed_capture(void *ctx, enum heap_level level, char **cause)
 	struct heap *h;
 	char *label = NULL;
 
-	if ((h = capture(f, level, cause)) == NULL)
-		return NULL;
 	if (level != HEAP_LEVEL_POOLS)
-		return h;
-	/* Only the periodic (pool-level) frames are recorded and labelled. */
+		return capture(f, level, cause);
+	/* Only the periodic (pool-level) frames are recorded and labelled:
+	 * a label typed before the capture starts is this capture's. */
 	pthread_mutex_lock(&f->label_mu);
 	label = f->label;
 	f->label = NULL;
 	pthread_mutex_unlock(&f->label_mu);
+	if ((h = capture(f, level, cause)) == NULL) {
+		label_back(f, label);
+		return NULL;
+	}
 	if (feed_record(f, h, label, cause) != 0) {
 		char *msg = xasprintf("recording stopped: %s", *cause);
 
 		free(*cause);
 		*cause = msg;
-		free(label);
+		label_back(f, label);
 		heap_free(h);
 		return NULL;
 	}
