@@ -45,8 +45,9 @@ xml_text(FILE *out, const char *s, size_t max)
 			return;
 		}
 		len = util_utf8_len(p);
-		if (len == 0 || (len == 1 && *p < 0x20))
-			fputc('?', out);
+		if (len == 0 || (len == 1 && *p < 0x20) || (len == 3 &&
+		    p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe))
+			fputc('?', out);	/* not characters of XML 1.0 */
 		else if (*p == '&')
 			fputs("&amp;", out);
 		else if (*p == '<')

@@ -98,6 +98,8 @@ members(const char *s, size_t n, struct span **out, size_t *count)
 		i = skip_ws(s, i, n);
 		if (i < n && s[i] == ',')
 			i = skip_ws(s, i + 1, n);
+		else if (i < n && s[i] != '}')
+			goto bad;	/* members are separated by commas */
 	}
 	if (i >= n)
 		goto bad;
@@ -128,7 +130,8 @@ snapshot_line_relabel(const char *line, size_t n, const char *label,
 		if (text == NULL)
 			util_fatal("out of memory");
 	}
-	cap = n + (text != NULL ? strlen(text) : 0) + 16;
+	/* the members, a comma each, the label and the braces */
+	cap = n + count + (text != NULL ? strlen(text) : 0) + 16;
 	out = xmalloc(cap);
 	out[len++] = '{';
 	if (text != NULL)
