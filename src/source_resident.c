@@ -236,7 +236,10 @@ read_threads(struct res *r, size_t *n)
 			cap = cap ? cap * 2 : 16;
 			sp = xreallocarray(sp, cap, sizeof *sp);
 		}
-		snprintf(name, sizeof name, "task/%s/syscall", de->d_name);
+		/* a thread id of at most 20 digits: "task/" TID "/syscall" */
+		memcpy(name, "task/", 5);
+		memcpy(name + 5, de->d_name, strlen(de->d_name));
+		memcpy(name + 5 + strlen(de->d_name), "/syscall", 9);
 		sp[*n] = 0;
 		if ((text = read_small(r, name, 255)) != NULL &&
 		    source_parse_syscall(text, &sp[*n]) != 0)
