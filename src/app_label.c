@@ -104,7 +104,7 @@ label_copy(const struct app_options *o, FILE *in, size_t *frames)
 int
 app_label(const struct app_options *o)
 {
-	size_t nframes, copied;
+	size_t nframes = 0, copied = 0;
 	FILE *in;
 	int rc;
 
