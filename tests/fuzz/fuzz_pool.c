@@ -70,7 +70,7 @@ try_types(const struct py_layout *pl, const struct py_pool_header *hd,
 	p->blocks = state == POOL_USED ? blocks : NULL;
 	ty = py_types_new(src, pl, h);
 	for (pass = 0; pass < 4; pass++) {
-		if (py_types_pool(ty, p, pool) == 0 ||
+		if (py_types_pool(ty, p, pool, 0) == 0 ||
 		    py_types_resolve(ty, NULL) != 0)
 			break;
 	}
