@@ -86,15 +86,22 @@ while [ $n -lt 12 ]; do
 		esac
 	done
 	[ -n "$addr" ] || continue
-	# w, then w again for the next object, until the panel is the Node's
-	k=0
+	# w, then w again for the next object, until the panel is the Node's;
+	# the Node may not be among the objects w steps through (their order
+	# depends on where the target's objects landed): then the next arena
+	k=0 found=0
 	while [ $k -lt 8 ]; do
 		tui_keys w
 		k=$((k + 1))
-		tui_expect "why is it alive: [A-Za-z]* at 0x[0-9a-f]* ($k of" \
-		    "the panel for object $k" || break
-		grep -q "why is it alive: Node at $addr" "$HV_TMP/screen" && break
+		tui_wait "why is it alive: [A-Za-z]* at 0x[0-9a-f]* ($k of" || break
+		grep -q "why is it alive: Node at $addr" "$HV_TMP/screen" &&
+		    { found=1; break; }
 	done
+	if [ "$found" = 0 ]; then
+		tui_keys Escape
+		tui_wait "^ pool [0-9]* at 0x" >/dev/null
+		continue
+	fi
 	want=$(holder "$addr")
 	expect_line "$want" "the holder of $addr"
 	tui_keys Escape
