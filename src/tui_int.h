@@ -483,6 +483,11 @@ enum tui_move {
 	MOVE_HOME,
 	MOVE_END,
 };
+/* A cursor at u on a line of cells of `cell` units, `row` units a screen
+ * row and `page` a screenful, wrapped from the last unit `last` (the
+ * memory strip, the malloc view): where move m takes it. */
+uint64_t tui_linear_move(uint64_t u, enum tui_move m, uint64_t cell,
+	    uint64_t row, uint64_t page, uint64_t last);
 
 #define TUI_LABEL_MAX	200	/* bytes of a label typed in the TUI */
 

@@ -36,6 +36,23 @@ tui_format_bytes(char *buf, size_t len, uint64_t n)
 	snprintf(buf, len, "%.1f %s", v, units[u]);
 }
 
+uint64_t
+tui_linear_move(uint64_t u, enum tui_move m, uint64_t cell, uint64_t row,
+    uint64_t page, uint64_t last)
+{
+	switch (m) {
+	case MOVE_UP: return u >= row ? u - row : u;
+	case MOVE_DOWN: return u + row <= last ? u + row : u;
+	case MOVE_LEFT: return u >= cell ? u - cell : 0;
+	case MOVE_RIGHT: return u + cell <= last ? u + cell : u;
+	case MOVE_PGUP: return u >= page ? u - page : 0;
+	case MOVE_PGDN: return HV_MIN(u + page, last);
+	case MOVE_HOME: return 0;
+	case MOVE_END: return last;
+	}
+	return u;
+}
+
 /* The line that text last filled up to its last column. */
 static struct {
 	WINDOW	*w;

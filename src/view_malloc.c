@@ -282,16 +282,7 @@ go(struct tui *t, enum tui_move m)
 	row = g.per_row * g.cell;
 	page = row * (uint32_t)g.rows;
 	last = total_bytes(t) - 1;
-	switch (m) {
-	case MOVE_UP: u = u >= row ? u - row : u; break;
-	case MOVE_DOWN: u = u + row <= last ? u + row : u; break;
-	case MOVE_LEFT: u = u >= g.cell ? u - g.cell : 0; break;
-	case MOVE_RIGHT: u = u + g.cell <= last ? u + g.cell : u; break;
-	case MOVE_PGUP: u = u >= page ? u - page : 0; break;
-	case MOVE_PGDN: u = HV_MIN(u + page, last); break;
-	case MOVE_HOME: u = 0; break;
-	case MOVE_END: u = last; break;
-	}
+	u = tui_linear_move(u, m, g.cell, row, page, last);
 	t->malloc.cursor = u / g.cell * g.cell;
 	return TUI_DIRTY_VIEW;
 }

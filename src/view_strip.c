@@ -294,16 +294,7 @@ go(struct tui *t, enum tui_move m)
 	row = g.per_row * g.cu;
 	page = row * (uint32_t)g.rows;
 	last = t->frame->npools * (uint64_t)UNITS - 1;
-	switch (m) {
-	case MOVE_UP: u = u >= row ? u - row : u; break;
-	case MOVE_DOWN: u = u + row <= last ? u + row : u; break;
-	case MOVE_LEFT: u = u >= g.cu ? u - g.cu : 0; break;
-	case MOVE_RIGHT: u = u + g.cu <= last ? u + g.cu : u; break;
-	case MOVE_PGUP: u = u >= page ? u - page : 0; break;
-	case MOVE_PGDN: u = HV_MIN(u + page, last); break;
-	case MOVE_HOME: u = 0; break;
-	case MOVE_END: u = last; break;
-	}
+	u = tui_linear_move(u, m, g.cu, row, page, last);
 	t->strip_unit = (size_t)(u / g.cu * g.cu);
 	return TUI_DIRTY_VIEW;
 }
