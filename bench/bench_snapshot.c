@@ -193,6 +193,7 @@ add_types(struct heap *h)
 {
 	char name[32];
 	uint32_t t, i, cap, main_type, p;
+	uint16_t *v;
 	size_t a;
 
 	heap_types_init(h);
@@ -207,14 +208,16 @@ add_types(struct heap *h)
 			if (pool->state != POOL_FULL && pool->state != POOL_USED)
 				continue;
 			cap = heap_blocks_per_pool(&h->layout, pool->szidx);
-			pool->types = heap_types_new(cap);
+			v = xcalloc(cap, sizeof *v);
 			main_type = rnd(h->ntypes);
 			for (i = 0; i < cap; i++) {
 				t = rnd(4) ? main_type : rnd(h->ntypes);
 				if ((h->types[t].flags & HEAP_TYPE_GC) && rnd(8) == 0)
 					t |= HEAP_TYPE_UNTRACKED;
-				pool->types[i] = (uint16_t)t;
+				v[i] = (uint16_t)t;
 			}
+			heap_pool_types_set(pool, v, cap);
+			free(v);
 		}
 	}
 }

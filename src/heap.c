@@ -139,7 +139,7 @@ heap_free(struct heap *h)
 	for (i = 0; i < h->narenas; i++) {
 		for (p = 0; p < h->arenas[i].npools; p++) {
 			free(h->arenas[i].pools[p].blocks);
-			free(h->arenas[i].pools[p].types);
+			free(h->arenas[i].pools[p].tpack);
 		}
 		free(h->arenas[i].pools);
 	}
@@ -218,8 +218,142 @@ heap_blocks_new(uint32_t nblocks)
 	return xcalloc((nblocks + 3) / 4, 1);
 }
 
-uint16_t *
-heap_types_new(uint32_t nblocks)
+/* Bits a block for a palette of npal values: 0 (one value), 1, 2, 4, 8. */
+static unsigned
+palette_bits(uint32_t npal)
 {
-	return xcalloc(nblocks, sizeof(uint16_t));
+	return npal <= 1 ? 0 : npal <= 2 ? 1 : npal <= 4 ? 2 : npal <= 16 ? 4 : 8;
+}
+
+void
+heap_pool_types_set(struct heap_pool *p, const uint16_t *v, uint32_t n)
+{
+	uint16_t pal[256];
+	uint32_t npal = 0, i, k, last = 0;
+	unsigned bits;
+	uint8_t *idx;
+
+	heap_pool_types_free(p);
+	p->typed = 1;
+	/* the palette in the order of first use: the form depends on v only */
+	for (i = 0; i < n; i++) {
+		if (npal > 0 && pal[last] == v[i])
+			continue;
+		for (k = 0; k < npal && pal[k] != v[i]; k++)
+			;
+		if (k == npal) {
+			if (npal == 256)
+				break;
+			pal[npal++] = v[i];
+		}
+		last = k;
+	}
+	if (i < n) {
+		p->tbits = 16;
+		p->tpack = xmalloc((size_t)n * sizeof *v);
+		memcpy(p->tpack, v, (size_t)n * sizeof *v);
+		return;
+	}
+	if ((bits = palette_bits(npal)) == 0) {
+		p->tone = npal > 0 ? pal[0] : HEAP_TYPE_RAW;
+		return;
+	}
+	p->tbits = (uint8_t)bits;
+	p->tpack = xcalloc(heap_pool_types_bytes(p, n), 1);
+	memcpy(p->tpack, pal, npal * sizeof *pal);
+	idx = p->tpack + (sizeof(uint16_t) << bits);
+	for (i = 0, last = 0; i < n; i++) {
+		if (pal[last] != v[i])
+			for (last = 0; pal[last] != v[i]; last++)
+				;
+		idx[i * bits / 8] |= (uint8_t)(last << (i * bits % 8));
+	}
+}
+
+void
+heap_pool_types_get(const struct heap_pool *p, uint16_t *v, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] = (uint16_t)heap_pool_type_value(p, i);
+}
+
+void
+heap_pool_type_put(struct heap_pool *p, uint32_t i, uint32_t v, uint32_t n)
+{
+	uint16_t *all;
+
+	if (i >= n)
+		return;
+	all = xmalloc((size_t)n * sizeof *all);
+	heap_pool_types_get(p, all, n);
+	all[i] = (uint16_t)v;
+	heap_pool_types_set(p, all, n);
+	free(all);
+}
+
+void
+heap_pool_types_free(struct heap_pool *p)
+{
+	free(p->tpack);
+	p->tpack = NULL;
+	p->tone = 0;
+	p->tbits = 0;
+	p->typed = 0;
+}
+
+size_t
+heap_pool_types_bytes(const struct heap_pool *p, uint32_t n)
+{
+	if (!p->typed || p->tbits == 0)
+		return 0;
+	if (p->tbits == 16)
+		return (size_t)n * sizeof(uint16_t);
+	return (sizeof(uint16_t) << p->tbits) + ((size_t)n * p->tbits + 7) / 8;
+}
+
+void
+heap_pool_types_copy(struct heap_pool *dst, const struct heap_pool *src,
+    uint32_t n)
+{
+	size_t len = heap_pool_types_bytes(src, n);
+
+	dst->typed = src->typed;
+	dst->tbits = src->tbits;
+	dst->tone = src->tone;
+	dst->tpack = len > 0 ? memcpy(xmalloc(len), src->tpack, len) : NULL;
+}
+
+int
+heap_pool_types_equal(const struct heap_pool *a, const struct heap_pool *b,
+    uint32_t n)
+{
+	size_t len = heap_pool_types_bytes(a, n);
+
+	if (a->typed != b->typed || a->tbits != b->tbits || a->tone != b->tone)
+		return 0;
+	return len == 0 || memcmp(a->tpack, b->tpack, len) == 0;
+}
+
+void
+heap_pool_types_map(struct heap_pool *p, const uint32_t *map, size_t nmap,
+    uint32_t n)
+{
+	uint16_t stack[1024], *v;
+	uint32_t i;
+
+	if (!p->typed)
+		return;
+	v = n <= 1024 ? stack : xmalloc((size_t)n * sizeof *v);
+	heap_pool_types_get(p, v, n);
+	for (i = 0; i < n; i++) {
+		uint32_t t = HEAP_TYPE_INDEX(v[i]);
+
+		v[i] = (uint16_t)((t < nmap ? map[t] : HEAP_TYPE_RAW) |
+		    (v[i] & HEAP_TYPE_UNTRACKED));
+	}
+	heap_pool_types_set(p, v, n);
+	if (v != stack)
+		free(v);
 }

@@ -63,10 +63,19 @@ struct heap_pool {
 	 * states follow from the pool state (FULL, EMPTY, UNTOUCHED, INVALID)
 	 * or the heap is at pool level.  Use heap_block_state() to read. */
 	uint8_t		*blocks;
-	/* Heaps with types only: one entry per block (index into heap.types,
-	 * HEAP_TYPE_UNTRACKED or-ed in), meaningful for allocated blocks;
-	 * NULL when the pool has none. */
-	uint16_t	*types;
+	/*
+	 * Heaps with types only (typed != 0): one value per block (index into
+	 * heap.types, HEAP_TYPE_UNTRACKED or-ed in), meaningful for allocated
+	 * blocks, packed because a pool mostly holds one or two types: with
+	 * tbits 0 every block's value is tone; with 1, 2, 4 or 8 tpack is a
+	 * palette of 1 << tbits values followed by each block's palette index
+	 * in tbits bits; with 16 tpack holds the values themselves.  Read
+	 * with heap_pool_type_value(); made by heap_pool_types_set().
+	 */
+	uint8_t		*tpack;
+	uint16_t	 tone;
+	uint8_t		 tbits;
+	uint8_t		 typed;
 };
 
 struct heap_arena {
@@ -224,13 +233,59 @@ const char	*heap_pool_state_name(enum pool_state);
 /* Block-state bit arrays (2 bits per block), all ALLOCATED (0) when new;
  * inline because the block-level walk sets every block of every pool. */
 uint8_t		*heap_blocks_new(uint32_t nblocks);
-/* Per-block type indices, all HEAP_TYPE_RAW when new. */
-uint16_t	*heap_types_new(uint32_t nblocks);
+/*
+ * A pool's block types.  heap_pool_types_set packs n values (one per block,
+ * as heap_pool_type_value gives them back) into the smallest form: one
+ * value, a palette of 2, 4, 16 or 256 with 1, 2, 4 or 8 bits a block, or
+ * the values as they are.  The form depends on the values alone, so two
+ * pools with the same values have the same fields and bytes.
+ */
+void		 heap_pool_types_set(struct heap_pool *, const uint16_t *v,
+		    uint32_t n);
+/* Block i of n gets value v (the pool is typed if it was not): one
+ * unpack and pack, for producers that type a block at a time. */
+void		 heap_pool_type_put(struct heap_pool *, uint32_t i, uint32_t v,
+		    uint32_t n);
+/* The n values back into v. */
+void		 heap_pool_types_get(const struct heap_pool *, uint16_t *v,
+		    uint32_t n);
+void		 heap_pool_types_free(struct heap_pool *);
+/* dst gets a copy of src's types (dst's own are not freed). */
+void		 heap_pool_types_copy(struct heap_pool *dst,
+		    const struct heap_pool *src, uint32_t n);
+/* Bytes tpack takes for a pool of n blocks. */
+size_t		 heap_pool_types_bytes(const struct heap_pool *, uint32_t n);
+/* Same values for all n blocks (both untyped counts as same). */
+int		 heap_pool_types_equal(const struct heap_pool *,
+		    const struct heap_pool *, uint32_t n);
+/* Every value v becomes map[HEAP_TYPE_INDEX(v)], its untracked bit kept;
+ * indices at or past nmap become HEAP_TYPE_RAW. */
+void		 heap_pool_types_map(struct heap_pool *, const uint32_t *map,
+		    size_t nmap, uint32_t n);
+
+/* The value of block i of a pool (HEAP_TYPE_RAW without types). */
+static inline uint32_t
+heap_pool_type_value(const struct heap_pool *p, uint32_t i)
+{
+	const uint16_t *pal = (const uint16_t *)(const void *)p->tpack;
+	unsigned bits = p->tbits, idx;
+
+	if (!p->typed)
+		return HEAP_TYPE_RAW;
+	if (bits == 0)
+		return p->tone;
+	if (bits == 16)
+		return pal[i];
+	idx = (p->tpack[(sizeof(uint16_t) << bits) + i * bits / 8] >>
+	    (i * bits % 8)) & ((1u << bits) - 1);
+	return pal[idx];
+}
+
 /* Type index of block i of a pool (HEAP_TYPE_RAW without types). */
 static inline uint32_t
 heap_block_type(const struct heap_pool *p, uint32_t i)
 {
-	return p->types != NULL ? HEAP_TYPE_INDEX(p->types[i]) : HEAP_TYPE_RAW;
+	return HEAP_TYPE_INDEX(heap_pool_type_value(p, i));
 }
 
 static inline void

@@ -108,11 +108,11 @@ block_type(const struct tally *t, const struct heap_pool *p, uint32_t i,
 {
 	uint32_t v, idx;
 
-	if (t->ntypes == 1 || p->types == NULL) {
+	if (t->ntypes == 1 || !p->typed) {
 		*untracked = 0;
 		return HEAP_TYPE_RAW;
 	}
-	v = p->types[i];
+	v = heap_pool_type_value(p, i);
 	idx = HEAP_TYPE_INDEX(v);
 	*untracked = (v & HEAP_TYPE_UNTRACKED) != 0;
 	return idx < t->ntypes ? idx : HEAP_TYPE_RAW;

@@ -32,7 +32,7 @@ count_pool(const struct heap *h, const struct heap_pool *p,
 
 		if (!is_allocated(h, p, i))
 			continue;
-		v = p->types != NULL ? p->types[i] : HEAP_TYPE_RAW;
+		v = heap_pool_type_value(p, i);
 		t = HEAP_TYPE_INDEX(v);
 		if (t >= ntypes)
 			t = HEAP_TYPE_RAW;

@@ -761,6 +761,7 @@ py_types_pool(struct py_types *ty, struct heap_pool *pool, const uint8_t *buf,
     uint64_t where)
 {
 	const struct heap_layout *g = &ty->heap->layout;
+	uint16_t stack[1024], *v;
 	uint32_t size, n, i;
 	size_t unknown = 0;
 
@@ -768,8 +769,10 @@ py_types_pool(struct py_types *ty, struct heap_pool *pool, const uint8_t *buf,
 		return 0;
 	size = heap_block_size(g, pool->szidx);
 	n = heap_blocks_per_pool(g, pool->szidx);
-	if (pool->types == NULL)
-		pool->types = heap_types_new(n);
+	/* typed here, kept packed (a pass after the first starts from the
+	 * values the last one packed) */
+	v = n <= 1024 ? stack : xmalloc((size_t)n * sizeof *v);
+	heap_pool_types_get(pool, v, n);
 	for (i = 0; i < n; i++) {
 		uint32_t off = g->pool_overhead + i * size;
 		uint32_t o, avail, t;
@@ -781,17 +784,20 @@ py_types_pool(struct py_types *ty, struct heap_pool *pool, const uint8_t *buf,
 		if (pool->blocks != NULL &&
 		    heap_blocks_get(pool->blocks, i) != BLOCK_ALLOCATED)
 			continue;
-		pool->types[i] = attribute_block(ty, buf + off, size, &u, &o,
-		    &avail, &tpf);
+		v[i] = attribute_block(ty, buf + off, size, &u, &o, &avail,
+		    &tpf);
 		unknown += (size_t)u;
 		/* A block typed is typed for good: later passes agree. */
-		t = HEAP_TYPE_INDEX(pool->types[i]);
+		t = HEAP_TYPE_INDEX(v[i]);
 		if (t != HEAP_TYPE_RAW && t < ty->first_cap &&
 		    where + i < ty->first_at[t]) {
 			ty->first_at[t] = where + i;
 			ty->first_flags[t] = tpf;
 		}
 	}
+	heap_pool_types_set(pool, v, n);
+	if (v != stack)
+		free(v);
 	return unknown;
 }
 

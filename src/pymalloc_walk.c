@@ -664,7 +664,7 @@ arena_reset(struct heap_arena *a)
 
 	for (p = 0; p < a->npools; p++) {
 		free(a->pools[p].blocks);
-		free(a->pools[p].types);
+		free(a->pools[p].tpack);
 		memset(&a->pools[p], 0, sizeof a->pools[p]);
 		a->pools[p].state = POOL_UNTOUCHED;
 	}
@@ -1056,7 +1056,7 @@ renumber_run(void *arg)
 	struct walk *w = self->w;
 	struct heap *h = w->h;
 	size_t i, end;
-	uint32_t p, b, n;
+	uint32_t p;
 
 	for (;;) {
 		i = __atomic_fetch_add(&w->next_range, RENUMBER_RANGE,
@@ -1069,18 +1069,11 @@ renumber_run(void *arg)
 
 			if (!r->renumber)
 				continue;
-			for (p = 0; p < a->npools; p++) {
-				uint16_t *ty = a->pools[p].types;
-
-				n = ty == NULL ? 0 : heap_blocks_per_pool(&h->layout,
-				    a->pools[p].szidx);
-				for (b = 0; b < n; b++) {
-					uint32_t v = ty[b];
-
-					ty[b] = (uint16_t)(r->map[HEAP_TYPE_INDEX(v)] |
-					    (v & HEAP_TYPE_UNTRACKED));
-				}
-			}
+			for (p = 0; p < a->npools; p++)
+				if (a->pools[p].typed)
+					heap_pool_types_map(&a->pools[p], r->map,
+					    r->nmap, heap_blocks_per_pool(&h->layout,
+					    a->pools[p].szidx));
 		}
 	}
 	return NULL;

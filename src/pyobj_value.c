@@ -794,7 +794,7 @@ arena_blocks(const struct heap *h, const struct heap_arena *a, unsigned max,
 	uint32_t p;
 
 	for (p = 0; p < a->npools && (max == 0 || ar->n < max); p++) {
-		if (a->pools[p].types == NULL || (a->pools[p].state != POOL_FULL &&
+		if (!a->pools[p].typed || (a->pools[p].state != POOL_FULL &&
 		    a->pools[p].state != POOL_USED))
 			continue;
 		first = ar->n;
@@ -916,7 +916,7 @@ pyobj_values_arena(struct source *src, int major, int minor,
 		return 0;
 	h->has_values = 1;
 	for (p = 0; p < a->npools && (max == 0 || ar.n < max); p++) {
-		if (a->pools[p].types != NULL && (a->pools[p].state == POOL_FULL ||
+		if (a->pools[p].typed && (a->pools[p].state == POOL_FULL ||
 		    a->pools[p].state == POOL_USED))
 			pool_blocks(h, a, p, max, &ar);
 	}

@@ -618,7 +618,7 @@ read_pool_types(struct snapshot_ctx *c, const cJSON *o, const char *w,
 {
 	uint32_t cap = heap_blocks_per_pool(&h->layout, p->szidx), n = 0, i, k;
 	const char *text = NULL;
-	uint16_t *values;
+	uint16_t *values, *all;
 	char *why = NULL;
 
 	if (cJSON_GetObjectItemCaseSensitive(o, "types") == NULL)
@@ -632,7 +632,7 @@ read_pool_types(struct snapshot_ctx *c, const cJSON *o, const char *w,
 		    p->state == POOL_UNTOUCHED || p->state == POOL_INVALID ?
 		    "n" : "", heap_pool_state_name(p->state));
 	if (get_string(c, o, w, "types", 0, SNAPSHOT_MAX_STRING, &text) != 0 ||
-	    spend(c, (size_t)cap * sizeof *p->types) != 0)
+	    spend(c, (size_t)cap * sizeof *values) != 0)
 		return -1;
 	for (i = 0; i < cap; i++)
 		n += heap_block_state(h, p, i) == BLOCK_ALLOCATED;
@@ -643,10 +643,12 @@ read_pool_types(struct snapshot_ctx *c, const cJSON *o, const char *w,
 		free(values);
 		return -1;
 	}
-	p->types = heap_types_new(cap);
+	all = xcalloc(cap ? cap : 1, sizeof *all);
 	for (i = 0, k = 0; i < cap; i++)
 		if (heap_block_state(h, p, i) == BLOCK_ALLOCATED)
-			p->types[i] = values[k++];
+			all[i] = values[k++];
+	heap_pool_types_set(p, all, cap);
+	free(all);
 	free(values);
 	return 0;
 }
@@ -839,10 +841,7 @@ copy_pools(const struct heap_layout *l, struct heap_arena *a,
 			n = (cap + 3) / 4;
 			a->pools[p].blocks = memcpy(xmalloc(n), fp->blocks, n);
 		}
-		if (fp->types != NULL) {
-			n = (size_t)cap * sizeof *fp->types;
-			a->pools[p].types = memcpy(xmalloc(n), fp->types, n);
-		}
+		heap_pool_types_copy(&a->pools[p], fp, cap);
 	}
 }
 
@@ -857,8 +856,7 @@ blocks_bytes(const struct heap_layout *l, const struct heap_arena *a)
 		cap = heap_blocks_per_pool(l, a->pools[p].szidx);
 		if (a->pools[p].blocks != NULL)
 			n += (cap + 3) / 4;
-		if (a->pools[p].types != NULL)
-			n += cap * sizeof *a->pools[p].types;
+		n += heap_pool_types_bytes(&a->pools[p], cap);
 	}
 	return n;
 }
@@ -899,7 +897,7 @@ read_changed_arena(struct snapshot_ctx *c, const cJSON *o, const char *w,
 		    read_pool(c, it, where, h, &pool) != 0)
 			return -1;
 		free(a->pools[slot].blocks);
-		free(a->pools[slot].types);
+		free(a->pools[slot].tpack);
 		a->pools[slot] = pool;
 		prev = (long)slot;
 	}
@@ -1428,9 +1426,9 @@ type_value(const struct heap_pool *p, uint32_t i, const uint16_t *map,
 {
 	uint32_t v;
 
-	if (p->types == NULL)
+	if (!p->typed)
 		return HEAP_TYPE_RAW;
-	v = p->types[i];
+	v = heap_pool_type_value(p, i);
 	if (map == NULL)
 		return v;
 	if (HEAP_TYPE_INDEX(v) >= ntypes)
@@ -1445,7 +1443,7 @@ types_equal(const struct heap *h, const struct heap_pool *a,
 {
 	uint32_t n, i;
 
-	if ((a->types == NULL && b->types == NULL) || h->ntypes == 0)
+	if ((!a->typed && !b->typed) || h->ntypes == 0)
 		return 1;
 	n = heap_blocks_per_pool(&h->layout, a->szidx);
 	for (i = 0; i < n; i++) {

@@ -30,7 +30,7 @@ static uint32_t
 block_value(const struct heap *h, const struct heap_pool *p, uint32_t i,
     const uint16_t *map)
 {
-	uint32_t v = p->types[i], t = HEAP_TYPE_INDEX(v);
+	uint32_t v = heap_pool_type_value(p, i), t = HEAP_TYPE_INDEX(v);
 
 	if (t >= h->ntypes)
 		return HEAP_TYPE_RAW;
@@ -77,7 +77,7 @@ snapshot_types_encode(const struct heap *h, const struct heap_pool *p,
 	uint32_t cap, i, v, prev = 0, run = 0;
 	char *text, *o;
 
-	if (h->ntypes == 0 || p->types == NULL ||
+	if (h->ntypes == 0 || !p->typed ||
 	    (p->state != POOL_FULL && p->state != POOL_USED))
 		return NULL;
 	cap = heap_blocks_per_pool(&h->layout, p->szidx);

@@ -340,13 +340,11 @@ pool_same_bytes(const struct heap *h, const struct heap_pool *a,
 	if (a->state != b->state || a->szidx != b->szidx ||
 	    a->count != b->count || a->nextoffset != b->nextoffset ||
 	    (a->blocks == NULL) != (b->blocks == NULL) ||
-	    (a->types == NULL) != (b->types == NULL) ||
-	    (a->types != NULL && !identity))
+	    a->typed != b->typed || (a->typed && !identity))
 		return 0;
 	n = heap_blocks_per_pool(&h->layout, a->szidx);
 	return (a->blocks == NULL || memcmp(a->blocks, b->blocks,
-	    (n + 3) / 4) == 0) && (a->types == NULL ||
-	    memcmp(a->types, b->types, n * sizeof *a->types) == 0);
+	    (n + 3) / 4) == 0) && heap_pool_types_equal(a, b, n);
 }
 
 static int

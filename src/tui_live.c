@@ -118,7 +118,8 @@ blocks_keep(struct tui *t, struct heap_pool *p, uint64_t addr,
 	t->blocks.addr = addr;
 	t->blocks.header = *header;
 	t->blocks.header.blocks = NULL;
-	t->blocks.header.types = NULL;
+	t->blocks.header.tpack = NULL;
+	t->blocks.header.typed = 0;
 	t->blocks.valid = 1;
 }
 
@@ -222,7 +223,8 @@ blocks_job(struct tui *t)
 	j->addr = addr;
 	j->header = *p;
 	j->header.blocks = NULL;
-	j->header.types = NULL;
+	j->header.tpack = NULL;
+	j->header.typed = 0;
 	return j;
 }
 

@@ -79,8 +79,8 @@ ask_block(struct tui *t)
 	addr = heap_pool_address(h, tui_cur_arena(t), t->pool) +
 	    h->layout.pool_overhead + (uint64_t)t->block * size;
 	snprintf(what, sizeof what, "block %" PRIu32 " at 0x%" PRIx64 "%s%s",
-	    t->block, addr, h->ntypes > 0 && p->types != NULL ? ", " : "",
-	    h->ntypes > 0 && p->types != NULL ?
+	    t->block, addr, h->ntypes > 0 && p->typed ? ", " : "",
+	    h->ntypes > 0 && p->typed ?
 	    tui_type_name(h, heap_block_type(p, t->block)) : "");
 	return ask(t, addr, 1, what);
 }

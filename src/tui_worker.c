@@ -117,7 +117,8 @@ run_blocks(struct tui_worker *w, struct tui_job *j)
 	bp = find_pool(h, j->arena, j->slot);
 	j->pool = bp != NULL ? *bp : j->header;
 	/* types index their own heap's table, which is not the frame's */
-	j->pool.types = NULL;
+	j->pool.tpack = NULL;
+	j->pool.typed = 0;
 	j->pool.blocks = NULL;
 	if (bp != NULL && bp->blocks != NULL &&
 	    bp->szidx < h->layout.nclasses) {

@@ -252,11 +252,11 @@ draw_block_value(struct tui *t, WINDOW *w, const struct heap_pool *p,
 	int room;
 
 	/* live: outside the frame's values, the target is asked */
-	if (v == NULL && h->ntypes > 0 && p->types != NULL)
+	if (v == NULL && h->ntypes > 0 && p->typed)
 		v = tui_value_now(t, addr, size, heap_block_type(p, t->block),
 		    &why);
 	if (v != NULL) {
-		if (h->ntypes == 0 || p->types == NULL)
+		if (h->ntypes == 0 || !p->typed)
 			tui_printf(w, ", %s", tui_type_name(h, hv->type));
 		tui_puts(w, ": ");
 		tui_role(w, ROLE_VALUE);
@@ -276,7 +276,7 @@ draw_block_value(struct tui *t, WINDOW *w, const struct heap_pool *p,
 		tui_puts(w, "  (reading its value...)");
 		tui_role(w, ROLE_NORMAL);
 	} else if (!h->has_values && !t->feed->live && h->ntypes > 0 &&
-	    p->types != NULL) {
+	    p->typed) {
 		tui_role(w, ROLE_DIM);
 		tui_puts(w, "  (no values in this file)");
 		tui_role(w, ROLE_NORMAL);
@@ -302,8 +302,8 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct heap_pool *p,
 	    "not captured" : "untouched");
 	if (any_new(t, t->block, t->block + 1))
 		tui_puts(w, ", new since the mark");
-	if (gl == GLYPH_BLOCK_ALLOCATED && h->ntypes > 0 && p->types != NULL) {
-		uint16_t v = p->types[t->block];
+	if (gl == GLYPH_BLOCK_ALLOCATED && h->ntypes > 0 && p->typed) {
+		uint32_t v = heap_pool_type_value(p, t->block);
 
 		tui_printf(w, ", %s%s", tui_type_name(h, heap_block_type(p,
 		    t->block)), v & HEAP_TYPE_UNTRACKED ? " (untracked)" : "");

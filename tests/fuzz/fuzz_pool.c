@@ -75,11 +75,11 @@ try_types(const struct py_layout *pl, const struct py_pool_header *hd,
 			break;
 	}
 	py_types_free(ty);
-	for (i = 0; p->types != NULL && i < n; i++) {
-		if (HEAP_TYPE_INDEX(p->types[i]) >= h->ntypes)
+	for (i = 0; p->typed && i < n; i++) {
+		if (heap_block_type(p, i) >= h->ntypes)
 			abort();
 		if (heap_block_state(h, p, i) != BLOCK_ALLOCATED &&
-		    p->types[i] != HEAP_TYPE_RAW)
+		    heap_pool_type_value(p, i) != HEAP_TYPE_RAW)
 			abort();
 	}
 	p->blocks = NULL;

@@ -10,6 +10,7 @@
 #include "heap.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct heap_layout layout_310 __attribute__((unused)) = {
@@ -215,6 +216,7 @@ add_types(struct heap *h, int variant)
 {
 	uint32_t t, i, cap, k, p;
 	size_t a;
+	uint16_t *v;
 
 	heap_types_init(h);
 	for (t = 0; t < NTEST_TYPES; t++) {
@@ -231,10 +233,10 @@ add_types(struct heap *h, int variant)
 			    (pool->state == POOL_USED && pool->szidx == 5))
 				continue;
 			cap = heap_blocks_per_pool(&h->layout, pool->szidx);
-			pool->types = heap_types_new(cap);
+			v = calloc(cap, sizeof *v);
 			for (i = 0; i < cap; i++) {
 				if (heap_block_state(h, pool, i) != BLOCK_ALLOCATED) {
-					pool->types[i] = 3;
+					v[i] = 3;
 					continue;
 				}
 				k = (i / 3 + pool->szidx + p) % NTEST_TYPES;
@@ -245,8 +247,10 @@ add_types(struct heap *h, int variant)
 					t = HEAP_TYPE_RAW;
 				if ((h->types[t].flags & HEAP_TYPE_GC) && i % 4 == 0)
 					t |= HEAP_TYPE_UNTRACKED;
-				pool->types[i] = (uint16_t)t;
+				v[i] = (uint16_t)t;
 			}
+			heap_pool_types_set(pool, v, cap);
+			free(v);
 		}
 	}
 }
@@ -260,19 +264,22 @@ set_survivors(struct heap *h, struct heap_pool *p, unsigned szidx,
     uint32_t carved, uint32_t nalloc, uint32_t t)
 {
 	uint32_t cap = heap_blocks_per_pool(&h->layout, szidx), i;
+	uint16_t *v;
 
 	p->state = POOL_USED;
 	p->szidx = (uint8_t)szidx;
 	p->count = (uint16_t)nalloc;
 	p->nextoffset = pool_end(&h->layout, szidx, carved);
 	p->blocks = heap_blocks_new(cap);
-	p->types = heap_types_new(cap);
+	v = calloc(cap, sizeof *v);
 	for (i = 0; i < cap; i++) {
 		heap_blocks_set(p->blocks, i, i >= carved ? BLOCK_UNTOUCHED :
 		    i >= nalloc ? BLOCK_FREE : BLOCK_ALLOCATED);
 		if (i < nalloc)
-			p->types[i] = (uint16_t)t;
+			v[i] = (uint16_t)t;
 	}
+	heap_pool_types_set(p, v, cap);
+	free(v);
 }
 
 /*
@@ -350,19 +357,19 @@ add_test_values(struct heap *h, int frame)
 
 	for (k = 0; k < h->narenas && added == 0; k++) {
 		a = &h->arenas[k];
-		for (i = 0; i < a->npools && (p = &a->pools[i])->types == NULL;)
+		for (i = 0; i < a->npools && !(p = &a->pools[i])->typed;)
 			i++;
 		if (i == a->npools)
 			continue;
 		n = heap_blocks_per_pool(&h->layout, p->szidx);
 		for (t = 0; t < n && added < 3; t++) {
 			if (heap_block_state(h, p, t) != BLOCK_ALLOCATED ||
-			    HEAP_TYPE_INDEX(p->types[t]) == HEAP_TYPE_RAW)
+			    heap_block_type(p, t) == HEAP_TYPE_RAW)
 				continue;
 			snprintf(text, sizeof text, "'frame-%d-%d'", frame, added++);
 			heap_value_add(h, heap_pool_address(h, a, i) +
 			    (uint64_t)t * heap_block_size(&h->layout, p->szidx),
-			    HEAP_TYPE_INDEX(p->types[t]), text);
+			    heap_block_type(p, t), text);
 		}
 	}
 	h->has_values = 1;

@@ -61,6 +61,7 @@ set_pattern(struct heap *h, struct heap_pool *p, unsigned szidx,
 {
 	uint32_t cap = heap_blocks_per_pool(&h->layout, szidx), i, n = 0;
 	uint32_t carved = (uint32_t)strlen(pat);
+	uint16_t *v;
 
 	p->szidx = (uint8_t)szidx;
 	if (carved == 0) {
@@ -70,8 +71,7 @@ set_pattern(struct heap *h, struct heap_pool *p, unsigned szidx,
 	p->state = POOL_USED;
 	p->nextoffset = pool_end(&h->layout, szidx, carved);
 	p->blocks = heap_blocks_new(cap);
-	if (h->ntypes > 0)
-		p->types = heap_types_new(cap);
+	v = calloc(cap, sizeof *v);
 	for (i = 0; i < cap; i++) {
 		enum block_state s = i >= carved ? BLOCK_UNTOUCHED :
 		    pat[i] == '.' ? BLOCK_FREE : BLOCK_ALLOCATED;
@@ -79,10 +79,12 @@ set_pattern(struct heap *h, struct heap_pool *p, unsigned szidx,
 		heap_blocks_set(p->blocks, i, s);
 		if (s == BLOCK_ALLOCATED) {
 			n++;
-			if (p->types != NULL)
-				p->types[i] = (uint16_t)type_of(h, pat[i]);
+			v[i] = (uint16_t)type_of(h, pat[i]);
 		}
 	}
+	if (h->ntypes > 0)
+		heap_pool_types_set(p, v, cap);
+	free(v);
 	p->count = (uint16_t)n;
 }
 
@@ -390,7 +392,7 @@ test_invalid_pool(void)
 	add_arena(b, 0, BASE_ADDR, pools, 0);
 	a = add_arena(c, 0, BASE_ADDR, pools, 0);
 	free(a->pools[1].blocks);
-	free(a->pools[1].types);
+	heap_pool_types_free(&a->pools[1]);
 	memset(&a->pools[1], 0, sizeof a->pools[1]);
 	a->pools[1].state = POOL_INVALID;
 	heap_finish(b);

@@ -1798,7 +1798,7 @@ run_tear(struct fake *f, unsigned s, uint32_t p, enum tear_kind k)
 			ha = heap_arena_at(h, f->a[s].addr);
 			/* Typed from the bytes of the re-read. */
 			if (ha != NULL && level == HEAP_LEVEL_BLOCKS)
-				CHECK(ha->pools[p].types != NULL);
+				CHECK(ha->pools[p].typed);
 			heap_free(h);
 		}
 		CHECK_EQ_U(t.reads, shows ? 2 : 1);

@@ -95,7 +95,8 @@ object(unsigned i, int t, uint64_t refcnt, int gc, unsigned pre)
 	put64(at(o), refcnt);
 	put64(at(o) + 8, taddr(t));
 	if (h != NULL && t >= 0)
-		h->arenas[0].pools[i / bpp].types[i % bpp] = hidx[t];
+		heap_pool_type_put(&h->arenas[0].pools[i / bpp], i % bpp,
+		    hidx[t], bpp);
 	return o;
 }
 
@@ -237,7 +238,7 @@ build(int major, int minor)
 		pool->count = (uint16_t)nb;
 		pool->nextoffset = PY_POOL_HEADER_SIZE + nb * BLOCK;
 		pool->blocks = heap_blocks_new(bpp);
-		pool->types = heap_types_new(bpp);
+		pool->typed = 1;	/* every block raw */
 	}
 	/* the last block is free */
 	heap_blocks_set(h->arenas[0].pools[npools - 1].blocks,

@@ -49,8 +49,8 @@ block_types_equal(const struct heap *a, const struct heap_pool *u,
     const struct heap *b, const struct heap_pool *v, uint32_t i)
 {
 	uint32_t tu = heap_block_type(u, i), tv = heap_block_type(v, i);
-	int uu = u->types != NULL && (u->types[i] & HEAP_TYPE_UNTRACKED);
-	int uv = v->types != NULL && (v->types[i] & HEAP_TYPE_UNTRACKED);
+	int uu = (heap_pool_type_value(u, i) & HEAP_TYPE_UNTRACKED) != 0;
+	int uv = (heap_pool_type_value(v, i) & HEAP_TYPE_UNTRACKED) != 0;
 
 	if (heap_block_state(a, u, i) != BLOCK_ALLOCATED)
 		return 1;
@@ -1003,8 +1003,8 @@ check_type_indices_equal(const struct heap *a, const struct heap *b)
 
 			for (k = 0; k < heap_blocks_per_pool(&a->layout, u->szidx); k++)
 				if (heap_block_state(a, u, k) == BLOCK_ALLOCATED &&
-				    (u->types ? u->types[k] : 0) !=
-				    (v->types ? v->types[k] : 0))
+				    heap_pool_type_value(u, k) !=
+				    heap_pool_type_value(v, k))
 					bad++;
 		}
 	}
@@ -1184,13 +1184,14 @@ test_bad_types(void)
 	h = f != NULL ? snapshot_frame(f, 1, &cause) : NULL;
 	CHECK(h != NULL && h->ntypes == 3 && strcmp(h->types[2].name, "Node") == 0 &&
 	    h->types[2].flags == (HEAP_TYPE_GC | HEAP_TYPE_HEAPTYPE) &&
-	    h->arenas[0].pools[0].types != NULL &&
-	    h->arenas[0].pools[0].types[0] == 2);
+	    h->arenas[0].pools[0].typed &&
+	    heap_pool_type_value(&h->arenas[0].pools[0], 0) == 2);
 	heap_free(h);
 	h = f != NULL ? snapshot_frame(f, 0, &cause) : NULL;
-	CHECK(h != NULL && h->ntypes == 2 && h->arenas[0].pools[0].types != NULL &&
-	    h->arenas[0].pools[0].types[0] == (1 | HEAP_TYPE_UNTRACKED) &&
-	    h->arenas[0].pools[0].types[1] == 0);
+	CHECK(h != NULL && h->ntypes == 2 && h->arenas[0].pools[0].typed &&
+	    heap_pool_type_value(&h->arenas[0].pools[0], 0) ==
+	    (1 | HEAP_TYPE_UNTRACKED) &&
+	    heap_pool_type_value(&h->arenas[0].pools[0], 1) == 0);
 	heap_free(h);
 	snapshot_close(f);
 	free(cause);

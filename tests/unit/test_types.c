@@ -233,10 +233,12 @@ test_layout_pl(const struct py_layout *pl, int major, int minor)
 
 		if ((got == NULL) != (w[i].name == NULL) ||
 		    (got != NULL && strcmp(got, w[i].name) != 0) ||
-		    !!(pool->types[i] & HEAP_TYPE_UNTRACKED) != w[i].untracked) {
+		    !!(heap_pool_type_value(pool, i) & HEAP_TYPE_UNTRACKED) !=
+		    w[i].untracked) {
 			fprintf(stderr, "%d.%d block %u: got %s%s, expected %s%s\n",
 			    major, minor, i, got ? got : "(raw)",
-			    pool->types[i] & HEAP_TYPE_UNTRACKED ? " untracked" : "",
+			    heap_pool_type_value(pool, i) & HEAP_TYPE_UNTRACKED ?
+			    " untracked" : "",
 			    w[i].name ? w[i].name : "(raw)",
 			    w[i].untracked ? " untracked" : "");
 			CHECK(0);
@@ -285,7 +287,7 @@ test_census_pinning(void)
 	struct heap_arena *a, *b;
 	struct heap_census c;
 	struct heap_pinning pin;
-	uint32_t tnode, tdict, i;
+	uint32_t tnode, tdict, i, n;
 	char buf[64];
 
 	heap_types_init(h);
@@ -295,10 +297,10 @@ test_census_pinning(void)
 	a = heap_add_arena(h, 0, ARENA_ADDR, 64);
 	a->pools[0] = (struct heap_pool){ .state = POOL_USED, .szidx = 3,
 	    .count = 4, .nextoffset = PY_POOL_HEADER_SIZE + 4 * 64 };
-	a->pools[0].types = heap_types_new(heap_blocks_per_pool(&h->layout, 3));
-	a->pools[0].types[0] = (uint16_t)tnode;
-	a->pools[0].types[1] = (uint16_t)tnode;
-	a->pools[0].types[2] = (uint16_t)(tdict | HEAP_TYPE_UNTRACKED);
+	n = heap_blocks_per_pool(&h->layout, 3);
+	heap_pool_type_put(&a->pools[0], 0, tnode, n);
+	heap_pool_type_put(&a->pools[0], 1, tnode, n);
+	heap_pool_type_put(&a->pools[0], 2, tdict | HEAP_TYPE_UNTRACKED, n);
 	for (i = 1; i < 64; i++)
 		a->pools[i].state = POOL_EMPTY;
 	/* Arena b: full pools of 512-byte blocks, over 10% live. */
@@ -409,8 +411,8 @@ edge_heap(void)
 	a = edge_arena(h, E_SURVIVOR, 1);
 	edge_pools(a, 0, 63, POOL_EMPTY);
 	edge_used(&a->pools[40], 3, 1);
-	a->pools[40].types = heap_types_new(heap_blocks_per_pool(&h->layout, 3));
-	a->pools[40].types[0] = (uint16_t)node;
+	heap_pool_type_put(&a->pools[40], 0, node,
+	    heap_blocks_per_pool(&h->layout, 3));
 	/* 6 full pools: 95,232 bytes, under 10% of 64 pools (104,857.6). */
 	a = edge_arena(h, E_UNDER, 0);
 	edge_pools(a, 0, 64, POOL_EMPTY);
