@@ -225,58 +225,102 @@ palette_bits(uint32_t npal)
 	return npal <= 1 ? 0 : npal <= 2 ? 1 : npal <= 4 ? 2 : npal <= 16 ? 4 : 8;
 }
 
+/* The palette indices ix[0..n) into idx at bits a block (idx zeroed);
+ * inline with a constant bits, so that each case is a plain loop. */
+static inline void
+pack_bits(uint8_t *idx, const uint8_t *ix, uint32_t n, unsigned bits)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		idx[i * bits / 8] |= (uint8_t)(ix[i] << (i * bits % 8));
+}
+
+static inline void
+unpack_bits(uint16_t *v, const uint16_t *pal, const uint8_t *idx, uint32_t n,
+    unsigned bits)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] = pal[(idx[i * bits / 8] >> (i * bits % 8)) &
+		    ((1u << bits) - 1)];
+}
+
 void
 heap_pool_types_set(struct heap_pool *p, const uint16_t *v, uint32_t n)
 {
+	/* value -> its palette index + 1 (0: not met yet), cleared after
+	 * each pool; one table per thread (reader threads pack at once) */
+	static _Thread_local uint16_t slot[1u << 16];
 	uint16_t pal[256];
-	uint32_t npal = 0, i, k, last = 0;
+	uint8_t stack[1024], *ix;
+	uint32_t npal = 0, i, k;
 	unsigned bits;
 	uint8_t *idx;
 
 	heap_pool_types_free(p);
 	p->typed = 1;
+	ix = n <= sizeof stack ? stack : xmalloc(n);
 	/* the palette in the order of first use: the form depends on v only */
 	for (i = 0; i < n; i++) {
-		if (npal > 0 && pal[last] == v[i])
-			continue;
-		for (k = 0; k < npal && pal[k] != v[i]; k++)
-			;
-		if (k == npal) {
+		uint32_t s = slot[v[i]];
+
+		if (s == 0) {
 			if (npal == 256)
 				break;
-			pal[npal++] = v[i];
+			pal[npal] = v[i];
+			s = slot[v[i]] = (uint16_t)++npal;
 		}
-		last = k;
+		ix[i] = (uint8_t)(s - 1);
 	}
+	for (k = 0; k < npal; k++)
+		slot[pal[k]] = 0;
+	bits = palette_bits(npal);
 	if (i < n) {
 		p->tbits = 16;
 		p->tpack = xmalloc((size_t)n * sizeof *v);
 		memcpy(p->tpack, v, (size_t)n * sizeof *v);
-		return;
-	}
-	if ((bits = palette_bits(npal)) == 0) {
+	} else if (bits == 0) {
 		p->tone = npal > 0 ? pal[0] : HEAP_TYPE_RAW;
-		return;
+	} else {
+		p->tbits = (uint8_t)bits;
+		p->tpack = xcalloc(heap_pool_types_bytes(p, n), 1);
+		memcpy(p->tpack, pal, npal * sizeof *pal);
+		idx = p->tpack + (sizeof(uint16_t) << bits);
+		switch (bits) {
+		case 1: pack_bits(idx, ix, n, 1); break;
+		case 2: pack_bits(idx, ix, n, 2); break;
+		case 4: pack_bits(idx, ix, n, 4); break;
+		default: pack_bits(idx, ix, n, 8); break;
+		}
 	}
-	p->tbits = (uint8_t)bits;
-	p->tpack = xcalloc(heap_pool_types_bytes(p, n), 1);
-	memcpy(p->tpack, pal, npal * sizeof *pal);
-	idx = p->tpack + (sizeof(uint16_t) << bits);
-	for (i = 0, last = 0; i < n; i++) {
-		if (pal[last] != v[i])
-			for (last = 0; pal[last] != v[i]; last++)
-				;
-		idx[i * bits / 8] |= (uint8_t)(last << (i * bits % 8));
-	}
+	if (ix != stack)
+		free(ix);
 }
 
 void
 heap_pool_types_get(const struct heap_pool *p, uint16_t *v, uint32_t n)
 {
+	const uint16_t *pal = (const uint16_t *)(const void *)p->tpack;
+	const uint8_t *idx = p->tpack;
 	uint32_t i;
 
-	for (i = 0; i < n; i++)
-		v[i] = (uint16_t)heap_pool_type_value(p, i);
+	if (p->typed && p->tbits > 0 && p->tbits < 16)
+		idx += sizeof(uint16_t) << p->tbits;
+	switch (p->typed ? p->tbits : 0) {
+	case 0:
+		for (i = 0; i < n; i++)
+			v[i] = p->typed ? p->tone : HEAP_TYPE_RAW;
+		break;
+	case 1: unpack_bits(v, pal, idx, n, 1); break;
+	case 2: unpack_bits(v, pal, idx, n, 2); break;
+	case 4: unpack_bits(v, pal, idx, n, 4); break;
+	case 8: unpack_bits(v, pal, idx, n, 8); break;
+	default:
+		memcpy(v, p->tpack, (size_t)n * sizeof *v);
+		break;
+	}
 }
 
 void
@@ -336,6 +380,40 @@ heap_pool_types_equal(const struct heap_pool *a, const struct heap_pool *b,
 	return len == 0 || memcmp(a->tpack, b->tpack, len) == 0;
 }
 
+static uint16_t
+map_value(uint32_t v, const uint32_t *map, size_t nmap)
+{
+	uint32_t t = HEAP_TYPE_INDEX(v);
+
+	return (uint16_t)((t < nmap ? map[t] : HEAP_TYPE_RAW) |
+	    (v & HEAP_TYPE_UNTRACKED));
+}
+
+/*
+ * The palette mapped in place keeps the form heap_pool_types_set would
+ * give the mapped values when the mapped entries stay distinct and the
+ * unused ones (0) stay 0.  Says whether it could.
+ */
+static int
+map_palette(struct heap_pool *p, const uint32_t *map, size_t nmap)
+{
+	uint16_t *pal = (uint16_t *)(void *)p->tpack, out[16];
+	uint32_t npal = 1u << p->tbits, k, j;
+
+	if (npal > 16 || nmap == 0 || map[HEAP_TYPE_RAW] != HEAP_TYPE_RAW)
+		return 0;
+	for (k = 0; k < npal; k++) {
+		out[k] = map_value(pal[k], map, nmap);
+		if (out[k] == HEAP_TYPE_RAW && pal[k] != HEAP_TYPE_RAW)
+			return 0;
+		for (j = 0; j < k; j++)
+			if (out[j] == out[k] && pal[j] != pal[k])
+				return 0;
+	}
+	memcpy(pal, out, npal * sizeof *pal);
+	return 1;
+}
+
 void
 heap_pool_types_map(struct heap_pool *p, const uint32_t *map, size_t nmap,
     uint32_t n)
@@ -345,14 +423,16 @@ heap_pool_types_map(struct heap_pool *p, const uint32_t *map, size_t nmap,
 
 	if (!p->typed)
 		return;
+	if (p->tbits == 0) {
+		p->tone = map_value(p->tone, map, nmap);
+		return;
+	}
+	if (p->tbits < 16 && map_palette(p, map, nmap))
+		return;
 	v = n <= 1024 ? stack : xmalloc((size_t)n * sizeof *v);
 	heap_pool_types_get(p, v, n);
-	for (i = 0; i < n; i++) {
-		uint32_t t = HEAP_TYPE_INDEX(v[i]);
-
-		v[i] = (uint16_t)((t < nmap ? map[t] : HEAP_TYPE_RAW) |
-		    (v[i] & HEAP_TYPE_UNTRACKED));
-	}
+	for (i = 0; i < n; i++)
+		v[i] = map_value(v[i], map, nmap);
 	heap_pool_types_set(p, v, n);
 	if (v != stack)
 		free(v);

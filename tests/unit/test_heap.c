@@ -118,7 +118,7 @@ static void
 test_equal_copy_put_map(void)
 {
 	uint16_t v[255], w[255];
-	uint32_t map[40], i, bad = 0;
+	uint32_t map[40], i, k, bad = 0;
 	struct heap_pool a = { 0 }, b = { 0 }, c = { 0 };
 
 	fill(v, 255, 5);
@@ -138,24 +138,33 @@ test_equal_copy_put_map(void)
 	heap_pool_types_free(&b);
 	CHECK(!heap_pool_types_equal(&a, &b, 255));
 	CHECK(heap_pool_types_equal(&b, &b, 255));
-	/* map: index t becomes t + 100 below 20, raw from 20 on */
-	for (i = 0; i < 40; i++)
+	/* map: raw stays raw, index t becomes t + 100 below nmap, raw from
+	 * nmap on; the result is the form the mapped values would have */
+	map[0] = HEAP_TYPE_RAW;
+	for (i = 1; i < 40; i++)
 		map[i] = i + 100;
-	fill(v, 255, 6);
-	for (i = 0; i < 255; i++)
-		v[i] = (uint16_t)(HEAP_TYPE_INDEX(v[i]) % 25 |
-		    (v[i] & HEAP_TYPE_UNTRACKED));
-	heap_pool_types_set(&c, v, 255);
-	heap_pool_types_map(&c, map, 20, 255);
-	for (i = 0; i < 255; i++) {
-		uint32_t t = HEAP_TYPE_INDEX(v[i]);
-		uint32_t want = (t < 20 ? t + 100 : HEAP_TYPE_RAW) |
-		    (v[i] & HEAP_TYPE_UNTRACKED);
+	for (k = 0; k < 4; k++) {
+		size_t nmap = k % 2 ? 20 : 40;
 
-		bad += heap_pool_type_value(&c, i) != want;
+		fill(v, 255, k < 2 ? 6 : 3);
+		for (i = 0; i < 255; i++)
+			v[i] = (uint16_t)(HEAP_TYPE_INDEX(v[i]) % 25 |
+			    (v[i] & HEAP_TYPE_UNTRACKED));
+		heap_pool_types_set(&c, v, 255);
+		heap_pool_types_map(&c, map, nmap, 255);
+		for (i = 0; i < 255; i++) {
+			uint32_t t = HEAP_TYPE_INDEX(v[i]);
+
+			w[i] = (uint16_t)((t < nmap ? map[t] : HEAP_TYPE_RAW) |
+			    (v[i] & HEAP_TYPE_UNTRACKED));
+			bad += heap_pool_type_value(&c, i) != w[i];
+		}
+		CHECK_EQ_U(bad, 0);
+		heap_pool_types_set(&b, w, 255);
+		CHECK(heap_pool_types_equal(&b, &c, 255));
 	}
-	CHECK_EQ_U(bad, 0);
 	heap_pool_types_free(&a);
+	heap_pool_types_free(&b);
 	heap_pool_types_free(&c);
 }
 
