@@ -55,8 +55,17 @@ def screen():
     return subprocess.run(["tmux", "-L", sock, "capture-pane", "-p"],
                           capture_output=True, text=True).stdout.split("\n")
 
+# The view's title row: the first that says "arena map" when the TUI starts
+# (the header's lines above it vary: a live capture adds the resident line).
+title_row = None
+
 def title(lines):
-    return lines[2][:14] if len(lines) > 2 else ""
+    if title_row is None:
+        for i, l in enumerate(lines[:8]):
+            if "arena map" in l[:14]:
+                return l[:14]
+        return ""
+    return lines[title_row][:14] if len(lines) > title_row else ""
 
 def captures(lines):
     for l in lines:
@@ -69,6 +78,7 @@ while "arena map" not in title(screen()):
     if time.monotonic() > t_end:
         sys.exit("bench_tui_latency: the TUI did not start")
     time.sleep(0.1)
+title_row = next(i for i, l in enumerate(screen()[:8]) if "arena map" in l[:14])
 time.sleep(1.0)
 if mark:
     subprocess.run(["tmux", "-L", sock, "send-keys", "m"], check=True)
