@@ -631,8 +631,7 @@ read_pool_types(struct snapshot_ctx *c, const cJSON *o, const char *w,
 		    "and used pools store them)", p->state == POOL_EMPTY ||
 		    p->state == POOL_UNTOUCHED || p->state == POOL_INVALID ?
 		    "n" : "", heap_pool_state_name(p->state));
-	if (get_string(c, o, w, "types", 0, SNAPSHOT_MAX_STRING, &text) != 0 ||
-	    spend(c, (size_t)cap * sizeof *values) != 0)
+	if (get_string(c, o, w, "types", 0, SNAPSHOT_MAX_STRING, &text) != 0)
 		return -1;
 	for (i = 0; i < cap; i++)
 		n += heap_block_state(h, p, i) == BLOCK_ALLOCATED;
@@ -650,7 +649,8 @@ read_pool_types(struct snapshot_ctx *c, const cJSON *o, const char *w,
 	heap_pool_types_set(p, all, cap);
 	free(all);
 	free(values);
-	return 0;
+	/* what the model keeps: packed, mostly a few bits a block */
+	return spend(c, heap_pool_types_bytes(p, cap));
 }
 
 /* One pool object into *p.  An INVALID pool's header is kept as captured,
@@ -688,6 +688,7 @@ read_pool(struct snapshot_ctx *c, const cJSON *o, const char *w,
 	if (read_pool_types(c, o, w, h, p) != 0) {
 		free(p->blocks);
 		p->blocks = NULL;
+		heap_pool_types_free(p);
 		return -1;
 	}
 	return 0;
