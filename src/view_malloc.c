@@ -51,7 +51,7 @@ geom(const struct tui *t, WINDOW *w, struct geom *g)
 	int cols = getmaxx(w);
 
 	g->rows = HV_MAX(getmaxy(w) - 2, 1);
-	g->label_w = cols >= 56 ? 15 : 0;
+	g->label_w = cols >= 56 && !t->scr.presenter ? 15 : 0;
 	g->per_row = (uint32_t)HV_MAX(cols - g->label_w - 1, 1);
 	avail = (uint64_t)g->per_row * (uint32_t)g->rows;
 	g->cell = MIN_CELL;
@@ -231,19 +231,28 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 
 	wmove(w, getmaxy(w) - 1, 1);
 	tui_role(w, ROLE_NORMAL);
+	/* presenter mode shows no addresses: sizes, kinds and arena numbers */
 	if (c == NULL) {
-		tui_printf(w, "0x%" PRIx64 ": no chunk known", addr);
+		if (t->scr.presenter)
+			tui_puts(w, "no chunk known here");
+		else
+			tui_printf(w, "0x%" PRIx64 ": no chunk known", addr);
 		return;
 	}
 	a = &gm->arenas[gm->heaps[heap_of(t, t->malloc.cursor)].arena];
 	tui_format_bytes(size, sizeof size, c->size);
 	if (c->kind == GLIBC_INVALID)
 		tui_role(w, ROLE_WARN);
-	tui_printf(w, "chunk 0x%" PRIx64 ", %s, %s", c->addr, size,
-	    kind_text(c->kind));
+	if (t->scr.presenter)
+		tui_printf(w, "chunk of %s, %s", size, kind_text(c->kind));
+	else
+		tui_printf(w, "chunk 0x%" PRIx64 ", %s, %s", c->addr, size,
+		    kind_text(c->kind));
 	tui_role(w, ROLE_DIM);
 	if (a->is_main)
 		tui_printf(w, "  main arena");
+	else if (t->scr.presenter)
+		tui_printf(w, "  arena %zu", (size_t)(a - gm->arenas));
 	else
 		tui_printf(w, "  arena 0x%" PRIx64, a->addr);
 }

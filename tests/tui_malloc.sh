@@ -4,7 +4,7 @@
 # arena: the view names both, the first cell is the main thread's tcache
 # (the first chunk of [heap], 0x290 bytes, in use), End goes to the thread
 # arena's heap; H again reads again, Esc goes back.  A recording has no
-# malloc heap: the view says so.
+# malloc heap: the view says so.  Presenter mode (P) shows no address.
 . "${HV_SRCDIR:-.}/tests/tui_lib.sh"
 
 py=$(hv_interpreters | awk '$1 == "debian-3.11" { print $2; exit }')
@@ -34,6 +34,15 @@ tui_expect "glibc malloc  2 arenas" "read again"
 tui_keys Escape
 tui_expect "arena map" "back to the map"
 tui_expect_not "glibc malloc" "the map"
+# presenter mode: the same view without an address
+tui_keys P H Home
+tui_expect "chunk of 656 B, in use  main arena" "presenter: the tcache struct"
+tui_expect_not "0x" "presenter: no address anywhere"
+tui_keys End
+tui_expect "^ chunk of [0-9.]* [KMG]*i*B, .*  arena 1 *$" \
+    "presenter: the thread arena by its number"
+tui_expect_not "0x" "presenter: no address at the end"
+tui_keys Escape
 tui_keys q
 tui_exited 0
 
