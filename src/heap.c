@@ -225,15 +225,22 @@ palette_bits(uint32_t npal)
 	return npal <= 1 ? 0 : npal <= 2 ? 1 : npal <= 4 ? 2 : npal <= 16 ? 4 : 8;
 }
 
-/* The palette indices ix[0..n) into idx at bits a block (idx zeroed);
- * inline with a constant bits, so that each case is a plain loop. */
+/* The palette indices ix[0..n) into idx at bits a block, a byte at a
+ * time (ix is zero up to the next multiple of 8); inline with a constant
+ * bits, so that each case is a plain unrolled loop. */
 static inline void
 pack_bits(uint8_t *idx, const uint8_t *ix, uint32_t n, unsigned bits)
 {
-	uint32_t i;
+	unsigned per = 8 / bits, k;
+	uint32_t j, nbytes = (n * bits + 7) / 8;
 
-	for (i = 0; i < n; i++)
-		idx[i * bits / 8] |= (uint8_t)(ix[i] << (i * bits % 8));
+	for (j = 0; j < nbytes; j++) {
+		unsigned b = 0;
+
+		for (k = 0; k < per; k++)
+			b |= (unsigned)ix[j * per + k] << (k * bits);
+		idx[j] = (uint8_t)b;
+	}
 }
 
 static inline void
@@ -254,14 +261,14 @@ heap_pool_types_set(struct heap_pool *p, const uint16_t *v, uint32_t n)
 	 * each pool; one table per thread (reader threads pack at once) */
 	static _Thread_local uint16_t slot[1u << 16];
 	uint16_t pal[256];
-	uint8_t stack[1024], *ix;
+	uint8_t stack[1024 + 8], *ix;
 	uint32_t npal = 0, i, k;
 	unsigned bits;
 	uint8_t *idx;
 
 	heap_pool_types_free(p);
 	p->typed = 1;
-	ix = n <= sizeof stack ? stack : xmalloc(n);
+	ix = n <= 1024 ? stack : xmalloc((size_t)n + 8);
 	/* the palette in the order of first use: the form depends on v only */
 	for (i = 0; i < n; i++) {
 		uint32_t s = slot[v[i]];
@@ -276,6 +283,7 @@ heap_pool_types_set(struct heap_pool *p, const uint16_t *v, uint32_t n)
 	}
 	for (k = 0; k < npal; k++)
 		slot[pal[k]] = 0;
+	memset(ix + n, 0, 8);	/* the last byte's unused places */
 	bits = palette_bits(npal);
 	if (i < n) {
 		p->tbits = 16;
