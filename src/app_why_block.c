@@ -100,11 +100,19 @@ why_text(uint64_t addr, const struct pyobj_why *w, const struct pyobj *p)
 	return text;
 }
 
+/* The TUI quitting stops the climb, as it stops a capture. */
+static int
+climb_stop(void *pm)
+{
+	return pymalloc_cancelled(pm);
+}
+
 static int
 climb(struct app_live *lv, const struct heap *h, uint64_t addr, int block,
     char **text, char **cause)
 {
-	struct pyobj_bounds b = { .max_seconds = WHY_TUI_SECONDS };
+	struct pyobj_bounds b = { .max_seconds = WHY_TUI_SECONDS,
+	    .stop = climb_stop, .stop_ctx = lv->pm };
 	struct pyobj_why w;
 	struct pyobj *p;
 	int major = 0, minor = 0, rc = -1;

@@ -50,6 +50,10 @@ void		 pymalloc_set_reread_hook(struct pymalloc *,
  * without retrying.  NULL: no hook. */
 void		 pymalloc_set_progress_hook(struct pymalloc *,
 		    int (*fn)(void *, uint64_t, uint64_t), void *ctx);
+/* Asks the progress hook whether to stop work that is not a capture (a
+ * climb of referrers on the capture's heap): fn(ctx, 0, 0), nothing
+ * counted.  0 without a hook. */
+int		 pymalloc_cancelled(struct pymalloc *);
 /* With values on, block-level captures with types also give the values
  * of the objects in the pinned arenas (heap.values; pyobj_value.h), at
  * most max_per_arena per arena (0: all), from the bytes the capture read. */

@@ -1409,6 +1409,13 @@ py_set_threads(struct pymalloc *pm, unsigned n)
 	pm->opts.threads = n;
 }
 
+int
+pymalloc_cancelled(struct pymalloc *pm)
+{
+	return pm->progress_hook != NULL &&
+	    pm->progress_hook(pm->progress_ctx, 0, 0) != 0;
+}
+
 void
 pymalloc_set_progress_hook(struct pymalloc *pm,
     int (*fn)(void *, uint64_t, uint64_t), void *ctx)

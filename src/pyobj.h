@@ -161,6 +161,10 @@ struct pyobj_bounds {
 	uint64_t	max_refs;	/* referrers kept per scan */
 	uint64_t	max_outside_bytes;	/* non-arena memory scanned */
 	double		max_seconds;
+	/* Asked between levels: non-zero stops the climb ("cancelled").
+	 * NULL: never. */
+	int		(*stop)(void *);
+	void		*stop_ctx;
 };
 
 #define PYOBJ_DEFAULT_DEPTH	12

@@ -514,6 +514,10 @@ climb(struct climb *c, struct pyobj_why *w, int *outside, char **cause,
 			w->bound = "time";
 			return;
 		}
+		if (b->stop != NULL && b->stop(b->stop_ctx)) {
+			w->bound = "cancelled";
+			return;
+		}
 		if (level(c, lo, hi, b->max_objects, outside, cause) != 0) {
 			*failed = 1;
 			return;
@@ -945,6 +949,10 @@ pyobj_pinned_roots(struct pyobj *p, struct pyobj_pinned_roots *pr,
 	while (lo < hi) {
 		if (pr->depth >= b->max_depth || now() - t0 > b->max_seconds) {
 			pr->bound = pr->depth >= b->max_depth ? "depth" : "time";
+			break;
+		}
+		if (b->stop != NULL && b->stop(b->stop_ctx)) {
+			pr->bound = "cancelled";
 			break;
 		}
 		if (level(&c, lo, hi, c.maxn, &outside, cause) != 0) {
