@@ -100,7 +100,8 @@ figures() {
 
 	latency=
 	if [ -x "$here/bench_tui_latency.sh" ]; then
-		HEAPVIEW=$hv "$here/bench_tui_latency.sh" "$pid" > "$tmp/lat.out" \
+		TARGET_PID=$pid HEAPVIEW=$hv "$here/bench_tui_latency.sh" \
+		    > "$tmp/lat.out" \
 		    2>&1 || echo "  bench_tui_latency.sh failed"
 		sed 's/^/  tui: /' "$tmp/lat.out"
 		latency=1

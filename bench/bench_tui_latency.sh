@@ -16,7 +16,9 @@
 # for $HEAPVIEW_BEFORE when it is set (a build of an
 # earlier heapview, for the before/after figures).  The times include
 # tmux's own work (one send-keys, a capture-pane every few ms).
-# Environment: HEAPVIEW, HEAPVIEW_BEFORE, PYTHON, KEYS; needs tmux.
+# Environment: HEAPVIEW, HEAPVIEW_BEFORE, PYTHON, KEYS; TARGET_PID, a
+# running target to watch instead of building one (bench_scale.sh's, left
+# running); needs tmux.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,18 +36,23 @@ stop_tmux() {
 }
 trap 'stop_tmux; cleanup' EXIT
 
-start_big_heap
-echo "  $(grep 'bytes/arena' "$tmp/figures.json.stats")"
-"$HEAPVIEW" --pid "$pid" --types --bench=3 | grep '^types capture:' |
+if [ -n "${TARGET_PID:-}" ]; then
+	watch=$TARGET_PID
+else
+	start_big_heap
+	watch=$pid
+	echo "  $(grep 'bytes/arena' "$tmp/figures.json.stats")"
+fi
+"$HEAPVIEW" --pid "$watch" --types --bench=3 | grep '^types capture:' |
     sed 's/^/heapview --types --bench: /'
 
-# latency BINARY ARGS...: heapview BINARY --pid $pid ARGS in tmux; prints
+# latency BINARY ARGS...: heapview BINARY --pid $watch ARGS in tmux; prints
 # "median_ms worst_ms keys captures".
 latency() {
 	bin=$1; shift
 	stop_tmux
 	tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 40 \
-	    "env LANG=C.UTF-8 TERM=screen '$bin' --pid $pid --interval=0.05 $*; sleep 600"
+	    "env LANG=C.UTF-8 TERM=screen '$bin' --pid $watch --interval=0.05 $*; sleep 600"
 	"$helper_py" - "$sock" "$KEYS" "${MARK:-}" <<'PY'
 import random, subprocess, sys, time
 
