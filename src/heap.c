@@ -356,6 +356,25 @@ heap_pool_types_free(struct heap_pool *p)
 }
 
 size_t
+heap_types_bytes(const struct heap *h)
+{
+	size_t i, n = 0;
+	uint32_t p;
+
+	for (i = 0; i < h->narenas; i++) {
+		const struct heap_arena *a = &h->arenas[i];
+
+		for (p = 0; p < a->npools; p++)
+			if (a->pools[p].typed &&
+			    a->pools[p].szidx < h->layout.nclasses)
+				n += heap_pool_types_bytes(&a->pools[p],
+				    heap_blocks_per_pool(&h->layout,
+				    a->pools[p].szidx));
+	}
+	return n;
+}
+
+size_t
 heap_pool_types_bytes(const struct heap_pool *p, uint32_t n)
 {
 	if (!p->typed || p->tbits == 0)
@@ -383,6 +402,8 @@ heap_pool_types_equal(const struct heap_pool *a, const struct heap_pool *b,
 {
 	size_t len = heap_pool_types_bytes(a, n);
 
+	if (!a->typed && !b->typed)
+		return 1;	/* whatever the other fields were left at */
 	if (a->typed != b->typed || a->tbits != b->tbits || a->tone != b->tone)
 		return 0;
 	return len == 0 || memcmp(a->tpack, b->tpack, len) == 0;
@@ -429,7 +450,7 @@ heap_pool_types_map(struct heap_pool *p, const uint32_t *map, size_t nmap,
 	uint16_t stack[1024], *v;
 	uint32_t i;
 
-	if (!p->typed)
+	if (!p->typed || n == 0)
 		return;
 	if (p->tbits == 0) {
 		p->tone = map_value(p->tone, map, nmap);

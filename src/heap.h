@@ -238,7 +238,8 @@ uint8_t		*heap_blocks_new(uint32_t nblocks);
  * as heap_pool_type_value gives them back) into the smallest form: one
  * value, a palette of 2, 4, 16 or 256 with 1, 2, 4 or 8 bits a block, or
  * the values as they are.  The form depends on the values alone, so two
- * pools with the same values have the same fields and bytes.
+ * pools with the same values have the same fields and bytes.  v must not
+ * be the pool's own tpack (it is freed first).
  */
 void		 heap_pool_types_set(struct heap_pool *, const uint16_t *v,
 		    uint32_t n);
@@ -253,6 +254,8 @@ void		 heap_pool_types_free(struct heap_pool *);
 /* dst gets a copy of src's types (dst's own are not freed). */
 void		 heap_pool_types_copy(struct heap_pool *dst,
 		    const struct heap_pool *src, uint32_t n);
+/* Bytes the packed types of all the heap's pools take. */
+size_t		 heap_types_bytes(const struct heap *);
 /* Bytes tpack takes for a pool of n blocks. */
 size_t		 heap_pool_types_bytes(const struct heap_pool *, uint32_t n);
 /* Same values for all n blocks (both untyped counts as same). */

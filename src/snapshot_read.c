@@ -610,8 +610,8 @@ read_blocks(struct snapshot_ctx *c, const cJSON *o, const char *w,
 	return 0;
 }
 
-/* The types of a pool's allocated blocks (snapshot_types.c), into a new
- * array of one entry per block; free and untouched blocks get raw. */
+/* The types of a pool's allocated blocks (snapshot_types.c), packed into
+ * the pool; free and untouched blocks get raw. */
 static int
 read_pool_types(struct snapshot_ctx *c, const cJSON *o, const char *w,
     const struct heap *h, struct heap_pool *p)

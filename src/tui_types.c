@@ -168,9 +168,8 @@ tui_types_footprint(const struct tui_frame *f)
 
 	if (f->types == NULL)
 		return 0;
-	return f->npools * (TUI_NSLOTS * sizeof(uint64_t) +
-	    h->layout.pool_size / h->layout.alignment * sizeof(uint16_t)) +
-	    h->ntypes * (sizeof(struct tui_type_arenas) + 1 +
+	return f->npools * TUI_NSLOTS * sizeof(uint64_t) +
+	    heap_types_bytes(h) + h->ntypes * (sizeof(struct tui_type_arenas) + 1 +
 	    sizeof(struct heap_census_row)) + h->narenas;
 }
 

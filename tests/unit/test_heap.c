@@ -138,6 +138,13 @@ test_equal_copy_put_map(void)
 	heap_pool_types_free(&b);
 	CHECK(!heap_pool_types_equal(&a, &b, 255));
 	CHECK(heap_pool_types_equal(&b, &b, 255));
+	/* untyped is untyped, whatever its other fields were left at (a
+	 * copy's types cut off by clearing typed and tpack) */
+	c = a;
+	c.typed = 0;
+	c.tpack = NULL;
+	CHECK(heap_pool_types_equal(&b, &c, 255));
+	memset(&c, 0, sizeof c);
 	/* map: raw stays raw, index t becomes t + 100 below nmap, raw from
 	 * nmap on; the result is the form the mapped values would have */
 	map[0] = HEAP_TYPE_RAW;
