@@ -86,6 +86,9 @@ struct pyobj_frame_layout {
 	unsigned	ts_cframe;	/* 0: the frame is in the thread state */
 	unsigned	cf_current_frame;	/* in _PyCFrame, or in tstate */
 	unsigned	fr_code, fr_previous, fr_localsplus, fr_owner;
+	/* int stacktop: localsplus slots in use, locals and value stack,
+	 * saved when the frame calls (-1 while it runs) */
+	unsigned	fr_stacktop;
 	int		owner_cstack;	/* a shim (C) frame's owner; -1: none */
 	unsigned	co_localsplusnames, co_qualname;
 };
@@ -112,6 +115,9 @@ struct pyobj_frame {
 #define PYOBJ_MAX_THREAD_FRAMES	16384
 #define PYOBJ_MAX_FRAMES	65536
 #define PYOBJ_MAX_LOCALS	65536
+#define PYOBJ_MAX_STACK		65536	/* value stack slots over the locals */
+/* The name of a frame's value stack slot (a root "func:(value stack)") */
+#define PYOBJ_VALUE_STACK	"(value stack)"
 
 /* Every frame of every thread of every interpreter from the _PyRuntime at
  * runtime, sorted by locals, each frame once; *out is malloc'd.  Every

@@ -75,6 +75,7 @@ static const struct {
 	    .ts_next = 8, .ts_interp = 16, .ts_native_tid = 160,
 	    .ts_cframe = 56, .cf_current_frame = 8, .fr_code = 32,
 	    .fr_previous = 48, .fr_localsplus = 72, .fr_owner = 69,
+	    .fr_stacktop = 64,
 	    .owner_cstack = -1, .co_localsplusnames = 96,
 	    .co_qualname = 128 } },
 	/* 3.12: _PyCFrame { current_frame; previous }; f_code first;
@@ -83,6 +84,7 @@ static const struct {
 	    .ts_next = 8, .ts_interp = 16, .ts_native_tid = 144,
 	    .ts_cframe = 56, .cf_current_frame = 0, .fr_code = 0,
 	    .fr_previous = 8, .fr_localsplus = 72, .fr_owner = 70,
+	    .fr_stacktop = 64,
 	    .owner_cstack = 3, .co_localsplusnames = 96,
 	    .co_qualname = 128 } },
 	/* 3.13: no _PyCFrame: tstate->current_frame; f_executable first. */
@@ -90,6 +92,7 @@ static const struct {
 	    .ts_next = 8, .ts_interp = 16, .ts_native_tid = 160,
 	    .ts_cframe = 0, .cf_current_frame = 72, .fr_code = 0,
 	    .fr_previous = 8, .fr_localsplus = 72, .fr_owner = 70,
+	    .fr_stacktop = 64,
 	    .owner_cstack = 3, .co_localsplusnames = 96,
 	    .co_qualname = 128 } },
 };
@@ -150,6 +153,8 @@ pyobj_frame_layout_debug(const uint8_t *b, size_t n,
 	memset(l, 0, sizeof *l);
 	l->ts_cframe = 0;
 	l->owner_cstack = 3;
+	/* not among 3.13's debug offsets: the int before localsplus */
+	l->fr_stacktop = 64;
 	if (dbg_offset(b, DBG_RT_INTERP_HEAD, &l->rt_interp_head) != 0 ||
 	    dbg_offset(b, DBG_IS_NEXT, &l->is_next) != 0 ||
 	    dbg_offset(b, DBG_IS_THREADS_HEAD, &l->is_threads_head) != 0 ||

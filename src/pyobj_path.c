@@ -210,6 +210,12 @@ step(char *s, const struct pyobj_ref *e, int ns)
 		break;
 	case PYOBJ_POS_DICT:
 		break;	/* the attribute follows */
+	case PYOBJ_POS_FIELD:
+		if (e->name[0] != '\0') {
+			cat(s, ".%s", e->name);
+			break;
+		}
+		/* FALLTHROUGH */
 	default:
 		cat(s, " (%s+%lld)", e->owner_type, (long long)e->index);
 		break;
@@ -243,6 +249,11 @@ root_name(struct climb *c, const struct pyobj_ref *rr, char *s)
 
 	if (rr->pos == PYOBJ_POS_FRAME) {
 		frame_root(s, rr);
+		/* a value stack slot has no name: the type of what it holds */
+		if (strstr(rr->name, ":" PYOBJ_VALUE_STACK) != NULL &&
+		    pyobj_describe(c->p, rr->target, mod, sizeof mod,
+		    NULL) == 0)
+			cat(s, " <%s>", mod);
 		return 0;
 	}
 	if (rr->pos == PYOBJ_POS_MODULE_DICT) {

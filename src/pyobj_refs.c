@@ -720,9 +720,12 @@ read_frames(struct pyobj *p)
 	    NULL);
 }
 
-/* A hit in a thread's frame (3.11+): slot i of its localsplus, below
- * co_nlocalsplus -- the slots over it are the value stack.  The frame
- * must still run the code it ran when the chain was read. */
+/* A hit in a thread's frame (3.11+): slot i of its localsplus.  Below
+ * co_nlocalsplus it is a local, named; over it the value stack (a for
+ * loop's iterator, a call's arguments being built), counted only below the
+ * stacktop the frame saved when it called -- the innermost frame, still
+ * running, has none saved, and the slots above stacktop are stale.  The
+ * frame must still run the code it ran when the chain was read. */
 static int
 frame_slot(struct pyobj *p, struct pyobj_ref *r)
 {
@@ -748,13 +751,25 @@ frame_slot(struct pyobj *p, struct pyobj_ref *r)
 		return -1;
 	f = &p->frames[lo - 1];
 	i = (r->where - f->locals) / 8;
-	if ((r->where - f->locals) % 8 != 0 || i >= f->nlocals ||
-	    rd64(p, f->frame + p->fl.fr_code, &code) != 0 || code != f->code)
-		return -1;
-	if (rd64(p, f->names + TUPLE_ITEM + i * 8, &name) != 0 ||
-	    str_text(p, name, ln, sizeof ln) != 0 ||
+	if ((r->where - f->locals) % 8 != 0 ||
+	    rd64(p, f->frame + p->fl.fr_code, &code) != 0 || code != f->code ||
 	    str_text(p, f->qualname, fn, sizeof fn) != 0)
 		return -1;
+	if (i >= f->nlocals) {
+		uint8_t st[4];
+		int32_t top;
+
+		if (rd(p, f->frame + p->fl.fr_stacktop, st, 4) != 0)
+			return -1;
+		top = (int32_t)py_load32(st);
+		if (top < 0 || (uint64_t)top > f->nlocals + PYOBJ_MAX_STACK ||
+		    i >= (uint64_t)top)
+			return -1;
+		snprintf(ln, sizeof ln, PYOBJ_VALUE_STACK);
+	} else if (rd64(p, f->names + TUPLE_ITEM + i * 8, &name) != 0 ||
+	    str_text(p, name, ln, sizeof ln) != 0) {
+		return -1;
+	}
 	snprintf(r->name, sizeof r->name, "%s:%s", fn, ln);
 	r->pos = PYOBJ_POS_FRAME;
 	r->owner = f->frame;
@@ -844,6 +859,39 @@ weak_word(struct pyobj *p, const struct tinfo *t, uint64_t obj, uint64_t where)
 	    where - obj == WR_NEXT) && weakref_type(p, t);
 }
 
+/* The reference fields of the iterators a for loop keeps on its frame's
+ * value stack (Objects/listobject.c, tupleobject.c, dictobject.c,
+ * setobject.c, enumobject.c: the same offsets from 3.0 on). */
+static const struct {
+	const char	*type;
+	unsigned	 off;
+	const char	*name;
+} iter_fields[] = {
+	{ "list_iterator", 24, "it_seq" },
+	{ "list_reverseiterator", 24, "it_seq" },
+	{ "tuple_iterator", 24, "it_seq" },
+	{ "dict_keyiterator", 16, "di_dict" },
+	{ "dict_valueiterator", 16, "di_dict" },
+	{ "dict_itemiterator", 16, "di_dict" },
+	{ "set_iterator", 16, "si_set" },
+	{ "enumerate", 24, "en_sit" },
+};
+
+static int
+iter_field(const struct tinfo *t, uint64_t off, char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < HV_ARRAY_LEN(iter_fields); i++) {
+		if (off == iter_fields[i].off &&
+		    strcmp(t->name, iter_fields[i].type) == 0) {
+			snprintf(name, len, "%s", iter_fields[i].name);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* The position of a hit inside the object obj of type t. */
 static void
 explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
@@ -853,6 +901,7 @@ explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 
 	r->pos = PYOBJ_POS_FIELD;
 	r->index = (int64_t)(r->where - obj);
+	r->name[0] = '\0';
 	if (weak_word(p, t, obj, r->where)) {
 		r->pos = PYOBJ_POS_WEAK;
 		return;
@@ -880,6 +929,8 @@ explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 		return;
 	} else if (gen_local(p, t, obj, off, r) == 0) {
 		return;
+	} else if (iter_field(t, off, r->name, sizeof r->name) == 0) {
+		return;		/* a named field (PYOBJ_POS_FIELD) */
 	} else if (off >= t->basicsize || strcmp(t->name, "dict") == 0 ||
 	    strcmp(t->name, "set") == 0 || strcmp(t->name, "frozenset") == 0 ||
 	    strcmp(t->name, "list") == 0 || strcmp(t->name, "tuple") == 0) {

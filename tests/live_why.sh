@@ -8,7 +8,9 @@
 # calls the reference cycle unreachable, and names
 # the local variables of the sleeping functions (idle(): local_node, and
 # a second thread's worker(): item, with the thread's native id on 3.11+
-# where frames are read from the threads' data stacks).  --stats --types names the roots
+# where frames are read from the threads' data stacks), and from 3.11 an
+# item of a list held only by a caller's for loop (its iterator, on the
+# caller's value stack).  --stats --types names the roots
 # that pin the survivors' arenas.  With and without
 # PYTHONMALLOC=pymalloc_debug on 3.x.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
@@ -73,6 +75,9 @@ for m in $mallocs; do
 		# thread's frame is named by its native id where it is known.
 		want local "idle(): local_node -> @"
 		if "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+			# a caller's value stack, saved when it called: the
+			# for loop's iterator over a list no name holds
+			want stack "serve(): (value stack) <list_iterator>.it_seq[1] -> @"
 			want thread "thread $(awk '$1 == "tid" { print $2 }' "$HV_TMP/own.txt"): worker(): item -> @"
 		else
 			want thread "worker(): item -> @"

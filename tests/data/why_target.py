@@ -2,7 +2,8 @@
 # holders, each one among many objects that are then freed, so that they
 # pin otherwise empty arenas.  Prints "why NAME ID" for each survivor, then
 # HEAPVIEW-READY, to stderr, and idles in a function whose local variable
-# holds one more, while a second thread idles in one that holds another.  The cycle and the local have weak references in a global
+# holds one more, called from a for loop over a list that holds another,
+# while a second thread idles in a function that holds one more.  The cycle and the local have weak references in a global
 # list too, which keep nothing alive.  Runs on 2.7 and 3.x.
 import gc
 import sys
@@ -139,5 +140,18 @@ def idle():
         time.sleep(1)
 
 
+def queue():
+    jobs = [None, survivor('stack')]
+    ids.append(('stack', id(jobs[1])))
+    return jobs
+
+
+def serve():
+    # the list is held by the for loop's iterator alone, on serve()'s
+    # value stack while idle() runs
+    for job in queue():
+        idle()
+
+
 start_worker()
-idle()
+serve()
