@@ -778,6 +778,29 @@ frame_slot(struct pyobj *p, struct pyobj_ref *r)
 	return 0;
 }
 
+/* Slot i of a generator's frame, over its n locals: on its value stack
+ * when below the top the frame saved (at stacktop) when it yielded.
+ * Named with the type of what it holds, which has no name of its own:
+ * "gi_frame (value stack) <list_iterator>". */
+static int
+gen_stack(struct pyobj *p, uint64_t stacktop, uint64_t i, uint64_t n,
+    const char *attr, struct pyobj_ref *r)
+{
+	const struct tinfo *vt;
+	uint8_t st[4];
+	int32_t top;
+
+	if (rd(p, stacktop, st, 4) != 0)
+		return -1;
+	top = (int32_t)py_load32(st);
+	if (top < 0 || (uint64_t)top > n + PYOBJ_MAX_STACK ||
+	    i >= (uint64_t)top || (vt = object_type(p, r->target, NULL)) == NULL)
+		return -1;
+	snprintf(r->name, sizeof r->name, "%s " PYOBJ_VALUE_STACK " <%.32s>",
+	    attr, vt->name);
+	return 0;
+}
+
 /* 3.11+: a local of a generator, coroutine or async generator, whose
  * frame is embedded at the end of the object (tp_basicsize covers it up to
  * localsplus).  Only while the frame is not finished: a finished one's
@@ -811,14 +834,17 @@ gen_local(struct pyobj *p, const struct tinfo *t, uint64_t obj, uint64_t off,
 	    (ct = object_type(p, code, NULL)) == NULL ||
 	    strcmp(ct->name, "code") != 0 ||
 	    rd64(p, code + l->co_localsplusnames, &names) != 0 ||
-	    rd64(p, names + OB_SIZE, &n) != 0 || i >= n ||
-	    n > PYOBJ_MAX_LOCALS ||
-	    rd64(p, names + TUPLE_ITEM + i * 8, &name) != 0 ||
+	    rd64(p, names + OB_SIZE, &n) != 0 || n > PYOBJ_MAX_LOCALS)
+		return -1;
+	r->pos = PYOBJ_POS_LOCAL;
+	if (i >= n)	/* a suspended frame saved its value stack's top */
+		return gen_stack(p, frame + l->fr_stacktop, i, n, kinds[k][1],
+		    r);
+	if (rd64(p, names + TUPLE_ITEM + i * 8, &name) != 0 ||
 	    str_text(p, name, ln, sizeof ln) != 0)
 		return -1;
 	snprintf(r->name, sizeof r->name, "%s.f_locals['%s']", kinds[k][1],
 	    ln);
-	r->pos = PYOBJ_POS_LOCAL;
 	return 0;
 }
 

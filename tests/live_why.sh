@@ -9,8 +9,8 @@
 # the local variables of the sleeping functions (idle(): local_node, and
 # a second thread's worker(): item, with the thread's native id on 3.11+
 # where frames are read from the threads' data stacks), and from 3.11 an
-# item of a list held only by a caller's for loop (its iterator, on the
-# caller's value stack).  --stats --types names the roots
+# item of a list held only by a for loop's iterator on the value stack of
+# a caller or of a suspended generator.  --stats --types names the roots
 # that pin the survivors' arenas.  With and without
 # PYTHONMALLOC=pymalloc_debug on 3.x.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
@@ -78,6 +78,8 @@ for m in $mallocs; do
 			# a caller's value stack, saved when it called: the
 			# for loop's iterator over a list no name holds
 			want stack "serve(): (value stack) <list_iterator>.it_seq[1] -> @"
+			# and a suspended generator's, saved when it yielded
+			want genstack "__main__.pipe.gi_frame (value stack) <list_iterator>.it_seq[1] -> @"
 			want thread "thread $(awk '$1 == "tid" { print $2 }' "$HV_TMP/own.txt"): worker(): item -> @"
 		else
 			want thread "worker(): item -> @"

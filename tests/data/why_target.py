@@ -88,6 +88,24 @@ def gen():
 
 g = gen()
 next(g)
+
+
+# a suspended generator's value stack: its for loop's iterator over a
+# list no name holds
+def batch():
+    items = [None, survivor('genstack')]
+    batch_ids.append(id(items[1]))
+    return items
+
+
+def pipeline():
+    for item in batch():
+        yield item
+
+
+batch_ids = []
+pipe = pipeline()
+next(pipe)
 # one object, two globals: both paths, the shorter first
 first = [survivor('two')]
 second = {'b': [first[0]]}
@@ -103,7 +121,8 @@ ids = [('cache', id(cache['user:17'])), ('registry', id(Registry._items[3])),
        ('big', id(big[1500])), ('cycle', id(a)), ('two', id(first[0])),
        ('subdict', id(sub_d['k'])), ('sublist', id(sub_l[1])),
        ('subset', id(list(sub_s)[0])),
-       ('gen', id(g.gi_frame.f_locals['held']))]
+       ('gen', id(g.gi_frame.f_locals['held'])),
+       ('genstack', batch_ids[0])]
 del a, b
 del fillers[:]
 
