@@ -216,8 +216,10 @@ run_stats(const struct app_options *o, struct app_live *lv)
 	render_stats_resident(stdout, h);
 	stats_malloc(stdout, lv);
 	render_stats_types(stdout, h);
-	if (o->types)
+	if (o->types) {
 		app_why_pinned(stdout, lv, h);
+		app_why_chunks(stdout, lv, h);
+	}
 	if (diff != NULL)
 		app_diff_render(stdout, diff);
 	app_diff_free(diff);

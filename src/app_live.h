@@ -59,6 +59,8 @@ int	app_why(const struct app_options *, struct app_live *);
 /* --stats --types, live: the roots of the pinned arenas' survivors, after
  * the Types section; a line saying why when they cannot be found. */
 void	app_why_pinned(FILE *, struct app_live *, const struct heap *);
+/* --stats --types: the Python objects in malloc's chunks, by type. */
+void	app_why_chunks(FILE *, struct app_live *, const struct heap *);
 /* The TUI's key w: what keeps the object at addr alive (block: addr is in
  * a block; the object in it), from a block-level capture with types made
  * now (types: what the other captures attribute) -- the lines --why

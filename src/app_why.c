@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "app_live.h"
+#include "glibc.h"
 #include "pymalloc_internal.h"
 #include "pyobj.h"
 #include "render.h"
@@ -115,6 +116,37 @@ app_why_pinned(FILE *out, struct app_live *lv, const struct heap *h)
 	render_stats_roots(out, &pr);
 	pyobj_pinned_roots_free(&pr);
 	pyobj_close(p);
+}
+
+void
+app_why_chunks(FILE *out, struct app_live *lv, const struct heap *h)
+{
+	struct pyobj_chunk_census c;
+	struct glibc_malloc *gm = NULL;
+	struct pyobj *p = NULL;
+	char *cause = NULL;
+	int frozen = 0;
+
+	/* with --freeze the chunks are walked and read with the target
+	 * stopped, as the malloc section is */
+	if ((lv->freeze && !(frozen = source_freeze(lv->pid, &cause) == 0)) ||
+	    glibc_malloc_read_flags(lv->src, GLIBC_READ_MAP, &gm,
+	    &cause) != 0 || (p = open_pyobj(lv, h, &cause)) == NULL) {
+		fprintf(out, "\nPython objects in malloc's chunks: not read "
+		    "(%s)\n", cause != NULL ? cause : "?");
+	} else if (gm->status != GLIBC_OK) {
+		fprintf(out, "\nPython objects in malloc's chunks: not read "
+		    "(%s)\n", gm->note != NULL ? gm->note : "no glibc malloc");
+	} else {
+		pyobj_chunk_census(p, gm, &c);
+		render_stats_chunks(out, &c);
+		pyobj_chunk_census_free(&c);
+	}
+	if (frozen)
+		source_thaw();
+	free(cause);
+	pyobj_close(p);
+	glibc_malloc_free(gm);
 }
 
 static int

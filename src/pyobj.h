@@ -217,6 +217,11 @@ uint64_t	 pyobj_scanned_outside(const struct pyobj *);
 int		 pyobj_outside_truncated(const struct pyobj *);
 
 /* The object in an allocated block of a heap type (0: none found). */
+/* The Python object at the start of a buffer malloc handed out (u, n
+ * bytes): its address, and its type's name into name; 0 when the buffer
+ * does not start with one. */
+uint64_t	 pyobj_buffer_object(struct pyobj *, uint64_t u, uint64_t n,
+		    char *name, size_t len);
 uint64_t	 pyobj_block_object(struct pyobj *, uint64_t block, uint32_t size,
 		    uint32_t type);
 
@@ -294,5 +299,37 @@ int	pyobj_pinned_roots(struct pyobj *, struct pyobj_pinned_roots *,
 	    char **);
 void	pyobj_pinned_roots_free(struct pyobj_pinned_roots *);
 void	pyobj_why_free(struct pyobj_why *);
+
+/*
+ * Python objects in malloc's chunks (pyobj_chunks.c): every chunk in use
+ * of 528 bytes or more (an object over 512 bytes is malloc'd), in the
+ * heaps walked with GLIBC_READ_MAP and the mmapped ones, counted by the
+ * type of the object it starts with, or as a buffer without one (list item
+ * arrays, dict and set tables, C data).  Bytes are the chunks' sizes.
+ */
+#define PYOBJ_MAX_CHUNKS	(1u << 20)	/* chunks looked at */
+#define PYOBJ_MAX_CHUNK_TYPES	4096
+
+struct glibc_malloc;
+
+struct pyobj_chunk_row {
+	char		name[PYOBJ_NAME_MAX];
+	uint64_t	count, bytes;
+};
+
+struct pyobj_chunk_census {
+	struct pyobj_chunk_row	*rows;		/* by bytes, largest first */
+	size_t			 nrows;
+	uint64_t		 looked, chunk_bytes;	/* chunks looked at */
+	uint64_t		 objects, object_bytes;
+	uint64_t		 buffers, buffer_bytes;
+	uint64_t		 other_types;	/* objects past the row bound */
+	int			 cut;		/* over PYOBJ_MAX_CHUNKS */
+	int			 map_cut;	/* the walk kept fewer chunks */
+};
+
+void	pyobj_chunk_census(struct pyobj *, const struct glibc_malloc *,
+	    struct pyobj_chunk_census *);
+void	pyobj_chunk_census_free(struct pyobj_chunk_census *);
 
 #endif

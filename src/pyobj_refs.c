@@ -972,6 +972,61 @@ explain_field(struct pyobj *p, const struct tinfo *t, uint64_t obj,
 	}
 }
 
+/* Py_TPFLAGS_HAVE_GC: instances carry a PyGC_Head */
+#define TPF_HAVE_GC	(1ull << 14)
+
+/*
+ * A buffer malloc handed out holds a Python object at its start when one of
+ * the offsets an object can start at (after the debug hooks' prefix, then
+ * the pre-header and the GC head, or just the GC head, or none) has a
+ * plausible reference count, a type that reads as one, whose GC flag and
+ * pre-header agree with that offset and whose fixed size fits.  The count
+ * must be under 2^32: a word that is a pointer (a list's item array, a
+ * dict's table) is not one.
+ */
+uint64_t
+pyobj_buffer_object(struct pyobj *p, uint64_t u, uint64_t n, char *name,
+    size_t len)
+{
+	unsigned gc = p->pl->gc_head_size, pre = p->pl->preheader_size;
+	unsigned offs[3] = { gc + pre, gc, 0 }, k, base = 0;
+	uint8_t b[96];
+	size_t got = (size_t)HV_MIN(n, sizeof b);
+
+	if (got < 16 || rd(p, u, b, got) != 0)
+		return 0;
+	/* the debug hooks' prefixes: the object domain's, within the raw
+	 * domain's when PyObject_Malloc hands a big object to the hooked
+	 * PyMem_RawMalloc */
+	while (base < 32 && base + 32 <= got &&
+	    b[base + 15] == p->pl->debug_byte &&
+	    b[base + 14] == p->pl->debug_byte)
+		base += 16;
+	for (k = 0; k < 3; k++) {
+		unsigned off = base + offs[k];
+		uint64_t rc, flags;
+		const struct tinfo *t;
+		int want_gc = k < 2 && gc > 0;
+
+		if (k == 0 && pre == 0)
+			continue;	/* the same as the GC head alone */
+		if (off + 16 > got)
+			continue;
+		rc = py_load64(b + off);
+		if (rc == 0 || rc >= (1ull << 32) ||
+		    (t = type_at(p, py_load64(b + off + 8))) == NULL)
+			continue;
+		flags = t->flags;
+		if (!!(flags & TPF_HAVE_GC) != want_gc ||
+		    (k == 0 && !(flags & (TPF_MANAGED_DICT |
+		    TPF_MANAGED_WEAKREF))) || t->basicsize > n - off)
+			continue;
+		snprintf(name, len, "%s", t->name);
+		return u + off;
+	}
+	return 0;
+}
+
 /* The object in a typed block: probes the offsets an object can start at
  * (after the debug prefix, the pre-header, the GC head) for the one whose
  * type has the block's type name. */

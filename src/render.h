@@ -29,5 +29,9 @@ void	render_stats_roots(FILE *, const struct pyobj_pinned_roots *);
  * chunks and mallinfo2()'s figures, or why there are none (glibc.h). */
 struct glibc_malloc;
 void	render_stats_malloc(FILE *, const struct glibc_malloc *);
+/* --types, live: the Python objects malloc's chunks hold, by type
+ * (render_chunks.c). */
+struct pyobj_chunk_census;
+void	render_stats_chunks(FILE *, const struct pyobj_chunk_census *);
 
 #endif
