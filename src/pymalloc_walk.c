@@ -630,6 +630,8 @@ struct walk {
 	size_t			 next;		/* the next batch to take (atomic) */
 	size_t			 stop;		/* batches from here on are not
 						 * read (atomic): one before failed */
+	size_t			 finished;	/* arenas read and decoded
+						 * (atomic): the progress */
 	/* Per arena: the reader whose type indices its pools hold, and
 	 * whether a pool of it failed validation in a reader: then the
 	 * calling thread decodes it again (owner 0), from the bytes the
@@ -844,14 +846,16 @@ reader_run(void *arg)
 {
 	struct reader *r = arg;
 	struct walk *w = r->w;
-	size_t b, first;
+	size_t b, first, nb;
 
 	for (;;) {
-		/* the calling thread tells the progress hook how far the
-		 * readers got, and stops them all when it asks */
-		if (r == &w->readers[0] && walk_go_on(w->pm, HV_MIN(
-		    __atomic_load_n(&w->next, __ATOMIC_RELAXED) * w->batch,
-		    w->h->narenas), w->h->narenas, &r->cause) != 0) {
+		/* the calling thread tells the progress hook how many arenas
+		 * the readers have finished (not taken: the last batches are
+		 * still read at 100% otherwise), and stops them all when it
+		 * asks */
+		if (r == &w->readers[0] && walk_go_on(w->pm,
+		    __atomic_load_n(&w->finished, __ATOMIC_RELAXED),
+		    w->h->narenas, &r->cause) != 0) {
 			r->rc = -1;
 			r->failed_at = 0;
 			atomic_lower(&w->stop, 0);
@@ -862,13 +866,14 @@ reader_run(void *arg)
 		    __ATOMIC_RELAXED))
 			break;
 		first = b * w->batch;
-		r->rc = read_batch(r, first, HV_MIN(w->batch,
-		    w->h->narenas - first), &r->cause);
+		nb = HV_MIN(w->batch, w->h->narenas - first);
+		r->rc = read_batch(r, first, nb, &r->cause);
 		if (r->rc != 0) {
 			r->failed_at = b;
 			atomic_lower(&w->stop, b);
 			break;
 		}
+		__atomic_fetch_add(&w->finished, nb, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
