@@ -76,14 +76,20 @@ app_live_dump_heap(const struct app_options *o, const struct heap *h)
 	return rc;
 }
 
-/* A live target plus, with --record, the recording its frames go to:
- * written in the capturing thread (the TUI's feed), or by a writer thread
- * (--no-tui: app_recorder.h). */
+/* A heap that the TUI shows while the recorder's thread writes it: freed
+ * by the last of the two to let go of it. */
+struct shared_heap {
+	struct heap		*h;
+	int			 holders;
+};
+
+/* A live target plus, with --record, the recording its frames go to,
+ * written by a thread of its own (app_recorder.h): a frame of --no-tui is
+ * handed over, one of the TUI's lent. */
 struct live_feed {
 	const struct app_options *o;
 	struct app_live		*lv;
 	const char		*path;
-	struct snapshot_writer	*writer;
 	struct app_recorder	*recorder;
 	double			 t0;
 	int			 types;		/* --types: every frame at block level */
@@ -98,6 +104,10 @@ struct live_feed {
 	char			*label;		/* for the next periodic capture */
 	const struct heap	*labelled;	/* the capture that took it */
 	char			*labelled_text;
+	/* The TUI's frames that the recorder has not written yet. */
+	pthread_mutex_t		 share_mu;
+	struct shared_heap	*shared;
+	size_t			 nshared;
 };
 
 static enum snapshot_keys
@@ -106,23 +116,74 @@ feed_keys(const struct live_feed *f)
 	return f->o->every_key_frame ? SNAPSHOT_KEYS_EVERY : SNAPSHOT_KEYS_COST;
 }
 
+/* The recording, opened (its header written) on the first frame. */
 static int
-feed_record(struct live_feed *f, const struct heap *h, const char *label,
+recorder_ready(struct live_feed *f, const struct heap *h, char **cause)
+{
+	if (f->recorder == NULL) {
+		f->t0 = util_monotonic();
+		f->recorder = app_recorder_open(f->path, h, feed_keys(f), cause);
+	}
+	return f->recorder != NULL ? 0 : -1;
+}
+
+/* h is held by two: the TUI and the recorder. */
+static void
+share_hold(struct live_feed *f, struct heap *h)
+{
+	pthread_mutex_lock(&f->share_mu);
+	f->shared = xreallocarray(f->shared, f->nshared + 1,
+	    sizeof *f->shared);
+	f->shared[f->nshared++] = (struct shared_heap){ h, 2 };
+	pthread_mutex_unlock(&f->share_mu);
+}
+
+/* One of h's holders lets go (with forget: the recorder, which never got
+ * it, and the heap stays the TUI's alone).  Returns whether h is still
+ * held. */
+static int
+share_drop(struct live_feed *f, struct heap *h, int forget)
+{
+	size_t i;
+	int held = 0;
+
+	pthread_mutex_lock(&f->share_mu);
+	for (i = 0; i < f->nshared && f->shared[i].h != h; i++)
+		;
+	if (i < f->nshared) {
+		held = !forget && --f->shared[i].holders > 0;
+		if (!held)
+			f->shared[i] = f->shared[--f->nshared];
+	}
+	pthread_mutex_unlock(&f->share_mu);
+	return held;
+}
+
+/* The TUI's and the recorder's release of a heap (tui.h, app_recorder.h):
+ * from the loop's, the capture's or the writer's thread. */
+static void
+feed_release(void *ctx, struct heap *h)
+{
+	if (!share_drop(ctx, h, 0))
+		heap_free(h);
+}
+
+/* A frame of the TUI, lent to the recorder's thread: the capture goes on
+ * while it is written. */
+static int
+feed_record(struct live_feed *f, struct heap *h, const char *label,
     char **cause)
 {
 	if (f->path == NULL || f->failed)
 		return 0;
-	if (f->writer == NULL) {
-		f->t0 = util_monotonic();
-		f->writer = snapshot_writer_open(f->path, h, cause);
-		if (f->writer == NULL) {
-			f->failed = 1;
-			return -1;
-		}
-		snapshot_writer_keys(f->writer, feed_keys(f));
+	if (recorder_ready(f, h, cause) != 0) {
+		f->failed = 1;
+		return -1;
 	}
-	if (snapshot_writer_frame(f->writer, h, util_monotonic() - f->t0, label,
-	    cause) != 0) {
+	share_hold(f, h);
+	if (app_recorder_share(f->recorder, h, util_monotonic() - f->t0, label,
+	    feed_release, f, cause) != 0) {
+		share_drop(f, h, 1);
 		f->failed = 1;
 		return -1;
 	}
@@ -283,8 +344,6 @@ feed_close(struct live_feed *f)
 	char *cause = NULL;
 	int rc = f->failed ? -1 : 0;
 
-	if (f->writer != NULL && snapshot_writer_close(f->writer, &cause) != 0)
-		rc = -1;
 	/* A write that failed was said when it stopped the recording. */
 	if (f->recorder != NULL && app_recorder_close(f->recorder, NULL,
 	    f->failed ? NULL : &cause) != 0)
@@ -302,11 +361,7 @@ record_frame(struct live_feed *f, struct heap *h, char **cause)
 {
 	char *why = NULL;
 
-	if (f->recorder == NULL) {
-		f->t0 = util_monotonic();
-		f->recorder = app_recorder_open(f->path, h, feed_keys(f), &why);
-	}
-	if (f->recorder == NULL || app_recorder_push(f->recorder, h,
+	if (recorder_ready(f, h, &why) != 0 || app_recorder_push(f->recorder, h,
 	    util_monotonic() - f->t0, &why) != 0) {
 		if (f->recorder == NULL)
 			heap_free(h);
@@ -411,7 +466,8 @@ int
 app_live_record(const struct app_options *o, struct app_live *lv)
 {
 	struct live_feed f = { .o = o, .lv = lv, .path = o->record_file,
-	    .types = o->types, .label_mu = PTHREAD_MUTEX_INITIALIZER };
+	    .types = o->types, .label_mu = PTHREAD_MUTEX_INITIALIZER,
+	    .share_mu = PTHREAD_MUTEX_INITIALIZER };
 
 	return record_loop(o, &f);
 }
@@ -492,7 +548,8 @@ int
 app_live_watch(const struct app_options *o, struct app_live *lv)
 {
 	struct live_feed f = { .o = o, .lv = lv, .path = o->record_file,
-	    .types = o->types, .label_mu = PTHREAD_MUTEX_INITIALIZER };
+	    .types = o->types, .label_mu = PTHREAD_MUTEX_INITIALIZER,
+	    .share_mu = PTHREAD_MUTEX_INITIALIZER };
 	struct tui_feed feed;
 	int rc;
 
@@ -516,6 +573,7 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	feed.why = feed_why;
 	feed.set_label = feed_set_label;
 	feed.frame_label = feed_frame_label;
+	feed.release = feed_release;
 	if (o->types)
 		feed.value = feed_value;
 	feed.freeze = lv->freeze;
@@ -525,6 +583,7 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	free(f.labelled_text);
 	if (feed_close(&f) != 0)
 		rc = 1;
+	free(f.shared);		/* empty: the TUI and the recorder let go */
 	/* a launched program's output before the last line, as in
 	 * record_loop() */
 	if (app_live_end(lv, o, 1) != 0)

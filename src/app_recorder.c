@@ -9,6 +9,10 @@
 struct queued {
 	struct heap	*h;
 	double		 t;
+	char		*label;
+	/* NULL: h is the writer's; else lent, given back to release */
+	void		(*release)(void *, struct heap *);
+	void		*rctx;
 };
 
 struct app_recorder {
@@ -55,6 +59,20 @@ fail(struct app_recorder *r, char *cause)
 	pthread_mutex_unlock(&r->mu);
 }
 
+/* Writes f; a heap of the writer's is taken (kept as the key frame, or
+ * freed), a lent one is only read (and copied when kept). */
+static int
+write_frame(struct app_recorder *r, struct queued *f, char **cause)
+{
+	int rc;
+
+	if (f->release != NULL)
+		return snapshot_writer_frame(r->w, f->h, f->t, f->label, cause);
+	rc = snapshot_writer_frame_give(r->w, f->h, f->t, f->label, cause);
+	f->h = NULL;
+	return rc;
+}
+
 /* The writer thread: frames in the order queued, until closed.  After a
  * failure the rest are only freed. */
 static void *
@@ -66,16 +84,16 @@ writer_main(void *arg)
 	int dead = 0;
 
 	while (next_frame(r, &f)) {
-		if (dead) {
-			heap_free(f.h);
-			continue;
-		}
-		if (snapshot_writer_frame_give(r->w, f.h, f.t, NULL,
-		    &cause) != 0) {
+		if (!dead && write_frame(r, &f, &cause) != 0) {
 			fail(r, cause);
 			cause = NULL;
 			dead = 1;
 		}
+		if (f.release != NULL)
+			f.release(f.rctx, f.h);
+		else if (dead)
+			heap_free(f.h);
+		free(f.label);
 	}
 	return NULL;
 }
@@ -100,9 +118,10 @@ app_recorder_open(const char *path, const struct heap *h,
 	return r;
 }
 
-int
-app_recorder_push(struct app_recorder *r, struct heap *h, double t,
-    char **cause)
+/* Queues f once there is room; -1 with *cause (f not queued) when the
+ * writing has stopped. */
+static int
+enqueue(struct app_recorder *r, const struct queued *f, char **cause)
 {
 	pthread_mutex_lock(&r->mu);
 	while (r->n == APP_RECORDER_QUEUE && r->failed == NULL)
@@ -110,13 +129,40 @@ app_recorder_push(struct app_recorder *r, struct heap *h, double t,
 	if (r->failed != NULL) {
 		util_cause(cause, "%s", r->failed);
 		pthread_mutex_unlock(&r->mu);
-		heap_free(h);
 		return -1;
 	}
-	r->q[(r->head + r->n) % APP_RECORDER_QUEUE] = (struct queued){ h, t };
+	r->q[(r->head + r->n) % APP_RECORDER_QUEUE] = *f;
 	r->n++;
 	pthread_cond_signal(&r->ready);
 	pthread_mutex_unlock(&r->mu);
+	return 0;
+}
+
+int
+app_recorder_push(struct app_recorder *r, struct heap *h, double t,
+    char **cause)
+{
+	struct queued f = { .h = h, .t = t };
+
+	if (enqueue(r, &f, cause) != 0) {
+		heap_free(h);
+		return -1;
+	}
+	return 0;
+}
+
+int
+app_recorder_share(struct app_recorder *r, struct heap *h, double t,
+    const char *label, void (*release)(void *, struct heap *), void *rctx,
+    char **cause)
+{
+	struct queued f = { .h = h, .t = t, .release = release, .rctx = rctx,
+	    .label = label != NULL ? xstrdup(label) : NULL };
+
+	if (enqueue(r, &f, cause) != 0) {
+		free(f.label);
+		return -1;
+	}
 	return 0;
 }
 

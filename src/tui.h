@@ -129,6 +129,11 @@ struct tui_feed {
 	 * calls. */
 	void		(*set_label)(void *ctx, const char *label);
 	char		*(*frame_label)(void *ctx, const struct heap *);
+	/* live, optional (NULL: heap_free): a heap that capture returned for
+	 * a frame, handed back once the TUI is done with it, from the loop's
+	 * thread or the capture thread.  The feed may still be reading it:
+	 * --record writes the frames in a thread of its own. */
+	void		(*release)(void *ctx, struct heap *);
 	/* replay */
 	struct snapshot_file *file;
 };

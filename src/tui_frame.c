@@ -115,7 +115,10 @@ tui_frame_unref(struct tui_frame *f)
 void
 tui_frame_free(struct tui_frame *f)
 {
-	heap_free(f->heap);
+	if (f->release != NULL)
+		f->release(f->release_ctx, f->heap);
+	else
+		heap_free(f->heap);
 	free(f->label);
 	free(f->arena_first);
 	free(f->fill_prefix);

@@ -287,6 +287,9 @@ struct tui_frame {
 	size_t		 nchanged;
 	struct tui_types *types;	/* NULL when the heap has none */
 	struct tui_frame *next_dead;	/* tui_worker.c: frames to free */
+	/* who frees heap (tui_feed's release), NULL: heap_free */
+	void		(*release)(void *, struct heap *);
+	void		*release_ctx;
 };
 
 /* Takes ownership of heap. */

@@ -456,6 +456,8 @@ first_frame(struct tui *t, char **cause)
 	if (h == NULL)
 		return -1;
 	tui_timeline_append(&t->tl, h);
+	t->tl.hist[0]->release = t->feed->release;
+	t->tl.hist[0]->release_ctx = t->feed->ctx;
 	t->frame = tui_timeline_get(&t->tl, 0, cause);
 	return 0;
 }

@@ -74,6 +74,8 @@ run_capture(struct tui_worker *w, struct tui_job *j)
 	/* the label typed for this capture (key L), the one --record wrote */
 	label = f->frame_label != NULL ? f->frame_label(f->ctx, h) : NULL;
 	j->frame = tui_frame_new(h, at - j->t0, label);
+	j->frame->release = f->release;
+	j->frame->release_ctx = f->ctx;
 	free(label);
 	/* a diff against the mark costs tens of milliseconds a big heap */
 	if (j->mark != NULL) {
