@@ -588,7 +588,8 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	 * record_loop() */
 	if (app_live_end(lv, o, 1) != 0)
 		rc = 1;
-	if (f.path != NULL)
+	/* a recording that could not be created has been said */
+	if (f.path != NULL && (f.recorder != NULL || !f.failed))
 		record_report(&f);
 	return rc;
 }

@@ -345,10 +345,9 @@ const char *tui_timeline_label(const struct tui_timeline *, size_t);
 double	tui_timeline_util(const struct tui_timeline *, size_t);
 /* A reference to frame i (the caller unrefs), or NULL with *cause. */
 struct tui_frame *tui_timeline_get(struct tui_timeline *, size_t, char **);
-/* Live: adds a captured heap at the end (takes ownership); returns how
- * many old frames were dropped from the front to stay within budget. */
-size_t	tui_timeline_append(struct tui_timeline *, struct heap *);
-/* The same with a frame made of it (its time counted from tl->t0). */
+/* Live: adds a captured frame at the end (its time counted from tl->t0,
+ * taking its reference); returns how many old frames were dropped from the
+ * front to stay within budget. */
 size_t	tui_timeline_append_frame(struct tui_timeline *, struct tui_frame *);
 /* Replay: scans one more frame's utilisation; 0 when all are known. */
 int	tui_timeline_scan(struct tui_timeline *);
@@ -409,7 +408,8 @@ enum tui_job_kind {
 struct tui_job {
 	enum tui_job_kind kind;
 	/* asked */
-	double		 t0;		/* CAPTURE: the timeline's first capture */
+	double		 t0;		/* CAPTURE: the timeline's first capture
+					 * (0: this is it) */
 	uint64_t	 arena;		/* BLOCKS: the pool's arena and slot */
 	uint32_t	 slot;
 	uint64_t	 addr;		/* BLOCKS: the pool's; VALUE: the block's;
@@ -424,6 +424,7 @@ struct tui_job {
 	/* answered */
 	int		 rc;
 	struct tui_frame *frame;	/* CAPTURE, or NULL and cause */
+	double		 at;		/* CAPTURE: when (wall clock) */
 	int		 captured;	/* BLOCKS: pool holds what was read, */
 	struct heap_pool pool;		/* else cause */
 	char		*text;		/* VALUE, WHY */
@@ -560,6 +561,8 @@ struct tui {
 	char			*messages;	/* printed after the screen closes */
 	int			 capture_errors;
 	char			*last_error;
+	char			*first_error;	/* live: why the first capture
+						   failed (tui_live.c) */
 
 	/* live: key w, what keeps an object alive (tui_why.c) */
 	struct {
@@ -674,6 +677,8 @@ void	tui_draw_timeline(struct tui *, WINDOW *);
 void	tui_draw_footer(struct tui *, WINDOW *);
 void	tui_draw_help(struct tui *, WINDOW *);
 void	tui_draw_too_small(struct tui *);
+/* Live, until the first capture is in: the header and what runs. */
+void	tui_draw_first(struct tui *);
 int	tui_help_lines(int);
 void	tui_format_bytes(char *, size_t, uint64_t);
 /* "1 arena", "2 arenas": the plural adds an s. */

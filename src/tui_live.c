@@ -80,11 +80,20 @@ capture_done(struct tui *t, struct tui_job *j)
 	unsigned dirty;
 
 	t->recorded = j->recorded;
+	if (j->frame == NULL && t->frame == NULL) {
+		/* no frame to show: tui_run says why and ends */
+		t->first_error = j->cause != NULL ? j->cause :
+		    xstrdup("capture failed");
+		j->cause = NULL;
+		return 0;
+	}
 	if (j->frame == NULL) {
 		dirty = capture_failed(t, j->cause);
 		j->cause = NULL;
 		return dirty;
 	}
+	if (t->tl.count == 0 && t->tl.dropped == 0)
+		t->tl.t0 = j->at;	/* the frames' times count from it */
 	/* the frame's diff against the mark, made with it */
 	if (j->diff != NULL && t->follow)
 		tui_mark_adopt(t, j->mark, j->diff);
@@ -255,8 +264,9 @@ next_job(struct tui *t, double now)
 		t->want_freeze = -1;
 		return j;
 	}
-	if ((j = tui_why_job(t)) != NULL || (j = value_job(t)) != NULL ||
-	    (j = blocks_job(t)) != NULL)
+	/* before the first frame, only the capture that makes it */
+	if (t->frame != NULL && ((j = tui_why_job(t)) != NULL ||
+	    (j = value_job(t)) != NULL || (j = blocks_job(t)) != NULL))
 		return j;
 	if (!t->playing || now < t->next_tick)
 		return NULL;

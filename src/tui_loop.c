@@ -431,34 +431,74 @@ loop(struct tui *t)
 }
 
 /* ---- setup ----------------------------------------------------------- */
+/* Replay: the frame shown first. */
 static int
 first_frame(struct tui *t, char **cause)
 {
-	struct heap *h;
+	size_t n = t->tl.count;
+	const char *name = t->feed->title != NULL ? t->feed->title : "file";
 
-	if (!t->feed->live) {
-		size_t n = t->tl.count;
-		const char *name = t->feed->title != NULL ? t->feed->title :
-		    "file";
+	if (n == 0)
+		return util_cause(cause, "%s: no frames", name);
+	if (t->opt.start_frame > 0 && (size_t)t->opt.start_frame > n)
+		return util_cause(cause, "%s: no frame %ld: it has %zu "
+		    "frame%s, numbered from 1", name, t->opt.start_frame, n,
+		    n == 1 ? "" : "s");
+	t->pos = t->opt.start_frame > 0 ? (size_t)t->opt.start_frame - 1 : 0;
+	t->frame = tui_timeline_get(&t->tl, t->pos, cause);
+	return t->frame != NULL ? 0 : -1;
+}
 
-		if (n == 0)
-			return util_cause(cause, "%s: no frames", name);
-		if (t->opt.start_frame > 0 && (size_t)t->opt.start_frame > n)
-			return util_cause(cause, "%s: no frame %ld: it has %zu "
-			    "frame%s, numbered from 1", name,
-			    t->opt.start_frame, n, n == 1 ? "" : "s");
-		t->pos = t->opt.start_frame > 0 ?
-		    (size_t)t->opt.start_frame - 1 : 0;
-		t->frame = tui_timeline_get(&t->tl, t->pos, cause);
-		return t->frame != NULL ? 0 : -1;
+static int
+quit_key(int ch)
+{
+	const struct tui_key *k = tui_key_find(ch);
+
+	return k != NULL && k->action == act_quit;
+}
+
+static void
+draw_first(struct tui *t)
+{
+	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES)
+		tui_draw_too_small(t);
+	else
+		tui_draw_first(t);
+	doupdate();
+}
+
+/*
+ * Live: the first capture, made by the capture thread like the others,
+ * with the screen open meanwhile -- on a big heap it takes seconds -- and
+ * saying so: the header, the spinner and how far the walk got.  Quitting
+ * (q, a signal) does not wait for it.  Returns 0 with the first frame
+ * shown, 1 when the user quit, or -1 with *cause when it failed.
+ */
+static int
+first_capture(struct tui *t, char **cause)
+{
+	unsigned dirty = TUI_DIRTY_ALL;
+	int ch;
+
+	t->next_tick = util_monotonic();
+	while (t->frame == NULL) {
+		if (t->first_error != NULL) {
+			*cause = t->first_error;
+			t->first_error = NULL;
+			return -1;
+		}
+		if (dirty != 0)
+			draw_first(t);
+		tui_live_post(t);
+		ch = next_key(t);
+		if (tui_screen_signal() != 0 || quit_key(ch))
+			return 1;
+		dirty = ch == KEY_RESIZE ? TUI_DIRTY_ALL : 0;
+		dirty |= tui_live_tick(t);
 	}
-	h = t->feed->capture(t->feed->ctx, HEAP_LEVEL_POOLS, cause);
-	if (h == NULL)
-		return -1;
-	tui_timeline_append(&t->tl, h);
-	t->tl.hist[0]->release = t->feed->release;
-	t->tl.hist[0]->release_ctx = t->feed->ctx;
-	t->frame = tui_timeline_get(&t->tl, 0, cause);
+	/* the loop draws in its windows from now on */
+	werase(stdscr);
+	wnoutrefresh(stdscr);
 	return 0;
 }
 
@@ -475,6 +515,7 @@ tui_free(struct tui *t)
 	free(t->status);
 	free(t->messages);
 	free(t->last_error);
+	free(t->first_error);
 	free(t->blocks.pool.blocks);
 	free(t->type_name);
 	for (i = 0; i < TUI_TYPE_COLORS; i++)
@@ -498,7 +539,7 @@ int
 tui_run(const struct tui_options *o, struct tui_feed *feed, char **cause)
 {
 	struct tui t;
-	int sig;
+	int sig, rc = 0;
 
 	memset(&t, 0, sizeof t);
 	t.opt = *o;
@@ -511,18 +552,23 @@ tui_run(const struct tui_options *o, struct tui_feed *feed, char **cause)
 	t.want_freeze = -1;
 	t.spin_drawn = -1;
 	tui_timeline_init(&t.tl, feed);
-	if (first_frame(&t, cause) != 0 ||
+	t.playing = feed->live;
+	if ((!feed->live && first_frame(&t, cause) != 0) ||
 	    tui_screen_open(&t.scr, o, cause) != 0 ||
-	    tui_live_start(&t, cause) != 0) {
+	    tui_live_start(&t, cause) != 0 ||
+	    (feed->live && (rc = first_capture(&t, cause)) < 0)) {
 		tui_screen_close();
 		tui_free(&t);
 		return -1;
 	}
-	cursors_follow(&t);
-	t.phase = phase_of(&t, t.pos);
-	t.playing = feed->live;
-	t.next_tick = util_monotonic() + t.interval;
-	sig = loop(&t);
+	if (rc == 0) {
+		cursors_follow(&t);
+		t.phase = phase_of(&t, t.pos);
+		if (!feed->live)
+			t.next_tick = util_monotonic() + t.interval;
+		sig = loop(&t);
+	} else
+		sig = tui_screen_signal();
 	/* a capture under way stops between two batches of arenas */
 	tui_live_stop(&t);
 	tui_screen_layout_free(&t.scr);

@@ -1043,6 +1043,69 @@ tui_draw_help(struct tui *t, WINDOW *w)
 	    t->help_top - h, 0));
 }
 
+/* ---- the first capture ------------------------------------------------ */
+#define FIRST_BAR_COLS 40
+
+/* A line on stdscr filled in role r, the cursor at its column 1. */
+static void
+first_line(int y, enum tui_role r)
+{
+	tui_role(stdscr, r);
+	wmove(stdscr, y, 0);
+	tui_clrtoeol(stdscr);
+	wmove(stdscr, y, 1);
+}
+
+/* "[██████░░░░░░░░]  40%" in the middle of line y, when counted. */
+static void
+first_bar(const struct tui *t, int y)
+{
+	int pct = tui_worker_percent(&t->worker), n, i;
+	int cols = HV_MIN(FIRST_BAR_COLS, COLS - 10);
+
+	if (pct < 0 || cols < 10)
+		return;
+	n = cols * pct / 100;
+	wmove(stdscr, y, (COLS - cols - 6) / 2);
+	tui_role(stdscr, ROLE_VALUE);
+	for (i = 0; i < cols; i++)
+		tui_puts(stdscr, i < n ? (t->scr.ascii ? "#" : "\u2588") :
+		    (t->scr.ascii ? "." : "\u2591"));
+	tui_role(stdscr, ROLE_NORMAL);
+	tui_printf(stdscr, " %3d%%", pct);
+}
+
+/* Until the first frame is in: the header as it will be, what runs, and
+ * the one key that works. */
+void
+tui_draw_first(struct tui *t)
+{
+	const char *title = t->feed->title != NULL ? t->feed->title : "";
+	const char *what = "the first capture is reading the heap";
+	char busy[32], mode[96];
+	int y = LINES / 2 - 1;
+
+	werase(stdscr);
+	tui_live_activity(t, busy, sizeof busy);
+	snprintf(mode, sizeof mode, "live, every %gs, %scapturing%s",
+	    t->interval, t->feed->freeze ? "freeze on, " : "", busy);
+	first_line(0, ROLE_TITLE);
+	tui_puts(stdscr, "heapview  ");
+	puts_cut(stdscr, title, COLS - 14 - tui_width(mode));
+	tui_puts(stdscr, "  ");
+	tui_puts(stdscr, mode);
+	tui_role(stdscr, ROLE_NORMAL);
+	wmove(stdscr, y, HV_MAX((COLS - tui_width(what)) / 2, 0));
+	tui_puts(stdscr, what);
+	first_bar(t, y + 2);
+	first_line(LINES - 1, ROLE_BAR);
+	tui_role(stdscr, ROLE_KEY);
+	tui_puts(stdscr, "q");
+	tui_role(stdscr, ROLE_BAR);
+	tui_puts(stdscr, " quit");
+	wnoutrefresh(stdscr);
+}
+
 /* ---- too small ------------------------------------------------------- */
 void
 tui_draw_too_small(struct tui *t)

@@ -108,16 +108,6 @@ history_drop(struct tui_timeline *tl)
 	tl->dropped++;
 }
 
-size_t
-tui_timeline_append(struct tui_timeline *tl, struct heap *h)
-{
-	double at = h->captured_at > 0 ? h->captured_at : util_wallclock();
-
-	if (tl->count == 0 && tl->dropped == 0)
-		tl->t0 = at;
-	return tui_timeline_append_frame(tl, tui_frame_new(h, at - tl->t0,
-	    NULL));
-}
 
 size_t
 tui_timeline_append_frame(struct tui_timeline *tl, struct tui_frame *f)

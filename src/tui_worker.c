@@ -71,9 +71,10 @@ run_capture(struct tui_worker *w, struct tui_job *j)
 	if (h == NULL)
 		return;
 	at = h->captured_at > 0 ? h->captured_at : util_wallclock();
+	j->at = at;
 	/* the label typed for this capture (key L), the one --record wrote */
 	label = f->frame_label != NULL ? f->frame_label(f->ctx, h) : NULL;
-	j->frame = tui_frame_new(h, at - j->t0, label);
+	j->frame = tui_frame_new(h, j->t0 > 0 ? at - j->t0 : 0, label);
 	j->frame->release = f->release;
 	j->frame->release_ctx = f->ctx;
 	free(label);
