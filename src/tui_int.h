@@ -166,6 +166,8 @@ int	tui_screen_signal(void);
 
 void	tui_role(WINDOW *, enum tui_role);
 void	tui_role_attr(WINDOW *, enum tui_role, attr_t);
+/* What erasing w leaves: the theme's normal role. */
+void	tui_screen_background(WINDOW *);
 void	tui_glyph(WINDOW *, enum tui_glyph);
 /* A glyph in a role, for rows of cells put with tui_cells. */
 const cchar_t *tui_cell(enum tui_role, enum tui_glyph);

@@ -1085,6 +1085,7 @@ tui_draw_first(struct tui *t)
 	char busy[32], mode[96];
 	int y = LINES / 2 - 1;
 
+	tui_screen_background(stdscr);
 	werase(stdscr);
 	tui_live_activity(t, busy, sizeof busy);
 	snprintf(mode, sizeof mode, "live, every %gs, %scapturing%s",

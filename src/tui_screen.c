@@ -372,6 +372,13 @@ tui_screen_layout_free(struct tui_screen *s)
 	s->banner = NULL;
 }
 
+void
+tui_screen_background(WINDOW *w)
+{
+	wbkgdset(w, (chtype)' ' | COLOR_PAIR(role_pair[ROLE_NORMAL]) |
+	    role_attr[ROLE_NORMAL]);
+}
+
 static WINDOW *
 window_new(struct tui_screen *s, int h, int w, int y, int x)
 {
@@ -379,8 +386,7 @@ window_new(struct tui_screen *s, int h, int w, int y, int x)
 
 	if (win == NULL)
 		util_fatal("cannot create a %dx%d window", w, h);
-	wbkgdset(win, (chtype)' ' | COLOR_PAIR(role_pair[ROLE_NORMAL]) |
-	    role_attr[ROLE_NORMAL]);
+	tui_screen_background(win);
 	(void)s;
 	return win;
 }
