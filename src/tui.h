@@ -23,7 +23,8 @@
  *           thread only (after tui_run has called set_progress, before it
  *           returns), never two at once; everything else, output included,
  *           from the thread that called tui_run.  The first frame is
- *           captured before the thread starts, from the caller's thread.
+ *           captured there too, with the screen open and saying so; when
+ *           it fails, tui_run fails with its cause.
  *
  * tui_run() returns 0 when the user quits, or -1 with *cause when the
  * terminal could not be used (no tty, unknown TERM) or no frame could be
