@@ -166,6 +166,11 @@ int	tui_screen_signal(void);
 
 void	tui_role(WINDOW *, enum tui_role);
 void	tui_role_attr(WINDOW *, enum tui_role, attr_t);
+/* A fatal error of another thread (tui_screen.c): the descriptor that
+ * becomes readable when one is left for the loop, and the loop's end of it
+ * (restores the terminal, says it, exits 1; returns when there is none). */
+int	tui_screen_fatal_fd(void);
+void	tui_screen_fatal(void);
 /* What erasing w leaves: the theme's normal role. */
 void	tui_screen_background(WINDOW *);
 void	tui_glyph(WINDOW *, enum tui_glyph);

@@ -374,23 +374,28 @@ handle_key(struct tui *t, int ch)
  * The next key, or ERR when none came before the timeout or the worker
  * answered first.  A key that curses holds already is taken at once; else
  * poll waits on the terminal and the worker's pipe together, and a signal
- * (SIGWINCH: KEY_RESIZE, SIGINT) cuts it short too.
+ * (SIGWINCH: KEY_RESIZE, SIGINT) cuts it short too.  A fatal error that
+ * another thread left ends heapview here (tui_screen.c).
  */
 static int
 next_key(struct tui *t)
 {
-	struct pollfd pfd[2];
-	nfds_t n = 1;
+	struct pollfd pfd[3];
+	nfds_t n = 2;
 	int ch;
 
 	timeout(0);
 	if ((ch = getch()) != ERR || tui_screen_signal() != 0)
 		return ch;
 	pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = tui_screen_fatal_fd(),
+	    .events = POLLIN };
 	if (tui_live_fd(t) >= 0)
 		pfd[n++] = (struct pollfd){ .fd = tui_live_fd(t),
 		    .events = POLLIN };
 	ch = poll(pfd, n, wait_ms(t));
+	if (pfd[1].revents != 0)
+		tui_screen_fatal();
 	if (ch == 0 || (ch < 0 && errno != EINTR))
 		return ERR;
 	return getch();
@@ -558,6 +563,7 @@ tui_run(const struct tui_options *o, struct tui_feed *feed, char **cause)
 	    tui_live_start(&t, cause) != 0 ||
 	    (feed->live && (rc = first_capture(&t, cause)) < 0)) {
 		tui_screen_close();
+		tui_screen_fatal();
 		tui_free(&t);
 		return -1;
 	}
@@ -569,10 +575,13 @@ tui_run(const struct tui_options *o, struct tui_feed *feed, char **cause)
 		sig = loop(&t);
 	} else
 		sig = tui_screen_signal();
-	/* a capture under way stops between two batches of arenas */
-	tui_live_stop(&t);
 	tui_screen_layout_free(&t.scr);
 	tui_screen_close();
+	/* one left by another thread as the loop ended; from now on a thread
+	 * that fails says it itself */
+	tui_screen_fatal();
+	/* a capture under way stops between two batches of arenas */
+	tui_live_stop(&t);
 	report(&t);
 	tui_free(&t);
 	if (sig != 0) {

@@ -5,22 +5,40 @@
  * hook and tui_run all call (it does nothing the second time).  SIGINT and
  * SIGTERM only set a flag: the loop sees it when getch returns, leaves, and
  * re-raises the signal once the terminal is back.
+ *
+ * Only the thread that opened the screen (the loop's) calls curses, the
+ * teardown included.  A fatal error (out of memory) in another thread --
+ * the capture thread, its readers, the recorder's writer -- is handed to
+ * the loop: the failing thread leaves the message, writes a byte to a pipe
+ * that the loop polls with the keyboard and stops for good; the loop
+ * restores the terminal, says it and exits 1 (tui_screen_fatal).  Once the
+ * screen is closed a failing thread says it and exits itself.
  */
 #include "config.h"
 
 #include "tui_int.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static SCREEN *screen;
-static int screen_active;
+static pthread_t screen_thread;		/* the loop's: it opened the screen */
 static volatile sig_atomic_t screen_signal;
+/* fatal_mu guards screen_active and the fatal error another thread left */
+static pthread_mutex_t fatal_mu = PTHREAD_MUTEX_INITIALIZER;
+static int screen_active;
+static int fatal_left;
+static char fatal_msg[512];
+static int fatal_pipe[2] = { -1, -1 };	/* a byte once fatal_left */
 
 /* ---- themes ---------------------------------------------------------- */
 #define PAPER	(-2)	/* the slides' white: bright white when there is one */
@@ -477,12 +495,85 @@ signals_restore(void)
 		sigaction(screen_signals[i], &saved_actions[i], NULL);
 }
 
+/* ---- fatal errors ------------------------------------------------------ */
+/* util_fatal's hook: on the loop's thread the terminal is restored and
+ * util_fatal goes on; another thread leaves msg to the loop, if the screen
+ * is still open, and never returns. */
+static void
+on_fatal(const char *msg)
+{
+	char c = 1;
+	int left = 0;
+
+	if (pthread_equal(pthread_self(), screen_thread)) {
+		tui_screen_close();
+		return;
+	}
+	pthread_mutex_lock(&fatal_mu);
+	if (screen_active) {
+		if (!fatal_left) {
+			snprintf(fatal_msg, sizeof fatal_msg, "%s", msg);
+			fatal_left = 1;
+			while (write(fatal_pipe[1], &c, 1) < 0 && errno == EINTR)
+				;
+		}
+		left = 1;
+	}
+	pthread_mutex_unlock(&fatal_mu);
+	while (left)	/* the loop's thread exits */
+		pause();
+}
+
+int
+tui_screen_fatal_fd(void)
+{
+	return fatal_pipe[0];
+}
+
+void
+tui_screen_fatal(void)
+{
+	char msg[sizeof fatal_msg];
+	int left;
+
+	pthread_mutex_lock(&fatal_mu);
+	left = fatal_left;
+	memcpy(msg, fatal_msg, sizeof msg);
+	pthread_mutex_unlock(&fatal_mu);
+	if (!left)
+		return;
+	tui_screen_close();
+	fprintf(stderr, "heapview: %s\n", msg);
+	exit(1);
+}
+
+static int
+fatal_pipe_open(char **cause)
+{
+	int i;
+
+	if (fatal_pipe[0] >= 0)
+		return 0;
+	if (pipe(fatal_pipe) != 0)
+		return util_cause(cause, "pipe: %s", strerror(errno));
+	for (i = 0; i < 2; i++) {
+		fcntl(fatal_pipe[i], F_SETFD, FD_CLOEXEC);
+		fcntl(fatal_pipe[i], F_SETFL, fcntl(fatal_pipe[i], F_GETFL) |
+		    O_NONBLOCK);
+	}
+	return 0;
+}
+
 void
 tui_screen_close(void)
 {
-	if (!screen_active)
+	pthread_mutex_lock(&fatal_mu);
+	if (!screen_active) {
+		pthread_mutex_unlock(&fatal_mu);
 		return;
+	}
 	screen_active = 0;
+	pthread_mutex_unlock(&fatal_mu);
 	endwin();
 	fflush(stdout);
 	delscreen(screen);
@@ -510,18 +601,21 @@ tui_screen_open(struct tui_screen *s, const struct tui_options *o, char **cause)
 		    "--stats or --dump write text instead");
 	setlocale(LC_ALL, "");
 	s->ascii = o->ascii || !locale_is_utf8();
-	if (tui_terminfo_check(cause) != 0)
+	if (tui_terminfo_check(cause) != 0 || fatal_pipe_open(cause) != 0)
 		return -1;
 	screen = newterm(NULL, stdout, stdin);
 	if (screen == NULL)
 		return util_cause(cause, "cannot use the terminal (TERM=%s)",
 		    term != NULL ? term : "unset");
+	screen_thread = pthread_self();
+	pthread_mutex_lock(&fatal_mu);
 	screen_active = 1;
+	pthread_mutex_unlock(&fatal_mu);
 	if (!registered) {
 		atexit(tui_screen_close);
 		registered = 1;
 	}
-	util_set_fatal_hook(tui_screen_close);
+	util_set_fatal_hook(on_fatal);
 	signals_install();
 	cbreak();
 	noecho();

@@ -10,11 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
-static void (*fatal_hook)(void);
+static void (*fatal_hook)(const char *);
 static FILE *log_file;
 
 void
-util_set_fatal_hook(void (*hook)(void))
+util_set_fatal_hook(void (*hook)(const char *))
 {
 	fatal_hook = hook;
 }
@@ -22,15 +22,16 @@ util_set_fatal_hook(void (*hook)(void))
 void
 util_fatal(const char *fmt, ...)
 {
+	/* no allocation: memory may be what ran out */
+	static _Thread_local char msg[512];
 	va_list ap;
 
-	if (fatal_hook != NULL)
-		fatal_hook();
-	fputs("heapview: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (fatal_hook != NULL)
+		fatal_hook(msg);
+	fprintf(stderr, "heapview: %s\n", msg);
 	exit(1);
 }
 

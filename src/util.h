@@ -26,8 +26,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Sets *cause (when cause is not NULL) to a formatted message; returns -1. */
 int util_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Called before exiting on a fatal error (allocation failure). */
-void util_set_fatal_hook(void (*hook)(void));
+/* Called with the message (without "heapview: ") before it is printed and
+ * heapview exits 1 on a fatal error (allocation failure), from the thread
+ * that failed; a hook that does not return takes over both. */
+void util_set_fatal_hook(void (*hook)(const char *));
 void util_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* Debug log, enabled by --log=FILE; never writes to the terminal.  Opening
