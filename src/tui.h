@@ -19,10 +19,11 @@
  *           may do more than capture (append the frame to a recording).
  *           Captures run in a thread of the TUI's own, one at a time, so
  *           that the screen keeps answering keys meanwhile: capture,
- *           set_freeze, value, why and set_progress's fn are called from that
- *           thread only (after tui_run has called set_progress, before it
- *           returns), never two at once; everything else, output included,
- *           from the thread that called tui_run.  The first frame is
+ *           set_freeze, value, why, malloc_map and set_progress's fn are
+ *           called from that thread only (after tui_run has called
+ *           set_progress, before it returns), never two at once;
+ *           everything else, output included, from the thread that called
+ *           tui_run.  The first frame is
  *           captured there too, with the screen open and saying so; when
  *           it fails, tui_run fails with its cause.
  *
@@ -108,7 +109,8 @@ struct tui_feed {
 	/* live, optional (NULL: not offered): glibc's malloc heaps read now
 	 * with every chunk (glibc.h, GLIBC_READ_MAP), a value the TUI frees
 	 * with glibc_malloc_free, or NULL with a malloc'd *cause.  The malloc
-	 * view asks for it when it opens and when its key is pressed again. */
+	 * view asks for it when it opens and when its key is pressed again;
+	 * the capture thread reads it when the capture under way has ended. */
 	struct glibc_malloc *(*malloc_map)(void *ctx, char **cause);
 	/* live, optional (NULL: not offered): what keeps the object at addr
 	 * alive (block: addr lies in a block, the object in it is meant),

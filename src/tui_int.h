@@ -409,6 +409,7 @@ enum tui_job_kind {
 	JOB_VALUE,	/* the value of one object */
 	JOB_FREEZE,	/* --freeze on or off */
 	JOB_WHY,	/* what keeps an object alive (key w) */
+	JOB_MALLOC,	/* glibc's malloc heaps (key H) */
 };
 
 /* A question for the worker and, once it is handed back, its answer. */
@@ -435,6 +436,7 @@ struct tui_job {
 	int		 captured;	/* BLOCKS: pool holds what was read, */
 	struct heap_pool pool;		/* else cause */
 	char		*text;		/* VALUE, WHY */
+	struct glibc_malloc *gm;	/* MALLOC, or NULL and cause */
 	char		*cause;
 	unsigned long	 recorded;	/* CAPTURE: frames recorded so far */
 	/* CAPTURE, a mark set: the baseline (a reference), and the frame's
@@ -612,6 +614,8 @@ struct tui {
 	struct {
 		struct glibc_malloc *gm;	/* NULL: not read, why says */
 		char		*why;
+		int		 want;		/* live: a read asked, not posted */
+		int		 reading;	/* live: posted, not answered */
 		uint64_t	*hoff;		/* [nheaps + 1]: bytes before */
 		uint64_t	*used;		/* [nchunks + 1]: used before */
 		uint64_t	*bad;		/* [nchunks + 1]: INVALID before */
@@ -742,8 +746,11 @@ extern const struct tui_view_ops view_strip_ops;
 extern const struct tui_view_ops view_types_ops;
 extern const struct tui_view_ops view_arena_ops;
 extern const struct tui_view_ops view_malloc_ops;
-/* view_malloc.c: (re)reads glibc's heaps through the feed; frees them. */
+/* view_malloc.c: (re)reads glibc's heaps through the feed (live: asks the
+ * capture thread, see tui_live.c); takes the heaps read (or why not);
+ * frees them. */
 void	tui_malloc_read(struct tui *);
+void	tui_malloc_take(struct tui *, struct glibc_malloc *, char *);
 void	tui_malloc_free(struct tui *);
 const struct tui_view_ops *tui_view_ops(enum tui_view);
 

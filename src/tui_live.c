@@ -190,6 +190,13 @@ job_done(struct tui *t, struct tui_job *j)
 	case JOB_VALUE: dirty |= value_done(t, j); break;
 	case JOB_FREEZE: dirty |= freeze_done(t, j); break;
 	case JOB_WHY: dirty |= tui_why_done(t, j); break;
+	case JOB_MALLOC:
+		t->malloc.reading = 0;
+		tui_malloc_take(t, j->gm, j->cause);
+		j->gm = NULL;
+		j->cause = NULL;
+		dirty |= TUI_DIRTY_VIEW;
+		break;
 	}
 	tui_job_free(j);
 	return dirty;
@@ -253,6 +260,18 @@ value_job(struct tui *t)
 	return j;
 }
 
+/* Key H: glibc's heaps, read in the capture thread like the rest of the
+ * target (with --freeze, stopped as a capture stops it). */
+static struct tui_job *
+malloc_job(struct tui *t)
+{
+	if (!t->malloc.want)
+		return NULL;
+	t->malloc.want = 0;
+	t->malloc.reading = 1;
+	return job_new(JOB_MALLOC);
+}
+
 static struct tui_job *
 next_job(struct tui *t, double now)
 {
@@ -265,8 +284,9 @@ next_job(struct tui *t, double now)
 		return j;
 	}
 	/* before the first frame, only the capture that makes it */
-	if (t->frame != NULL && ((j = tui_why_job(t)) != NULL ||
-	    (j = value_job(t)) != NULL || (j = blocks_job(t)) != NULL))
+	if (t->frame != NULL && ((j = malloc_job(t)) != NULL ||
+	    (j = tui_why_job(t)) != NULL || (j = value_job(t)) != NULL ||
+	    (j = blocks_job(t)) != NULL))
 		return j;
 	if (!t->playing || now < t->next_tick)
 		return NULL;
@@ -327,7 +347,8 @@ tui_live_busy(const struct tui *t, double now)
 	const struct tui_job *j = t->worker.busy;
 
 	return j != NULL && (j->kind == JOB_CAPTURE || j->kind == JOB_BLOCKS ||
-	    j->kind == JOB_WHY) && now - t->worker.since >= SPIN_AFTER_SECS;
+	    j->kind == JOB_WHY || j->kind == JOB_MALLOC) &&
+	    now - t->worker.since >= SPIN_AFTER_SECS;
 }
 
 /* When the loop must look again even without a key or an answer. */
@@ -342,7 +363,8 @@ tui_live_deadline(const struct tui *t, double now)
 		return t->playing ? t->next_tick : -1;
 	if (t->worker.busy->kind != JOB_CAPTURE &&
 	    t->worker.busy->kind != JOB_BLOCKS &&
-	    t->worker.busy->kind != JOB_WHY)
+	    t->worker.busy->kind != JOB_WHY &&
+	    t->worker.busy->kind != JOB_MALLOC)
 		return -1;
 	if (now - since < SPIN_AFTER_SECS)
 		return since + SPIN_AFTER_SECS;

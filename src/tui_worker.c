@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include "glibc.h"
 #include "tui_int.h"
 #include "util.h"
 
@@ -42,6 +43,7 @@ tui_job_free(struct tui_job *j)
 	free(j->diff);
 	free(j->type);
 	free(j->text);
+	glibc_malloc_free(j->gm);
 	free(j->cause);
 	free(j);
 }
@@ -167,6 +169,9 @@ run(struct tui_worker *w, struct tui_job *j)
 		break;
 	case JOB_WHY:
 		j->rc = f->why(f->ctx, j->addr, j->on, &j->text, &j->cause);
+		break;
+	case JOB_MALLOC:
+		j->gm = f->malloc_map(f->ctx, &j->cause);
 		break;
 	}
 }

@@ -268,9 +268,11 @@ draw(struct tui *t, WINDOW *w)
 		tui_role(w, ROLE_VALUE);
 		tui_puts(w, "glibc malloc");
 		tui_role(w, ROLE_NORMAL);
-		tui_printf(w, ": %s", gm == NULL ? (t->malloc.why != NULL ?
-		    t->malloc.why : "not read") : gm->status != GLIBC_OK ?
-		    gm->note : "no heap walked");
+		tui_printf(w, ": %s", gm == NULL ? (t->malloc.want ||
+		    t->malloc.reading ? (t->scr.ascii ? "reading..." :
+		    "reading\u2026") : t->malloc.why != NULL ? t->malloc.why :
+		    "not read") : gm->status != GLIBC_OK ? gm->note :
+		    "no heap walked");
 		return;
 	}
 	geom(t, w, &g);
@@ -364,33 +366,42 @@ index_map(struct tui *t)
 	}
 }
 
+/* The heaps are read by the capture thread, one job after the capture
+ * under way (tui_live.c): the view says "reading" until they come. */
 void
 tui_malloc_read(struct tui *t)
 {
 	uint64_t cursor = t->malloc.cursor;
-	char *cause = NULL;
+	int reading = t->malloc.reading;
 
-	/* The heaps are read on this thread: not while the capture thread
-	 * reads the target (with --freeze both would stop and thaw it). */
-	if (t->feed->live && t->worker.busy != NULL) {
-		tui_status(t, "a capture is under way: H again in a moment");
-		if (t->malloc.gm == NULL && t->malloc.why == NULL)
-			t->malloc.why = xstrdup("not read yet: a capture was "
-			    "under way (H reads the heaps)");
-		return;
-	}
 	tui_malloc_free(t);
+	t->malloc.cursor = cursor;
+	t->malloc.reading = reading;
 	if (!t->feed->live || t->feed->malloc_map == NULL) {
 		t->malloc.why = xstrdup("a live process only (snapshots and "
 		    "recordings do not hold it)");
 		return;
 	}
-	t->malloc.gm = t->feed->malloc_map(t->feed->ctx, &cause);
-	if (t->malloc.gm == NULL) {
+	t->malloc.want = 1;
+}
+
+void
+tui_malloc_take(struct tui *t, struct glibc_malloc *gm, char *cause)
+{
+	uint64_t cursor = t->malloc.cursor;
+
+	if (t->malloc.want) {	/* H again meanwhile: this read is old */
+		glibc_malloc_free(gm);
+		free(cause);
+		return;
+	}
+	tui_malloc_free(t);
+	if (gm == NULL) {
 		t->malloc.why = cause != NULL ? cause : xstrdup("not read");
 		return;
 	}
 	free(cause);
+	t->malloc.gm = gm;
 	index_map(t);
 	t->malloc.cursor = cursor < total_bytes(t) ? cursor : 0;
 }

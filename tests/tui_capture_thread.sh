@@ -1,9 +1,9 @@
 #!/bin/sh
 # Live captures run in a thread of their own: while one is under way the
 # header says so (a spinner and how far the walk got), keys are answered
-# at once, the terminal can be resized, and quitting -- q or Ctrl-C, with
-# --freeze too -- ends heapview without waiting for the capture and leaves
-# the target running.  The target's heap (about 750 MiB, --types) makes
+# at once, the terminal can be resized, H reads the malloc heaps once the
+# capture has ended, and quitting -- q or Ctrl-C, with --freeze too -- ends
+# heapview without waiting for the capture and leaves the target running.  The target's heap (about 750 MiB, --types) makes
 # each capture long enough to be caught in the middle; captures follow each
 # other without a pause (--interval=0.05).  One reader thread
 # (--threads=1) keeps the captures long on a machine with many cores.
@@ -84,6 +84,16 @@ tui_expect "terminal too small" "30x8"
 tui_tmux resize-window -x 160 -y 50
 tui_wait "^ capture [0-9]*/" && [ "$(grep -n '^ capture [0-9]*/' "$HV_TMP/screen" | cut -d: -f1)" = 49 ] ||
     fail "the timeline is not on line 49 at 160x50: $(cat "$HV_TMP/screen")"
+
+# H during a capture: the malloc view says it reads, and shows the heaps
+# once the capture thread has read them after the capture.
+tui_keys Escape
+tui_expect "$BUSY" "a capture under way before H"
+tui_keys H
+tui_expect "glibc malloc" "the malloc view"
+tui_expect "glibc malloc  [0-9]* arenas\\?, [0-9]* heaps\\?, " \
+    "the heaps read after the capture"
+tui_expect_not "under way" "the malloc view"
 
 # Quitting during a capture.
 tui_expect "$BUSY" "a capture under way before q"
