@@ -542,6 +542,8 @@ tui_screen_fatal(void)
 	pthread_mutex_unlock(&fatal_mu);
 	if (!left)
 		return;
+	util_log("fatal error in another thread, the screen closed by its "
+	    "own: %s", msg);
 	tui_screen_close();
 	fprintf(stderr, "heapview: %s\n", msg);
 	exit(1);
