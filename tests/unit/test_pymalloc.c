@@ -24,6 +24,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -2324,12 +2325,98 @@ test_claimed_table_bounded(void)
 #endif
 }
 
+/* ---- progress: arenas finished, not batches taken -------------------- */
+/* The walk's progress hook runs on the calling thread between its batches;
+ * it must count only arenas read and decoded.  A reader thread is held at
+ * its first read (its batch taken, not read) until the calling thread has
+ * read a batch of its own and reported: that report may not count the
+ * held batch. */
+static const struct source_ops *gate_inner;
+static struct source_ops gate_ops;
+static atomic_int gate_held, gate_open;
+static atomic_size_t gate_served;	/* arenas read since the walk began */
+static unsigned gate_calls, gate_over;
+
+static void
+gate_wait(atomic_int *flag)
+{
+	int i;
+
+	for (i = 0; i < 5000 && !atomic_load(flag); i++)
+		usleep(1000);
+}
+
+static int
+gate_read(struct source *s, struct source_read *rq, size_t n, char **cause)
+{
+	int rc;
+
+	if (!pthread_equal(pthread_self(), main_thread) &&
+	    atomic_exchange(&gate_held, 1) == 0)
+		gate_wait(&gate_open);
+	rc = gate_inner->read(s, rq, n, cause);
+	atomic_fetch_add(&gate_served, n);
+	return rc;
+}
+
+static int
+gate_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)ctx;
+	(void)total;
+	if (++gate_calls == 1) {	/* before the calling thread's first */
+		gate_wait(&gate_held);
+		atomic_store(&gate_served, 0);
+		return 0;
+	}
+	if (done > atomic_load(&gate_served))
+		gate_over++;
+	atomic_store(&gate_open, 1);
+	return 0;
+}
+
+static void
+test_progress_finished(void)
+{
+	struct fake *f = fake_new(3, 12);
+	struct pymalloc *pm;
+	struct py_state st;
+	struct source *src;
+	struct heap *h = NULL;
+	char *cause = NULL;
+	unsigned i;
+
+	for (i = 0; i < 12; i++) {	/* three batches of four, two readers */
+		arena_new(f, i, 0);
+		block_alloc(f, i, pool_new(f, i, i % 8));
+	}
+	src = fake_source(f, &st);
+	gate_inner = src->ops;
+	gate_ops = *src->ops;
+	gate_ops.read = gate_read;
+	src->ops = &gate_ops;
+	pm = py_open_state(src, f->pl, &st, f->version);
+	py_set_threads(pm, 2);
+	pymalloc_set_progress_hook(pm, gate_progress, NULL);
+	CHECK(pymalloc_capture(pm, HEAP_LEVEL_BLOCKS, &h, &cause) == 0);
+	CHECK(atomic_load(&gate_held) && gate_calls >= 2);
+	CHECK_EQ_U(gate_over, 0);
+	if (h != NULL)
+		CHECK(compare(f, h, NULL) == 0);
+	heap_free(h);
+	free(cause);
+	pymalloc_close(pm);
+	source_close(src);
+	fake_free(f);
+}
+
 int
 main(void)
 {
 	struct fake *f;
 
 	main_thread = pthread_self();
+	test_progress_finished();
 	test_layouts();
 	test_decode();
 
