@@ -476,14 +476,17 @@ draw_first(struct tui *t)
  * Live: the first capture, made by the capture thread like the others,
  * with the screen open meanwhile -- on a big heap it takes seconds -- and
  * saying so: the header, the spinner and how far the walk got.  Quitting
- * (q, a signal) does not wait for it.  Returns 0 with the first frame
+ * (q, a signal) does not wait for it; other keys wait for the frame, as
+ * typed ahead (FIRST_KEYS_AHEAD of them).  Returns 0 with the first frame
  * shown, 1 when the user quit, or -1 with *cause when it failed.
  */
+#define FIRST_KEYS_AHEAD 32
+
 static int
 first_capture(struct tui *t, char **cause)
 {
 	unsigned dirty = TUI_DIRTY_ALL;
-	int ch;
+	int ch, ahead[FIRST_KEYS_AHEAD], nahead = 0;
 
 	t->next_tick = util_monotonic();
 	while (t->frame == NULL) {
@@ -498,9 +501,15 @@ first_capture(struct tui *t, char **cause)
 		ch = next_key(t);
 		if (tui_screen_signal() != 0 || quit_key(ch))
 			return 1;
+		if (ch != ERR && ch != KEY_RESIZE && ch != KEY_MOUSE &&
+		    nahead < FIRST_KEYS_AHEAD)
+			ahead[nahead++] = ch;
 		dirty = ch == KEY_RESIZE ? TUI_DIRTY_ALL : 0;
 		dirty |= tui_live_tick(t);
 	}
+	/* curses gives back the last key pushed first */
+	while (nahead > 0)
+		ungetch(ahead[--nahead]);
 	/* the loop draws in its windows from now on */
 	werase(stdscr);
 	wnoutrefresh(stdscr);

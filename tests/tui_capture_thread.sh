@@ -68,6 +68,7 @@ $(cat "$HV_TMP/screen")"
 }
 
 tui_start 120 30 -- --pid "$target" --types --threads=1 --interval=0.05
+tui_expect "^ capture [0-9]*/" "the first frame"
 tui_expect "live, every 0.05s, $BUSY" "the spinner and the progress"
 key_during_capture Tab
 key_during_capture Tab

@@ -2,9 +2,10 @@
 # The screen opens before the first capture, which runs in the capture
 # thread like the others: on a big heap the header, a spinner and how far
 # the walk got show at once instead of a blank terminal, and then the first
-# frame.  q or Ctrl-C during that capture end heapview without waiting for
-# it (with --freeze too, leaving the target running), and a first capture
-# that fails is one line on stderr, exit 1, with the terminal restored.
+# frame.  Other keys typed meanwhile wait for it; q or Ctrl-C during that
+# capture end heapview without waiting for it (with --freeze too, leaving
+# the target running), and a first capture that fails is one line on
+# stderr, exit 1, with the terminal restored.
 . "${HV_SRCDIR:-.}/tests/tui_lib.sh"
 
 py=$(hv_interpreters | awk '$1 == "pyenv-3.12" { print $2; exit }')
@@ -66,8 +67,10 @@ while [ $try -lt 5 ]; do
 done
 grep -q "$HEADER" "$HV_TMP/screen" ||
     fail "no spinner and progress during the first capture: $(cat "$HV_TMP/screen")"
+# a key typed meanwhile waits for the frame
+tui_keys Tab
 tui_expect "^ capture 1/1" "the first frame"
-tui_expect "arena map  [0-9]* arenas" "the map of the first frame"
+tui_expect "^ pool [0-9]* of arena" "Tab typed during the first capture"
 tui_keys q
 tui_exited 0
 

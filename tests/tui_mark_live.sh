@@ -40,6 +40,7 @@ n=0
 while [ ! -e "$HV_TMP/ready" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
 [ -e "$HV_TMP/ready" ] || fail "the target did not get ready"
 tui_expect "live, every 0.2s, capturing" "live --types"
+tui_expect "^ capture [0-9]*/" "the first frame"
 next_captures
 tui_keys Tab Tab Tab Tab
 tui_expect "^ types  [0-9]* types" "the types view"
