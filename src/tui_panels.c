@@ -1075,26 +1075,45 @@ first_bar(const struct tui *t, int y)
 	tui_printf(stdscr, " %3d%%", pct);
 }
 
+/* " heapview  pid 1234: python3.12 app.py  live, every 0.5s, capturing ⠹
+ * 40%": the state always shows (in a word and the spinner when narrow),
+ * the brand and the title take what is left. */
+static void
+first_header(struct tui *t)
+{
+	const char *title = t->feed->title != NULL ? t->feed->title : "";
+	char busy[32], mode[96];
+	int room;
+
+	tui_live_activity(t, busy, sizeof busy);
+	snprintf(mode, sizeof mode, "live, every %gs, %scapturing%s",
+	    t->interval, t->feed->freeze ? "freeze on, " : "", busy);
+	if (tui_width(mode) + 2 + HDR_TITLE_MIN > COLS)
+		snprintf(mode, sizeof mode, "capturing%s", busy);
+	room = COLS - 2 - tui_width(mode);
+	first_line(0, ROLE_TITLE);
+	if (room >= 10 + HDR_TITLE_MIN) {
+		tui_puts(stdscr, "heapview  ");
+		room -= 10;
+	}
+	if (room - 2 > 3 && *title != '\0') {
+		puts_cut(stdscr, title, room - 2);
+		tui_puts(stdscr, "  ");
+	}
+	tui_puts(stdscr, mode);
+}
+
 /* Until the first frame is in: the header as it will be, what runs, and
  * the one key that works. */
 void
 tui_draw_first(struct tui *t)
 {
-	const char *title = t->feed->title != NULL ? t->feed->title : "";
 	const char *what = "the first capture is reading the heap";
-	char busy[32], mode[96];
 	int y = LINES / 2 - 1;
 
 	tui_screen_background(stdscr);
 	werase(stdscr);
-	tui_live_activity(t, busy, sizeof busy);
-	snprintf(mode, sizeof mode, "live, every %gs, %scapturing%s",
-	    t->interval, t->feed->freeze ? "freeze on, " : "", busy);
-	first_line(0, ROLE_TITLE);
-	tui_puts(stdscr, "heapview  ");
-	puts_cut(stdscr, title, COLS - 14 - tui_width(mode));
-	tui_puts(stdscr, "  ");
-	tui_puts(stdscr, mode);
+	first_header(t);
 	tui_role(stdscr, ROLE_NORMAL);
 	wmove(stdscr, y, HV_MAX((COLS - tui_width(what)) / 2, 0));
 	tui_puts(stdscr, what);

@@ -56,7 +56,7 @@ during_first() {
 # The screen while the first capture runs: the header says what is
 # watched and that it captures, with how far the walk got; then the frame.
 # The capture may end before the look: a few tries.
-HEADER="^ heapview  pid $target: .*live, every 5s, capturing [^ ]*  *[0-9]*%"
+HEADER="^ .*pid $target: .*live, every 5s, capturing [^ ]*  *[0-9]*%"
 try=0
 while [ $try -lt 5 ]; do
 	try=$((try + 1))
