@@ -16,8 +16,12 @@ target=$TARGET_PID
 kill -STOP "$target"
 
 expect_exit 0 "$HEAPVIEW" --pid "$target" --types --stats
-# the malloc section is live only: a recording does not keep it
-awk '/^malloc: / { skip = 1 } skip && /^$/ { skip = 0; next } !skip' \
+# the malloc sections are live only: a recording does not keep them (a
+# blank line is printed when a kept line follows it)
+awk '/^malloc: |^Python objects in malloc.s chunks/ { skip = 1; next }
+    /^$/ { if (skip) skip = 0; else blank++; next }
+    skip { next }
+    { for (; blank > 0; blank--) print ""; print }' \
     "$HV_TMP/out" > "$HV_TMP/live.stats"
 expect_exit 0 "$HEAPVIEW" --pid "$target" --types --dump="$HV_TMP/snap.json"
 

@@ -35,7 +35,9 @@ tui_keys Escape
 tui_expect "arena map" "back to the map"
 tui_expect_not "glibc malloc" "the map"
 # presenter mode: the same view without an address
-tui_keys P H Home
+tui_keys P H
+tui_expect "glibc malloc  2 arenas" "presenter: the heaps read"
+tui_keys Home
 tui_expect "chunk of 656 B, in use  main arena" "presenter: the tcache struct"
 tui_expect_not "0x" "presenter: no address anywhere"
 tui_keys End
