@@ -78,6 +78,7 @@ app_live_open(struct app_live *lv, const struct app_options *o, pid_t pid,
 		return -1;
 	}
 	pymalloc_set_types(lv->pm, o->types);
+	lv->with_malloc = o->stats || o->dump || o->record_file != NULL;
 	return 0;
 }
 
@@ -124,6 +125,26 @@ live_resident(struct app_live *lv, struct heap *h)
 	free(spans);
 }
 
+/* glibc malloc's figures, read with the target still stopped (--freeze);
+ * a capture without them when the process cannot be read, the reason in the
+ * log.  Its heaps and chunks are not kept: a snapshot holds the figures. */
+static void
+live_malloc(struct app_live *lv, struct heap *h)
+{
+	struct glibc_malloc *gm;
+	char *cause = NULL;
+
+	if (!lv->with_malloc)
+		return;
+	if (glibc_malloc_read(lv->src, &gm, &cause) != 0) {
+		util_log("malloc: %s", cause);
+		free(cause);
+		return;
+	}
+	h->malloc_figures = glibc_malloc_figures(gm);
+	glibc_malloc_free(gm);
+}
+
 int
 app_live_capture(struct app_live *lv, enum heap_level level, struct heap **out,
     char **cause)
@@ -136,8 +157,10 @@ app_live_capture(struct app_live *lv, enum heap_level level, struct heap **out,
 	if (lv->freeze && source_freeze(lv->pid, cause) != 0)
 		return -1;
 	rc = pymalloc_capture(lv->pm, level, out, cause);
-	if (rc == 0)
+	if (rc == 0) {
 		live_resident(lv, *out);
+		live_malloc(lv, *out);
+	}
 	if (lv->freeze)
 		source_thaw();
 	if (rc != 0) {
@@ -214,7 +237,11 @@ run_stats(const struct app_options *o, struct app_live *lv)
 	fputc('\n', stdout);
 	render_stats_extra(stdout, h);
 	render_stats_resident(stdout, h);
-	stats_malloc(stdout, lv);
+	/* the capture's figures, which --dump would write */
+	if (h->malloc_figures != NULL)
+		render_stats_malloc(stdout, h->malloc_figures);
+	else
+		stats_malloc(stdout, lv);
 	render_stats_types(stdout, h);
 	if (o->types) {
 		app_why_pinned(stdout, lv, h);
@@ -443,6 +470,7 @@ run_bench(const struct app_options *o, pid_t pid)
 	disc = (util_monotonic() - t0) * 1000.0;
 	pymalloc_set_types(lv.pm, 0);	/* timed on its own line below */
 	lv.no_resident = 1;		/* the captures alone are timed */
+	lv.with_malloc = 0;
 	printf("discovery: %.1f ms\n", disc);
 	if (bench_level(&lv, HEAP_LEVEL_POOLS, o->bench, &min, &med, &pools,
 	    &bytes) != 0)

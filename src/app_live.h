@@ -30,6 +30,9 @@ struct app_live {
 	double		 started;
 	/* captures come without the resident breakdown (timings, --why) */
 	int		 no_resident;
+	/* captures come with glibc malloc's figures (what --stats prints and
+	 * snapshots and recordings keep) */
+	int		 with_malloc;
 	/* told how far each capture got, and may stop it (pymalloc.h) */
 	int		(*progress)(void *, uint64_t, uint64_t);
 	void		*progress_ctx;

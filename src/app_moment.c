@@ -205,6 +205,8 @@ section(const struct app_options *o, const char *heading,
 	fputc('\n', stdout);
 	render_stats_extra(stdout, c->h);
 	render_stats_resident(stdout, c->h);
+	if (c->h->malloc_figures != NULL)
+		render_stats_malloc(stdout, c->h->malloc_figures);
 	render_stats_types(stdout, c->h);
 	if (diff != NULL)
 		app_diff_render(stdout, diff);

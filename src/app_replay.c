@@ -43,6 +43,8 @@ replay_stats(const struct app_options *o, const struct snapshot_file *f,
 	putchar('\n');
 	render_stats_extra(stdout, h);
 	render_stats_resident(stdout, h);
+	if (h->malloc_figures != NULL)
+		render_stats_malloc(stdout, h->malloc_figures);
 	render_stats_types(stdout, h);
 	if (diff != NULL)
 		app_diff_render(stdout, diff);

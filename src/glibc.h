@@ -136,4 +136,14 @@ const struct glibc_chunk *glibc_chunk_at(const struct glibc_malloc *,
 	    uint64_t);
 void	glibc_malloc_free(struct glibc_malloc *);
 
+/*
+ * The figures without the map: a copy of gm whose heaps, mmapped spans and
+ * chunks are left out (what a snapshot keeps: arenas, totals, mallinfo2,
+ * status).  Free it with glibc_malloc_free.
+ */
+struct glibc_malloc *glibc_malloc_figures(const struct glibc_malloc *);
+/* total and mi computed again from the arenas and the mmapped chunks, as a
+ * read computes them (for figures loaded from a file). */
+void	glibc_malloc_totals(struct glibc_malloc *);
+
 #endif

@@ -428,3 +428,32 @@ glibc_malloc_free(struct glibc_malloc *gm)
 	free(gm->libc);
 	free(gm);
 }
+
+struct glibc_malloc *
+glibc_malloc_figures(const struct glibc_malloc *gm)
+{
+	struct glibc_malloc *c = xcalloc(1, sizeof *c);
+	size_t i;
+
+	*c = *gm;
+	c->note = gm->note != NULL ? xstrdup(gm->note) : NULL;
+	c->libc = gm->libc != NULL ? xstrdup(gm->libc) : NULL;
+	c->arenas = NULL;
+	if (gm->narenas > 0) {
+		c->arenas = xcalloc(gm->narenas, sizeof *c->arenas);
+		memcpy(c->arenas, gm->arenas, gm->narenas * sizeof *c->arenas);
+	}
+	for (i = 0; i < gm->narenas; i++)
+		if (gm->arenas[i].invalid_why != NULL)
+			c->arenas[i].invalid_why =
+			    xstrdup(gm->arenas[i].invalid_why);
+	c->total.invalid_why = NULL;
+	c->heaps = NULL;
+	c->nheaps = 0;
+	c->mmaps = NULL;
+	c->nmmaps = 0;
+	c->chunks = NULL;
+	c->nchunks = 0;
+	c->map_cut = 0;
+	return c;
+}

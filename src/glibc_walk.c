@@ -798,6 +798,17 @@ gl_mallinfo(struct glibc_malloc *gm)
 }
 
 void
+glibc_malloc_totals(struct glibc_malloc *gm)
+{
+	size_t i;
+
+	memset(&gm->total, 0, sizeof gm->total);
+	for (i = 0; i < gm->narenas; i++)
+		add_total(&gm->total, &gm->arenas[i]);
+	gl_mallinfo(gm);
+}
+
+void
 gl_walk_lists(struct gl_walk *w, const uint8_t *const *ms)
 {
 	struct glibc_malloc *gm = w->gm;
@@ -813,12 +824,9 @@ gl_walk_lists(struct gl_walk *w, const uint8_t *const *ms)
 			walk_fastbin(w, i, ms[i], b);
 	}
 	walk_tcaches(w);
-	memset(&gm->total, 0, sizeof gm->total);
-	for (i = 0; i < gm->narenas; i++) {
+	for (i = 0; i < gm->narenas; i++)
 		arena_figures(w, i);
-		add_total(&gm->total, &gm->arenas[i]);
-	}
-	gl_mallinfo(gm);
+	glibc_malloc_totals(gm);
 }
 
 void

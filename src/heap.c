@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "glibc.h"
 #include "heap.h"
 #include "util.h"
 
@@ -151,6 +152,7 @@ heap_free(struct heap *h)
 		free(h->values[i].text);
 	free(h->values);
 	free(h->resident);
+	glibc_malloc_free(h->malloc_figures);
 	free(h->process.exe);
 	free(h->process.python);
 	if (h->process.argv != NULL) {

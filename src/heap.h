@@ -174,6 +174,8 @@ struct heap_resident {
 	uint64_t	 mmapped_chunks;
 };
 
+struct glibc_malloc;
+
 struct heap {
 	struct heap_process	 process;
 	struct heap_layout	 layout;
@@ -197,6 +199,10 @@ struct heap {
 	struct heap_value	*values;
 	/* Resident memory, or NULL when unknown. */
 	struct heap_resident	*resident;
+	/* glibc malloc's figures (glibc.h: arenas, totals, mallinfo2, or why
+	 * there are none) without its heaps and chunks, or NULL when the
+	 * capture did not read them (or a file made without them). */
+	struct glibc_malloc	*malloc_figures;
 };
 
 /* Construction (producers only). */

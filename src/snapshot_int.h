@@ -75,6 +75,19 @@ void	 snapshot_write_resident(struct json_out *,
 int	 snapshot_read_resident(struct snapshot_ctx *, const cJSON *o,
 	    struct heap *);
 
+/* The optional "malloc" object (snapshot_malloc.c): glibc malloc's
+ * figures.  A delta frame (key not NULL) leaves it out when they are its
+ * key frame's, and reading one that leaves it out takes the key frame's;
+ * null says there are none. */
+void	 snapshot_write_malloc(struct json_out *, const struct heap *,
+	    const struct heap *key);
+int	 snapshot_read_malloc(struct snapshot_ctx *, const cJSON *o,
+	    struct heap *, const struct heap *key);
+/* The same figures (both NULL counts as the same). */
+struct glibc_malloc;
+int	 snapshot_malloc_equal(const struct glibc_malloc *,
+	    const struct glibc_malloc *);
+
 /* Reading.  Each returns -1 (NULL) with the message in *ctx->cause. */
 int	 snapshot_read_format(struct snapshot_ctx *, const cJSON *,
 	    int *recording);

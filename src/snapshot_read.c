@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "glibc.h"
 #include "heap_rle.h"
 #include "heap_stats.h"
 #include "snapshot_int.h"
@@ -1354,7 +1355,8 @@ snapshot_read_body(struct snapshot_ctx *c, const cJSON *o,
 	    read_type_table(c, o, h, key) != 0 ||
 	    (key != NULL && read_same(c, o, h, key) != 0) ||
 	    read_arenas(c, o, h, key, stream) != 0 ||
-	    read_values(c, o, h) != 0 || snapshot_read_resident(c, o, h) != 0)
+	    read_values(c, o, h) != 0 || snapshot_read_resident(c, o, h) != 0 ||
+	    snapshot_read_malloc(c, o, h, key) != 0)
 		goto fail;
 	heap_finish(h);
 	if (check_arenas(c, h) != 0)
@@ -1407,6 +1409,8 @@ snapshot_heap_copy(const struct heap *from)
 		h->resident = xmalloc(sizeof *h->resident);
 		*h->resident = *from->resident;
 	}
+	if (from->malloc_figures != NULL)
+		h->malloc_figures = glibc_malloc_figures(from->malloc_figures);
 	for (i = 0; i < from->narenas; i++) {
 		fa = &from->arenas[i];
 		a = heap_add_arena(h, fa->index, fa->address, fa->npools);

@@ -125,9 +125,10 @@ write_counters(struct json_out *o, const struct heap_counters *k)
 	json_close(o, '}');
 }
 
-/* captured_at, capture_ms, level and counters. */
+/* captured_at, capture_ms, level, counters, resident memory and malloc's
+ * figures (a delta frame's against its key frame's). */
 static void
-write_body(struct json_out *o, const struct heap *h)
+write_body(struct json_out *o, const struct heap *h, const struct heap *key)
 {
 	char when[48];
 
@@ -140,6 +141,7 @@ write_body(struct json_out *o, const struct heap *h)
 	write_counters(o, &h->counters);
 	if (h->resident != NULL)
 		snapshot_write_resident(o, h->resident);
+	snapshot_write_malloc(o, h, key);
 }
 
 /* Types are kept at block level only: a pool-level capture does not know
@@ -295,7 +297,7 @@ snapshot_write(FILE *fp, const struct heap *h, char **cause)
 	json_object(&o, NULL);
 	json_string(&o, "format", SNAPSHOT_FORMAT);
 	json_uint(&o, "version", SNAPSHOT_VERSION);
-	write_body(&o, h);
+	write_body(&o, h, NULL);
 	write_process(&o, &h->process);
 	write_allocator(&o, &h->layout);
 	write_types(&o, h);
@@ -465,7 +467,7 @@ write_delta_arenas(struct json_out *o, const struct heap *h,
 /* What every frame starts with: t, label, key (a delta's), the body. */
 static void
 write_frame_head(struct json_out *o, const struct heap *h, double t,
-    const char *label, long key_frame)
+    const char *label, long key_frame, const struct heap *key)
 {
 	json_object(o, NULL);
 	json_number(o, "t", micro(t));
@@ -473,7 +475,7 @@ write_frame_head(struct json_out *o, const struct heap *h, double t,
 		json_string(o, "label", label);
 	if (key_frame >= 0)
 		json_uint(o, "key", (uint64_t)key_frame);
-	write_body(o, h);
+	write_body(o, h, key);
 	json_uint(o, "rss_bytes", h->process.rss_bytes);
 }
 
@@ -481,7 +483,7 @@ static void
 write_full_frame(struct json_out *o, const struct heap *h, double t,
     const char *label)
 {
-	write_frame_head(o, h, t, label, -1);
+	write_frame_head(o, h, t, label, -1, NULL);
 	write_types(o, h);
 	write_arenas(o, h);
 	write_values(o, h, NULL);
@@ -492,7 +494,7 @@ static void
 write_delta_frame(struct json_out *o, const struct heap *h, double t,
     const char *label, long key_frame, const struct delta_plan *d)
 {
-	write_frame_head(o, h, t, label, key_frame);
+	write_frame_head(o, h, t, label, key_frame, d->key);
 	if (has_types(h) && d->map != NULL)
 		write_types_added(o, h, d->key, d->map);
 	write_delta_arenas(o, h, d);
