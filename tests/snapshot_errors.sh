@@ -74,6 +74,57 @@ rsnap 's/"other":57344/"other":1e300/' \
     'bad.json:1: resident.other: expected an integer from 0 to 2^53'
 rsnap 's/"arenas_empty_pools":1048576/"arenas_empty_pools":9999999/' \
     'bad.json:1: resident.arenas_empty_pools: more than arenas'
+# msnap SED MESSAGE: malloc.json edited by SED is refused with MESSAGE.
+msnap() {
+	sed -e "$1" "$data/malloc.json" > bad.json
+	cmp -s bad.json "$data/malloc.json" && fail "'$1' changed nothing"
+	refuse bad.json "$2"
+}
+expect_exit 0 "$HEAPVIEW" "$data/malloc.json" --stats
+msnap 's/"malloc":{"status"/"malloc":"glibc","m":{"status"/' \
+    'bad.json:1: malloc: expected an object or null'
+msnap 's/"status":"found"/"status":"jemalloc"/' \
+    'bad.json:1: malloc.status: expected "found", "no_glibc", "replaced" or "not_found"'
+msnap 's/"status":"found","note":null/"status":"replaced","note":null/' \
+    'bad.json:1: malloc.note: expected a string'
+msnap 's|"libc":"/usr/lib/x86_64-linux-gnu/libc.so.6"|"libc":null|' \
+    "bad.json:1: malloc.libc: expected libc's path: glibc's malloc was found"
+msnap 's|"libc":"/usr/lib/|"libc":"/usr/\\u001b[2J/|' \
+    'bad.json:1: malloc.libc: a control character (0x1b) at offset 5'
+msnap 's/"found_by":"scan"/"found_by":"guess"/' \
+    'bad.json:1: malloc.found_by: expected "symbol" or "scan"'
+msnap 's/"main_arena":"0x7ffa4a1bac60"/"main_arena":"7ffa4a1bac60"/' \
+    'bad.json:1: malloc.main_arena: expected a hex address like "0x7f3a2c000000"'
+msnap 's/"mmapped_exact":false/"mmapped_exact":0/' \
+    'bad.json:1: malloc.mmapped_exact: expected true or false'
+msnap 's/"system_bytes":100421632/"system_bytes":-100421632/' \
+    'bad.json:1: malloc.arenas[0].system_bytes: expected an integer from 0 to 9007199254740992'
+msnap 's/"top_address":"0x7ffa46e8c170",//' \
+    'bad.json:1: malloc.arenas[1].top_address: missing: expected a string'
+msnap 's/"main":false/"main":true/' \
+    'bad.json:1: malloc.arenas[1].main: expected false: only the first arena is main'
+msnap 's/"invalid_checks":2,/"invalid_checks":0,/' \
+    'bad.json:1: malloc.arenas[1].invalid_why: a failed check, but invalid_checks is 0'
+msnap 's/"mallinfo2":{"arena":149237760/"mallinfo2":{"arena":149237761/' \
+    'bad.json:1: malloc.mallinfo2.arena: expected 149237760 (what the arenas and the mmapped chunks add up to), got 149237761'
+msnap 's/"keepcost":102112/"keepcost":7824/' \
+    'bad.json:1: malloc.mallinfo2.keepcost: expected 102112 (what the arenas and the mmapped chunks add up to), got 7824'
+msnap 's/,"mallinfo2":{[^}]*}//' \
+    'bad.json:1: malloc.mallinfo2: missing: expected an object'
+# mrec SED MESSAGE: the same with malloc.jsonl, whose delta frames leave the
+# figures out (line 3), give other ones (line 4) or null (line 5).
+mrec() {
+	sed -e "$1" "$data/malloc.jsonl" > bad.jsonl
+	cmp -s bad.jsonl "$data/malloc.jsonl" && fail "'$1' changed nothing"
+	refuse bad.jsonl "$2"
+}
+expect_exit 0 "$HEAPVIEW" "$data/malloc.jsonl" --stats
+mrec '4s/"status":"replaced"/"status":"musl"/' \
+    'bad.jsonl:4: malloc.status: expected "found", "no_glibc", "replaced" or "not_found"'
+mrec '5s/"malloc":null/"malloc":false/' \
+    'bad.jsonl:5: malloc: expected an object or null'
+mrec '2s/"arenas":\[{"address":"0x7ffa4a1bac60"/"arenas":[7,{"address":"0x7ffa4a1bac60"/' \
+    'bad.jsonl:2: malloc.arenas[0]: expected an arena (a JSON object)'
 snap 's/"heapview-snapshot"/"heapview-snapshat"/' \
     'bad.json:1: format: expected "heapview-snapshot" or "heapview-recording", got "heapview-snapshat"'
 snap 's/"version":1/"version":2/' \

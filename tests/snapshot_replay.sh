@@ -104,6 +104,45 @@ expect_exit 0 "$HEAPVIEW" "$data/resident.json" --dump=again.json
 cmp -s again.json "$data/resident.json" || fail "--dump of a snapshot with resident memory changed it"
 expect_exit 0 "$HEAPVIEW" "$data/blocks.json" --stats
 grep -q '^Resident memory' "$HV_TMP/out" && fail "a Resident memory section for blocks.json"
+# malloc.json: resident.json with glibc malloc's figures: the malloc
+# section, kept by --dump; a file without them prints none.
+expect_exit 0 "$HEAPVIEW" "$data/malloc.json" --stats
+diff -u "$data/malloc.stats" "$HV_TMP/out" >&2 || fail "stats of malloc.json"
+msection() { awk '/^malloc: / { on = 1 } on && /^$/ { exit } on' "$HV_TMP/out"; }
+msection > malloc.want
+[ "$(wc -l < malloc.want)" = 20 ] || fail "no malloc section for malloc.json"
+expect_exit 0 "$HEAPVIEW" "$data/malloc.json" --dump=again.json
+cmp -s again.json "$data/malloc.json" || fail "--dump of a snapshot with malloc figures changed it"
+expect_exit 0 "$HEAPVIEW" "$data/resident.json" --stats
+grep -q '^malloc: ' "$HV_TMP/out" && fail "a malloc section for resident.json"
+# malloc.jsonl: a full frame with malloc.json's figures, a delta frame that
+# keeps them (no "malloc"), one with a preloaded allocator, one with none
+# (null).  Written again (--record), each frame keeps what it showed, and the
+# lines say so the same way.
+mframes() {
+	msection > got
+	case $2 in
+	figures) diff -u malloc.want got >&2 || fail "$1: not malloc.json's malloc section" ;;
+	replaced) [ "$(cat got)" = "malloc: malloc is libjemalloc.so.2's, not glibc's (glibc's main_arena was not found)" ] ||
+		fail "$1: $(cat got)" ;;
+	none) [ ! -s got ] || fail "$1: a malloc section: $(head -1 got)" ;;
+	esac
+}
+for file in "$data/malloc.jsonl" rerecorded.jsonl; do
+	f=1
+	for shows in figures figures replaced none; do
+		expect_exit 0 "$HEAPVIEW" "$file" --stats --frame=$f
+		mframes "frame $f of $file" $shows
+		f=$((f + 1))
+	done
+	[ -f rerecorded.jsonl ] ||
+		expect_exit 0 "$HEAPVIEW" "$data/malloc.jsonl" --record=rerecorded.jsonl
+done
+for n in 2 3 4 5; do
+	sed -n "${n}p" "$data/malloc.jsonl" | grep -o '"malloc":[{n]' > want.m
+	sed -n "${n}p" rerecorded.jsonl | grep -o '"malloc":[{n]' > got.m
+	cmp -s want.m got.m || fail "line $n of malloc.jsonl written again: '$(cat got.m)', not '$(cat want.m)'"
+done
 f=1
 while [ $f -le 14 ]; do
 	"$HEAPVIEW" "$data/types.jsonl" --stats --frame=$f | sed 1d > want

@@ -31,6 +31,8 @@ set -- "$@" "$HV_SRCDIR/tests/data/snapshot/values.json" \
     "$HV_SRCDIR/tests/data/snapshot/values.jsonl"
 set -- "$@" "$HV_SRCDIR/tests/data/snapshot/resident.json" \
     "$HV_SRCDIR/tests/data/tui/resident.jsonl"
+set -- "$@" "$HV_SRCDIR/tests/data/snapshot/malloc.json" \
+    "$HV_SRCDIR/tests/data/snapshot/malloc.jsonl"
 demo=$HV_SRCDIR/data/recordings/fragmentation.jsonl
 [ -f "$demo" ] && set -- "$@" "$demo"
 
@@ -74,7 +76,26 @@ def check(v, doc, where, want_valid=True):
         failed += 1
 
 
-deltas = added = typed = valued = 0
+deltas = added = typed = valued = mallocs = 0
+
+
+def check_malloc(v, doc, mo, where):
+    """Breaks the "malloc" object mo of doc in ways the schema refuses."""
+    global mallocs
+    mallocs += 1
+    if mo.get("status") == "found":
+        arenas = mo.pop("arenas")
+        check(v, doc, f"{where} with malloc found but no arenas", False)
+        mo["arenas"] = arenas
+        mo["arenas"][0]["system_bytes"] = -1
+        check(v, doc, f"{where} with a negative system_bytes", False)
+    else:
+        mo["note"] = None
+        check(v, doc, f"{where} with malloc {mo['status']} and no note", False)
+    mo["note"] = "line\nbreak"
+    check(v, doc, f"{where} with a control character in malloc.note", False)
+    mo["status"] = "jemalloc"
+    check(v, doc, f"{where} with malloc.status jemalloc", False)
 for path in sys.argv[2:]:
     lines = pathlib.Path(path).read_text().splitlines()
     if path.endswith(".jsonl"):
@@ -84,6 +105,9 @@ for path in sys.argv[2:]:
             deltas += "key" in doc
             added += "types_added" in doc
             check(frame, doc, f"{path}:{n}")
+            if isinstance(doc.get("malloc"), dict):
+                doc = json.loads(line)
+                check_malloc(frame, doc, doc["malloc"], f"{path}:{n}")
             if "types_added" in doc:
                 doc["types_added"][0]["gc"] = 1
                 check(frame, doc, f"{path}:{n} with gc 1", False)
@@ -101,6 +125,9 @@ for path in sys.argv[2:]:
         check(snapshot, doc, path)
         doc["arenas"][0]["pools"][0]["state"] = "busy"
         check(snapshot, doc, f"{path} with a bad state", False)
+        if "malloc" in doc:
+            doc = json.loads("\n".join(lines))
+            check_malloc(snapshot, doc, doc["malloc"], path)
         doc = json.loads("\n".join(lines))
         doc["process"]["uid"] = 0
         check(snapshot, doc, f"{path} with process.uid", False)
@@ -116,9 +143,10 @@ for path in sys.argv[2:]:
             check(snapshot, doc, f"{path} with types[0] not (raw)", False)
             doc["types"] = []
             check(snapshot, doc, f"{path} with an empty table", False)
-if deltas == 0 or added == 0 or typed == 0 or valued == 0:
+if deltas == 0 or added == 0 or typed == 0 or valued == 0 or mallocs < 3:
     print(f"{deltas} delta frames, {added} with types added, {valued} with "
-          f"values, {typed} typed snapshots checked: expected some of each")
+          f"values, {typed} typed snapshots, {mallocs} malloc objects "
+          "checked: expected some of each")
     failed += 1
 sys.exit(1 if failed else 0)
 EOF
