@@ -170,9 +170,10 @@ snapshot_malloc_equal(const struct glibc_malloc *a,
 
 	if (a == NULL || b == NULL)
 		return a == b;
+	/* what is written: found_by only for found figures */
 	if (a->status != b->status || !text_equal(a->note, b->note) ||
-	    !text_equal(a->libc, b->libc) ||
-	    !text_equal(a->found_by, b->found_by) ||
+	    !text_equal(a->libc, b->libc) || (a->status == GLIBC_OK &&
+	    !text_equal(a->found_by, b->found_by)) ||
 	    a->main_arena != b->main_arena || a->ntcaches != b->ntcaches ||
 	    a->tcache_invalid != b->tcache_invalid ||
 	    a->mmapped_chunks != b->mmapped_chunks ||
