@@ -92,7 +92,7 @@ const struct tui_key tui_keys[] = {
 	{ { 'M', 'u', 'U' }, "M, u", "Clear the mark.", NULL,
 	    TUI_KEY_BOTH, act_unmark },
 	{ { 'H' }, "H", "Live: glibc's malloc heaps; H again reads them "
-	    "again.", "malloc",
+	    "again.  A file: the frame's malloc figures.", "malloc",
 	    TUI_KEY_LIVE, act_malloc },
 	{ { 'w', 'W' }, "w", "Live: why is it alive (pool view's block, "
 	    "arena's objects).", NULL, TUI_KEY_BOTH, act_why },

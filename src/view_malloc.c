@@ -257,13 +257,99 @@ draw_cursor_line(struct tui *t, WINDOW *w, const struct geom *g)
 		tui_printf(w, "  arena 0x%" PRIx64, a->addr);
 }
 
+/* One row of the figures table: label, then bytes as the TUI shows them. */
+static void
+figures_row(WINDOW *w, int y, const char *label, const struct glibc_arena *a)
+{
+	char b[5][32];
+
+	tui_format_bytes(b[0], sizeof b[0], a->system_mem);
+	tui_format_bytes(b[1], sizeof b[1], a->used_bytes);
+	tui_format_bytes(b[2], sizeof b[2], a->bin_bytes + a->fast_bytes +
+	    a->tcache_bytes);
+	tui_format_bytes(b[3], sizeof b[3], a->top_bytes);
+	tui_format_bytes(b[4], sizeof b[4], a->trimmable_bytes);
+	wmove(w, y, 1);
+	tui_printf(w, "%-15.15s %10s %10s %10s %10s %10s", label, b[0], b[1],
+	    b[2], b[3], b[4]);
+}
+
+/*
+ * A replayed frame holds malloc's figures, not its chunks: the table
+ * --stats prints, in the TUI's units, as many rows as fit.  Presenter mode
+ * names a thread arena by its number, not its address.
+ */
+static void
+draw_figures(struct tui *t, WINDOW *w, const struct glibc_malloc *fg)
+{
+	const struct glibc_arena *tot = &fg->total;
+	int y = 2, rows = getmaxy(w) - 1;
+	char label[32], b[3][32];
+	size_t i;
+
+	tui_format_bytes(b[0], sizeof b[0], tot->system_mem);
+	tui_role(w, ROLE_VALUE);
+	tui_puts(w, "glibc malloc");
+	tui_role(w, ROLE_NORMAL);
+	tui_printf(w, "  %zu arena%s, %s  ", fg->narenas,
+	    tui_plural(fg->narenas), b[0]);
+	tui_role(w, ROLE_DIM);
+	tui_puts(w, "(this frame's figures: files keep no chunks)");
+	tui_role(w, ROLE_NORMAL);
+	if (rows < 4)
+		return;
+	wmove(w, y++, 1);
+	tui_role(w, ROLE_DIM);
+	tui_printf(w, "%-15s %10s %10s %10s %10s %10s", "arena", "system",
+	    "in use", "free", "top", "trimmable");
+	tui_role(w, ROLE_NORMAL);
+	for (i = 0; i < fg->narenas && y < rows - 2; i++) {
+		const struct glibc_arena *a = &fg->arenas[i];
+
+		if (a->is_main)
+			snprintf(label, sizeof label, "main");
+		else if (t->scr.presenter)
+			snprintf(label, sizeof label, "arena %zu", i);
+		else
+			snprintf(label, sizeof label, "0x%" PRIx64, a->addr);
+		figures_row(w, y++, label, a);
+	}
+	if (i < fg->narenas) {
+		wmove(w, y++, 1);
+		tui_printf(w, "and %zu more arenas", fg->narenas - i);
+	}
+	if (fg->narenas > 1 && y < rows - 1)
+		figures_row(w, y++, "total", tot);
+	if (y >= rows)
+		return;
+	tui_format_bytes(b[0], sizeof b[0], tot->bin_bytes + tot->fast_bytes +
+	    tot->tcache_bytes);
+	tui_format_bytes(b[1], sizeof b[1], fg->mmapped_bytes);
+	wmove(w, ++y < rows ? y : rows - 1, 1);
+	tui_printf(w, "free chunks %s (%" PRIu64 ")  mmapped chunks %" PRIu64
+	    " (%s)", b[0], tot->bin_chunks + tot->fast_chunks +
+	    tot->tcache_chunks, fg->mmapped_chunks, b[1]);
+}
+
 static void
 draw(struct tui *t, WINDOW *w)
 {
 	const struct glibc_malloc *gm = t->malloc.gm;
+	const struct glibc_malloc *fg = t->frame->heap->malloc_figures;
 	struct geom g;
 
 	wmove(w, 0, 1);
+	if (!t->feed->live && fg != NULL && fg->status == GLIBC_OK) {
+		draw_figures(t, w, fg);
+		return;
+	}
+	if (!t->feed->live && fg != NULL) {	/* not glibc's, as recorded */
+		tui_role(w, ROLE_VALUE);
+		tui_puts(w, "glibc malloc");
+		tui_role(w, ROLE_NORMAL);
+		tui_printf(w, ": %s", fg->note != NULL ? fg->note : "not found");
+		return;
+	}
 	if (gm == NULL || gm->status != GLIBC_OK || gm->nheaps == 0) {
 		tui_role(w, ROLE_VALUE);
 		tui_puts(w, "glibc malloc");
@@ -378,8 +464,8 @@ tui_malloc_read(struct tui *t)
 	t->malloc.cursor = cursor;
 	t->malloc.reading = reading;
 	if (!t->feed->live || t->feed->malloc_map == NULL) {
-		t->malloc.why = xstrdup("a live process only (snapshots and "
-		    "recordings do not hold it)");
+		t->malloc.why = xstrdup("a live process only (this frame "
+		    "holds none of its figures)");
 		return;
 	}
 	t->malloc.want = 1;

@@ -54,4 +54,27 @@ tui_keys H
 tui_expect "glibc malloc: a live process only" "replay"
 tui_keys q
 tui_exited 0
+
+# A snapshot that kept malloc's figures: the table --stats prints for it,
+# an arena a row, in the TUI's units; presenter mode names the thread
+# arena by its number.
+snap="$HV_SRCDIR/tests/data/snapshot/malloc.json"
+expect_exit 0 "$HEAPVIEW" "$snap" --stats
+narenas=$(sed -n '/^arena  *heaps/,/^total /p' "$HV_TMP/out" | grep -cv '^arena \|^total ')
+thread=$(sed -n '/^arena  *heaps/,/^total /p' "$HV_TMP/out" | awk '$1 ~ /^0x/ { print $1; exit }')
+[ "$narenas" = 2 ] && [ -n "$thread" ] ||
+    fail "malloc.json: expected 2 arenas in its --stats: $(cat "$HV_TMP/out")"
+tui_start 100 30 -- "$snap"
+tui_expect "arena map" "replay of malloc.json"
+tui_keys H
+tui_expect "glibc malloc  $narenas arenas, [0-9.]* [KMG]iB  (this frame's figures: files keep no chunks)" \
+    "the figures' title"
+tui_expect "^ main  *[0-9.]* [KMG]*i*B  *[0-9.]* [KMG]*i*B" "the main arena's row"
+tui_expect "^ $thread  *[0-9.]* [KMG]*i*B" "the thread arena's row"
+tui_expect "^ total  *[0-9.]* [KMG]*i*B" "the total"
+tui_keys P
+tui_expect "^ arena 1  *[0-9.]* [KMG]*i*B" "presenter: the thread arena by number"
+tui_expect_not "0x" "presenter: no address"
+tui_keys q
+tui_exited 0
 finish
