@@ -94,6 +94,7 @@ struct live_feed {
 	double			 t0;
 	int			 types;		/* --types: every frame at block level */
 	int			 failed;	/* the recording could not be written */
+	int			 opened;	/* it was created (and is said) */
 	unsigned long		 frames;	/* frames written (or queued) */
 	unsigned long		 slow;		/* captures longer than the interval */
 	/* Labels typed in the TUI (key L): the loop's thread gives one, the
@@ -341,13 +342,20 @@ feed_set_progress(void *ctx, int (*fn)(void *, uint64_t, uint64_t),
 static int
 feed_close(struct live_feed *f)
 {
+	struct snapshot_writer_stats st = { 0 };
 	char *cause = NULL;
 	int rc = f->failed ? -1 : 0;
 
-	/* A write that failed was said when it stopped the recording. */
-	if (f->recorder != NULL && app_recorder_close(f->recorder, NULL,
-	    f->failed ? NULL : &cause) != 0)
-		rc = -1;
+	/* A write that failed was said when it stopped the recording.  The
+	 * frames said recorded are those written, not those queued. */
+	if (f->recorder != NULL) {
+		f->opened = 1;
+		if (app_recorder_close(f->recorder, &st, f->failed ? NULL :
+		    &cause) != 0)
+			rc = -1;
+		f->recorder = NULL;
+		f->frames = st.frames;
+	}
 	if (cause != NULL) {
 		fprintf(stderr, "heapview: %s\n", cause);
 		free(cause);
@@ -504,14 +512,25 @@ feed_title(struct app_live *lv)
 	return title;
 }
 
-/* The TUI ends of a signal: the launched program goes with it, and what it
- * printed is written out first. */
+/* The TUI ends of a signal (the capture thread already stopped): the
+ * frames queued for the recording are written and said, and a launched
+ * program goes with it, what it printed written out first.  A second
+ * signal meanwhile ends heapview at once. */
 static void
 feed_signal(void *ctx)
 {
 	struct live_feed *f = ctx;
 
-	app_live_end(f->lv, f->o, 1);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if (f->path != NULL) {
+		(void)feed_close(f);
+		if (f->opened || !f->failed)
+			record_report(f);
+	}
+	if (f->lv->child != NULL)
+		app_live_end(f->lv, f->o, 1);
 }
 
 /* The output panel's view of a launched program's output (app_child.h). */
@@ -563,8 +582,9 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	if (lv->child != NULL) {
 		feed.output = feed_output;
 		feed.octx = lv->child;
-		feed.on_signal = feed_signal;
 	}
+	if (lv->child != NULL || f.path != NULL)
+		feed.on_signal = feed_signal;
 	if (f.path != NULL)
 		feed.recorded = &f.frames;
 	feed.set_freeze = feed_set_freeze;
@@ -589,7 +609,7 @@ app_live_watch(const struct app_options *o, struct app_live *lv)
 	if (app_live_end(lv, o, 1) != 0)
 		rc = 1;
 	/* a recording that could not be created has been said */
-	if (f.path != NULL && (f.recorder != NULL || !f.failed))
+	if (f.path != NULL && (f.opened || !f.failed))
 		record_report(&f);
 	return rc;
 }

@@ -460,12 +460,19 @@ tui_malloc_read(struct tui *t)
 	uint64_t cursor = t->malloc.cursor;
 	int reading = t->malloc.reading;
 
+	/* no capture thread reads for it any more: the last heaps read stay */
+	if (t->feed->live && t->exited && t->malloc.gm != NULL)
+		return;
 	tui_malloc_free(t);
 	t->malloc.cursor = cursor;
 	t->malloc.reading = reading;
 	if (!t->feed->live || t->feed->malloc_map == NULL) {
 		t->malloc.why = xstrdup("a live process only (this frame "
 		    "holds none of its figures)");
+		return;
+	}
+	if (t->exited) {	/* no capture thread reads for it any more */
+		t->malloc.why = xstrdup("not read: the target exited");
 		return;
 	}
 	t->malloc.want = 1;

@@ -4,7 +4,9 @@
 # arena: the view names both, the first cell is the main thread's tcache
 # (the first chunk of [heap], 0x290 bytes, in use), End goes to the thread
 # arena's heap; H again reads again, Esc goes back.  A recording has no
-# malloc heap: the view says so.  Presenter mode (P) shows no address.
+# malloc heap: the view says so.  Presenter mode (P) shows no address.  A
+# snapshot that kept malloc's figures shows them; after the target's end H
+# says it cannot read.
 . "${HV_SRCDIR:-.}/tests/tui_lib.sh"
 
 py=$(hv_interpreters | awk '$1 == "debian-3.11" { print $2; exit }')
@@ -76,5 +78,21 @@ tui_keys P
 tui_expect "^ arena 1  *[0-9.]* [KMG]*i*B" "presenter: the thread arena by number"
 tui_expect_not "0x" "presenter: no address"
 tui_keys q
+tui_exited 0
+
+# H once the target has exited: nothing reads for it any more, so the view
+# says so.  (The first target goes first: it
+# is stopped.)
+kill -CONT "$TARGET_PID"
+kill "$TARGET_PID"
+wait "$TARGET_PID" 2>/dev/null
+hv_start_script "$py" malloc_target.py
+tui_start 120 30 -- --pid "$TARGET_PID"
+tui_expect "^ arenas [0-9]* (" "the map of a second target"
+kill "$TARGET_PID"
+tui_expect "exited" "the target's end"
+tui_keys H
+tui_expect "glibc malloc: not read: the target exited" "H after the end"
+tui_keys Escape q
 tui_exited 0
 finish

@@ -5,7 +5,8 @@
 # screen nor the next captures, and keys are answered meanwhile.  Once the
 # pipe is read again every frame arrives: as many as heapview says it
 # recorded, each one the same heap as in a rewrite of the recording with
-# every frame full.
+# every frame full.  Ctrl-C meanwhile writes the frames queued before
+# heapview ends.
 . "${HV_SRCDIR:-.}/tests/tui_lib.sh"
 
 command -v python3 >/dev/null || skip "no python3"
@@ -17,13 +18,15 @@ same=$HV_SRCDIR/tests/snapshot_same.py
 
 # some 15 arenas: a frame is tens of KiB, more than the pipe holds
 hv_start_script "$py" busy_target.py 200000
-fifo="$HV_TMP/rec.fifo" rec="$HV_TMP/rec.jsonl"
-mkfifo "$fifo" || skip "cannot make a FIFO in $HV_TMP"
-# The reader opens the pipe, shrinks it to a page (F_SETPIPE_SZ, before
-# heapview writes: opened for writing too meanwhile, the open for reading
-# does not wait) and reads nothing until $HV_TMP/go exists; then it copies
-# the recording to $rec.
-python3 - "$fifo" "$HV_TMP/go" "$rec" "$HV_TMP/reading" <<'PY' &
+# start_reader NAME: a FIFO $HV_TMP/NAME.fifo and its reader, which opens
+# it, shrinks it to a page (F_SETPIPE_SZ, before heapview writes: opened
+# for writing too meanwhile, the open for reading does not wait) and reads
+# nothing until $HV_TMP/NAME.go exists; then it copies the recording to
+# $HV_TMP/NAME.jsonl.  Sets fifo, rec, go and reader.
+start_reader() {
+	fifo="$HV_TMP/$1.fifo" rec="$HV_TMP/$1.jsonl" go="$HV_TMP/$1.go"
+	mkfifo "$fifo" || skip "cannot make a FIFO in $HV_TMP"
+	python3 - "$fifo" "$go" "$rec" "$HV_TMP/$1.reading" <<'PY' &
 import fcntl, os, sys, time
 rw = os.open(sys.argv[1], os.O_RDWR)
 fcntl.fcntl(rw, 1031, 4096)
@@ -39,14 +42,23 @@ with open(sys.argv[3], "wb") as out:
             break
         out.write(b)
 PY
-reader=$!
-HV_PIDS="$HV_PIDS $reader"
-i=0
-while [ ! -e "$HV_TMP/reading" ] && [ "$i" -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -e "$HV_TMP/reading" ] || { fail "the reader did not start"; finish; }
+	reader=$!
+	HV_PIDS="$HV_PIDS $reader"
+	i=0
+	while [ ! -e "$HV_TMP/$1.reading" ] && [ "$i" -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -e "$HV_TMP/$1.reading" ] || { fail "the reader did not start"; finish; }
+}
+
+# said_frames: N of the "heapview: N frames recorded to" line on screen.
+said_frames() {
+	sed -n 's/^heapview: \([0-9]*\) frames recorded to .*$/\1/p' \
+	    "$HV_TMP/screen"
+}
+
+start_reader rec
 
 tui_start 100 30 -- --pid "$TARGET_PID" --record="$fifo" --interval=0.1
 tui_expect "^ capture [3-9]/" "captures while the recording is not read"
@@ -55,7 +67,7 @@ tui_keys Tab
 tui_expect "^ pool [0-9]* of arena" "Tab while the recording is not read"
 tui_keys Tab
 tui_expect "^ size classes" "Tab again"
-touch "$HV_TMP/go"
+touch "$go"
 captures() {
 	tui_screen
 	sed -n 's/^ capture \([0-9]*\)\/.*/\1/p' "$HV_TMP/screen"
@@ -71,8 +83,7 @@ tui_keys q
 tui_exited 0
 wait "$reader" || fail "the reader failed"
 
-n=$(sed -n 's/^heapview: \([0-9]*\) frames recorded to .*$/\1/p' \
-    "$HV_TMP/screen")
+n=$(said_frames)
 [ -n "$n" ] || fail "no 'N frames recorded' on quit: $(cat "$HV_TMP/screen")"
 lines=$(wc -l < "$rec")
 [ "$n" = $((lines - 1)) ] || fail "heapview says $n frames, the pipe carried $((lines - 1))"
@@ -88,4 +99,23 @@ while [ "$f" -le "$n" ]; do
 	    fail "frame $f differs"
 	f=$((f + 1))
 done
+
+# Ctrl-C while frames wait for the stalled pipe: they are written before
+# heapview ends (of the signal), and the count it says is what the pipe
+# carried.
+start_reader sig
+tui_start 100 30 -- --pid "$TARGET_PID" --record="$fifo" --interval=0.5
+tui_expect "REC [3-9]" "frames queued for the stalled pipe"
+tui_keys C-c
+sleep 0.3
+touch "$go"
+tui_exited 130
+wait "$reader" || fail "the reader failed"
+n=$(said_frames)
+[ -n "$n" ] && [ "$n" -ge 3 ] ||
+    fail "no 'N frames recorded' (3 or more) after Ctrl-C: $(cat "$HV_TMP/screen")"
+lines=$(wc -l < "$rec")
+[ "$n" = $((lines - 1)) ] ||
+    fail "after Ctrl-C heapview says $n frames, the pipe carried $((lines - 1))"
+expect_exit 0 "$HEAPVIEW" "$rec" --frame="$n" --stats
 finish

@@ -140,6 +140,7 @@ test_equal_copy_put_map(void)
 	CHECK(heap_pool_types_equal(&b, &b, 255));
 	/* untyped is untyped, whatever its other fields were left at (a
 	 * copy's types cut off by clearing typed and tpack) */
+	heap_pool_types_free(&c);
 	c = a;
 	c.typed = 0;
 	c.tpack = NULL;
