@@ -52,6 +52,8 @@ struct app_options {
 	long		 frame_last;	/* --frame=N-M: M; 0: no range */
 	const char	*svg;		/* --svg=PATH: FILE.svg or a directory */
 	const char	*view;		/* --view=NAME for --svg; NULL: map */
+	uint64_t	 at;		/* --at=ADDR: what --view=arena|pool draws */
+	int		 has_at;
 	const char	*html;		/* --html=OUT.html */
 	int		 presenter;	/* --presenter */
 	struct app_label labels[APP_MAX_LABELS];
@@ -93,6 +95,9 @@ int	app_svg_replay(const struct app_options *);
 struct heap;
 int	app_svg_heap(const struct app_options *, const struct heap *);
 int	app_svg_is_file(const char *);
+/* The view --svg draws needs block states (the pool view): a live capture
+ * for it is made at block level. */
+int	app_svg_blocks(const struct app_options *);
 /* The label the TUI shows at frame i of a file: the last one at or before
  * it, or NULL. */
 struct snapshot_file;

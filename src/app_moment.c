@@ -142,8 +142,8 @@ static void
 watch(const struct app_options *o, struct app_live *lv, double t0,
     struct moments *m)
 {
-	enum heap_level level = o->dump || o->types || o->diff != NULL ?
-	    HEAP_LEVEL_BLOCKS : HEAP_LEVEL_POOLS;
+	enum heap_level level = o->dump || o->types || o->diff != NULL ||
+	    app_svg_blocks(o) ? HEAP_LEVEL_BLOCKS : HEAP_LEVEL_POOLS;
 	double deadline = o->after > 0 ? t0 + o->after : INFINITY;
 	int launched = lv->child != NULL;
 

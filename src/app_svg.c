@@ -4,6 +4,9 @@
  * default, the capture when live).  Any other PATH is a directory, made
  * when missing, that gets frame-NNNN.svg for every frame of a recording or
  * the range --frame=N-M (numbered from 1 as the TUI counts them).
+ * --view=arena and --view=pool draw the arena or pool holding --at in
+ * every frame; a frame without it is an error, as is a pool view of a
+ * frame without block states.
  */
 #include "config.h"
 
@@ -13,6 +16,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +56,52 @@ svg_view(const struct app_options *o)
 	return v;
 }
 
+int
+app_svg_blocks(const struct app_options *o)
+{
+	return o->svg != NULL && svg_view(o) == RENDER_SVG_POOL;
+}
+
+/* "blocks.json", "rec.jsonl frame 30", "the capture": for messages. */
+static char *
+frame_name(const struct render_svg_frame *f)
+{
+	if (f->source == NULL)
+		return xstrdup("the capture");
+	if (f->number > 0)
+		return xasprintf("%s frame %zu", f->source, f->number);
+	return xstrdup(f->source);
+}
+
+/* The zoom views: is there an arena (and pool, with its blocks) at --at? */
+static int
+check_at(const struct app_options *o, const struct heap *h,
+    const struct render_svg_frame *f)
+{
+	enum render_svg_view v = svg_view(o);
+	char *name = frame_name(f), *cause = NULL;
+	size_t ai = 0;
+	uint32_t pi = 0;
+	int where = render_svg_locate(h, o->at, &ai, &pi);
+
+	if (where < 0)
+		cause = xasprintf("0x%" PRIx64 " is in no arena of %s", o->at,
+		    name);
+	else if (v == RENDER_SVG_POOL && where > 0)
+		cause = xasprintf("0x%" PRIx64 " is in arena %" PRIu32 " of %s "
+		    "but in none of its pools", o->at, h->arenas[ai].index,
+		    name);
+	else if (v == RENDER_SVG_POOL && (h->level != HEAP_LEVEL_BLOCKS ||
+	    (h->arenas[ai].pools[pi].state == POOL_USED &&
+	    h->arenas[ai].pools[pi].blocks == NULL)))
+		cause = xasprintf("%s has no block states (a pool-level "
+		    "capture): the pool view needs a block-level one, a "
+		    "snapshot made with --dump or a recording made with "
+		    "--types", name);
+	free(name);
+	return cause != NULL ? svg_fail(cause) : 0;
+}
+
 /* Writes one picture to path. */
 static int
 svg_write(const struct app_options *o, const char *path, const struct heap *h,
@@ -64,6 +114,8 @@ svg_write(const struct app_options *o, const char *path, const struct heap *h,
 		return svg_fail(xasprintf("%s has no block types: it was "
 		    "captured without --types", f->source != NULL ? f->source :
 		    "the capture"));
+	if (o->has_at && check_at(o, h, f) != 0)
+		return 1;
 	if ((out = fopen(path, "w")) == NULL)
 		return svg_fail(xasprintf("%s: %s", path, strerror(errno)));
 	render_svg(out, h, svg_view(o), svg_theme(o), f);
@@ -92,7 +144,7 @@ make_dir(const char *path)
 int
 app_svg_heap(const struct app_options *o, const struct heap *h)
 {
-	struct render_svg_frame f = { .t = -1 };
+	struct render_svg_frame f = { .t = -1, .at = o->at };
 	char *path;
 	int rc;
 
@@ -131,6 +183,7 @@ replay_frame(const struct app_options *o, struct snapshot_file *sf,
 		.count = snapshot_nframes(sf),
 		.t = snapshot_is_recording(sf) ? snapshot_frame_time(sf, i) : -1,
 		.label = app_frame_phase(sf, i),
+		.at = o->at,
 	};
 	char *cause = NULL;
 	struct heap *h;

@@ -38,8 +38,12 @@ static const char usage_text[] =
 "      --svg=PATH         pictures for slides: PATH.svg is one frame (a\n"
 "                         recording's last, or the live capture), any other\n"
 "                         PATH a directory of frame-NNNN.svg, one per frame\n"
-"      --view=NAME        what --svg draws: map (default), strip, classes or\n"
-"                         types (the census of a capture made with --types)\n"
+"      --view=NAME        what --svg draws: map (default), strip, classes,\n"
+"                         types (the census of a capture made with --types),\n"
+"                         arena or pool (the TUI's zoom views, of --at)\n"
+"      --at=ADDR          with --view=arena or pool: an address in the arena\n"
+"                         or pool to draw (0x... as heapview prints it); the\n"
+"                         pool view needs block states (--dump, --types)\n"
 "      --html=OUT.html    with FILE: one page that plays the recording in a\n"
 "                         browser (map and strip, the TUI's keys, labels)\n"
 "      --add-label=N:TEXT with a recording FILE: write it to stdout with\n"
@@ -110,6 +114,7 @@ enum {
 	OPT_WHY,
 	OPT_SVG,
 	OPT_VIEW,
+	OPT_AT,
 	OPT_HTML,
 	OPT_ADD_LABEL,
 	OPT_PRESENTER,
@@ -140,6 +145,7 @@ static const struct option long_options[] = {
 	{ "why",	required_argument,	NULL, OPT_WHY },
 	{ "svg",	required_argument,	NULL, OPT_SVG },
 	{ "view",	required_argument,	NULL, OPT_VIEW },
+	{ "at",		required_argument,	NULL, OPT_AT },
 	{ "html",	required_argument,	NULL, OPT_HTML },
 	{ "add-label",	required_argument,	NULL, OPT_ADD_LABEL },
 	{ "presenter",	no_argument,		NULL, OPT_PRESENTER },
@@ -245,6 +251,25 @@ parse_theme(const char *s)
 	usage_error("unknown theme '%s' (color, mono or slides)", s);
 }
 
+/* --at goes with the zoom views, and they with it. */
+static void
+check_at(const struct app_options *o)
+{
+	enum render_svg_view v = RENDER_SVG_MAP;
+	int zoom;
+
+	if (o->view != NULL)
+		(void)render_svg_view_parse(o->view, &v);
+	zoom = v == RENDER_SVG_ARENA || v == RENDER_SVG_POOL;
+	if (o->has_at && !zoom)
+		usage_error("--at names the arena or pool that --svg draws with "
+		    "--view=arena or --view=pool");
+	if (zoom && !o->has_at)
+		usage_error("--view=%s draws the %s holding an address: give "
+		    "--at=ADDR (0x..., as heapview prints it)", o->view,
+		    o->view);
+}
+
 /* The options that make sense together; reports the first conflict. */
 static void
 check_options(const struct app_options *o)
@@ -283,6 +308,7 @@ check_options(const struct app_options *o)
 		    "frames %ld-%ld", o->svg, o->frame, o->frame_last);
 	if (o->view != NULL && o->svg == NULL)
 		usage_error("--view picks what --svg draws: give --svg=PATH");
+	check_at(o);
 	if (o->diff != NULL && !o->stats)
 		usage_error("--diff=BASE is a section of --stats: give --stats");
 	if (o->bench && o->target != TARGET_PID && o->target != TARGET_LAUNCH)
@@ -388,8 +414,17 @@ main(int argc, char **argv)
 
 			if (render_svg_view_parse(optarg, &v) != 0)
 				usage_error("unknown view '%s' (map, strip, "
-				    "classes or types)", optarg);
+				    "classes, types, arena or pool)", optarg);
 			o.view = optarg;
+			break;
+		}
+		case OPT_AT: {
+			size_t n;
+
+			if (app_why_parse(optarg, &o.at, 1, &n) != 0)
+				usage_error("--at wants one address (0x... or "
+				    "decimal), not '%s'", optarg);
+			o.has_at = 1;
 			break;
 		}
 		case OPT_TYPES: o.types = 1; break;

@@ -11,21 +11,15 @@
 #include "heap_stats.h"
 #include "heap_types.h"
 #include "render_svg.h"
+#include "render_svg_int.h"
 #include "util.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
-#define MARGIN		16
-#define PITCH		12	/* cell to cell */
-#define CELL		10	/* a cell's side */
-#define CHAR_W		7.8	/* of the 13px monospace font */
-#define LINE_H		20
-#define MIN_W		1130	/* the longest header line */
 #define MAX_CELLS	65536	/* strip cells */
 #define STRIP_ROW	64	/* strip cells a row */
-#define TEXT_MAX	160	/* characters of a header line */
 #define FILL_ONE	1000000u
 
 /* ---- text -------------------------------------------------------------- */
@@ -33,8 +27,8 @@
 /* s as XML character data: markup escaped, control characters and bytes
  * that are not UTF-8 as '?' (XML 1.0 allows neither), at most max
  * characters, then "…". */
-static void
-xml_text(FILE *out, const char *s, size_t max)
+void
+render_svg_text(FILE *out, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), chars = 0, len;
@@ -62,8 +56,8 @@ xml_text(FILE *out, const char *s, size_t max)
 	}
 }
 
-static void
-format_bytes(char *buf, size_t len, uint64_t n)
+void
+render_svg_bytes(char *buf, size_t len, uint64_t n)
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
 	double v = (double)n / 1024;
@@ -80,8 +74,8 @@ format_bytes(char *buf, size_t len, uint64_t n)
 	snprintf(buf, len, "%.1f %s", v, units[u]);
 }
 
-static const char *
-plural(uint64_t n)
+const char *
+render_svg_plural(uint64_t n)
 {
 	return n == 1 ? "" : "s";
 }
@@ -95,7 +89,7 @@ static const char *const styles[] = {
 	".bg{fill:#1c1c1c}text{fill:#d0d0d0}.dim{fill:#56b6c2}"
 	".warn{fill:#e05252;font-weight:bold}"
 	".full,.fill,.s4{fill:#e05252}.used{fill:none;stroke:#e5c07b}"
-	".map .fill{fill:#e5c07b}"
+	".u .fill{fill:#e5c07b}"
 	".empty{fill:none;stroke:#3fbf7f}.untouched{fill:#4f8fe0}"
 	".invalid{fill:none;stroke:#d670d6;stroke-width:2}"
 	".s0,.s1,.s2,.s3{fill:none;stroke:#5c5c5c}"
@@ -119,18 +113,21 @@ static const char *const styles[] = {
 };
 
 /* The cells, drawn once and placed with <use>: a cell costs ~30 bytes.
+ * A rule reaches into a <use> only through the symbol's own classes (the
+ * copy is a shadow tree, outside the document's), hence "u" on the used
+ * pools for the color of their bars.
  * The bars of used pools and strip cells have the TUI's glyph levels
  * (tui_pool_glyph, tui_shade_glyph), made high enough to be seen. */
 static const char cell_defs[] =
 	"<defs>"
 	"<rect id=\"full\" class=\"full\" width=\"10\" height=\"10\"/>"
-	"<g id=\"used1\"><rect class=\"used\" x=\".5\" y=\".5\" width=\"9\" "
+	"<g id=\"used1\" class=\"u\"><rect class=\"used\" x=\".5\" y=\".5\" width=\"9\" "
 	"height=\"9\"/><rect class=\"fill\" y=\"7\" width=\"10\" height=\"3\"/>"
 	"</g>"
-	"<g id=\"used2\"><rect class=\"used\" x=\".5\" y=\".5\" width=\"9\" "
+	"<g id=\"used2\" class=\"u\"><rect class=\"used\" x=\".5\" y=\".5\" width=\"9\" "
 	"height=\"9\"/><rect class=\"fill\" y=\"5\" width=\"10\" height=\"5\"/>"
 	"</g>"
-	"<g id=\"used3\"><rect class=\"used\" x=\".5\" y=\".5\" width=\"9\" "
+	"<g id=\"used3\" class=\"u\"><rect class=\"used\" x=\".5\" y=\".5\" width=\"9\" "
 	"height=\"9\"/><rect class=\"fill\" y=\"2\" width=\"10\" height=\"8\"/>"
 	"</g>"
 	"<circle id=\"empty\" class=\"empty\" cx=\"5\" cy=\"5\" r=\"4\"/>"
@@ -148,9 +145,9 @@ static const char cell_defs[] =
 	"<rect id=\"s4\" class=\"s4\" width=\"10\" height=\"10\"/>"
 	"</defs>\n";
 
-static void
-open_svg(FILE *out, enum render_svg_theme theme, int w, int h,
-    const char *view)
+void
+render_svg_open(FILE *out, enum render_svg_theme theme, int w, int h,
+    const char *view, const char *style)
 {
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" "
@@ -159,9 +156,10 @@ open_svg(FILE *out, enum render_svg_theme theme, int w, int h,
 	    "<style>text{font-family:'DejaVu Sans Mono',Menlo,Consolas,"
 	    "monospace;font-size:13px;white-space:pre}"
 	    ".big{font-size:22px;font-weight:bold}.b{font-weight:bold}"
-	    "%s</style>\n"
+	    "%s%s</style>\n"
 	    "<rect class=\"bg\" width=\"%d\" height=\"%d\"/>\n%s",
-	    w, h, w, h, view, styles[theme], w, h, cell_defs);
+	    w, h, w, h, view, styles[theme], style != NULL ? style : "", w, h,
+	    cell_defs);
 }
 
 const char *
@@ -171,8 +169,8 @@ render_svg_cell_defs(void)
 }
 
 /* A cell at x in the current row group. */
-static void
-cell(FILE *out, const char *id, int x)
+void
+render_svg_cell(FILE *out, const char *id, int x)
 {
 	fprintf(out, "<use xlink:href=\"#%s\" x=\"%d\"/>", id, x);
 }
@@ -188,15 +186,15 @@ title_line(FILE *out, const struct heap *h, const struct render_svg_frame *f,
 	fprintf(out, "<text class=\"b\" x=\"%d\" y=\"%d\">heapview  ", MARGIN,
 	    y);
 	if (f->source != NULL)
-		xml_text(out, f->source, 60);
+		render_svg_text(out, f->source, 60);
 	else {
 		fprintf(out, "pid %d ", p->pid);
-		xml_text(out, p->argc > 0 && p->argv != NULL ? p->argv[0] :
+		render_svg_text(out, p->argc > 0 && p->argv != NULL ? p->argv[0] :
 		    p->exe != NULL ? p->exe : "?", 60);
 	}
 	if (p->python != NULL) {
 		fputs("  Python ", out);
-		xml_text(out, p->python, 20);
+		render_svg_text(out, p->python, 20);
 	}
 	if (f->number > 0) {
 		snprintf(buf, sizeof buf, "  frame %zu/%zu", f->number,
@@ -216,31 +214,31 @@ totals_line(FILE *out, const struct heap *h, const struct heap_stats *st,
 	char a[32], b[32], c[32];
 	struct heap_pinning pin;
 
-	format_bytes(a, sizeof a, st->arena_bytes);
-	format_bytes(b, sizeof b, st->allocated_bytes);
-	format_bytes(c, sizeof c, st->available_bytes);
+	render_svg_bytes(a, sizeof a, st->arena_bytes);
+	render_svg_bytes(b, sizeof b, st->allocated_bytes);
+	render_svg_bytes(c, sizeof c, st->available_bytes);
 	fprintf(out, "<text x=\"%d\" y=\"%d\">arenas %" PRIu64 " (%s)  "
 	    "allocated %s  free in pools %s  utilisation %.1f%%", MARGIN, y,
 	    st->narenas, a, b, c, st->arena_bytes > 0 ? 100.0 *
 	    (double)st->allocated_bytes / (double)st->arena_bytes : 0.0);
-	format_bytes(a, sizeof a, h->process.rss_bytes);
+	render_svg_bytes(a, sizeof a, h->process.rss_bytes);
 	fprintf(out, "  RSS %s", h->process.rss_bytes > 0 ? a : "?");
 	if (st->invalid_pools > 0)
 		fprintf(out, "  <tspan class=\"warn\">%" PRIu64 " invalid"
 		    "</tspan>", st->invalid_pools);
 	if (h->ntypes > 0) {
 		heap_pinning_compute(h, &pin);
-		format_bytes(a, sizeof a, pin.carved_bytes);
+		render_svg_bytes(a, sizeof a, pin.carved_bytes);
 		fprintf(out, "  pinned %" PRIu64 " arena%s, %s for %" PRIu64
-		    " object%s", pin.narenas, plural(pin.narenas), a,
-		    pin.objects, plural(pin.objects));
+		    " object%s", pin.narenas, render_svg_plural(pin.narenas), a,
+		    pin.objects, render_svg_plural(pin.objects));
 	}
 	fputs("</text>\n", out);
 }
 
 /* The header; returns the y where the view starts. */
-static int
-header(FILE *out, const struct heap *h, const struct heap_stats *st,
+int
+render_svg_header(FILE *out, const struct heap *h, const struct heap_stats *st,
     const struct render_svg_frame *f)
 {
 	int y = MARGIN + 13;
@@ -252,14 +250,14 @@ header(FILE *out, const struct heap *h, const struct heap_stats *st,
 		y += LINE_H + 12;
 		fprintf(out, "<text class=\"big\" x=\"%d\" y=\"%d\">", MARGIN,
 		    y);
-		xml_text(out, f->label, TEXT_MAX);
+		render_svg_text(out, f->label, TEXT_MAX);
 		fputs("</text>\n", out);
 	}
 	return y + LINE_H;
 }
 
-static int
-header_height(const struct render_svg_frame *f)
+int
+render_svg_header_height(const struct render_svg_frame *f)
 {
 	return MARGIN + 13 + LINE_H + (f->label != NULL && *f->label != '\0' ?
 	    LINE_H + 12 : 0) + LINE_H;
@@ -294,8 +292,8 @@ pool_fill(const struct heap *h, const struct heap_pool *p)
 }
 
 /* The symbol of a pool: its state, for a used pool the glyph's level. */
-static const char *
-pool_cell(const struct heap *h, const struct heap_pool *p)
+const char *
+render_svg_pool_cell(const struct heap *h, const struct heap_pool *p)
 {
 	uint64_t fill;
 
@@ -330,7 +328,7 @@ map_row(FILE *out, const struct heap *h, size_t ai, int x, int y, int types)
 	    a->address);
 	fprintf(out, "<g transform=\"translate(%d,%d)\">", cx, y);
 	for (p = 0; p < a->npools; p++)
-		cell(out, pool_cell(h, &a->pools[p]), (int)p * PITCH);
+		render_svg_cell(out, render_svg_pool_cell(h, &a->pools[p]), (int)p * PITCH);
 	fputs("</g>\n", out);
 }
 
@@ -340,7 +338,7 @@ draw_map(FILE *out, const struct heap *h, enum render_svg_theme theme,
 {
 	uint32_t maxp = 1;
 	size_t i, cols, rows;
-	int col_w, w, top = header_height(f), y;
+	int col_w, w, top = render_svg_header_height(f), y;
 
 	for (i = 0; i < h->narenas; i++)
 		maxp = HV_MAX(maxp, h->arenas[i].npools);
@@ -348,8 +346,9 @@ draw_map(FILE *out, const struct heap *h, enum render_svg_theme theme,
 	cols = wrap_columns(HV_MAX(h->narenas, (size_t)1), col_w);
 	rows = (h->narenas + cols - 1) / cols;
 	w = HV_MAX(MIN_W, (int)cols * col_w + MARGIN);
-	open_svg(out, theme, w, top + (int)rows * PITCH + MARGIN, "map");
-	y = header(out, h, st, f);
+	render_svg_open(out, theme, w, top + (int)rows * PITCH + MARGIN, "map",
+	    NULL);
+	y = render_svg_header(out, h, st, f);
 	if (h->narenas == 0)
 		fprintf(out, "<text x=\"%d\" y=\"%d\">no arenas</text>\n",
 		    MARGIN, y + CELL);
@@ -410,7 +409,7 @@ draw_strip(FILE *out, const struct heap *h, enum render_svg_theme theme,
 {
 	struct strip s = { h, 0, 0 };
 	uint64_t npools = 0, k = 1, ncells, rows, c, addr;
-	int col_w, w, top = header_height(f), y, x, ry, label_w;
+	int col_w, w, top = render_svg_header_height(f), y, x, ry, label_w;
 	size_t cols, rows_per_col;
 	uint32_t fill;
 	char cb[32];
@@ -426,10 +425,10 @@ draw_strip(FILE *out, const struct heap *h, enum render_svg_theme theme,
 	cols = wrap_columns(HV_MAX(rows, (uint64_t)1), col_w);
 	rows_per_col = (size_t)((rows + cols - 1) / cols);
 	w = HV_MAX(MIN_W, (int)cols * col_w + MARGIN);
-	open_svg(out, theme, w, top + (int)rows_per_col * PITCH + LINE_H +
-	    MARGIN, "strip");
-	y = header(out, h, st, f);
-	format_bytes(cb, sizeof cb, k * h->layout.pool_size);
+	render_svg_open(out, theme, w, top + (int)rows_per_col * PITCH + LINE_H +
+	    MARGIN, "strip", NULL);
+	y = render_svg_header(out, h, st, f);
+	render_svg_bytes(cb, sizeof cb, k * h->layout.pool_size);
 	fprintf(out, "<text class=\"dim\" x=\"%d\" y=\"%d\">memory strip: "
 	    "arena bytes in address order, a cell is %s, black as it is "
 	    "allocated</text>\n", MARGIN, y + 4, cb);
@@ -447,7 +446,7 @@ draw_strip(FILE *out, const struct heap *h, enum render_svg_theme theme,
 			    addr, x + label_w, ry);
 		}
 		snprintf(id, sizeof id, "s%d", shade(fill));
-		cell(out, id, (int)(c % STRIP_ROW) * PITCH);
+		render_svg_cell(out, id, (int)(c % STRIP_ROW) * PITCH);
 	}
 	fputs(ncells > 0 ? "</g>\n" : "\n", out);
 }
@@ -496,9 +495,9 @@ draw_classes(FILE *out, const struct heap *h, enum render_svg_theme theme,
 		size = heap_block_size(&h->layout, c);
 		max = HV_MAX(max, (st->in_use[c] + st->avail[c]) * size);
 	}
-	open_svg(out, theme, MIN_W, header_height(f) + (int)(n + 1) * 16 +
-	    LINE_H + MARGIN, "classes");
-	y = header(out, h, st, f);
+	render_svg_open(out, theme, MIN_W, render_svg_header_height(f) +
+	    (int)(n + 1) * 16 + LINE_H + MARGIN, "classes", NULL);
+	y = render_svg_header(out, h, st, f);
 	fprintf(out, "<text class=\"dim\" x=\"%d\" y=\"%d\">%5s %6s %11s %15s "
 	    "%13s  bytes allocated / available</text>\n", MARGIN, y + 4,
 	    "class", "size", "num pools", "blocks in use", "avail blocks");
@@ -526,7 +525,7 @@ type_row(FILE *out, const struct heap *h, const struct heap_census *c,
 	fprintf(out, "<text x=\"%d\" y=\"%d\">%12" PRIu64 " %14" PRIu64
 	    " %5.1f%% ", MARGIN, y + CELL, r->count, r->bytes, c->bytes > 0 ?
 	    100.0 * (double)r->bytes / (double)c->bytes : 0.0);
-	xml_text(out, r->type < h->ntypes ? h->types[r->type].name : "?", 24);
+	render_svg_text(out, r->type < h->ntypes ? h->types[r->type].name : "?", 24);
 	fputs("</text>", out);
 	if (u == 0 && r->bytes > 0)
 		u = 1;
@@ -546,9 +545,9 @@ draw_types(FILE *out, const struct heap *h, enum render_svg_theme theme,
 
 	heap_census_compute(h, NULL, &c);
 	n = HV_MIN(c.nrows, (uint32_t)TYPE_ROWS);
-	open_svg(out, theme, MIN_W, header_height(f) + (int)(n + 2) * 16 +
-	    LINE_H + MARGIN, "types");
-	y = header(out, h, st, f);
+	render_svg_open(out, theme, MIN_W, render_svg_header_height(f) +
+	    (int)(n + 2) * 16 + LINE_H + MARGIN, "types", NULL);
+	y = render_svg_header(out, h, st, f);
 	fprintf(out, "<text class=\"dim\" x=\"%d\" y=\"%d\">%12s %14s %6s "
 	    "%-24s bytes against the largest</text>\n", MARGIN, y + 4, "count",
 	    "bytes", "share", "type");
@@ -558,7 +557,7 @@ draw_types(FILE *out, const struct heap *h, enum render_svg_theme theme,
 	if (c.nrows > n)
 		fprintf(out, "<text class=\"dim\" x=\"%d\" y=\"%d\">... and "
 		    "%" PRIu32 " more type%s</text>\n", MARGIN, y + CELL,
-		    c.nrows - n, plural(c.nrows - n));
+		    c.nrows - n, render_svg_plural(c.nrows - n));
 	heap_census_free(&c);
 }
 
@@ -575,6 +574,10 @@ render_svg_view_parse(const char *s, enum render_svg_view *v)
 		*v = RENDER_SVG_CLASSES;
 	else if (strcmp(s, "types") == 0)
 		*v = RENDER_SVG_TYPES;
+	else if (strcmp(s, "arena") == 0)
+		*v = RENDER_SVG_ARENA;
+	else if (strcmp(s, "pool") == 0)
+		*v = RENDER_SVG_POOL;
 	else
 		return -1;
 	return 0;
@@ -596,6 +599,12 @@ render_svg(FILE *out, const struct heap *h, enum render_svg_view view,
 		break;
 	case RENDER_SVG_TYPES:
 		draw_types(out, h, theme, f, &st);
+		break;
+	case RENDER_SVG_ARENA:
+		render_svg_draw_arena(out, h, theme, f, &st);
+		break;
+	case RENDER_SVG_POOL:
+		render_svg_draw_pool(out, h, theme, f, &st);
 		break;
 	default:
 		draw_map(out, h, theme, f, &st);
