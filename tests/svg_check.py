@@ -7,6 +7,12 @@ heapview's drawing code.
                                    without a live block, black when full
   svg_check.py classes SVG STATS   the rows of the size-class table
   svg_check.py types SVG STATS     the rows of the Types section (--types)
+  svg_check.py pool SVG JSON ADDR  a cell per block of the pool holding ADDR,
+                                   in its state (and with types, the legend
+                                   entry of its type)
+  svg_check.py arena SVG JSON ADDR a cell per pool of the arena holding ADDR,
+                                   and with types its census
+  svg_check.py addrs JSON          an address in each pool: "ADDR STATE"
   svg_check.py slides SVG          only black and white
   svg_check.py text SVG STRING     STRING is in the picture's text
 Prints what differs and exits 1, or exits 0.
@@ -111,6 +117,142 @@ def check_types(root, stats):
     return bad[:5]
 
 
+def arena_at(doc, addr):
+    size = doc["allocator"]["arena_size"]
+    for a in doc["arenas"]:
+        base = int(a["address"], 16)
+        if base <= addr < base + size:
+            return a
+    return None
+
+
+def first_pool(doc, a):
+    ps = doc["allocator"]["pool_size"]
+    return (int(a["address"], 16) + ps - 1) // ps * ps
+
+
+def nblocks(doc, p):
+    al = doc["allocator"]
+    if p["state"] in ("untouched", "invalid"):
+        return 0
+    return (al["pool_size"] - al["pool_overhead"]) // \
+        ((p["szidx"] + 1) * al["alignment"])
+
+
+def block_states(doc, p):
+    """The pool's blocks as the format says: "blocks" run-length text, or
+    for a pool without it what its state means -- carved blocks (below
+    nextoffset) all allocated (full) or all free (empty)."""
+    n = nblocks(doc, p)
+    if "blocks" in p:
+        out = []
+        for st, run in re.findall(r"([AFU])(\d+)", p["blocks"]):
+            out += [st] * int(run)
+        return out
+    al = doc["allocator"]
+    size = (p["szidx"] + 1) * al["alignment"]
+    carved = "A" if p["state"] == "full" else "F"
+    return [carved if al["pool_overhead"] + i * size < p["nextoffset"]
+            else "U" for i in range(n)]
+
+
+def block_types(doc, p):
+    """The type names of the pool's allocated blocks, in order."""
+    names = [t["name"] for t in doc.get("types", [])]
+    out = []
+    for tok in p.get("types", "").split(","):
+        m = re.match(r"^(\d+)u?(?:\*(\d+))?$", tok)
+        if m:
+            out += [names[int(m.group(1))]] * int(m.group(2) or 1)
+    return out
+
+
+def legend(root):
+    """The legend: symbol id -> the name written after it."""
+    out, last = {}, None
+    for el in root:
+        if el.tag == NS + "use":
+            last = el.get(XLINK, "").lstrip("#")
+        elif el.tag == NS + "text" and last is not None:
+            out[last] = "".join(el.itertext())
+            last = None
+    return out
+
+
+def same_name(shown, name):
+    if shown.endswith("\u2026"):
+        return name.startswith(shown[:-1])
+    return shown == name
+
+
+def check_pool(root, doc, addr):
+    a = arena_at(doc, addr)
+    if a is None:
+        return ["0x%x is in no arena of the JSON" % addr]
+    i = (addr - first_pool(doc, a)) // doc["allocator"]["pool_size"]
+    p = a["pools"][i]
+    got = [c for r in rows(root) for c in r]
+    want = block_states(doc, p)
+    state = {"alloc": "A", "free": "F", "untouched": "U"}
+    states = [state.get(c, "A" if c.startswith("ty") else "?") for c in got]
+    if states != want:
+        return ["pool %d of arena %d: cells %s, blocks %s" %
+                (i, a["index"], "".join(states), "".join(want))]
+    if "types" not in doc:
+        return [] if "ty" not in " ".join(got) else ["typed cells, no types"]
+    names = block_types(doc, p) if "types" in p else \
+        ["(raw)"] * want.count("A")
+    leg = legend(root)
+    named = set(leg.values())
+    bad = []
+    for c, name in zip([c for c in got if c.startswith("ty")], names):
+        if c == "tyother":
+            if any(same_name(n, name) for n in named) or name == "(raw)":
+                bad.append("%s drawn as other" % name)
+        elif c not in leg or not same_name(leg[c], name):
+            bad.append("%s drawn as %s (%s)" % (name, c, leg.get(c)))
+    return bad[:5]
+
+
+def check_arena(root, doc, addr):
+    a = arena_at(doc, addr)
+    if a is None:
+        return ["0x%x is in no arena of the JSON" % addr]
+    got = rows(root)
+    if len(got) != 1:
+        return ["%d rows of pools" % len(got)]
+    states = [c.rstrip("123") for c in got[0]]
+    want = [p["state"] for p in a["pools"]]
+    if states != want:
+        return ["arena %d: cells %s, pools %s" % (a["index"], states, want)]
+    if "types" not in doc:
+        return []
+    count = {}
+    for p in a["pools"]:
+        typed = block_types(doc, p) if "types" in p else \
+            ["(raw)"] * block_states(doc, p).count("A")
+        for n in typed:
+            count[n] = count.get(n, 0) + 1
+    table = {}
+    for el in root.iter(NS + "text"):
+        m = re.match(r"^\s*(\d+)\s+[\d.]+ [KMGT]?i?B\s+\d+  (.+)$",
+                     "".join(el.itertext()))
+        if m:
+            table[m.group(2)] = int(m.group(1))
+    if len(count) <= 40 and table != count:
+        return ["census %s, the JSON's %s" % (sorted(table.items())[:8],
+                                              sorted(count.items())[:8])]
+    return []
+
+
+def addrs(doc):
+    ps = doc["allocator"]["pool_size"]
+    for a in doc["arenas"]:
+        base = first_pool(doc, a)
+        for i, p in enumerate(a["pools"]):
+            print("0x%x %s" % (base + i * ps + ps // 2 + 8, p["state"]))
+
+
 def check_slides(root):
     style = "".join(el.text or "" for el in root.iter(NS + "style"))
     colors = set(re.findall(r"#[0-9a-fA-F]{3,6}\b|rgb\([^)]*\)", style))
@@ -121,6 +263,9 @@ def check_slides(root):
 
 def main():
     what, svg = sys.argv[1], sys.argv[2]
+    if what == "addrs":
+        addrs(json.load(open(svg)))
+        return 0
     root = ET.parse(svg).getroot()
     if root.tag != NS + "svg":
         print("%s: the root element is %s, not svg" % (svg, root.tag))
@@ -133,6 +278,9 @@ def main():
         bad = check_classes(root, open(sys.argv[3]).read())
     elif what == "types":
         bad = check_types(root, open(sys.argv[3]).read())
+    elif what in ("pool", "arena"):
+        f = check_pool if what == "pool" else check_arena
+        bad = f(root, json.load(open(sys.argv[3])), int(sys.argv[4], 0))
     elif what == "slides":
         bad = check_slides(root)
     else:
