@@ -24,6 +24,8 @@
 #define VALUES_MAX	20	/* a pinned arena's objects by value */
 #define TYPE_SLOTS	8	/* top types with a look of their own (TUI) */
 #define NAME_MAX	24	/* characters of a type's name */
+#define BLOCK_SCALE	"1.3"	/* a block's cell against a map cell */
+#define BLOCK_PITCH	16	/* row to row of blocks: PITCH scaled */
 
 int
 render_svg_locate(const struct heap *h, uint64_t addr, size_t *arena,
@@ -535,10 +537,12 @@ block_cell(const struct heap *h, const struct heap_pool *p, uint32_t i,
 }
 
 /* The blocks, a row of POOLS_ROW each labelled by its offset, as the TUI
- * draws them at 100 columns. */
+ * draws them at 100 columns, BLOCK_SCALE times a map cell: a pool has at
+ * most ~1000 blocks, and the types' letters must be read.  The block at
+ * the address asked for (b) is outlined. */
 static void
 pool_grid(FILE *out, const struct heap *h, const struct heap_pool *p,
-    uint32_t n, const struct legend *l, int y)
+    uint32_t n, const struct legend *l, uint32_t b, int y)
 {
 	uint32_t size = heap_block_size(&h->layout, p->szidx), i;
 	int x = MARGIN + (int)(8 * CHAR_W);
@@ -547,13 +551,17 @@ pool_grid(FILE *out, const struct heap *h, const struct heap_pool *p,
 		if (i % POOLS_ROW == 0)
 			fprintf(out, "%s<text class=\"dim\" x=\"%d\" y=\"%d\">"
 			    "+0x%04" PRIx64 "</text><g transform=\"translate("
-			    "%d,%d)\">", i > 0 ? "</g>\n" : "", MARGIN,
-			    y + CELL, h->layout.pool_overhead + (uint64_t)i *
-			    size, x, y);
+			    "%d,%d) scale(%s)\">", i > 0 ? "</g>\n" : "", MARGIN,
+			    y + BLOCK_PITCH - 4, h->layout.pool_overhead +
+			    (uint64_t)i * size, x, y, BLOCK_SCALE);
 		render_svg_cell(out, block_cell(h, p, i, l),
 		    (int)(i % POOLS_ROW) * PITCH);
+		if (i == b)
+			fprintf(out, "<rect class=\"at\" x=\"%d\" y=\"-1.5\" "
+			    "width=\"%d\" height=\"%d\"/>", (int)(i %
+			    POOLS_ROW) * PITCH - 1, CELL + 2, CELL + 2);
 		if (i % POOLS_ROW == POOLS_ROW - 1)
-			y += PITCH;
+			y += BLOCK_PITCH;
 	}
 	fputs(n > 0 ? "</g>\n" : "\n", out);
 }
@@ -648,7 +656,7 @@ render_svg_draw_pool(FILE *out, const struct heap *h,
 	rows = (int)((n + POOLS_ROW - 1) / POOLS_ROW);
 	nlegend = l.slot != NULL && n > 0 ? legend_draw(NULL, h, &l, 0) : 0;
 	render_svg_open(out, theme, MIN_W, render_svg_header_height(f) +
-	    (3 + nlegend) * ROW_H + rows * PITCH + 8 + MARGIN, "pool",
+	    (3 + nlegend) * ROW_H + rows * BLOCK_PITCH + 8 + MARGIN, "pool",
 	    type_style[theme]);
 	block_defs(out, l.slot != NULL);
 	y = render_svg_header(out, h, st, f) + CELL;
@@ -664,11 +672,8 @@ render_svg_draw_pool(FILE *out, const struct heap *h,
 	}
 	pool_counts(out, h, p, n, y);
 	y += 6;
-	pool_grid(out, h, p, n, &l, y);
-	if (b != UINT32_MAX)
-		outline(out, MARGIN + (int)(8 * CHAR_W) + (int)(b % POOLS_ROW) *
-		    PITCH, y + (int)(b / POOLS_ROW) * PITCH);
-	y += rows * PITCH + 2;
+	pool_grid(out, h, p, n, &l, b, y);
+	y += rows * BLOCK_PITCH + 2;
 	if (nlegend > 0) {
 		legend_draw(out, h, &l, y);
 		y += nlegend * ROW_H;
