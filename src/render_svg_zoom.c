@@ -184,8 +184,8 @@ arena_objects(FILE *out, const struct heap *h, const struct heap_census *c,
 	}
 	heap_census_summary(h, c, 6, sum, sizeof sum);
 	line_open(out, NULL, MARGIN, y);
-	fprintf(out, "<tspan class=\"%s\">%s</tspan> ", pinned ? "warn" : "b",
-	    pinned ? "pinning objects:" : "objects:");
+	fputs(pinned ? "<tspan class=\"warn\">pinning objects:</tspan> " :
+	    "objects: ", out);
 	render_svg_text(out, sum, TEXT_MAX);
 	fputs("</text>\n", out);
 }
