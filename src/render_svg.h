@@ -1,8 +1,9 @@
 /*
  * render_svg: one frame of a heap as a self-contained SVG picture, for
- * slides and documents: the TUI's arena map, memory strip or size-class
- * table with its header, totals and the frame's label as text, in one of
- * the TUI's themes.  Like every render_* module it is handed a model and
+ * slides and documents: the TUI's arena map, memory strip, size-class
+ * table, types, or one of its zoom views (an arena, a pool), with its
+ * header, totals and the frame's label as text, in one of the TUI's
+ * themes.  Like every render_* module it is handed a model and
  * writes text: no curses, no /proc, no file opened here.
  *
  * Every cell is one element whose class names what it shows, so the
