@@ -214,7 +214,7 @@ arena_table(FILE *out, const struct heap *h, const struct heap_census *c,
 		line_open(out, NULL, MARGIN, y + (int)(r + 1) * ROW_H);
 		fprintf(out, "%10" PRIu64 " %10s %10" PRIu64 "  ", row->count,
 		    b, row->untracked);
-		render_svg_text(out, type_name(h, row->type), NAME_MAX);
+		render_svg_text(out, type_name(h, row->type), 3 * NAME_MAX);
 		fputs("</text>\n", out);
 	}
 	if (c->nrows > n) {
