@@ -239,10 +239,12 @@ def check_arena(root, doc, addr):
                      "".join(el.itertext()))
         if m:
             table[m.group(2)] = int(m.group(1))
-    if len(count) <= 40 and table != count:
-        return ["census %s, the JSON's %s" % (sorted(table.items())[:8],
-                                              sorted(count.items())[:8])]
-    return []
+    bad = ["%s: %d in the table, %s in the JSON" % (n, c, count.get(n))
+           for n, c in table.items() if count.get(n) != c]
+    if len(table) != min(len(count), 40):
+        bad.append("%d rows in the table for %d types" %
+                   (len(table), len(count)))
+    return bad[:5]
 
 
 def addrs(doc):
