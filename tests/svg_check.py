@@ -14,6 +14,10 @@ heapview's drawing code.
                                    and with types its census
   svg_check.py addrs JSON          an address in each pool: "ADDR STATE"
   svg_check.py slides SVG          only black and white
+  svg_check.py styles SVG          no rule that cannot reach the cells: a
+                                   <use> draws a copy of its symbol outside
+                                   the document's tree, where only the
+                                   symbol's own classes match
   svg_check.py text SVG STRING     STRING is in the picture's text
 Prints what differs and exits 1, or exits 0.
 """
@@ -255,6 +259,22 @@ def addrs(doc):
             print("0x%x %s" % (base + i * ps + ps // 2 + 8, p["state"]))
 
 
+def check_styles(root):
+    style = "".join(el.text or "" for el in root.iter(NS + "style"))
+    inside = set()
+    for d in root.iter(NS + "defs"):
+        for el in d.iter():
+            inside.update((el.get("class") or "").split())
+    bad = []
+    for rule in style.split("}"):
+        for sel in rule.split("{")[0].split(","):
+            parts = sel.split()
+            if len(parts) > 1 and parts[0].lstrip(".") not in inside:
+                bad.append("'%s': %s is no class inside a cell symbol, so "
+                           "the rule reaches no <use>" % (sel, parts[0]))
+    return bad
+
+
 def check_slides(root):
     style = "".join(el.text or "" for el in root.iter(NS + "style"))
     colors = set(re.findall(r"#[0-9a-fA-F]{3,6}\b|rgb\([^)]*\)", style))
@@ -285,6 +305,8 @@ def main():
         bad = f(root, json.load(open(sys.argv[3])), int(sys.argv[4], 0))
     elif what == "slides":
         bad = check_slides(root)
+    elif what == "styles":
+        bad = check_styles(root)
     else:
         text = "\n".join("".join(el.itertext()) for el in root.iter(NS + "text"))
         bad = [] if sys.argv[3] in text else \

@@ -3,7 +3,8 @@
 # snapshot of the same frame holds -- a cell per pool in its state (map), a
 # cell per pool in address order (strip), the rows of _debugmallocstats
 # (classes) -- counted by tests/svg_check.py from the SVG and the JSON, not
-# by heapview's drawing code.  The slides theme is black and white only;
+# by heapview's drawing code; every style rule can reach the cells (a used
+# pool's bar is yellow, not red).  The slides theme is black and white only;
 # labels are escaped; a directory gets one file per frame; live, one capture.
 . "${HV_SRCDIR:-.}/tests/lib.sh"
 
@@ -33,6 +34,7 @@ for f in 1 30 "$n"; do
 			esac
 			$check "$view" "$svg" "$data" >&2 ||
 				fail "frame $f $theme $view"
+			$check styles "$svg" >&2 || fail "frame $f $theme $view: styles"
 			if [ "$theme" = slides ]; then
 				$check slides "$svg" >&2 || fail "frame $f $view slides"
 			fi

@@ -23,6 +23,7 @@ draw() {
 	    --theme="$theme" --svg="$HV_TMP/z.svg" "$@" || return 1
 	$check "$view" "$HV_TMP/z.svg" "$json" "$addr" >&2 ||
 		{ fail "$view of $file at $addr ($theme)"; return 1; }
+	$check styles "$HV_TMP/z.svg" >&2 || fail "$view at $addr ($theme): styles"
 	if [ "$theme" = slides ]; then
 		$check slides "$HV_TMP/z.svg" >&2 || fail "$view at $addr: slides colors"
 	fi
