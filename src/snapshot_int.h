@@ -11,6 +11,7 @@
 #define HV_SNAPSHOT_INT_H
 
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 
 #include "heap.h"
 #include "snapshot.h"
@@ -66,6 +67,11 @@ void	 json_string_or_null(struct json_out *, const char *key, const char *);
 /* A newline, the buffer written and the FILE flushed: 0, or -1 with
  * "NAME: why" in *cause. */
 int	 json_out_line(struct json_out *, const char *name, char **cause);
+
+/* The loader's one-line error, "FILE:LINE: WHERE.KEY: what" (WHERE and
+ * KEY may be "" and NULL); returns -1. */
+int	 snapshot_vbad(struct snapshot_ctx *, const char *where,
+	    const char *key, const char *fmt, va_list);
 
 /* The optional "resident" object (snapshot_resident.c): written for a
  * heap that has one; read from o when o has one (0, or -1 with the

@@ -216,18 +216,16 @@ static int
 mal_bad(struct snapshot_ctx *c, const char *where, const char *key,
     const char *fmt, ...)
 {
+	char path[96];
 	va_list ap;
-	char *msg;
+	int rc;
 
+	snprintf(path, sizeof path, "malloc%s%.80s", *where != '\0' ? "." : "",
+	    where);
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		util_fatal("out of memory formatting a message");
+	rc = snapshot_vbad(c, path, key, fmt, ap);
 	va_end(ap);
-	util_cause(c->cause, "%s:%zu: malloc%s%s%s%s: %s", c->file, c->line,
-	    *where != '\0' ? "." : "", where, key != NULL ? "." : "",
-	    key != NULL ? key : "", msg);
-	free(msg);
-	return -1;
+	return rc;
 }
 
 static int

@@ -38,12 +38,22 @@ bad(struct snapshot_ctx *c, const char *where, const char *key,
     const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	int rc;
 
 	va_start(ap, fmt);
+	rc = snapshot_vbad(c, where, key, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+snapshot_vbad(struct snapshot_ctx *c, const char *where, const char *key,
+    const char *fmt, va_list ap)
+{
+	char *msg;
+
 	if (vasprintf(&msg, fmt, ap) < 0)
 		util_fatal("out of memory formatting a message");
-	va_end(ap);
 	if (*where == '\0' && key == NULL)
 		util_cause(c->cause, "%s:%zu: %s", c->file, c->line, msg);
 	else
