@@ -71,6 +71,16 @@ arena_cmp(const void *pa, const void *pb)
 	return a->address < b->address ? -1 : a->address > b->address;
 }
 
+const struct heap_value *
+heap_value_in(const struct heap *h, uint64_t addr, uint32_t size)
+{
+	size_t first;
+
+	if (heap_values_range(h, addr, addr + size, &first) == 0)
+		return NULL;
+	return &h->values[first];
+}
+
 void
 heap_finish(struct heap *h)
 {

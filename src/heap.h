@@ -223,6 +223,10 @@ void		 heap_values_sort(struct heap *);
 /* The values of objects in [lo, hi): how many, from *first on. */
 size_t		 heap_values_range(const struct heap *, uint64_t lo, uint64_t hi,
 		    size_t *first);
+/* The value of the object in the block [addr, addr + size), or NULL: a
+ * value's address is the object's, inside its block (after a GC header). */
+const struct heap_value *heap_value_in(const struct heap *, uint64_t addr,
+		    uint32_t size);
 /* Sorts arenas by address; producers call it once when done. */
 void		 heap_finish(struct heap *);
 void		 heap_free(struct heap *);

@@ -566,18 +566,6 @@ pool_grid(FILE *out, const struct heap *h, const struct heap_pool *p,
 	fputs(n > 0 ? "</g>\n" : "\n", out);
 }
 
-/* The value of the object in the block [addr, addr + size) when the frame
- * has one (an object's address is inside its block, after a GC header). */
-static const struct heap_value *
-block_value(const struct heap *h, uint64_t addr, uint32_t size)
-{
-	size_t first;
-
-	if (heap_values_range(h, addr, addr + size, &first) == 0)
-		return NULL;
-	return &h->values[first];
-}
-
 /* "block 5 at 0x... (offset 0x170): allocated, str: 'abc'": the block at
  * the address asked for, as the TUI's line under the cursor says it. */
 static void
@@ -603,7 +591,7 @@ pool_cursor(FILE *out, const struct heap *h, const struct heap_pool *p,
 			fputs(" (untracked)", out);
 	}
 	if (s == BLOCK_ALLOCATED)
-		v = block_value(h, base + off, size);
+		v = heap_value_in(h, base + off, size);
 	if (v != NULL) {
 		if (h->ntypes == 0 || !p->typed) {
 			fputs(", ", out);

@@ -228,18 +228,6 @@ draw_grid(struct tui *t, WINDOW *w, const struct heap_pool *p,
 	}
 }
 
-/* The value of the object in the block at addr when the frame has one: a
- * value's address is the object's, inside the block (after a GC header). */
-static const struct heap_value *
-block_value(const struct heap *h, uint64_t addr, uint32_t size)
-{
-	size_t first;
-
-	if (heap_values_range(h, addr, addr + size, &first) == 0)
-		return NULL;
-	return &h->values[first];
-}
-
 /* ": 'survivor-0042'" after the allocated block's type (the value's type
  * when the pool has none), or why there is none. */
 static void
@@ -247,7 +235,7 @@ draw_block_value(struct tui *t, WINDOW *w, const struct heap_pool *p,
     uint64_t addr, uint32_t size)
 {
 	const struct heap *h = t->frame->heap;
-	const struct heap_value *hv = block_value(h, addr, size);
+	const struct heap_value *hv = heap_value_in(h, addr, size);
 	const char *v = hv != NULL ? hv->text : NULL, *why = NULL;
 	int room;
 
