@@ -377,6 +377,10 @@ struct tui_mark {
 	uint32_t	*new_prefix;	/* [npools + 1]: new blocks before g */
 	uint32_t	 nrows;
 	struct tui_mark_row *rows;	/* per census row of the shown frame */
+	/* live: the diff is the capture thread's work (a JOB_MARK): want is
+	 * set for the loop to post one, asked names the frame it is for */
+	int		 want;
+	uint64_t	 asked;
 };
 
 void	tui_mark_set(struct tui *);
@@ -410,6 +414,7 @@ enum tui_job_kind {
 	JOB_FREEZE,	/* --freeze on or off */
 	JOB_WHY,	/* what keeps an object alive (key w) */
 	JOB_MALLOC,	/* glibc's malloc heaps (key H) */
+	JOB_MARK,	/* the shown frame's diff against the mark */
 };
 
 /* A question for the worker and, once it is handed back, its answer. */
@@ -667,6 +672,9 @@ void	tui_live_post(struct tui *);
 int	tui_live_fd(const struct tui *);
 double	tui_live_deadline(const struct tui *, double);
 int	tui_live_busy(const struct tui *, double);
+/* Whether jobs can still be posted to the capture thread (live, the
+ * target there, the thread running). */
+int	tui_live_working(const struct tui *);
 int	tui_live_activity(const struct tui *, char *, size_t);
 const struct heap_pool *tui_view_pool(const struct tui *);
 

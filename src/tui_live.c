@@ -190,6 +190,15 @@ job_done(struct tui *t, struct tui_job *j)
 	case JOB_VALUE: dirty |= value_done(t, j); break;
 	case JOB_FREEZE: dirty |= freeze_done(t, j); break;
 	case JOB_WHY: dirty |= tui_why_done(t, j); break;
+	case JOB_MARK:
+		/* kept while the mark and the frame shown are still those */
+		if (t->mark.asked == j->frame->serial)
+			t->mark.asked = 0;
+		if (j->mark == t->mark.frame && j->frame == t->frame) {
+			tui_mark_adopt(t, j->mark, j->diff);
+			dirty |= TUI_DIRTY_FRAME;
+		}
+		break;
 	case JOB_MALLOC:
 		t->malloc.reading = 0;
 		tui_malloc_take(t, j->gm, j->cause);
@@ -272,6 +281,23 @@ malloc_job(struct tui *t)
 	return job_new(JOB_MALLOC);
 }
 
+/* The shown frame's diff against the mark, which tui_mark_update asked for
+ * when it drew the frame. */
+static struct tui_job *
+mark_job(struct tui *t)
+{
+	struct tui_job *j;
+
+	if (!t->mark.want || t->mark.frame == NULL)
+		return NULL;
+	t->mark.want = 0;
+	t->mark.asked = t->frame->serial;
+	j = job_new(JOB_MARK);
+	j->mark = tui_frame_ref(t->mark.frame);
+	j->frame = tui_frame_ref(t->frame);
+	return j;
+}
+
 static struct tui_job *
 next_job(struct tui *t, double now)
 {
@@ -284,7 +310,8 @@ next_job(struct tui *t, double now)
 		return j;
 	}
 	/* before the first frame, only the capture that makes it */
-	if (t->frame != NULL && ((j = malloc_job(t)) != NULL ||
+	if (t->frame != NULL && ((j = mark_job(t)) != NULL ||
+	    (j = malloc_job(t)) != NULL ||
 	    (j = tui_why_job(t)) != NULL || (j = value_job(t)) != NULL ||
 	    (j = blocks_job(t)) != NULL))
 		return j;
@@ -341,6 +368,12 @@ tui_live_tick(struct tui *t)
 }
 
 /* ---- what the loop and the panels ask --------------------------------- */
+int
+tui_live_working(const struct tui *t)
+{
+	return t->feed->live && !t->exited && t->worker.wake[0] >= 0;
+}
+
 int
 tui_live_busy(const struct tui *t, double now)
 {

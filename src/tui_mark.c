@@ -49,6 +49,8 @@ tui_mark_clear(struct tui *t)
 	tui_frame_unref(t->mark.frame);
 	t->mark.frame = NULL;
 	t->mark.number = 0;
+	t->mark.want = 0;
+	t->mark.asked = 0;
 }
 
 /* Set bits in [s, e) of a bitmap. */
@@ -163,6 +165,9 @@ tui_mark_adopt(struct tui *t, const struct tui_frame *base,
 		tui_mark_forget(made);
 }
 
+/* A diff walks every block of both frames (half a second at 8 GiB): live,
+ * the capture thread makes it, and until it comes the shown frame marks
+ * nothing new; a file's frames are diffed here. */
 void
 tui_mark_update(struct tui *t)
 {
@@ -170,6 +175,10 @@ tui_mark_update(struct tui *t)
 
 	if (m->frame == NULL || m->serial == t->frame->serial)
 		return;
+	if (tui_live_working(t)) {
+		m->want = m->asked != t->frame->serial;
+		return;
+	}
 	tui_mark_compute(m, m->frame, t->frame);
 }
 

@@ -173,6 +173,10 @@ run(struct tui_worker *w, struct tui_job *j)
 	case JOB_MALLOC:
 		j->gm = f->malloc_map(f->ctx, &j->cause);
 		break;
+	case JOB_MARK:
+		j->diff = xcalloc(1, sizeof *j->diff);
+		tui_mark_compute(j->diff, j->mark, j->frame);
+		break;
 	}
 }
 
