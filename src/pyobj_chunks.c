@@ -23,6 +23,11 @@
  * 8 of size field, rounded up to 16. */
 #define MIN_OBJECT_CHUNK	528
 #define CHUNK_HEADER		16	/* prev_size and size, before the data */
+/* The data a chunk in a heap can hold: up to the next chunk's size field
+ * (its prev_size is the data's while this one is in use); a mmapped
+ * chunk has no next chunk. */
+#define HEAP_USABLE(size)	((size) - 8)
+#define MMAP_USABLE(size)	((size) - CHUNK_HEADER)
 
 struct tally {
 	struct pyobj_chunk_census	*c;
@@ -71,9 +76,11 @@ count(struct tally *t, const char *name, uint64_t bytes)
 	r->bytes += bytes;
 }
 
-/* One chunk in use: size bytes from addr, its data after the header. */
+/* One chunk in use: size bytes from addr, its data after the header,
+ * usable bytes of it. */
 static void
-look(struct pyobj *p, struct tally *t, uint64_t addr, uint64_t size)
+look(struct pyobj *p, struct tally *t, uint64_t addr, uint64_t size,
+    uint64_t usable)
 {
 	struct pyobj_chunk_census *c = t->c;
 	char name[PYOBJ_NAME_MAX];
@@ -86,8 +93,8 @@ look(struct pyobj *p, struct tally *t, uint64_t addr, uint64_t size)
 	}
 	c->looked++;
 	c->chunk_bytes += size;
-	if (pyobj_buffer_object(p, addr + CHUNK_HEADER, size - CHUNK_HEADER,
-	    name, sizeof name) == 0) {
+	if (pyobj_buffer_object(p, addr + CHUNK_HEADER, usable, name,
+	    sizeof name) == 0) {
 		c->buffers++;
 		c->buffer_bytes += size;
 		return;
@@ -119,9 +126,11 @@ pyobj_chunk_census(struct pyobj *p, const struct glibc_malloc *gm,
 	t.slot = xcalloc(t.cap, sizeof *t.slot);
 	for (i = 0; i < gm->nchunks; i++)
 		if (gm->chunks[i].kind == GLIBC_USED)
-			look(p, &t, gm->chunks[i].addr, gm->chunks[i].size);
+			look(p, &t, gm->chunks[i].addr, gm->chunks[i].size,
+			    HEAP_USABLE(gm->chunks[i].size));
 	for (i = 0; i < gm->nmmaps; i++)
-		look(p, &t, gm->mmaps[i].addr, gm->mmaps[i].size);
+		look(p, &t, gm->mmaps[i].addr, gm->mmaps[i].size,
+		    MMAP_USABLE(gm->mmaps[i].size));
 	c->map_cut = gm->map_cut;
 	if (c->nrows > 1)
 		qsort(c->rows, c->nrows, sizeof *c->rows, row_cmp);

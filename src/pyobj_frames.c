@@ -125,8 +125,9 @@ frame(struct walk *w, uint64_t fa, const uint8_t *b, uint64_t tid)
 		return;
 	f.nlocals = (uint32_t)n;
 	f.locals = fa + l->fr_localsplus;
-	if (n > 0)
-		add(w, &f);
+	/* a frame without locals (a module's code) still has a value
+	 * stack: a module-level for loop's iterator */
+	add(w, &f);
 }
 
 /* The chain of one thread, innermost first, bounded. */

@@ -836,15 +836,18 @@ gen_local(struct pyobj *p, const struct tinfo *t, uint64_t obj, uint64_t off,
 	    rd64(p, code + l->co_localsplusnames, &names) != 0 ||
 	    rd64(p, names + OB_SIZE, &n) != 0 || n > PYOBJ_MAX_LOCALS)
 		return -1;
-	r->pos = PYOBJ_POS_LOCAL;
-	if (i >= n)	/* a suspended frame saved its value stack's top */
-		return gen_stack(p, frame + l->fr_stacktop, i, n, kinds[k][1],
-		    r);
-	if (rd64(p, names + TUPLE_ITEM + i * 8, &name) != 0 ||
-	    str_text(p, name, ln, sizeof ln) != 0)
+	if (i >= n) {	/* a suspended frame saved its value stack's top */
+		if (gen_stack(p, frame + l->fr_stacktop, i, n, kinds[k][1],
+		    r) != 0)
+			return -1;
+	} else if (rd64(p, names + TUPLE_ITEM + i * 8, &name) != 0 ||
+	    str_text(p, name, ln, sizeof ln) != 0) {
 		return -1;
-	snprintf(r->name, sizeof r->name, "%s.f_locals['%s']", kinds[k][1],
-	    ln);
+	} else {
+		snprintf(r->name, sizeof r->name, "%s.f_locals['%s']",
+		    kinds[k][1], ln);
+	}
+	r->pos = PYOBJ_POS_LOCAL;
 	return 0;
 }
 

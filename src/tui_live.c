@@ -40,6 +40,12 @@ capture_failed(struct tui *t, char *cause)
 			t->why.asked = 0;
 			t->why.cause = xstrdup(why);
 		}
+		/* and malloc's heaps, asked for during the last capture */
+		if (t->malloc.want) {
+			t->malloc.want = 0;
+			free(t->malloc.why);
+			t->malloc.why = xstrdup("not read: the target exited");
+		}
 		tui_message(t, "heapview: %s", why);
 		tui_status(t, "%s; showing the last capture", why);
 	} else {

@@ -173,8 +173,10 @@ tui_mark_update(struct tui *t)
 {
 	struct tui_mark *m = &t->mark;
 
-	if (m->frame == NULL || m->serial == t->frame->serial)
+	if (m->frame == NULL || m->serial == t->frame->serial) {
+		m->want = 0;	/* back on a frame whose diff is made */
 		return;
+	}
 	if (tui_live_working(t)) {
 		m->want = m->asked != t->frame->serial;
 		return;

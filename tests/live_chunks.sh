@@ -2,7 +2,8 @@
 # --stats --types names the Python objects in malloc's chunks: on every
 # interpreter here (and with PYTHONMALLOC=pymalloc_debug on two of them,
 # whose hooks put one or two prefixes before a big object), the 500
-# instances of tests/data/chunks_target.py's 100-slot class are counted
+# instances of tests/data/chunks_target.py's 100-slot class, and the 300
+# of its 99-slot one (whose chunks are full to the last byte), are counted
 # exactly as many as gc.get_objects() lists in the target, each in one
 # chunk of at least its size; its 320 big bytes objects (str on 2.7) are
 # among the objects found; its 50 lists' item arrays are buffers.
@@ -32,6 +33,10 @@ while read -r name py; do
 			# 16 + 100 slots of 8 bytes, a chunk each
 			[ "${r#* }" -ge $((500 * 816)) ] ||
 			    fail "$name $m: BigSlots bytes ${r#* } under 500 * 816"
+			own_odd=$(awk '$1 == "own_odd" { print $2 }' "$HV_TMP/own.txt")
+			r=$(row OddSlots)
+			[ "$own_odd" = 300 ] && [ "${r%% *}" = "$own_odd" ] ||
+			    fail "$name $m: OddSlots row '$r', the target has $own_odd"
 			big=bytes
 			case $name in pyenv-2.7) big=str ;; esac
 			r=$(row $big)

@@ -78,6 +78,8 @@ for m in $mallocs; do
 			# a caller's value stack, saved when it called: the
 			# for loop's iterator over a list no name holds
 			want stack "serve(): (value stack) <list_iterator>.it_seq[1] -> @"
+			# the module's own frame, which has no locals
+			want modstack "<module>(): (value stack) <list_iterator>.it_seq[1] -> @"
 			# and a suspended generator's, saved when it yielded
 			want genstack "__main__.pipe.gi_frame (value stack) <list_iterator>.it_seq[1] -> @"
 			want thread "thread $(awk '$1 == "tid" { print $2 }' "$HV_TMP/own.txt"): worker(): item -> @"

@@ -172,5 +172,13 @@ def serve():
         idle()
 
 
+def module_jobs():
+    items = [None, survivor('modstack')]
+    ids.append(('modstack', id(items[1])))
+    return items
+
+
 start_worker()
-serve()
+# the module's own for loop: its iterator on the module frame's value stack
+for modjob in module_jobs():
+    serve()
