@@ -506,6 +506,10 @@ enum tui_move {
  * memory strip, the malloc view): where move m takes it. */
 uint64_t tui_linear_move(uint64_t u, enum tui_move m, uint64_t cell,
 	    uint64_t row, uint64_t page, uint64_t last);
+/* The cell a click at (y, x) falls on in such a strip: rows of per_row
+ * cells from row 1, after label_w columns of labels; -1 off the cells. */
+int64_t	tui_linear_cell(int y, int x, int label_w, uint32_t per_row, int rows,
+	    uint64_t ncells);
 
 #define TUI_LABEL_MAX	200	/* bytes of a label typed in the TUI */
 

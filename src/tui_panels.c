@@ -53,6 +53,19 @@ tui_linear_move(uint64_t u, enum tui_move m, uint64_t cell, uint64_t row,
 	return u;
 }
 
+int64_t
+tui_linear_cell(int y, int x, int label_w, uint32_t per_row, int rows,
+    uint64_t ncells)
+{
+	uint64_t c;
+
+	if (y < 1 || y > rows || x < label_w ||
+	    (uint32_t)(x - label_w) >= per_row)
+		return -1;
+	c = (uint64_t)(y - 1) * per_row + (uint32_t)(x - label_w);
+	return c < ncells ? (int64_t)c : -1;
+}
+
 /* The line that text last filled up to its last column. */
 static struct {
 	WINDOW	*w;

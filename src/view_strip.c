@@ -303,18 +303,15 @@ static unsigned
 click(struct tui *t, int y, int x)
 {
 	struct geom g;
-	uint64_t c;
+	int64_t c;
 
 	if (t->frame->npools == 0)
 		return 0;
 	geom(t, t->scr.win[PANEL_VIEW], &g);
-	if (y < 1 || y > g.rows || x < g.label_w ||
-	    (uint32_t)(x - g.label_w) >= g.per_row)
+	if ((c = tui_linear_cell(y, x, g.label_w, g.per_row, g.rows,
+	    g.ncells)) < 0)
 		return 0;
-	c = (uint64_t)(y - 1) * g.per_row + (uint32_t)(x - g.label_w);
-	if (c >= g.ncells)
-		return 0;
-	t->strip_unit = (size_t)(c * g.cu);
+	t->strip_unit = (size_t)((uint64_t)c * g.cu);
 	return TUI_DIRTY_VIEW;
 }
 

@@ -54,6 +54,24 @@ tui_expect "block 0 at " "Home in the pool"
 tui_keys q
 tui_exited 0
 
+# A click in the memory strip: the first cell of its second row (screen
+# row 4, column 15 after the labels) is cell 104 (120 columns less 15 of
+# labels and one of margin), 104 cells from the first arena's start.
+tui_start 120 30 -- "$TUI_DATA/small.jsonl"
+tui_keys Tab Tab Tab
+tui_expect "^ memory strip .* 1 cell = [0-9.]* KiB" "the memory strip"
+cell=$(sed -n 's/.* 1 cell = \([0-9.]*\) KiB.*/\1/p' "$HV_TMP/screen" |
+    awk '{ printf "%d", $1 * 1024 }')
+want=$(printf '0x%x' $((0x7f0000000000 + 104 * cell)))
+mouse=$(printf '\033[M %s%s\033[M#%s%s' "$(printf '\\%03o' $((33 + 15)))" \
+    "$(printf '\\%03o' $((33 + 4)))" "$(printf '\\%03o' $((33 + 15)))" \
+    "$(printf '\\%03o' $((33 + 4)))")
+mouse=$(printf "$mouse")
+tui_keys -l "$mouse"
+tui_expect "^ $want-0x[0-9a-f]*: arena 0, pool" "mouse click in the strip"
+tui_keys q
+tui_exited 0
+
 # 60 columns: 38 for cells, so a cell is two pools and the title says so.
 
 tui_start 60 20 -- "$TUI_DATA/small.jsonl"
